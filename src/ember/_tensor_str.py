@@ -1,0 +1,271 @@
+"""Tensor printing, character for character as torch/_tensor_str.py prints.
+
+What the core calls:
+    tensor_repr(t, prefix='tensor(')  the whole repr/str of tensor ``t``: Tensor.__repr__ returns
+                                      ``tensor_repr(self)``; a subclass passes its own prefix
+                                      (the indentation of wrapped lines follows its length).
+Public print options (re-exported as ember.set_printoptions, ...):
+    set_printoptions, get_printoptions, printoptions, and the live PRINT_OPTS.
+
+The tensor needs ``_data`` (backend array), ``dtype``, ``device``, ``shape``, ``requires_grad``
+and ``grad_fn`` (None or a node whose ``name()`` is e.g. 'MulBackward0'). Printing reads
+``_data`` only, so nothing is recorded by autograd.
+"""
+import contextlib
+import dataclasses
+import math
+
+import numpy as np
+
+from . import _dtype
+
+
+@dataclasses.dataclass
+class _PrintOptions:
+    precision: int = 4
+    threshold: float = 1000
+    edgeitems: int = 3
+    linewidth: int = 80
+    sci_mode: bool | None = None
+
+
+PRINT_OPTS = _PrintOptions()
+
+_PROFILES = {
+    'default': dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
+    'short': dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
+    'full': dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80),
+}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None):
+    """torch.set_printoptions: a profile first, then the given options; sci_mode is always set."""
+    if profile in _PROFILES:
+        for name, value in _PROFILES[profile].items():
+            setattr(PRINT_OPTS, name, value)
+    given = dict(precision=precision, threshold=threshold, edgeitems=edgeitems,
+                 linewidth=linewidth)
+    for name, value in given.items():
+        if value is not None:
+            setattr(PRINT_OPTS, name, value)
+    PRINT_OPTS.sci_mode = sci_mode
+
+
+def get_printoptions():
+    """The current options as a dict that set_printoptions(**options) accepts."""
+    return dataclasses.asdict(PRINT_OPTS)
+
+
+@contextlib.contextmanager
+def printoptions(**kwargs):
+    """Context manager that sets print options and restores the previous ones on exit."""
+    old = get_printoptions()
+    set_printoptions(**kwargs)
+    try:
+        yield
+    finally:
+        set_printoptions(**old)
+
+
+# ---------------------------------------------------------------- element formatting
+
+def _host_array(data):
+    """The backend array as a NumPy array (CuPy arrays are copied to the host).
+
+    bfloat16 is widened to float32 exactly, so later code sees only NumPy's own dtypes.
+    """
+    array = np.asarray(data.get() if hasattr(data, 'get') else data)
+    if array.dtype == _dtype.bfloat16.np:
+        array = array.astype(np.float32)
+    return array
+
+
+class _Formatter:
+    """How the elements of one real tensor print: a mode and a common width (torch's _Formatter).
+
+    Floats print in int mode (``1.``) when every nonzero finite value is integral, in
+    scientific notation when their magnitudes span over 1000x or leave [1e-4, 1e8]
+    (unless PRINT_OPTS.sci_mode forces it), else fixed-point with PRINT_OPTS.precision.
+    """
+
+    def __init__(self, values):
+        self.floating = values.dtype.kind == 'f'
+        self.int_mode = True
+        self.sci_mode = False
+        if not self.floating:
+            self.width = max(map(len, map(str, values.ravel().tolist())), default=1)
+            return
+        values = values.ravel()
+        values = values[np.isfinite(values) & (values != 0)]
+        self.width = 1
+        if values.size == 0:
+            return
+        magnitudes = np.abs(values)
+        low, high = float(magnitudes.min()), float(magnitudes.max())
+        self.int_mode = bool(np.all(values == np.ceil(values)))
+        self.sci_mode = PRINT_OPTS.sci_mode
+        if self.sci_mode is None:
+            self.sci_mode = high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4
+        self.width = max(map(len, map(self.text, values.tolist())))
+
+    def text(self, value):
+        """``value`` (a Python number) as printed, without padding."""
+        if not self.floating:
+            return str(value)
+        if self.sci_mode:
+            return f'{value:.{PRINT_OPTS.precision}e}'
+        if self.int_mode:
+            return f'{value:.0f}' + ('.' if math.isfinite(value) else '')
+        return f'{value:.{PRINT_OPTS.precision}f}'
+
+    def format(self, value):
+        """``value`` as printed, right-aligned to the common width."""
+        return self.text(value).rjust(self.width)
+
+
+def _complex_text(value, real_formatter, imag_formatter):
+    """A complex element: padded real part, then the imaginary part with its sign and 'j'."""
+    real = real_formatter.format(value.real)
+    imag = (imag_formatter.format(value.imag) + 'j').lstrip()
+    return real + imag if imag[0] in '+-' else real + '+' + imag
+
+
+class _ElementPrinter:
+    """Formats elements of one tensor; complex tensors use one formatter per component."""
+
+    def __init__(self, array):
+        if array.dtype.kind == 'c':
+            self.formatters = (_Formatter(array.real), _Formatter(array.imag))
+        else:
+            self.formatters = (_Formatter(array),)
+
+    def width(self):
+        """Columns one element takes in a row, with its ', ' separator (and 'j' if complex)."""
+        return sum(f.width for f in self.formatters) + 2 + (len(self.formatters) - 1)
+
+    def format(self, value):
+        if len(self.formatters) == 2:
+            return _complex_text(value, *self.formatters)
+        return self.formatters[0].format(value)
+
+
+# ---------------------------------------------------------------- layout
+
+def _edge_rows(length):
+    """The row indices printed along an axis of ``length`` when summarizing, or None for all."""
+    edge = PRINT_OPTS.edgeitems
+    if length > 2 * edge:
+        return list(range(edge)) + list(range(length - edge, length))
+    return None
+
+
+def _summarized_values(array):
+    """The elements that a summarized print shows (torch's get_summarized_data).
+
+    Only which values appear matters: they decide the formatter's mode and width.
+    """
+    if array.ndim == 1 and not PRINT_OPTS.edgeitems:
+        return array  # torch's quirk: t[-0:] is all of t
+    if array.ndim >= 2 and not PRINT_OPTS.edgeitems:
+        return array[:0]
+    for axis, length in enumerate(array.shape):
+        rows = _edge_rows(length)
+        if rows is not None:
+            array = array.take(rows, axis=axis)
+    return array
+
+
+def _vector_str(vector, indent, summarize, printer):
+    """A 1-d array as '[a, b, ...]', wrapped to PRINT_OPTS.linewidth."""
+    per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / printer.width()))
+    rows = _edge_rows(len(vector)) if summarize else None
+    if summarize and not PRINT_OPTS.edgeitems:
+        items = ['...']
+    elif rows is not None:
+        edge = PRINT_OPTS.edgeitems
+        shown = vector[rows].tolist()
+        items = [printer.format(v) for v in shown[:edge]] + [' ...'] + [
+            printer.format(v) for v in shown[edge:]]
+    else:
+        items = [printer.format(v) for v in vector.tolist()]
+    lines = [', '.join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+    return '[' + (',\n' + ' ' * (indent + 1)).join(lines) + ']'
+
+
+def _nested_str(array, indent, summarize, printer):
+    """An n-d array as nested brackets; blank lines between blocks grow with the depth."""
+    if array.ndim == 0:
+        return printer.format(array.item())
+    if array.ndim == 1:
+        return _vector_str(array, indent, summarize, printer)
+    rows = _edge_rows(len(array)) if summarize else None
+    if rows is None:
+        slices = [_nested_str(row, indent + 1, summarize, printer) for row in array]
+    else:
+        edge = PRINT_OPTS.edgeitems
+        slices = [_nested_str(array[i], indent + 1, summarize, printer) for i in rows]
+        slices.insert(edge, '...')
+    separator = ',' + '\n' * (array.ndim - 1) + ' ' * (indent + 1)
+    return '[' + separator.join(slices) + ']'
+
+
+def _contents_str(array, indent):
+    """The bracketed values of a nonempty host array printed after a prefix of width ``indent``."""
+    summarize = array.size > PRINT_OPTS.threshold
+    printer = _ElementPrinter(_summarized_values(array) if summarize else array)
+    return _nested_str(array, indent, summarize, printer)
+
+
+# ---------------------------------------------------------------- suffixes and the whole repr
+
+def _is_default_dtype(dtype):
+    """Whether a nonempty tensor of ``dtype`` prints without a dtype= suffix."""
+    return dtype in (_dtype.get_default_dtype(), _dtype.default_complex_dtype(),
+                     _dtype.int64, _dtype.bool)
+
+
+def _suffixes(tensor):
+    """The ', key=value' annotations after the values, in torch's order."""
+    suffixes = []
+    if tensor.device.type != 'cpu':
+        suffixes.append(f"device='{tensor.device}'")
+    size = 'size=' + str(tuple(tensor.shape))
+    numel = math.prod(tensor.shape)
+    if numel == 0:
+        if len(tensor.shape) != 1:
+            suffixes.append(size)
+        if tensor.dtype is not _dtype.get_default_dtype():
+            suffixes.append(f'dtype={tensor.dtype}')
+    else:
+        if not PRINT_OPTS.edgeitems:
+            suffixes.append(size)
+        if not _is_default_dtype(tensor.dtype):
+            suffixes.append(f'dtype={tensor.dtype}')
+    if tensor.grad_fn is not None:
+        suffixes.append(f'grad_fn=<{tensor.grad_fn.name()}>')
+    elif tensor.requires_grad:
+        suffixes.append('requires_grad=True')
+    return suffixes
+
+
+def _add_suffixes(text, suffixes, indent):
+    """Appends the suffixes and ')', moving one to a new line when it would pass the linewidth."""
+    parts = [text]
+    last_line_length = len(text) - text.rfind('\n') + 1  # torch counts 2 extra columns
+    for suffix in suffixes:
+        if last_line_length + len(suffix) + 2 > PRINT_OPTS.linewidth:
+            parts.append(',\n' + ' ' * indent + suffix)
+            last_line_length = indent + len(suffix)
+        else:
+            parts.append(', ' + suffix)
+            last_line_length += len(suffix) + 2
+    return ''.join(parts) + ')'
+
+
+def tensor_repr(tensor, prefix='tensor('):
+    """The repr (and str) of ``tensor``, as torch prints it: ``prefix`` + values + suffixes."""
+    indent = len(prefix)
+    array = _host_array(tensor._data)
+    contents = _contents_str(array, indent) if array.size else '[]'
+    return _add_suffixes(prefix + contents, _suffixes(tensor), indent)
