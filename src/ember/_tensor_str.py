@@ -142,9 +142,11 @@ class _ElementPrinter:
 
     def width(self):
         """Columns one element takes in a row, with its ', ' separator (and 'j' if complex)."""
-        return sum(f.width for f in self.formatters) + 2 + (len(self.formatters) - 1)
+        width = sum(f.width for f in self.formatters) + len(', ')
+        return width + len('j') if len(self.formatters) == 2 else width
 
     def format(self, value):
+        """One element (a Python number) as printed."""
         if len(self.formatters) == 2:
             return _complex_text(value, *self.formatters)
         return self.formatters[0].format(value)
@@ -165,10 +167,6 @@ def _summarized_values(array):
 
     Only which values appear matters: they decide the formatter's mode and width.
     """
-    if array.ndim == 1 and not PRINT_OPTS.edgeitems:
-        return array  # torch's quirk: t[-0:] is all of t
-    if array.ndim >= 2 and not PRINT_OPTS.edgeitems:
-        return array[:0]
     for axis, length in enumerate(array.shape):
         rows = _edge_rows(length)
         if rows is not None:
@@ -180,15 +178,10 @@ def _vector_str(vector, indent, summarize, printer):
     """A 1-d array as '[a, b, ...]', wrapped to PRINT_OPTS.linewidth."""
     per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / printer.width()))
     rows = _edge_rows(len(vector)) if summarize else None
-    if summarize and not PRINT_OPTS.edgeitems:
-        items = ['...']
-    elif rows is not None:
-        edge = PRINT_OPTS.edgeitems
-        shown = vector[rows].tolist()
-        items = [printer.format(v) for v in shown[:edge]] + [' ...'] + [
-            printer.format(v) for v in shown[edge:]]
-    else:
-        items = [printer.format(v) for v in vector.tolist()]
+    shown = vector if rows is None else vector[rows]
+    items = [printer.format(v) for v in shown.tolist()]
+    if rows is not None:
+        items.insert(PRINT_OPTS.edgeitems, ' ...' if PRINT_OPTS.edgeitems else '...')
     lines = [', '.join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
     return '[' + (',\n' + ' ' * (indent + 1)).join(lines) + ']'
 
@@ -200,12 +193,10 @@ def _nested_str(array, indent, summarize, printer):
     if array.ndim == 1:
         return _vector_str(array, indent, summarize, printer)
     rows = _edge_rows(len(array)) if summarize else None
-    if rows is None:
-        slices = [_nested_str(row, indent + 1, summarize, printer) for row in array]
-    else:
-        edge = PRINT_OPTS.edgeitems
-        slices = [_nested_str(array[i], indent + 1, summarize, printer) for i in rows]
-        slices.insert(edge, '...')
+    shown = array if rows is None else array[rows]
+    slices = [_nested_str(row, indent + 1, summarize, printer) for row in shown]
+    if rows is not None:
+        slices.insert(PRINT_OPTS.edgeitems, '...')
     separator = ',' + '\n' * (array.ndim - 1) + ' ' * (indent + 1)
     return '[' + separator.join(slices) + ']'
 
@@ -225,23 +216,24 @@ def _is_default_dtype(dtype):
                      _dtype.int64, _dtype.bool)
 
 
+def _size_and_dtype_suffixes(tensor):
+    """'size=' and 'dtype=' suffixes; tensors showing no values state their dtype unless default."""
+    shape = tuple(tensor.shape)
+    if tensor.device.type == 'meta' or math.prod(shape) == 0:
+        show_size = tensor.device.type == 'meta' or len(shape) != 1
+        show_dtype = tensor.dtype is not _dtype.get_default_dtype()
+    else:
+        show_size = not PRINT_OPTS.edgeitems
+        show_dtype = not _is_default_dtype(tensor.dtype)
+    return [f'size={shape}'] * show_size + [f'dtype={tensor.dtype}'] * show_dtype
+
+
 def _suffixes(tensor):
     """The ', key=value' annotations after the values, in torch's order."""
     suffixes = []
     if tensor.device.type != 'cpu':
         suffixes.append(f"device='{tensor.device}'")
-    size = 'size=' + str(tuple(tensor.shape))
-    numel = math.prod(tensor.shape)
-    if numel == 0:
-        if len(tensor.shape) != 1:
-            suffixes.append(size)
-        if tensor.dtype is not _dtype.get_default_dtype():
-            suffixes.append(f'dtype={tensor.dtype}')
-    else:
-        if not PRINT_OPTS.edgeitems:
-            suffixes.append(size)
-        if not _is_default_dtype(tensor.dtype):
-            suffixes.append(f'dtype={tensor.dtype}')
+    suffixes += _size_and_dtype_suffixes(tensor)
     if tensor.grad_fn is not None:
         suffixes.append(f'grad_fn=<{tensor.grad_fn.name()}>')
     elif tensor.requires_grad:
@@ -263,9 +255,16 @@ def _add_suffixes(text, suffixes, indent):
     return ''.join(parts) + ')'
 
 
+def _contents(tensor, indent):
+    """The values part: '...' for meta tensors (they hold none), '[]' when empty."""
+    if tensor.device.type == 'meta':
+        return '...'
+    array = _host_array(tensor._data)
+    return _contents_str(array, indent) if array.size else '[]'
+
+
 def tensor_repr(tensor, prefix='tensor('):
     """The repr (and str) of ``tensor``, as torch prints it: ``prefix`` + values + suffixes."""
     indent = len(prefix)
-    array = _host_array(tensor._data)
-    contents = _contents_str(array, indent) if array.size else '[]'
+    contents = _contents(tensor, indent)
     return _add_suffixes(prefix + contents, _suffixes(tensor), indent)
