@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from . import _dtype
+from ._device import to_host
 
 
 @dataclasses.dataclass
@@ -75,7 +76,7 @@ def _host_array(data):
 
     bfloat16 is widened to float32 exactly, so later code sees only NumPy's own dtypes.
     """
-    array = np.asarray(data.get() if hasattr(data, 'get') else data)
+    array = to_host(data)
     if array.dtype == _dtype.bfloat16.np:
         array = array.astype(np.float32)
     return array
