@@ -1,0 +1,450 @@
+"""torch's CPU random generator and the samplers that turn its words into numbers.
+
+The stream is ATen's ``at::mt19937`` (CPUGeneratorImpl.cpp), which is the standard MT19937:
+NumPy's ``MT19937`` bit generator produces the same 32-bit words, so the generator keeps one
+and only adds what torch adds on top (the 64-bit seed and the cached Box-Muller normals).
+The samplers are ATen's CPU kernels (native/cpu/DistributionTemplates.h,
+core/DistributionsHelper.h, core/TransformationHelper.h, cpu/MultinomialKernel.cpp,
+TensorFactories.cpp randperm_cpu), written over whole arrays: each takes a generator, an
+element count and a NumPy dtype and returns a flat array in the order torch fills memory.
+The stream is drawn on the host, so NumPy is the array module here by design.
+"""
+import math
+import secrets
+
+import ml_dtypes
+import numpy as np
+
+DEFAULT_SEED = 67280421310721  # c10::detail::default_rng_seed_val
+_N = 624  # MERSENNE_STATE_N
+_STATE_SIZE = 5056  # sizeof(CPUGeneratorImplState)
+_REDUCED = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+# std::numeric_limits<T>::digits of each floating dtype.
+_DIGITS = {np.dtype(np.float16): 11, np.dtype(ml_dtypes.bfloat16): 8,
+           np.dtype(np.float32): 24, np.dtype(np.float64): 53}
+
+
+def _seeded_key(seed):
+    """mt19937::init_with_uint32: the state vector before the first twist."""
+    key = [seed & 0xFFFFFFFF]
+    for j in range(1, _N):
+        prev = key[-1]
+        key.append((1812433253 * (prev ^ (prev >> 30)) + j) & 0xFFFFFFFF)
+    return np.array(key, dtype=np.uint32)
+
+
+def _unpack_seed(seed):
+    """THPGenerator_manualSeed's unpack_uint64: negative seeds wrap to their two's complement."""
+    if type(seed) is bool or not isinstance(seed, int):
+        raise RuntimeError(f'manual_seed expected a long, but got {type(seed).__name__}')
+    if not -2**63 <= seed < 2**64:
+        raise ValueError('Overflow when unpacking long long')
+    return seed % 2**64
+
+
+class Generator:
+    """torch.Generator for the CPU: an mt19937 stream plus the cached Box-Muller normals."""
+
+    def __init__(self, device='cpu'):
+        if str(device) != 'cpu':
+            raise RuntimeError(f'ember has no generator for device {device!r}')
+        self._mt = np.random.MT19937()
+        self.manual_seed(DEFAULT_SEED)
+
+    @property
+    def device(self):
+        from ._device import device
+        return device('cpu')
+
+    def manual_seed(self, seed):
+        """Generator.manual_seed: reseed (seeds wrap modulo 2**64) and return self."""
+        self._seed = _unpack_seed(seed)
+        self._set_words(_seeded_key(self._seed), _N)
+        self._next_double_normal = self._next_float_normal = None
+        return self
+
+    def seed(self):
+        """Generator.seed: reseed from a non-deterministic 53-bit source and return the seed."""
+        seed = secrets.randbits(53)
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self):
+        """Generator.initial_seed: the seed of the last manual_seed or seed."""
+        return self._seed
+
+    def get_state(self):
+        """Generator.get_state: a uint8 tensor in torch's CPUGeneratorImplState layout."""
+        from ._random_ops import _state_tensor
+        return _state_tensor(self.state_bytes())
+
+    def set_state(self, new_state):
+        """Generator.set_state: restore a state from get_state (torch's or ember's)."""
+        from ._random_ops import _state_array
+        self.load_state_bytes(_state_array(new_state))
+        return self
+
+    def __reduce__(self):
+        return _restore_generator, (self.state_bytes().tobytes(),)
+
+    # ------------------------------------------------------------ torch's byte layout
+
+    def state_bytes(self):
+        """The 5056 bytes of CPUGeneratorImplState for this generator."""
+        state = self._mt.state['state']
+        key, pos = state['key'].astype(np.uint32), int(state['pos'])
+        fresh = pos == _N and np.array_equal(key, _seeded_key(self._seed))
+        nxt = 0 if fresh else pos
+        buf = np.zeros(_STATE_SIZE, dtype=np.uint8)
+        head = np.array([self._seed, (_N + 1 - pos) | (1 << 32), nxt], dtype=np.uint64)
+        buf[:24] = head.view(np.uint8)
+        buf[24:5016] = key.astype(np.uint64).view(np.uint8)
+        if self._next_double_normal is not None:
+            buf[5024:5032] = np.array([self._next_double_normal]).view(np.uint8)
+            buf[5040] = 1
+        if self._next_float_normal is not None:
+            buf[5048:5052] = np.array([self._next_float_normal], np.float32).view(np.uint8)
+            buf[5052] = 1
+        return buf
+
+    def load_state_bytes(self, buf):
+        """Restore from CPUGeneratorImplState bytes, with torch's checks."""
+        if buf.size != _STATE_SIZE:
+            raise RuntimeError(f'Expected a CPUGeneratorImplState of size {_STATE_SIZE} but '
+                               f'found the input RNG state size to be {buf.size}')
+        buf = np.ascontiguousarray(buf, dtype=np.uint8)
+        seed, nxt = (int(v) for v in buf[:24].view(np.uint64)[[0, 2]])
+        left, seeded = (int(v) for v in buf[8:16].view(np.int32))
+        if not (seeded and 0 < left <= _N and nxt <= _N):
+            raise RuntimeError('Invalid mt19937 state')
+        self._seed = seed
+        self._set_words(buf[24:5016].view(np.uint64).astype(np.uint32), _N if left == 1 else nxt)
+        self._next_double_normal = float(buf[5024:5032].view(np.float64)[0]) if buf[5040] else None
+        self._next_float_normal = float(buf[5048:5052].view(np.float32)[0]) if buf[5052] else None
+
+    def _set_words(self, key, pos):
+        self._mt.state = {'bit_generator': 'MT19937', 'state': {'key': key, 'pos': pos}}
+
+    # ------------------------------------------------------------ raw draws
+
+    def random(self, n):
+        """n draws of CPUGeneratorImpl::random() (32 bits each), as uint64."""
+        return self._mt.random_raw(n)
+
+    def random64(self, n):
+        """n draws of CPUGeneratorImpl::random64(): two words, the first one high."""
+        words = self._mt.random_raw(2 * n)
+        return (words[0::2] << np.uint64(32)) | words[1::2]
+
+
+def _restore_generator(state):
+    gen = Generator()
+    gen.load_state_bytes(np.frombuffer(state, dtype=np.uint8))
+    return gen
+
+
+default_generator = Generator()
+
+
+# ---------------------------------------------------------------- shared transforms
+
+def _to_dtype(values, dtype):
+    """static_cast<scalar_t>: c10's Half and BFloat16 convert through float."""
+    dtype = np.dtype(dtype)
+    if dtype in _REDUCED and values.dtype != np.float32:
+        values = values.astype(np.float32)
+    return values.astype(dtype)
+
+
+def _unit(gen, n, digits):
+    """uniform_real's ``(val & MASK) * DIVISOR`` in [0, 1): float for 24 bits or less."""
+    if digits == 53:
+        bits = gen.random64(n) & np.uint64(2**53 - 1)
+        return bits.astype(np.float64) * 2.0**-53
+    bits = gen.random(n) & np.uint64(2**digits - 1)
+    return bits.astype(np.float32) * np.float32(2.0**-digits)
+
+
+def _complex_as_real(sampler):
+    """Complex tensors sample their real and imaginary parts as one real tensor (view_as_real)."""
+    def sample(gen, n, dtype, *args, **kwargs):
+        dtype = np.dtype(dtype)
+        if dtype.kind != 'c':
+            return sampler(gen, n, dtype, *args, **kwargs)
+        real = np.dtype(f'f{dtype.itemsize // 2}')
+        return sampler(gen, 2 * n, real, *args, **kwargs).view(dtype)
+    sample.__doc__ = sampler.__doc__
+    return sample
+
+
+# ---------------------------------------------------------------- uniform
+
+@_complex_as_real
+def uniform(gen, n, dtype, low=0.0, high=1.0):
+    """uniform_kernel: fma(x, to - from, from), and ``from`` where that rounds up to ``to``."""
+    if dtype == np.float64:
+        values = _fma64(_unit(gen, n, 53), np.float64(high - low), np.float64(low))
+    else:
+        low32, high32 = np.float32(low), np.float32(high)
+        values = _fma32(_unit(gen, n, 24), high32 - low32, low32)
+    values = _to_dtype(values, dtype)
+    bounds = _to_dtype(np.array([low, high]), dtype)
+    values[values == bounds[1]] = bounds[0]
+    return values
+
+
+# ---------------------------------------------------------------- normal
+
+@_complex_as_real
+def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
+    """normal_kernel: vectorised Box-Muller for >= 16 contiguous values, else the cached path."""
+    if n < 16 or not contiguous:
+        return _to_dtype(_fma64(_standard_normal_double(gen, n), std, mean), dtype)
+    if dtype == np.float64:
+        return _normal_fill_double(gen, n, mean, std)
+    if dtype == np.float32:
+        u = _refilled_tail(gen, n, 24)
+    else:  # Half and BFloat16 fill a float buffer padded to whole chunks, then round
+        u = _unit(gen, -(-n // 16) * 16, 24)
+    return _to_dtype(_normal_fill_avx2(u, n, mean, std), dtype)
+
+
+def _standard_normal_double(gen, n):
+    """n draws of normal_distribution<double>, which caches the sine half of each pair."""
+    out = np.empty(n)
+    start = 0
+    if n and gen._next_double_normal is not None:
+        out[0], gen._next_double_normal = gen._next_double_normal, None
+        start = 1
+    pairs = (n - start + 1) // 2
+    u = _unit(gen, 2 * pairs, 53)
+    radius = np.sqrt(-2.0 * np.log1p(-u[1::2]))
+    theta = 2.0 * math.pi * u[0::2]
+    out[start::2] = radius * np.cos(theta)
+    sines = radius * np.sin(theta)
+    out[start + 1::2] = sines[:(n - start) // 2]
+    if (n - start) % 2:
+        gen._next_double_normal = float(sines[-1])
+    return out
+
+
+def _refilled_tail(gen, n, digits):
+    """normal_fill's uniforms: n of them, then 16 fresh ones for a last chunk over the tail."""
+    u = _unit(gen, n, digits)
+    return np.concatenate([u[:n - n % 16], _unit(gen, 16, digits)]) if n % 16 else u
+
+
+def _chunk_halves(u):
+    """Each chunk of 16 pairs element j (the radius) with element j + 8 (the angle)."""
+    chunks = u.reshape(-1, 2, 8)
+    return chunks[:, 0], chunks[:, 1]
+
+
+def _join_halves(first, second, n):
+    """Inverse of _chunk_halves; when n % 16, the last chunk was recomputed over the tail."""
+    out = np.stack([first, second], axis=1).reshape(-1)
+    return out if n % 16 == 0 else np.concatenate([out[:n - 16], out[-16:]])
+
+
+def _normal_fill_double(gen, n, mean, std):
+    """normal_fill / normal_fill_16 for double, in libm's double log, cos and sin."""
+    first, second = _chunk_halves(_refilled_tail(gen, n, 53))
+    radius = np.sqrt(-2.0 * np.log(1.0 - first))
+    theta = 2.0 * math.pi * second
+    return _join_halves(_fma64(radius * np.cos(theta), std, mean),
+                        _fma64(radius * np.sin(theta), std, mean), n)
+
+
+def _normal_fill_avx2(u, n, mean, std):
+    """normal_fill_16_AVX2 over float uniforms u: log256_ps/sincos256_ps, fma(n, std, mean)."""
+    f32 = np.float32
+    first, second = _chunk_halves(u)
+    radius = np.sqrt(f32(-2.0) * _log256_ps(f32(1.0) - first))
+    sin, cos = _sincos256_ps(f32(2.0 * math.pi) * second)
+    mean, std = f32(mean), f32(std)
+    return _join_halves(_fma32(radius * cos, std, mean), _fma32(radius * sin, std, mean), n)
+
+
+def _two_sum(a, b):
+    """Knuth's TwoSum: s + err == a + b exactly."""
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _split(a):
+    """Veltkamp's split of a float64 into two 26-bit halves."""
+    c = 134217729.0 * a
+    high = c - (c - a)
+    return high, a - high
+
+
+def _two_prod(a, b):
+    """Dekker's TwoProduct: p + err == a * b exactly."""
+    p = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _round_to_odd(s, err):
+    """The float64 next to s + err (|err| <= ulp(s) / 2) whose last bit is odd, if inexact."""
+    even = (s.view(np.uint64) & np.uint64(1)) == 0
+    return np.where((err != 0) & even, np.nextafter(s, np.copysign(np.inf, err)), s)
+
+
+def _fma64(a, b, c):
+    """Single-rounded float64 a * b + c for a scalar b and c: GCC contracts ``a * b + c`` on AVX2.
+
+    Boldo and Melquiond's emulation: exact product and sum, the low part rounded to odd."""
+    a, b, c = np.asarray(a, np.float64), np.float64(b), np.float64(c)
+    if b == 1:
+        return a + c
+    p, p_err = _two_prod(a, b)
+    high, low = _two_sum(c, p)
+    return high + _round_to_odd(*_two_sum(low, p_err))
+
+
+def _fma32(a, b, c):
+    """Single-rounded float32 a * b + c: the product is exact in float64, the sum rounded to odd."""
+    if np.ndim(b) == 0 and b == 1:
+        return np.float32(a) + np.float32(c)
+    p = np.multiply(a, b, dtype=np.float64)
+    return _round_to_odd(*_two_sum(p, np.asarray(c, np.float64))).astype(np.float32)
+
+
+def _log256_ps(x):
+    """avx_mathfun.h log256_ps (Cephes logf) for positive float32 x, as GCC compiles it with FMA."""
+    f32 = np.float32
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 0x7F).astype(f32) + f32(1.0)
+    x = ((bits & ~0x7F800000) | 0x3F000000).view(f32)  # mantissa in [0.5, 1)
+    small = x < f32(0.707106781186547524)
+    e = e - small.astype(f32)
+    x = (x - f32(1.0)) + np.where(small, x, f32(0.0))
+    z = x * x
+    y = f32(7.0376836292e-2)
+    for coef in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+                 -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
+        y = _fma32(y, x, f32(coef))
+    y = _fma32(y * x, z, e * f32(-2.12194440e-4))
+    y = _fma32(-z, f32(0.5), y)
+    return _fma32(e, f32(0.693359375), x + y)
+
+
+def _sincos256_ps(x):
+    """avx_mathfun.h sincos256_ps (Cephes sinf/cosf) for non-negative float32 x, with FMA."""
+    f32 = np.float32
+    j = (x * f32(1.27323954473516)).astype(np.int32)
+    j = (j + 1) & ~1
+    y = j.astype(f32)
+    for minus_dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
+        x = _fma32(y, f32(minus_dp), x)
+    z = x * x
+    cos_poly = _fma32(_fma32(f32(2.443315711809948e-5), z, f32(-1.388731625493765e-3)), z,
+                      f32(4.166664568298827e-2))
+    cos_poly = _fma32(cos_poly * z, z, -(z * f32(0.5))) + f32(1.0)
+    sin_poly = _fma32(_fma32(f32(-1.9515295891e-4), z, f32(8.3321608736e-3)), z,
+                      f32(-1.6666654611e-1))
+    sin_poly = _fma32(sin_poly * z, x, x)
+    use_sin_poly = (j & 2) == 0
+    sin = np.where(use_sin_poly, sin_poly, cos_poly)
+    cos = np.where(use_sin_poly, cos_poly, sin_poly)
+    sin = np.where((j & 4) != 0, -sin, sin)
+    cos = np.where(((j - 2) & 4) == 0, -cos, cos)
+    return sin, cos
+
+
+# ---------------------------------------------------------------- integers
+
+def random_bits(gen, n, dtype):
+    """random_kernel (random_() with no bounds): [0, max] for ints, [0, 2**digits] for floats."""
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return (gen.random(n) & np.uint64(1)).astype(np.bool_)
+    wide = dtype in (np.dtype(np.int64), np.dtype(np.float64))
+    words = gen.random64(n) if wide else gen.random(n)
+    if dtype.kind == 'f' or dtype in _REDUCED:
+        modulus = 2**_DIGITS[dtype] + 1
+    else:
+        modulus = int(np.iinfo(dtype).max) + 1
+    return _to_dtype((words % np.uint64(modulus)).astype(np.int64), dtype)
+
+
+def random_from_to(gen, n, dtype, span, base):
+    """random_from_to_kernel: ``(word % span) + base``, with 64-bit words for spans >= 2**28."""
+    words = gen.random64(n) if span >= 2**28 else gen.random(n)
+    values = (words % np.uint64(span) + np.uint64(base % 2**64)).view(np.int64)
+    return _to_dtype(values, dtype)
+
+
+def random_full_range(gen, n, dtype):
+    """random_full_64_bits_range_kernel: a whole 64-bit word read as int64."""
+    return _to_dtype(gen.random64(n).view(np.int64), dtype)
+
+
+def randperm(gen, n, dtype):
+    """randperm_cpu: a Fisher-Yates shuffle driven by ``random() % (n - i)``."""
+    if n >= (2**32 - 1) // 20:
+        return _randperm_inside_out(gen, n, dtype)
+    perm = list(range(n))
+    steps = np.arange(max(n - 1, 0), dtype=np.uint64)
+    targets = (gen.random(len(steps)) % (np.uint64(n) - steps) + steps).tolist()
+    for i, z in enumerate(targets):
+        perm[i], perm[z] = perm[z], perm[i]
+    return _to_dtype(np.array(perm, dtype=np.int64), dtype)
+
+
+def _randperm_inside_out(gen, n, dtype):
+    """randperm_cpu for huge n: the inside-out Fisher-Yates with 64-bit draws."""
+    targets = (gen.random64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
+    perm = [0] * n
+    for i, z in enumerate(targets):
+        perm[i] = perm[z]
+        perm[z] = i
+    return _to_dtype(np.array(perm, dtype=np.int64), dtype)
+
+
+# ---------------------------------------------------------------- bernoulli, exponential
+
+def bernoulli_scalar(gen, n, dtype, p):
+    """bernoulli_scalar_kernel_default: a 53-bit double uniform below p."""
+    return _to_dtype(_unit(gen, n, 53) < p, dtype)
+
+
+def bernoulli_tensor(gen, p, dtype):
+    """bernoulli_tensor kernel: double p compares with a double uniform, other p with a float."""
+    if p.dtype == np.float64:
+        return _to_dtype(_unit(gen, p.size, 53) < p, dtype)
+    return _to_dtype(_unit(gen, p.size, 24) < p.astype(np.float32), dtype)
+
+
+def exponential(gen, n, dtype, lambd=1.0):
+    """exponential_kernel: exponential_distribution<double>, ``-1 / lambda * log1p(-u)``."""
+    return _to_dtype(-1.0 / lambd * np.log1p(-_unit(gen, n, 53)), dtype)
+
+
+# ---------------------------------------------------------------- multinomial
+
+def multinomial(gen, probs, n_sample, replacement):
+    """multinomial for a (rows, categories) array of valid probabilities, as int64 indices."""
+    if not replacement or n_sample == 1:
+        return _multinomial_exponential(gen, probs, n_sample)
+    return np.stack([_multinomial_row(gen, row, n_sample) for row in probs])
+
+
+def _multinomial_exponential(gen, probs, n_sample):
+    """The no-replacement fast path: top-n_sample of ``p / q`` with q ~ Exp(1) (Gumbel trick)."""
+    q = exponential(gen, probs.size, probs.dtype).reshape(probs.shape)
+    keys = (probs.astype(np.float32) / q.astype(np.float32)).astype(probs.dtype) \
+        if probs.dtype in _REDUCED else probs / q
+    return np.argsort(-keys.astype(np.float64), axis=-1, kind='stable')[:, :n_sample]
+
+
+def _multinomial_row(gen, row, n_sample):
+    """multinomial_with_replacement_apply for one row: inverse-CDF by binary search."""
+    acc = np.float32 if row.dtype in _REDUCED else row.dtype
+    cum = np.cumsum(row.astype(acc), dtype=acc)
+    cum = cum / cum[-1]
+    cum[-1] = 1
+    return np.searchsorted(cum.astype(np.float64), _unit(gen, n_sample, 53), side='left')
