@@ -1,0 +1,44 @@
+"""ember: PyTorch's Python API on NumPy. ``import ember as torch``."""
+__version__ = '0.1.0'
+
+from . import _dtype
+from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float16, float32,
+                     float64, get_default_dtype, iinfo, int8, int16, int32, int64,
+                     promote_types, set_default_dtype, uint8)
+from ._device import device
+from ._tensor import Size, Tensor
+from . import _ops
+from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)
+from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                        linspace, logspace, ones, ones_like, tensor, zeros, zeros_like)
+from . import autograd
+from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
+
+globals().update(_dtype.ALIASES)  # torch.long, torch.half, torch.double, ...
+cfloat, cdouble = complex64, complex128
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_complex(input):
+    return input.is_complex()
+
+
+def numel(input):
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    """torch.result_type: the dtype an op on these operands computes in."""
+    return _dtype.result_type_of((tensor1, tensor2))
+
+
+def can_cast(from_, to):
+    return _dtype.can_cast(from_, to)

@@ -1,0 +1,96 @@
+"""Devices and the array backend behind them: NumPy for 'cpu', CuPy for 'cuda'.
+
+Op code never imports numpy for array math: it asks for the module of its arrays
+(``array_module``) or of a device (``backend``), so CuPy slots in unchanged.
+"""
+import numpy
+
+
+class device:
+    """torch.device: a device type ('cpu' or 'cuda') and an optional index."""
+
+    __slots__ = ('type', 'index')
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if not isinstance(type, str):
+            raise TypeError(f'device() received an invalid combination of arguments - got ({type.__class__.__name__})')
+        name, _, idx = type.partition(':')
+        if name not in ('cpu', 'cuda', 'meta'):
+            raise RuntimeError(
+                f'Expected one of cpu, cuda, meta device type at start of device string: {type}')
+        if idx:
+            if index is not None:
+                raise RuntimeError(f'type (string) must not include an index because index was passed explicitly: {type}')
+            if not idx.isdigit():
+                raise RuntimeError(f'Invalid device string: {type!r}')
+            index = int(idx)
+        self.type, self.index = name, index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f'{self.type}:{self.index}'
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return device, (str(self),)
+
+
+CPU = device('cpu')
+
+
+def as_device(d):
+    """Normalise a device argument (None, str, int or device) to a device object."""
+    if d is None or d is CPU:
+        return CPU
+    if isinstance(d, int):
+        return device('cuda', d)
+    d = d if isinstance(d, device) else device(d)
+    if d.type == 'cuda' and d.index is None:
+        return device('cuda', 0)
+    return d
+
+
+def backend(d):
+    """The array module (numpy or cupy) that holds tensors of device ``d``."""
+    if d.type == 'cpu':
+        return numpy
+    return _cupy()
+
+
+def _cupy():
+    try:
+        import cupy
+    except ImportError:
+        raise RuntimeError('Torch not compiled with CUDA enabled') from None
+    return cupy
+
+
+def array_module(array):
+    """The module (numpy or cupy) of an array: Chainer's get_array_module."""
+    return numpy if type(array).__module__.startswith('numpy') else _cupy()
+
+
+def device_of(array):
+    """The ember device an array lives on."""
+    if type(array).__module__.startswith('numpy'):
+        return CPU
+    return device('cuda', array.device.id)
+
+
+def to_host(array):
+    """A NumPy array with the values of ``array`` (no copy for NumPy arrays)."""
+    return array if type(array).__module__.startswith('numpy') else array.get()

@@ -1,0 +1,204 @@
+"""dtypes and torch's type-promotion rules (torch/_C dtype objects, c10/core/ScalarType.h)."""
+import builtins
+
+import ml_dtypes
+import numpy as np
+
+# Categories order the promotion lattice: bool < integer < floating < complex.
+BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
+
+
+class dtype:
+    """A tensor element type; prints as ``torch.float32`` like torch's dtype objects."""
+
+    __slots__ = ('name', 'np', 'itemsize', 'category', 'is_signed', '_aliases')
+
+    def __init__(self, name, np_dtype, category, aliases=()):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.itemsize = self.np.itemsize
+        self.category = category
+        self.is_signed = category != BOOL and name != 'uint8'
+        self._aliases = aliases
+
+    @property
+    def is_floating_point(self):
+        return self.category == FLOAT
+
+    @property
+    def is_complex(self):
+        return self.category == COMPLEX
+
+    def to_real(self):
+        return _COMPLEX_TO_REAL.get(self, self)
+
+    def to_complex(self):
+        return _REAL_TO_COMPLEX.get(self, self)
+
+    def __repr__(self):
+        return 'torch.' + self.name
+
+    def __reduce__(self):
+        return self.name
+
+
+bool = dtype('bool', np.bool_, BOOL)
+uint8 = dtype('uint8', np.uint8, INT)
+int8 = dtype('int8', np.int8, INT)
+int16 = dtype('int16', np.int16, INT, ('short',))
+int32 = dtype('int32', np.int32, INT, ('int',))
+int64 = dtype('int64', np.int64, INT, ('long',))
+float16 = dtype('float16', np.float16, FLOAT, ('half',))
+bfloat16 = dtype('bfloat16', ml_dtypes.bfloat16, FLOAT)
+float32 = dtype('float32', np.float32, FLOAT, ('float',))
+float64 = dtype('float64', np.float64, FLOAT, ('double',))
+complex64 = dtype('complex64', np.complex64, COMPLEX, ('cfloat',))
+complex128 = dtype('complex128', np.complex128, COMPLEX, ('cdouble',))
+
+ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+              complex64, complex128)
+_BY_NUMPY = {d.np: d for d in ALL_DTYPES}
+_COMPLEX_TO_REAL = {complex64: float32, complex128: float64}
+_REAL_TO_COMPLEX = {float16: complex64, bfloat16: complex64, float32: complex64,
+                    float64: complex128}
+
+# Public aliases (torch.long, torch.half, ...) exported by ember/__init__.py.
+ALIASES = {alias: d for d in ALL_DTYPES for alias in d._aliases}
+
+
+def from_numpy_dtype(np_dtype):
+    """The ember dtype of a NumPy dtype; TypeError for ones torch has no equivalent of."""
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
+            "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
+            "int8, uint8, and bool.") from None
+
+
+# ---------------------------------------------------------------- default dtype
+
+_default = [float32]
+
+
+def get_default_dtype():
+    return _default[0]
+
+
+def set_default_dtype(d):
+    if not isinstance(d, dtype) or d.category != FLOAT:
+        raise TypeError(f'only floating-point types are supported as the default type')
+    _default[0] = d
+
+
+def default_complex_dtype():
+    return complex128 if _default[0] is float64 else complex64
+
+
+# ---------------------------------------------------------------- promotion
+
+def promote_types(a, b):
+    """torch.promote_types: the smallest dtype both ``a`` and ``b`` cast to safely."""
+    if a is b:
+        return a
+    if a.category != b.category:
+        high, low = (a, b) if a.category > b.category else (b, a)
+        if high.category == COMPLEX and low is float64:
+            return complex128
+        return high
+    if {a, b} == {float16, bfloat16}:
+        return float32
+    return _BY_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def _scalar_dtype(value):
+    """The dtype a Python scalar takes when it stands alone as an operand."""
+    t = type(value)
+    if t is builtins.bool:
+        return bool
+    if t is builtins.int:
+        return int64
+    if t is builtins.float:
+        return _default[0]
+    if t is builtins.complex:
+        return default_complex_dtype()
+    if isinstance(value, np.generic):
+        return from_numpy_dtype(value.dtype)
+    raise TypeError(f'unsupported operand type: {t.__name__}')
+
+
+def _combine(higher, lower):
+    # at::native::combine_categories: a lower-priority class may only raise the category.
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.category == COMPLEX:
+        return higher
+    if lower.category == COMPLEX:
+        return higher.to_complex() if higher.category == FLOAT else lower
+    if higher.category == FLOAT:
+        return higher
+    if higher is bool or lower.category == FLOAT:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type_of(operands):
+    """torch.result_type over tensors and Python scalars (dimensioned > 0-dim > scalar)."""
+    dim_result = zero_result = scalar_result = None
+    for x in operands:
+        d = getattr(x, 'dtype', None)
+        if isinstance(d, dtype) and hasattr(x, 'ndim'):
+            if x.ndim:
+                dim_result = d if dim_result is None else promote_types(dim_result, d)
+            else:
+                zero_result = d if zero_result is None else promote_types(zero_result, d)
+        else:
+            d = _scalar_dtype(x)
+            scalar_result = d if scalar_result is None else promote_types(scalar_result, d)
+    return _combine(dim_result, _combine(zero_result, scalar_result))
+
+
+def can_cast(from_, to):
+    """torch.can_cast: False only when the cast would lower the category."""
+    return from_.category <= to.category
+
+
+class finfo:
+    """torch.finfo: machine limits of a floating dtype."""
+
+    def __init__(self, type=None):
+        type = type or _default[0]
+        if type.category not in (FLOAT, COMPLEX):
+            raise TypeError(f'torch.finfo() requires a floating point input type.')
+        info = ml_dtypes.finfo(type.to_real().np)
+        self.bits = info.bits
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.tiny)
+        self.resolution = float(info.resolution)
+        self.dtype = type.to_real().name
+
+    def __repr__(self):
+        return (f'finfo(resolution={self.resolution}, min={self.min:.6e}, max={self.max:.6e}, '
+                f'eps={self.eps:.6e}, smallest_normal={self.tiny:.6e}, tiny={self.tiny:.6e}, '
+                f'dtype={self.dtype})')
+
+
+class iinfo:
+    """torch.iinfo: limits of an integer dtype."""
+
+    def __init__(self, type):
+        if type.category not in (INT, BOOL):
+            raise TypeError(f'torch.iinfo() requires an integer input type.')
+        info = np.iinfo(type.np) if type is not bool else np.iinfo(np.uint8)
+        self.bits = info.bits
+        self.max = int(info.max)
+        self.min = int(info.min)
+        self.dtype = type.name
+
+    def __repr__(self):
+        return f'iinfo(min={self.min}, max={self.max}, dtype={self.dtype})'

@@ -1,0 +1,117 @@
+"""Matrix products: torch.matmul / ``@`` with its dot, mv, mm and batched cases."""
+from .. import _dtype
+from .._device import array_module
+from .._tensor import Tensor
+from .primitive import Primitive, scalar_type_name, write_out
+from .shape import broadcast_shapes
+
+
+class DotBackward0(Primitive):
+    """1-D @ 1-D; the base of all matmul cases (their gradients share one formula)."""
+    saves_inputs = True
+
+    def forward(ctx, a, b):
+        return array_module(a).matmul(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        if a.dtype.category == _dtype.COMPLEX:
+            a, b = a.conj(), b.conj()
+        if a.ndim == 1 and b.ndim == 1:
+            return grad * b, grad * a
+        if b.ndim == 1:
+            return grad.unsqueeze(-1) * b, matmul(a.mT, grad.unsqueeze(-1)).squeeze(-1)
+        if a.ndim == 1:
+            return matmul(b, grad.unsqueeze(-1)).squeeze(-1), a.unsqueeze(-1) * grad.unsqueeze(-2)
+        return matmul(grad, b.mT), matmul(a.mT, grad)
+
+
+class MvBackward0(DotBackward0):
+    """2-D @ 1-D."""
+
+
+class MmBackward0(DotBackward0):
+    """2-D @ 2-D."""
+
+
+class SqueezeBackward4(DotBackward0):
+    """1-D @ 2-D (torch runs it as unsqueeze, mm, squeeze: this is its last node's name)."""
+
+
+class UnsafeViewBackward0(DotBackward0):
+    """Batched matmul (torch folds batch dims into an mm or bmm, then views the result)."""
+
+
+def _pick(a, b):
+    """The primitive for these operand ranks, after torch's shape and dtype checks."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f'both arguments to matmul need to be at least 1D, but they are '
+                           f'{a.ndim}D and {b.ndim}D')
+    if a.dtype is not b.dtype:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f'dot : expected both vectors to have same dtype, but found '
+                               f'{scalar_type_name(a.dtype)} and {scalar_type_name(b.dtype)}')
+        raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
+                           f'{_c_name(a.dtype)} != {_c_name(b.dtype)}')
+    if a.dtype is _dtype.bool:
+        raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+    sa, sb = a.shape, b.shape
+    if a.ndim == 1 and b.ndim == 1:
+        if sa != sb:
+            raise RuntimeError(f'inconsistent tensor size, expected tensor [{sa[0]}] and src '
+                               f'[{sb[0]}] to have the same number of elements, but got {sa[0]} '
+                               f'and {sb[0]} elements respectively')
+        return DotBackward0
+    if b.ndim == 1:
+        if sa[-1] != sb[0]:
+            raise RuntimeError(f'size mismatch, got input ({sa[-2]}), mat ({sa[-2]}x{sa[-1]}), '
+                               f'vec ({sb[0]})')
+        return MvBackward0 if a.ndim == 2 else UnsafeViewBackward0
+    inner_a = sa[-1]
+    if inner_a != sb[-2]:
+        rows = sa[-2] if a.ndim > 1 else 1
+        if a.ndim <= 2 and b.ndim <= 2:
+            raise RuntimeError(f'mat1 and mat2 shapes cannot be multiplied ({rows}x{inner_a} and '
+                               f'{sb[-2]}x{sb[-1]})')
+        raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
+                           f'[{sb[0] if b.ndim > 2 else 1}, {inner_a}] but got: '
+                           f'[{sb[0] if b.ndim > 2 else 1}, {sb[-2]}].')
+    if a.ndim == 1:
+        return SqueezeBackward4 if b.ndim == 2 else UnsafeViewBackward0
+    if a.ndim == 2 and b.ndim == 2:
+        return MmBackward0
+    broadcast_shapes(sa[:-2], sb[:-2])
+    return UnsafeViewBackward0
+
+
+def _c_name(dtype):
+    return {'float32': 'float', 'float64': 'double', 'int64': 'long int', 'int32': 'int',
+            'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16'}.get(dtype.name, dtype.name)
+
+
+def matmul(input, other, *, out=None):
+    """torch.matmul: the ``@`` operator."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    result = _pick(input, other).apply(input, other)
+    return result if out is None else write_out(result, out)
+
+
+def mm(input, mat2, *, out=None):
+    if input.ndim != 2:
+        raise RuntimeError(f'self must be a matrix')
+    if mat2.ndim != 2:
+        raise RuntimeError(f'mat2 must be a matrix')
+    return matmul(input, mat2, out=out)
+
+
+def _transposed_last(self):
+    """Tensor.mT: the last two dims swapped."""
+    return self.transpose(-2, -1)
+
+
+TENSOR_METHODS = {'matmul': matmul, 'mm': mm, '__matmul__': matmul,
+                  '__rmatmul__': lambda self, other: matmul(other, self),
+                  'mT': property(_transposed_last)}
+FUNCTIONS = ('matmul', 'mm')

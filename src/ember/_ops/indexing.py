@@ -1,0 +1,171 @@
+"""Indexing: ``x[index]`` and ``x[index] = value``.
+
+Basic indices (ints, slices, None, Ellipsis) give views; indices holding tensors, lists
+or bools are advanced (a copy, torch's IndexBackward0). Both backward through one
+primitive that places a gradient into zeros of the input's shape.
+"""
+from .._device import array_module
+from .._tensor import Tensor
+from ..autograd.grad_mode import state as grad_state
+from .primitive import Primitive, check_writeable as _check_writeable
+
+
+def normalize_index(index):
+    """A backend-ready index and whether it is basic (a view)."""
+    items = index if isinstance(index, tuple) else (index,)
+    basic = True
+    out = []
+    for item in items:
+        if isinstance(item, Tensor):
+            if item.ndim == 0 and item.dtype.category == 1:
+                item = int(item.item())
+            else:
+                item, basic = item._data, False
+        elif isinstance(item, (list, bool)) or hasattr(item, '__array__'):
+            basic = False
+            if isinstance(item, list):
+                item = _list_index(item)
+        elif not (item is None or item is Ellipsis or isinstance(item, (int, slice))):
+            if hasattr(item, '__index__'):
+                item = item.__index__()
+            else:
+                raise IndexError('only integers, slices (`:`), ellipsis (`...`), None and long or '
+                                 'byte Variables are valid indices (got '
+                                 f'{type(item).__name__})')
+        out.append(item)
+    return tuple(out), basic
+
+
+def _list_index(items):
+    import numpy
+    array = numpy.asarray([i._data if isinstance(i, Tensor) else i for i in items])
+    return array if array.dtype.kind in 'biu' else array.astype(numpy.int64)
+
+
+def _index_errors(func, *args):
+    try:
+        return func(*args)
+    except IndexError as e:
+        raise IndexError(str(e).replace('axis', 'dimension')) from None
+
+
+class BasicIndex(Primitive):
+    """A view picked by ints, slices, None and Ellipsis; subclasses carry torch's names."""
+    is_view = True
+
+    def forward(ctx, a, index):
+        ctx.input_shape = a.shape
+        return _index_errors(a.__getitem__, index)
+
+    def backward(ctx, grad):
+        return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index)
+
+
+class SelectBackward0(BasicIndex):
+    pass
+
+
+class SliceBackward0(BasicIndex):
+    pass
+
+
+class UnsqueezeIndexBackward0(BasicIndex):
+    pass
+
+
+class AliasIndexBackward0(BasicIndex):
+    pass
+
+
+UnsqueezeIndexBackward0.__name__ = 'UnsqueezeBackward0'
+AliasIndexBackward0.__name__ = 'AliasBackward0'
+
+
+class IndexBackward0(Primitive):
+    """Advanced indexing: a copy of the picked elements."""
+
+    def forward(ctx, a, index):
+        ctx.input_shape = a.shape
+        return _index_errors(a.__getitem__, index)
+
+    def backward(ctx, grad):
+        return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index,
+                                      accumulate=True)
+
+
+class ScatterIntoZeros(Primitive):
+    """zeros(shape) with ``src`` placed (or added, for repeated indices) at ``index``."""
+
+    def forward(ctx, src, shape, index, accumulate=False):
+        xp = array_module(src)
+        out = xp.zeros(shape, dtype=src.dtype)
+        if accumulate:
+            xp.add.at(out, index, src)
+        else:
+            out[index] = src
+        return out
+
+    def backward(ctx, grad):
+        return getitem(grad, ctx.index, normalized=True)
+
+
+class IndexPutBackward0(Primitive):
+    """index_put_: a copy of ``a`` with ``values`` written at ``index``."""
+
+    def forward(ctx, a, values, index):
+        out = a.copy()
+        _index_errors(out.__setitem__, index, values)
+        return out
+
+    def backward(ctx, grad):
+        return grad * _zeros_at(grad, ctx.index), getitem(grad, ctx.index, normalized=True)
+
+
+def _zeros_at(like, index):
+    """A constant tensor: 0 where ``index`` points, 1 elsewhere."""
+    from .._tensor import wrap
+    data = array_module(like._data).ones(like._data.shape, dtype=like._data.dtype)
+    data[index] = 0
+    return wrap(data)
+
+
+def _name_for(index):
+    """torch's grad_fn name for a basic index: that of its last effective component."""
+    for item in reversed(index):
+        if item is Ellipsis:
+            continue
+        if item is None:
+            return UnsqueezeIndexBackward0
+        return SliceBackward0 if isinstance(item, slice) else SelectBackward0
+    return AliasIndexBackward0
+
+
+def getitem(input, index, normalized=False):
+    """torch.Tensor.__getitem__."""
+    if normalized:
+        basic = not any(hasattr(i, 'ndim') for i in index)
+    else:
+        index, basic = normalize_index(index)
+    if basic:
+        return _name_for(index).apply(input, index=index)
+    return IndexBackward0.apply(input, index=index)
+
+
+def setitem(input, index, value):
+    """torch.Tensor.__setitem__: an in-place write, differentiable for non-leaf tensors."""
+    index, basic = normalize_index(index)
+    recording = grad_state.enabled and (
+        input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
+    if not recording:
+        data = value._data if isinstance(value, Tensor) else value
+        _check_writeable(input._data)
+        _index_errors(input._data.__setitem__, index, data)
+        input._vc.value += 1
+        return
+    if basic:
+        getitem(input, index).copy_(value)
+    else:
+        IndexPutBackward0.apply_(input, value, index=index)
+
+
+TENSOR_METHODS = {'__getitem__': getitem, '__setitem__': setitem}

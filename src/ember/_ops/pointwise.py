@@ -1,0 +1,587 @@
+"""Elementwise ops: arithmetic, unary math and comparisons (torch's pointwise ops)."""
+import cmath
+import math
+
+from .. import _dtype
+from .._device import array_module
+from .._tensor import Tensor
+from .primitive import Primitive, write_out
+
+
+def _xp(*arrays):
+    """The array module of the first operand that is an array (others may be scalars)."""
+    for a in arrays:
+        if hasattr(a, 'ndim') and not isinstance(a, (int, float, complex)):
+            return array_module(a)
+    return array_module(arrays[0])
+
+
+def _conj(t):
+    return t.conj() if t.dtype.category == _dtype.COMPLEX else t
+
+
+# -------------------------------------------------------------------- arithmetic
+
+class AddBackward0(Primitive):
+    promote = 'common'
+
+    def forward(ctx, a, b):
+        return a + b
+
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class SubBackward0(Primitive):
+    promote = 'common'
+
+    def forward(ctx, a, b):
+        if a.dtype == bool:
+            raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not '
+                               'supported. Use the `^` or `logical_xor()` operator instead.')
+        return a - b
+
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class RsubBackward1(Primitive):
+    """``number - tensor``: torch.rsub(input, other) = other - input."""
+    promote = 'common'
+
+    def forward(ctx, a, b):
+        return b - a
+
+    def backward(ctx, grad):
+        return -grad, grad
+
+
+class MulBackward0(Primitive):
+    promote = 'common'
+    saves_inputs = True
+
+    def forward(ctx, a, b):
+        return a * b
+
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        return grad * _conj(b), grad * _conj(a)
+
+
+class DivBackward0(Primitive):
+    """True division: integer operands give the default float dtype."""
+    promote = 'float'
+    saves_inputs = True
+
+    def forward(ctx, a, b):
+        with _xp(a, b).errstate(divide='ignore', invalid='ignore'):
+            return a / b
+
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        return grad / _conj(b), -grad * _conj(a) / _conj(b * b)
+
+
+class DivBackward1(Primitive):
+    """Division with rounding_mode 'trunc' or 'floor': gradient zero, not recorded."""
+    promote = 'common'
+    differentiable = False
+
+    def forward(ctx, a, b, rounding_mode):
+        xp = _xp(a, b)
+        if a.dtype.kind in 'iub':
+            if xp.any(xp.asarray(b) == 0):
+                raise RuntimeError('ZeroDivisionError')
+            if rounding_mode == 'floor':
+                return xp.floor_divide(a, b)
+            return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(a.dtype)
+        with xp.errstate(divide='ignore', invalid='ignore'):
+            q = a / b
+        return xp.floor(q) if rounding_mode == 'floor' else xp.trunc(q)
+
+
+class RemainderBackward0(Primitive):
+    """Python-style modulus: the result takes the divisor's sign."""
+    promote = 'common'
+    saves_inputs = True
+
+    def forward(ctx, a, b):
+        xp = _xp(a, b)
+        if a.dtype.kind in 'iub':
+            if xp.any(xp.asarray(b) == 0):
+                raise RuntimeError('ZeroDivisionError')
+            return xp.remainder(a, b)
+        with xp.errstate(divide='ignore', invalid='ignore'):
+            return a - xp.floor(a / b) * b
+
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        return grad, -grad * (a / b).floor() if isinstance(b, Tensor) else None
+
+
+class NegBackward0(Primitive):
+    def forward(ctx, a):
+        if a.dtype == bool:
+            raise RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If '
+                               'you are trying to invert a mask, use the `~` or `logical_not()` '
+                               'operator instead.')
+        return -a
+
+    def backward(ctx, grad):
+        return -grad
+
+
+class PowBackward0(Primitive):
+    """tensor ** number."""
+    promote = 'common'
+    saves_inputs = True
+
+    def forward(ctx, a, exponent):
+        return _power(a, exponent)
+
+    def backward(ctx, grad):
+        a, exponent = ctx.inputs
+        if exponent == 0:
+            return grad * 0, None
+        return grad * (exponent * _conj(a) ** (exponent - 1)), None
+
+
+class PowBackward1(Primitive):
+    """tensor ** tensor."""
+    promote = 'common'
+    saves_inputs = True
+    saves_output = True
+
+    def forward(ctx, a, b):
+        return _power(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        grad_a = grad * (b * a ** (b - 1))
+        # d/db a**b = a**b * log(a), taken as 0 where a == 0 and b >= 0 (as torch does).
+        log_a = masked_fill(a.log(), (a == 0) & (b >= 0), 0)
+        return grad_a, grad * (ctx.output * log_a)
+
+
+class PowBackward2(Primitive):
+    """number ** tensor."""
+    promote = 'common'
+    saves_inputs = True
+    saves_output = True
+
+    def forward(ctx, base, b):
+        return _power(base, b)
+
+    def backward(ctx, grad):
+        base, _ = ctx.inputs
+        if base == 0:
+            return None, grad * 0
+        log_base = math.log(base) if isinstance(base, (int, float)) and base > 0 else cmath.log(base)
+        return None, grad * (ctx.output * log_base)
+
+
+def _power(a, b):
+    xp = _xp(a, b)
+    if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iu' \
+            and xp.any(xp.asarray(b) < 0):
+        raise RuntimeError('Integers to negative integer powers are not allowed.')
+    with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        return xp.power(a, b)
+
+
+# -------------------------------------------------------------------- unary math
+
+class AbsBackward0(Primitive):
+    saves_inputs = True
+
+    def forward(ctx, a):
+        return a if a.dtype == bool else _xp(a).abs(a)
+
+    def backward(ctx, grad):
+        (a,) = ctx.inputs
+        return grad * sgn(a)
+
+
+class SgnBackward0(Primitive):
+    """torch.sgn / torch.sign: x / |x| (0 at 0); gradient zero."""
+    differentiable = False
+
+    def forward(ctx, a):
+        xp = _xp(a)
+        if a.dtype.kind != 'c':
+            return xp.sign(a) if a.dtype != bool else a
+        magnitude = xp.abs(a)
+        nonzero = magnitude != 0
+        return xp.where(nonzero, a / xp.where(nonzero, magnitude, 1), 0).astype(a.dtype)
+
+
+class ExpBackward0(Primitive):
+    promote = 'float'
+    saves_output = True
+
+    def forward(ctx, a):
+        xp = _xp(a)
+        with xp.errstate(over='ignore'):
+            return xp.exp(a)
+
+    def backward(ctx, grad):
+        return grad * _conj(ctx.output)
+
+
+class LogBackward0(Primitive):
+    promote = 'float'
+    saves_inputs = True
+
+    def forward(ctx, a):
+        xp = _xp(a)
+        with xp.errstate(divide='ignore', invalid='ignore'):
+            return xp.log(a)
+
+    def backward(ctx, grad):
+        (a,) = ctx.inputs
+        return grad / _conj(a)
+
+
+class SqrtBackward0(Primitive):
+    promote = 'float'
+    saves_output = True
+
+    def forward(ctx, a):
+        xp = _xp(a)
+        with xp.errstate(invalid='ignore'):
+            return xp.sqrt(a)
+
+    def backward(ctx, grad):
+        return grad / (2 * _conj(ctx.output))
+
+
+class FloorBackward0(Primitive):
+    """torch.floor: gradient zero everywhere it exists."""
+
+    def forward(ctx, a):
+        return a if a.dtype.kind in 'biu' else _xp(a).floor(a)
+
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class ConjBackward0(Primitive):
+    def forward(ctx, a):
+        return a.conj() if a.dtype.kind == 'c' else a
+
+    def backward(ctx, grad):
+        return _conj(grad)
+
+
+class RealBackward0(Primitive):
+    is_view = True
+
+    def forward(ctx, a):
+        return a.real
+
+    def backward(ctx, grad):
+        return grad
+
+
+class MaskedFillBackward0(Primitive):
+    saves_inputs = True
+
+    def forward(ctx, a, mask, value):
+        xp = _xp(a)
+        return xp.where(mask, xp.asarray(value, dtype=a.dtype), a)
+
+    def backward(ctx, grad):
+        mask = ctx.inputs[1]
+        return masked_fill(grad, mask, 0), None, None
+
+
+# -------------------------------------------------------------------- comparisons, logic
+
+class Comparison(Primitive):
+    """Base of ==, !=, <, <=, >, >=, &, |, ^: compute in the promoted dtype, no gradient."""
+    promote = 'common'
+    differentiable = False
+    ufunc = None
+
+    def forward(ctx, a, b):
+        return getattr(_xp(a, b), ctx.ufunc)(a, b)
+
+
+def _comparison(name, ufunc):
+    return type(name, (Comparison,), {'ufunc': ufunc})
+
+
+Eq = _comparison('Eq', 'equal')
+Ne = _comparison('Ne', 'not_equal')
+Lt = _comparison('Lt', 'less')
+Le = _comparison('Le', 'less_equal')
+Gt = _comparison('Gt', 'greater')
+Ge = _comparison('Ge', 'greater_equal')
+
+
+class Bitwise(Comparison):
+    def forward(ctx, a, b):
+        if a.dtype.kind in 'fc':
+            raise RuntimeError(f'"{ctx.ufunc}_cpu" not implemented for \'Float\'')
+        return getattr(_xp(a, b), ctx.ufunc)(a, b)
+
+
+BitwiseAnd = type('BitwiseAnd', (Bitwise,), {'ufunc': 'bitwise_and'})
+BitwiseOr = type('BitwiseOr', (Bitwise,), {'ufunc': 'bitwise_or'})
+BitwiseXor = type('BitwiseXor', (Bitwise,), {'ufunc': 'bitwise_xor'})
+
+
+class BitwiseNot(Primitive):
+    differentiable = False
+
+    def forward(ctx, a):
+        if a.dtype.kind in 'fc':
+            raise RuntimeError('"bitwise_not_cpu" not implemented for \'Float\'')
+        return _xp(a).invert(a)
+
+
+# -------------------------------------------------------------------- public functions
+
+def _with_out(result, out):
+    return result if out is None else write_out(result, out)
+
+
+def add(input, other, *, alpha=1, out=None):
+    """torch.add: input + alpha * other."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _with_out(AddBackward0.apply(input, other), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """torch.sub: input - alpha * other."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return _with_out(SubBackward0.apply(input, other), out)
+
+
+def rsub(input, other, *, alpha=1):
+    """torch.rsub: other - alpha * input."""
+    if alpha != 1:
+        input = mul(input, alpha)
+    return RsubBackward1.apply(input, other)
+
+
+def mul(input, other, *, out=None):
+    return _with_out(MulBackward0.apply(input, other), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """torch.div: true division, or rounded with rounding_mode='trunc' / 'floor'."""
+    if rounding_mode is None:
+        return _with_out(DivBackward0.apply(input, other), out)
+    if rounding_mode not in ('trunc', 'floor'):
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                           f"found '{rounding_mode}'")
+    return _with_out(DivBackward1.apply(input, other, rounding_mode=rounding_mode), out)
+
+
+def floor_divide(input, other, *, out=None):
+    return div(input, other, rounding_mode='floor', out=out)
+
+
+def remainder(input, other, *, out=None):
+    return _with_out(RemainderBackward0.apply(input, other), out)
+
+
+def pow(input, exponent, *, out=None):
+    """torch.pow: tensor ** number, tensor ** tensor or number ** tensor."""
+    if not isinstance(input, Tensor):
+        return _with_out(PowBackward2.apply(input, exponent), out)
+    if isinstance(exponent, Tensor):
+        return _with_out(PowBackward1.apply(input, exponent), out)
+    return _with_out(PowBackward0.apply(input, exponent), out)
+
+
+def neg(input, *, out=None):
+    return _with_out(NegBackward0.apply(input), out)
+
+
+def abs(input, *, out=None):
+    return _with_out(AbsBackward0.apply(input), out)
+
+
+def sgn(input, *, out=None):
+    return _with_out(SgnBackward0.apply(input), out)
+
+
+def exp(input, *, out=None):
+    return _with_out(ExpBackward0.apply(input), out)
+
+
+def log(input, *, out=None):
+    return _with_out(LogBackward0.apply(input), out)
+
+
+def sqrt(input, *, out=None):
+    return _with_out(SqrtBackward0.apply(input), out)
+
+
+def floor(input, *, out=None):
+    return _with_out(FloorBackward0.apply(input), out)
+
+
+def conj(input):
+    return ConjBackward0.apply(input) if input.dtype.category == _dtype.COMPLEX else input
+
+
+def real(input):
+    return RealBackward0.apply(input) if input.dtype.category == _dtype.COMPLEX else input
+
+
+def masked_fill(input, mask, value):
+    """torch.masked_fill: value where mask is True."""
+    if isinstance(value, Tensor):
+        value = value.item()
+    return MaskedFillBackward0.apply(input, mask, value=value)
+
+
+def _compare(op):
+    def function(input, other, *, out=None):
+        return _with_out(op.apply(input, other), out)
+    return function
+
+
+eq, ne, lt, le, gt, ge = (_compare(op) for op in (Eq, Ne, Lt, Le, Gt, Ge))
+bitwise_and, bitwise_or, bitwise_xor = (_compare(op) for op in (BitwiseAnd, BitwiseOr, BitwiseXor))
+for _name in ('eq', 'ne', 'lt', 'le', 'gt', 'ge', 'bitwise_and', 'bitwise_or', 'bitwise_xor'):
+    globals()[_name].__name__ = _name
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def bitwise_not(input, *, out=None):
+    return _with_out(BitwiseNot.apply(input), out)
+
+
+def _swapped(function):
+    """The reflected operator: ``2 - x`` calls ``x.__rsub__(2)``."""
+    def reflected(self, other):
+        return function(other, self)
+    return reflected
+
+
+def _inplace(op):
+    """An in-place method ``x.op_(other)`` running primitive ``op`` on x's memory."""
+    def method(self, *operands):
+        return op.apply_(self, *operands)
+    return method
+
+
+def _add_(self, other, *, alpha=1):
+    return AddBackward0.apply_(self, other if alpha == 1 else mul(other, alpha))
+
+
+def _sub_(self, other, *, alpha=1):
+    return SubBackward0.apply_(self, other if alpha == 1 else mul(other, alpha))
+
+
+def _div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return DivBackward0.apply_(self, other)
+    return DivBackward1.apply_(self, other, rounding_mode=rounding_mode)
+
+
+def _pow_(self, exponent):
+    op = PowBackward1 if isinstance(exponent, Tensor) else PowBackward0
+    return op.apply_(self, exponent)
+
+
+def _masked_fill_(self, mask, value):
+    return MaskedFillBackward0.apply_(self, mask, value=value.item() if isinstance(value, Tensor) else value)
+
+
+TENSOR_METHODS = {
+    'add': add, 'sub': sub, 'mul': mul, 'div': div, 'floor_divide': floor_divide,
+    'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sgn,
+    'exp': exp, 'log': log, 'sqrt': sqrt, 'floor': floor, 'conj': conj,
+    'masked_fill': masked_fill, 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
+    'greater': gt, 'greater_equal': ge, 'less': lt, 'less_equal': le, 'not_equal': ne,
+    'bitwise_and': bitwise_and, 'bitwise_or': bitwise_or, 'bitwise_xor': bitwise_xor,
+    'bitwise_not': bitwise_not, 'multiply': mul, 'subtract': sub, 'divide': div,
+    'negative': neg, 'absolute': abs, 'true_divide': div,
+    '__add__': add, '__radd__': _swapped(add), '__sub__': sub, '__rsub__': rsub,
+    '__mul__': mul, '__rmul__': _swapped(mul), '__truediv__': div, '__rtruediv__': _swapped(div),
+    '__floordiv__': floor_divide, '__rfloordiv__': _swapped(floor_divide),
+    '__mod__': remainder, '__rmod__': _swapped(remainder), '__pow__': pow,
+    '__rpow__': _swapped(pow), '__neg__': neg, '__abs__': abs, '__pos__': lambda self: self,
+    '__eq__': eq, '__ne__': ne, '__lt__': lt, '__le__': le, '__gt__': gt, '__ge__': ge,
+    '__and__': bitwise_and, '__rand__': _swapped(bitwise_and), '__or__': bitwise_or,
+    '__ror__': _swapped(bitwise_or), '__xor__': bitwise_xor, '__rxor__': _swapped(bitwise_xor),
+    '__invert__': bitwise_not,
+    'add_': _add_, 'sub_': _sub_, 'mul_': _inplace(MulBackward0), 'div_': _div_,
+    'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _inplace(AbsBackward0),
+    'exp_': _inplace(ExpBackward0), 'log_': _inplace(LogBackward0),
+    'sqrt_': _inplace(SqrtBackward0), 'floor_': _inplace(FloorBackward0),
+    'remainder_': _inplace(RemainderBackward0), 'masked_fill_': _masked_fill_,
+    '__iadd__': _add_, '__isub__': _sub_, '__imul__': _inplace(MulBackward0),
+    '__itruediv__': _div_, '__imod__': _inplace(RemainderBackward0), '__ipow__': _pow_,
+}
+FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
+             'abs', 'sgn', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',
+             'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
+             'not_equal', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not')
+
+
+class FillBackward0(Primitive):
+    """fill_ / zero_: every element replaced, so no gradient reaches the old values."""
+
+    def forward(ctx, a, value):
+        return _xp(a).full_like(a, value)
+
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class ClampBackward1(Primitive):
+    saves_inputs = True
+
+    def forward(ctx, a, min, max):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        xp = _xp(a)
+        out = a
+        if min is not None:
+            out = xp.maximum(out, xp.asarray(min, dtype=a.dtype))
+        if max is not None:
+            out = xp.minimum(out, xp.asarray(max, dtype=a.dtype))
+        return out
+
+    def backward(ctx, grad):
+        (a,) = ctx.inputs
+        if ctx.min is None:
+            return grad * (a <= ctx.max)
+        if ctx.max is None:
+            return grad * (a >= ctx.min)
+        return grad * ((a >= ctx.min) & (a <= ctx.max))
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """torch.clamp with number bounds."""
+    return _with_out(ClampBackward1.apply(input, min=_number(min), max=_number(max)), out)
+
+
+def _number(value):
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def _clamp_(self, min=None, max=None):
+    return ClampBackward1.apply_(self, min=_number(min), max=_number(max))
+
+
+def _fill_(self, value):
+    return FillBackward0.apply_(self, value=_number(value))
+
+
+def _zero_(self):
+    return FillBackward0.apply_(self, value=0)
+
+
+TENSOR_METHODS.update({'clamp': clamp, 'clip': clamp, 'clamp_': _clamp_, 'clip_': _clamp_,
+                       'fill_': _fill_, 'zero_': _zero_})
+FUNCTIONS += ('clamp', 'clip')
+clip = clamp

@@ -1,0 +1,328 @@
+"""How an op is defined: a Primitive is a graph-node class with forward and backward side by side.
+
+    class MulBackward0(Primitive):
+        promote = 'common'          # torch's type promotion over the operands
+        saves_inputs = True         # backward reads ctx.inputs
+
+        def forward(ctx, a, b):     # backend arrays in, a backend array out
+            return a * b
+
+        def backward(ctx, grad):    # ember Tensors in, one gradient per operand out
+            a, b = ctx.inputs
+            return grad * b, grad * a
+
+    MulBackward0.apply(x, y)        # -> Tensor, recorded in the graph when needed
+
+The class name is the grad_fn name torch prints. Everything that is the same for all
+ops happens here, once: operand unwrapping and dtype promotion, wrapping the result,
+recording the node, view bookkeeping and in-place semantics. Backward formulas are
+written with ember ops, so they can themselves be differentiated (create_graph=True);
+they never un-broadcast or cast: the engine fits each gradient to its input.
+"""
+import functools
+
+from .. import _dtype
+from .._dtype import _BY_NUMPY, result_type_of
+from .._tensor import Tensor, _make, wrap
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.graph import FREED_MESSAGE, Node, accumulator_of, new_node
+
+_NO_EDGE = (None, 0)
+
+
+class Primitive(Node):
+    """Base of built-in ops. Subclasses set the class attributes and forward/backward."""
+
+    promote = None          # None: arrays as given; 'common': torch.result_type; 'float': ints -> default float
+    differentiable = True   # False: outputs never require grad (comparisons, argmax...)
+    saves_inputs = False    # keep the operands for backward (ctx.inputs)
+    saves_output = False    # keep the result for backward (ctx.output)
+    is_view = False         # the result shares memory with operand 0 (ctx.view_of)
+
+    forward = None
+    backward = None
+
+    @classmethod
+    def apply(cls, *operands, **params):
+        """Run the op on tensors / Python scalars and return the result tensor."""
+        ctx = new_node(cls)
+        if params:
+            ctx.__dict__.update(params)
+        try:
+            out = cls.forward(ctx, *_arrays(cls.promote, operands), **params)
+        except ValueError as error:
+            raise _torch_error(error, operands) from None
+        result = wrap(out)
+        if cls.is_view:
+            _make_view(result, operands[0], cls, params)
+        if grad_state.enabled and cls.differentiable:
+            _record(ctx, operands, result)
+        return result
+
+    @classmethod
+    def apply_(cls, target, *operands, **params):
+        """Run the op in place on ``target`` (torch's ``op_`` variants) and return it."""
+        recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
+        if recording:
+            _check_inplace_allowed(target)
+            result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
+            out = result._data
+        else:
+            ctx = new_node(cls)
+            if params:
+                ctx.__dict__.update(params)
+            out = cls.forward(ctx, *_arrays(cls.promote, (target,) + operands), **params)
+        write_into(target, out)
+        target._vc.value += 1
+        if recording:
+            _rebase_history(target, result)
+        return target
+
+    # ---------------------------------------------------------------- what backward reads
+
+    @property
+    def inputs(self):
+        """The operands as saved at forward time (error if modified in place since)."""
+        return self._unpack_saved()
+
+    @property
+    def output(self):
+        """The result, as a tensor whose grad_fn is this node (for double backward)."""
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        data, counter, version = self._saved_output
+        t = _make(data, _BY_NUMPY[data.dtype])
+        t._vc = counter
+        if counter.value != version:
+            raise RuntimeError(
+                'one of the variables needed for gradient computation has been modified by an '
+                f'inplace operation: [{t.type()} {list(t.shape)}], which is output 0 of '
+                f'{self.name()}, is at version {counter.value}; expected version {version} '
+                'instead. Hint: the backtrace further above can also show the operation that '
+                'failed to compute its gradient.')
+        t._grad_fn = self
+        t._requires_grad = True
+        return t
+
+    def _release(self):
+        Node._release(self)
+        if self.saves_output:
+            self._saved_output = None
+            self._freed = True
+
+    def _run_backward(self, grads):
+        return self.backward(*grads)
+
+
+# -------------------------------------------------------------------- operands
+
+def _arrays(promote, operands):
+    """Backend arrays (and scalars) for forward, cast to the promoted dtype if asked."""
+    if promote is None:
+        return [x._data if isinstance(x, Tensor) else x for x in operands]
+    dtype = _promoted(promote, operands)
+    np_dtype = dtype.np
+    arrays = []
+    for x in operands:
+        if isinstance(x, Tensor):
+            data = x._data
+            arrays.append(data if data.dtype == np_dtype else data.astype(np_dtype))
+        else:
+            arrays.append(np_dtype.type(x))
+    return arrays
+
+
+def _promoted(promote, operands):
+    first = operands[0]
+    if len(operands) == 2 and isinstance(first, Tensor) and isinstance(operands[1], Tensor) \
+            and first.dtype is operands[1].dtype:
+        dtype = first.dtype
+    else:
+        dtype = result_type_of(operands)
+    if promote == 'float' and dtype.category < _dtype.FLOAT:
+        return _dtype.get_default_dtype()
+    return dtype
+
+
+def _any_requires_grad(target, operands):
+    if target.requires_grad:
+        return True
+    return any(isinstance(x, Tensor) and x.requires_grad for x in operands)
+
+
+def _torch_error(error, operands):
+    """The RuntimeError torch raises where NumPy raised ValueError (mostly broadcasting)."""
+    if 'broadcast' in str(error):
+        from .shape import broadcast_shapes
+        try:
+            broadcast_shapes(*(x.shape for x in operands if isinstance(x, Tensor)))
+        except RuntimeError as torch_error:
+            return torch_error
+    return RuntimeError(str(error))
+
+
+# -------------------------------------------------------------------- recording
+
+def _record(ctx, operands, result):
+    """Link ``result`` into the graph through ``ctx`` if any operand requires grad."""
+    edges = []
+    metas = []
+    needed = False
+    for x in operands:
+        if isinstance(x, Tensor):
+            if x._base is not None:
+                x._refresh_view()
+            if x._requires_grad:
+                needed = True
+                fn = x._grad_fn
+                edges.append((fn, x._output_nr) if fn is not None else (accumulator_of(x), 0))
+                metas.append((x._data.shape, x.dtype))
+                continue
+        edges.append(_NO_EDGE)
+        metas.append(None)
+    if not needed:
+        return
+    ctx.next_functions = tuple(edges)
+    ctx._input_meta = tuple(metas)
+    if ctx.saves_inputs:
+        ctx._save(operands)
+    if ctx.saves_output:
+        ctx._saved_output = (result._data, result._vc, result._vc.value)
+    result._grad_fn = ctx
+    result._requires_grad = True
+
+
+def record_outputs(ctx, operands, results):
+    """Record a node with several outputs (each result gets its output_nr)."""
+    ctx._num_outputs = len(results)
+    first = results[0]
+    _record(ctx, operands, first)
+    if first._grad_fn is ctx:
+        for i, r in enumerate(results[1:], 1):
+            r._grad_fn, r._requires_grad, r._output_nr = ctx, True, i
+
+
+# -------------------------------------------------------------------- views
+
+def _make_view(result, source, cls, params):
+    """Make ``result`` a view of ``source``: shared version counter, a way to re-derive it."""
+    result._vc = source._vc
+    result._view_version = source._vc.value
+    if source._base is None:
+        result._base = source
+        result._view_fn = functools.partial(_replay_view, cls, params, None)
+    else:
+        result._base = source._base
+        result._view_fn = functools.partial(_replay_view, cls, params, source._view_fn)
+
+
+def _replay_view(cls, params, parent_view_fn, base):
+    return cls.apply(parent_view_fn(base) if parent_view_fn else base, **params)
+
+
+# -------------------------------------------------------------------- in place
+
+_CAST_NAMES = {
+    _dtype.float32: 'Float', _dtype.float64: 'Double', _dtype.float16: 'Half',
+    _dtype.bfloat16: 'BFloat16', _dtype.int64: 'Long', _dtype.int32: 'Int', _dtype.int16: 'Short',
+    _dtype.int8: 'Char', _dtype.uint8: 'Byte', _dtype.bool: 'Bool',
+    _dtype.complex64: 'ComplexFloat', _dtype.complex128: 'ComplexDouble'}
+
+
+def scalar_type_name(dtype):
+    """torch's ScalarType name of a dtype ('Float', 'Long', ...), as its messages use."""
+    return _CAST_NAMES[dtype]
+
+
+def write_into(target, out):
+    """Copy an op's result into ``target``'s memory with torch's casting and shape checks."""
+    data = target._data
+    if out.dtype != data.dtype:
+        out_dtype = _BY_NUMPY[out.dtype]
+        if not _dtype.can_cast(out_dtype, target.dtype):
+            raise RuntimeError(f"result type {_CAST_NAMES[out_dtype]} can't be cast to the "
+                               f"desired output type {_CAST_NAMES[target.dtype]}")
+    if out.shape != data.shape:
+        from .shape import broadcast_shapes
+        if broadcast_shapes(out.shape, data.shape) != data.shape:
+            raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the "
+                               f"broadcast shape {list(broadcast_shapes(out.shape, data.shape))}")
+    check_writeable(data)
+    data[...] = out
+
+
+def check_writeable(data):
+    """Expanded tensors are read-only NumPy views: writing one is torch's overlap error."""
+    if not data.flags.writeable:
+        raise RuntimeError('unsupported operation: more than one element of the written-to tensor '
+                           'refers to a single memory location. Please clone() the tensor before '
+                           'performing the operation.')
+
+
+def _check_inplace_allowed(target):
+    if target._base is not None:
+        target._refresh_view()
+        base = target._base
+        if base._requires_grad and base._grad_fn is None:
+            raise RuntimeError('a view of a leaf Variable that requires grad is being used in an '
+                               'in-place operation.')
+    if target._requires_grad and target._grad_fn is None:
+        raise RuntimeError('a leaf Variable that requires grad is being used in an in-place '
+                           'operation.')
+
+
+def _snapshot(target, copy):
+    """The pre-op value of ``target`` as a separate tensor holding target's graph position."""
+    old = _make(target._data.copy() if copy else target._data, target.dtype)
+    old._requires_grad = target._requires_grad
+    old._grad_fn = target._grad_fn
+    old._output_nr = target._output_nr
+    if target._grad_fn is None and target._requires_grad:
+        old._accumulator = target._accumulator
+    return old
+
+
+def _rebase_history(target, result):
+    """After an in-place op, ``target`` takes the result's place in the graph."""
+    if target._base is None:
+        target._grad_fn = result._grad_fn
+        target._output_nr = 0
+        target._requires_grad = True
+        return
+    base = target._base
+    node = new_node(CopySlices)
+    node.view_fn = target._view_fn
+    base_edge = (base._grad_fn, base._output_nr) if base._grad_fn is not None else _NO_EDGE
+    node.next_functions = (base_edge, (result._grad_fn, 0))
+    node._input_meta = ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,
+                        (result._data.shape, result.dtype))
+    base._grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
+    target._view_version = -1
+    target._refresh_view()
+
+
+class CopySlices(Primitive):
+    """The base of a view written in place: gradient splits into the view and the rest."""
+
+    def backward(ctx, grad):
+        from ..autograd.grad_mode import no_grad
+        with no_grad():
+            mask = _make(grad._data.copy(), grad.dtype)
+            mask._data[...] = 1
+            ctx.view_fn(mask)._data[...] = 0
+        return grad * mask, ctx.view_fn(grad)
+
+
+def write_out(result, out):
+    """Fill an ``out=`` tensor with ``result`` (resized if its shape differs) and return it."""
+    if grad_state.enabled and (result.requires_grad or out.requires_grad):
+        raise RuntimeError("functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out._data.shape != result._data.shape:
+        from .._device import array_module
+        out._data = array_module(out._data).empty(result._data.shape, dtype=out._data.dtype)
+    write_into(out, result._data)
+    out._vc.value += 1
+    return out

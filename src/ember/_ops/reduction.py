@@ -1,0 +1,107 @@
+"""Reductions: sum, mean, and sum_to (what the engine un-broadcasts gradients with)."""
+from .. import _dtype
+from .._tensor import _wrap_dim
+from .primitive import Primitive, write_out
+
+
+def _reduced_dims(dim, ndim):
+    """dim argument -> sorted tuple of non-negative dims (None: all of them)."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (_wrap_dim(dim, ndim),)
+    dims = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f'dim {dims[0]} appears multiple times in the list of dims')
+    return dims or tuple(range(ndim))
+
+
+def _expand_back(grad, ctx):
+    """A reduced gradient broadcast back over the input's shape."""
+    if not ctx.keepdim:
+        shape = list(ctx.input_shape)
+        for d in ctx.dims:
+            shape[d] = 1
+        grad = grad.reshape(shape)
+    return grad.expand(ctx.input_shape)
+
+
+class SumBackward0(Primitive):
+    """sum over all elements."""
+
+    def forward(ctx, a, dims, keepdim, dtype):
+        ctx.input_shape = a.shape
+        return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx)
+
+
+class SumBackward1(SumBackward0):
+    """sum over the given dims."""
+
+
+class MeanBackward0(Primitive):
+    """mean over all elements."""
+
+    def forward(ctx, a, dims, keepdim, dtype):
+        ctx.input_shape = a.shape
+        count = 1
+        for d in dims:
+            count *= a.shape[d]
+        ctx.count = count
+        return a.mean(axis=dims, keepdims=keepdim, dtype=dtype)
+
+    def backward(ctx, grad):
+        return _expand_back(grad / ctx.count, ctx)
+
+
+class MeanBackward1(MeanBackward0):
+    """mean over the given dims."""
+
+
+def _sum_dtype(input, dtype):
+    if dtype is not None:
+        return dtype.np
+    if input.dtype.category < _dtype.FLOAT:
+        return _dtype.int64.np
+    return None
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
+    dims = _reduced_dims(dim, input.ndim)
+    op = SumBackward0 if dim is None else SumBackward1
+    result = op.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input, dtype))
+    return result if out is None else write_out(result, out)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """torch.mean: floating or complex inputs only (or dtype= one)."""
+    if (dtype or input.dtype).category < _dtype.FLOAT:
+        raise RuntimeError(
+            'mean(): could not infer output dtype. Input dtype must be either a floating point or '
+            f'complex dtype. Got: {_dtype_name(input.dtype)}')
+    dims = _reduced_dims(dim, input.ndim)
+    op = MeanBackward0 if dim is None else MeanBackward1
+    result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
+    return result if out is None else write_out(result, out)
+
+
+def _dtype_name(dtype):
+    from .primitive import scalar_type_name
+    return scalar_type_name(dtype)
+
+
+def sum_to(grad, shape):
+    """Sum ``grad`` down to ``shape`` (leading dims and size-1 dims it was broadcast over)."""
+    lead = grad.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and grad.shape[i + lead] != 1)
+    if dims:
+        grad = sum(grad, dims, keepdim=True)
+    return grad.reshape(shape) if lead else grad
+
+
+TENSOR_METHODS = {'sum': sum, 'mean': mean}
+FUNCTIONS = ('sum', 'mean')

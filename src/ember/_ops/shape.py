@@ -1,0 +1,452 @@
+"""Shape ops: views (view, reshape, transpose, permute, expand, squeeze, unsqueeze),
+joining (cat, stack), copies (clone, to) and broadcasting rules."""
+from .. import _dtype
+from .._device import array_module
+from .._tensor import Size, Tensor, _wrap_dim
+from .primitive import Primitive, write_out
+
+
+def broadcast_shapes(*shapes):
+    """torch.broadcast_shapes: the shape operands of these shapes broadcast to."""
+    ndim = max((len(s) for s in shapes), default=0)
+    result = [1] * ndim
+    for shape in shapes:
+        for i, size in enumerate(shape, ndim - len(shape)):
+            if size == result[i] or size == 1:
+                continue
+            if result[i] != 1:
+                raise RuntimeError(f'The size of tensor a ({result[i]}) must match the size of '
+                                   f'tensor b ({size}) at non-singleton dimension {i}')
+            result[i] = size
+    return Size(result)
+
+
+def _sizes(args):
+    """Sizes given as f(2, 3), f((2, 3)) or f(torch.Size([2, 3]))."""
+    if len(args) == 1 and not isinstance(args[0], int):
+        args = args[0]
+    return tuple(int(s) for s in args)
+
+
+def infer_shape(shape, numel):
+    """Resolve one -1 in a view/reshape target shape, with torch's errors."""
+    shape = list(shape)
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError('only one dimension can be inferred')
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f'invalid shape dimension {s}')
+            known *= s
+    if unknown and known != 0 and numel % known == 0:
+        shape[unknown[0]] = numel // known
+    elif unknown or known != numel:
+        raise RuntimeError(f"shape '{list(_sizes_for_message(shape, unknown))}' is invalid for "
+                           f"input of size {numel}")
+    return tuple(shape)
+
+
+def _sizes_for_message(shape, unknown):
+    return [-1 if i in unknown else s for i, s in enumerate(shape)]
+
+
+# -------------------------------------------------------------------- views
+
+class ViewBackward0(Primitive):
+    is_view = True
+
+    def forward(ctx, a, shape):
+        ctx.input_shape = a.shape
+        try:
+            return array_module(a).reshape(a, shape, copy=False)
+        except ValueError:
+            raise RuntimeError('view size is not compatible with input tensor\'s size and stride '
+                               '(at least one dimension spans across two contiguous subspaces). '
+                               'Use .reshape(...) instead.') from None
+
+    def backward(ctx, grad):
+        return grad.reshape(ctx.input_shape)
+
+
+class UnsafeViewBackward0(Primitive):
+    """reshape of a tensor whose memory can't be viewed in the new shape: a copy."""
+
+    def forward(ctx, a, shape):
+        ctx.input_shape = a.shape
+        return a.reshape(shape)
+
+    def backward(ctx, grad):
+        return grad.reshape(ctx.input_shape)
+
+
+class TransposeBackward0(Primitive):
+    is_view = True
+
+    def forward(ctx, a, dim0, dim1):
+        return a.swapaxes(dim0, dim1)
+
+    def backward(ctx, grad):
+        return grad.transpose(ctx.dim0, ctx.dim1)
+
+
+class TBackward0(Primitive):
+    is_view = True
+
+    def forward(ctx, a):
+        return a.T
+
+    def backward(ctx, grad):
+        return grad.t()
+
+
+class PermuteBackward0(Primitive):
+    is_view = True
+
+    def forward(ctx, a, dims):
+        return a.transpose(dims)
+
+    def backward(ctx, grad):
+        inverse = [0] * len(ctx.dims)
+        for i, d in enumerate(ctx.dims):
+            inverse[d] = i
+        return grad.permute(inverse)
+
+
+class ExpandBackward0(Primitive):
+    """Broadcast to a larger shape without copying; the engine sums the gradient back."""
+    is_view = True
+
+    def forward(ctx, a, shape):
+        return array_module(a).broadcast_to(a, shape)
+
+    def backward(ctx, grad):
+        return grad
+
+
+class SqueezeBackward0(Primitive):
+    """squeeze() of every size-1 dim; also the base of the reshaping views below."""
+    is_view = True
+
+    def forward(ctx, a, shape):
+        ctx.input_shape = a.shape
+        return a.reshape(shape)
+
+    def backward(ctx, grad):
+        return grad.reshape(ctx.input_shape)
+
+
+class SqueezeBackward1(SqueezeBackward0):
+    """squeeze(dim)."""
+
+
+class SqueezeBackward2(SqueezeBackward0):
+    """squeeze(dims)."""
+
+
+class UnsqueezeBackward0(SqueezeBackward0):
+    pass
+
+
+class AliasBackward0(Primitive):
+    is_view = True
+
+    def forward(ctx, a):
+        return a.view()
+
+    def backward(ctx, grad):
+        return grad
+
+
+# -------------------------------------------------------------------- joining, copies
+
+class CatBackward0(Primitive):
+    promote = 'common'
+
+    def forward(ctx, *arrays, dim):
+        ctx.sizes = [a.shape[dim] for a in arrays]
+        return array_module(arrays[0]).concatenate(arrays, axis=dim)
+
+    def backward(ctx, grad):
+        pieces, start = [], 0
+        for size in ctx.sizes:
+            pieces.append(grad.narrow(ctx.dim, start, size))
+            start += size
+        return tuple(pieces)
+
+
+class StackBackward0(Primitive):
+    promote = 'common'
+
+    def forward(ctx, *arrays, dim):
+        return array_module(arrays[0]).stack(arrays, axis=dim)
+
+    def backward(ctx, grad):
+        return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
+
+
+class CloneBackward0(Primitive):
+    def forward(ctx, a):
+        return a.copy()
+
+    def backward(ctx, grad):
+        return grad
+
+
+class ToCopyBackward0(Primitive):
+    """A cast (or device copy); the engine casts the gradient back to the input's dtype."""
+
+    def forward(ctx, a, dtype):
+        return a.astype(dtype.np)
+
+    def backward(ctx, grad):
+        return grad
+
+
+class CopyBackwards(Primitive):
+    """dst.copy_(src): src broadcast and cast into dst's memory."""
+
+    def forward(ctx, dst, src):
+        xp = array_module(dst)
+        return xp.broadcast_to(xp.asarray(src).astype(dst.dtype, copy=False), dst.shape)
+
+    def backward(ctx, grad):
+        return grad * 0, grad
+
+
+# -------------------------------------------------------------------- public functions
+
+def view(input, *shape):
+    """torch.Tensor.view(*shape), or view(dtype) reinterpreting the bytes."""
+    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+        raise NotImplementedError('view(dtype) is not supported yet')
+    shape = infer_shape(_sizes(shape), input._data.size)
+    return ViewBackward0.apply(input, shape=shape)
+
+
+def reshape(input, *shape):
+    """torch.reshape: a view when the memory allows, else a copy."""
+    shape = infer_shape(_sizes(shape), input._data.size)
+    try:
+        return ViewBackward0.apply(input, shape=shape)
+    except RuntimeError:
+        return UnsafeViewBackward0.apply(input, shape=shape)
+
+
+def view_as(input, other):
+    return view(input, other.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    ndim = input.ndim
+    if ndim == 0:
+        return reshape(input, 1)
+    start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
+    if start > end:
+        raise RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim')
+    shape = input.shape
+    middle = 1
+    for s in shape[start:end + 1]:
+        middle *= s
+    return reshape(input, tuple(shape[:start]) + (middle,) + tuple(shape[end + 1:]))
+
+
+def transpose(input, dim0, dim1):
+    ndim = input.ndim
+    return TransposeBackward0.apply(input, dim0=_wrap_dim(dim0, ndim), dim1=_wrap_dim(dim1, ndim))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    if input.ndim > 2:
+        raise RuntimeError(f't() expects a tensor with <= 2 dimensions, but self is {input.ndim}D')
+    return TBackward0.apply(input)
+
+
+def permute(input, *dims):
+    dims = _sizes(dims)
+    ndim = input.ndim
+    if len(dims) != ndim:
+        raise RuntimeError(f'permute(sparse_coo): number of dimensions in the tensor input does '
+                           f'not match the length of the desired ordering of dimensions i.e. input.dim() = '
+                           f'{ndim} is not equal to len(dims) = {len(dims)}')
+    dims = tuple(_wrap_dim(d, ndim) for d in dims)
+    if len(set(dims)) != ndim:
+        raise RuntimeError('permute(): duplicate dims are not allowed.')
+    return PermuteBackward0.apply(input, dims=dims)
+
+
+def expand(input, *sizes):
+    sizes = _sizes(sizes)
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f'expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the '
+                           'number of sizes provided ({}) must be greater or equal to the number of '
+                           'dimensions in the tensor ({})'.format(len(sizes), len(shape)))
+    target = list(sizes)
+    offset = len(sizes) - len(shape)
+    for i, size in enumerate(sizes):
+        existing = shape[i - offset] if i >= offset else 1
+        if size == -1:
+            if i < offset:
+                raise RuntimeError(f'The expanded size of the tensor (-1) isn\'t allowed in a leading, '
+                                   f'non-existing dimension {i}')
+            target[i] = existing
+        elif existing != 1 and existing != size:
+            raise RuntimeError(f'The expanded size of the tensor ({size}) must match the existing '
+                               f'size ({existing}) at non-singleton dimension {i}.  Target sizes: '
+                               f'{list(sizes)}.  Tensor sizes: {list(shape)}')
+    return ExpandBackward0.apply(input, shape=tuple(target))
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def squeeze(input, dim=None):
+    """torch.squeeze: drop size-1 dims (all, one, or a tuple of them)."""
+    shape = input._data.shape
+    if dim is None:
+        return SqueezeBackward0.apply(input, shape=tuple(s for s in shape if s != 1))
+    if isinstance(dim, int):
+        d = _wrap_dim(dim, len(shape))
+        kept = tuple(s for i, s in enumerate(shape) if i != d or s != 1)
+        return SqueezeBackward1.apply(input, shape=kept)
+    dims = {_wrap_dim(d, len(shape)) for d in dim}
+    kept = tuple(s for i, s in enumerate(shape) if i not in dims or s != 1)
+    return SqueezeBackward2.apply(input, shape=kept)
+
+
+def unsqueeze(input, dim):
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape) + 1)
+    return UnsqueezeBackward0.apply(input, shape=shape[:d] + (1,) + shape[d:])
+
+
+def narrow(input, dim, start, length):
+    from .indexing import getitem
+    dim = _wrap_dim(dim, input.ndim)
+    return getitem(input, (slice(None),) * dim + (slice(start, start + length),))
+
+
+def select(input, dim, index):
+    from .indexing import getitem
+    dim = _wrap_dim(dim, input.ndim)
+    return getitem(input, (slice(None),) * dim + (index,))
+
+
+def unbind(input, dim=0):
+    return tuple(select(input, dim, i) for i in range(input.shape[dim]))
+
+
+def _check_joinable(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f'{name}(): argument \'tensors\' (position 1) must be tuple of Tensors, '
+                        f'not {type(tensors).__name__}')
+    if not tensors:
+        raise RuntimeError(f'{name}(): expected a non-empty list of Tensors')
+
+
+def cat(tensors, dim=0, *, out=None):
+    """torch.cat: join along an existing dim (1-d empty tensors are skipped, as in torch)."""
+    _check_joinable(tensors, 'cat')
+    joined = [t for t in tensors if t.shape != (0,)] or list(tensors[:1])
+    ref = joined[0]
+    dim = _wrap_dim(dim, ref.ndim)
+    for i, t in enumerate(joined):
+        if t.ndim != ref.ndim:
+            raise RuntimeError(f'Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}')
+        for d in range(ref.ndim):
+            if d != dim and t.shape[d] != ref.shape[d]:
+                raise RuntimeError(f'Sizes of tensors must match except in dimension {dim}. Expected '
+                                   f'size {ref.shape[d]} but got size {t.shape[d]} for tensor number '
+                                   f'{i} in the list.')
+    result = CatBackward0.apply(*joined, dim=dim)
+    return result if out is None else write_out(result, out)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    """torch.stack: join along a new dim."""
+    _check_joinable(tensors, 'stack')
+    ref = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if t.shape != ref:
+            raise RuntimeError(f'stack expects each tensor to be equal size, but got {list(ref)} at '
+                               f'entry 0 and {list(t.shape)} at entry {i}')
+    dim = _wrap_dim(dim, len(ref) + 1)
+    result = StackBackward0.apply(*tensors, dim=dim)
+    return result if out is None else write_out(result, out)
+
+
+def clone(input, *, memory_format=None):
+    return CloneBackward0.apply(input)
+
+
+def contiguous(input, memory_format=None):
+    return input if input._data.flags.c_contiguous else CloneBackward0.apply(input)
+
+
+def _to_dtype(input, dtype, copy=False):
+    if dtype is input.dtype and not copy:
+        return input
+    return ToCopyBackward0.apply(input, dtype=dtype)
+
+
+def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+    """torch.Tensor.to(dtype) / to(device) / to(tensor)."""
+    from .._device import as_device
+    for arg in args:
+        if isinstance(arg, _dtype.dtype):
+            dtype = arg
+        elif isinstance(arg, Tensor):
+            dtype, device = arg.dtype, arg.device
+        else:
+            device = arg
+    if device is not None and as_device(device) != input.device:
+        raise NotImplementedError(f'moving tensors to {device} is not supported yet')
+    return _to_dtype(input, dtype or input.dtype, copy)
+
+
+def copy_(input, src, non_blocking=False):
+    """torch.Tensor.copy_: write src (broadcast, cast) into input's memory."""
+    return CopyBackwards.apply_(input, src)
+
+
+def _cast_method(dtype):
+    def method(self, memory_format=None):
+        return _to_dtype(self, dtype)
+    return method
+
+
+TENSOR_METHODS = {
+    'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as,
+    'flatten': flatten, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
+    't': t, 'permute': permute, 'expand': expand, 'expand_as': expand_as,
+    'broadcast_to': broadcast_to, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
+    'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
+    'copy_': copy_,
+    'float': _cast_method(_dtype.float32), 'double': _cast_method(_dtype.float64),
+    'half': _cast_method(_dtype.float16), 'bfloat16': _cast_method(_dtype.bfloat16),
+    'long': _cast_method(_dtype.int64), 'int': _cast_method(_dtype.int32),
+    'short': _cast_method(_dtype.int16), 'char': _cast_method(_dtype.int8),
+    'byte': _cast_method(_dtype.uint8), 'bool': _cast_method(_dtype.bool),
+    'cfloat': _cast_method(_dtype.complex64), 'cdouble': _cast_method(_dtype.complex128),
+    'cpu': lambda self, memory_format=None: self,
+}
+FUNCTIONS = ('broadcast_shapes', 'reshape', 'flatten', 'transpose', 'swapaxes', 'swapdims', 't',
+             'permute', 'squeeze', 'unsqueeze', 'narrow', 'select', 'unbind', 'cat', 'concat',
+             'concatenate', 'stack', 'clone', 'broadcast_to')

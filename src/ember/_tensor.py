@@ -1,0 +1,411 @@
+"""The Tensor: a backend array plus autograd metadata (torch.Tensor).
+
+Tensor stays thin. Its math methods are the op functions themselves, attached by
+``ember._ops`` (``Tensor.mul is ember.mul``), so a function and its method share one
+definition. What lives here is the data model: construction, metadata, conversion
+to Python and NumPy, the autograd attributes, views and version counting.
+"""
+import warnings
+
+import numpy
+
+from . import _dtype
+from ._dtype import _BY_NUMPY
+from ._device import array_module, device_of, to_host
+from .autograd import grad_mode
+from .autograd.graph import RemovableHandle, accumulator_of
+
+_new = object.__new__
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f'torch.Size({list(self)})'
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __reduce__(self):
+        return Size, (tuple(self),)
+
+
+class VersionCounter:
+    """Counts in-place writes; shared by a tensor and all its views."""
+    __slots__ = ('value',)
+
+    def __init__(self):
+        self.value = 0
+
+
+class Tensor:
+    """torch.Tensor. ``_data`` is the backend array (numpy.ndarray or cupy.ndarray)."""
+
+    __slots__ = ('_data', 'dtype', '_requires_grad', '_grad_fn', '_grad', '_vc', '_output_nr',
+                 '_base', '_view_fn', '_view_version', '_accumulator', '_hooks',
+                 '_retains_grad', '__weakref__', '__dict__')
+
+    # Tensors define __eq__ elementwise, so hashing stays by identity as in torch.
+    __hash__ = object.__hash__
+    # NumPy must defer to Tensor's reflected operators (np.float64(2) * t is a Tensor).
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        return _legacy_new(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ---------------------------------------------------------------- metadata
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndim = property(dim)
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    @property
+    def device(self):
+        return device_of(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == 'cuda'
+
+    @property
+    def is_cpu(self):
+        return self.device.type == 'cpu'
+
+    def get_device(self):
+        d = self.device
+        return -1 if d.type == 'cpu' else d.index
+
+    def is_floating_point(self):
+        return self.dtype.category == _dtype.FLOAT
+
+    def is_complex(self):
+        return self.dtype.category == _dtype.COMPLEX
+
+    @property
+    def is_leaf(self):
+        return not self.requires_grad or self.grad_fn is None
+
+    @property
+    def _version(self):
+        return self._vc.value
+
+    def type(self, dtype=None):
+        """torch.Tensor.type: the legacy type name, or a cast when a dtype is given."""
+        if dtype is None:
+            return 'torch.' + _LEGACY_NAMES[self.dtype]
+        return self.to(dtype)
+
+    def is_contiguous(self, memory_format=None):
+        return bool(self._data.flags.c_contiguous)
+
+    def stride(self, dim=None):
+        strides = tuple(s // self.dtype.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+
+    def data_ptr(self):
+        return self._data.__array_interface__['data'][0]
+
+    # ---------------------------------------------------------------- autograd attributes
+
+    @property
+    def requires_grad(self):
+        if self._base is not None:
+            self._refresh_view()
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                'you can only change requires_grad flags of leaf variables. If you want to use a '
+                'computed variable in a subgraph that doesn\'t require differentiation use '
+                'var_no_grad = var.detach().')
+        if requires_grad and self.dtype.category < _dtype.FLOAT:
+            raise RuntimeError('only Tensors of floating point and complex dtype can require gradients')
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        if self._base is not None:
+            self._refresh_view()
+        return self._grad_fn
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                'The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its '
+                '.grad attribute won\'t be populated during autograd.backward(). If you indeed want '
+                'the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the '
+                'non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access '
+                'the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more '
+                'informations. (Triggered internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:494.)',
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f'assigned grad expected to be a Tensor or None but got grad of '
+                                f'type {type(value).__name__}')
+            if value.dtype is not self.dtype:
+                raise RuntimeError('assigned grad has data of a different type')
+            if value.shape != self.shape:
+                raise RuntimeError('assigned grad has data of a different size')
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def retain_grad(self):
+        """torch.Tensor.retain_grad: keep .grad of this non-leaf after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self._retains_grad = True
+
+    def register_hook(self, hook):
+        """torch.Tensor.register_hook: hook(grad) may return a replacement gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return RemovableHandle(self._hooks, hook)
+
+    def detach(self):
+        """torch.Tensor.detach: same data and version counter, out of the graph."""
+        t = _make(self._data, self.dtype)
+        t._vc = self._vc
+        return t
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be called "
+                "on these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+                "function in torch/optim/optimizer.py as the solution.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """torch.Tensor.backward: accumulate d(self)/d(leaf) into every leaf's .grad."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ---------------------------------------------------------------- views and versions
+
+    def _bump_version(self):
+        self._vc.value += 1
+
+    def _refresh_view(self):
+        """Re-derive a view's grad_fn from its base after an in-place change to either."""
+        if self._view_version == self._vc.value:
+            return
+        self._view_version = self._vc.value
+        base = self._base
+        if base._requires_grad and self._view_fn is not None:
+            with grad_mode.enable_grad():
+                fresh = self._view_fn(base)
+            self._grad_fn = fresh._grad_fn
+            self._requires_grad = True
+
+    # ---------------------------------------------------------------- conversion
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f'a Tensor with {self._data.size} elements cannot be converted to Scalar')
+        return to_host(self._data).item()
+
+    def tolist(self):
+        return to_host(self._data).tolist()
+
+    def numpy(self, *, force=False):
+        """torch.Tensor.numpy: the same memory as a NumPy array (CPU tensors only)."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        if self._data.__class__.__module__ != 'numpy' and not force:
+            raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() "
+                            "to copy the tensor to host memory first.")
+        return to_host(self._data)
+
+    def __array__(self, dtype=None, copy=None):
+        array = to_host(self._data)
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError('len() of a 0-d tensor')
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError('iteration over a 0-d tensor')
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f'a Tensor with {self._data.size} elements cannot be converted to Scalar')
+        return kind(to_host(self._data).reshape(()).item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f'Boolean value of Tensor with more than one value is ambiguous')
+        return self._scalar(bool)
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        return self._scalar(int)
+
+    def __complex__(self):
+        return self._scalar(complex)
+
+    def __index__(self):
+        if self.dtype.category != _dtype.INT or self._data.size != 1:
+            raise TypeError('only integer tensors of a single element can be converted to an index')
+        return self._scalar(int)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, protocol):
+        from ._creation import _rebuild_tensor
+        return _rebuild_tensor, (to_host(self._data), self.dtype.name, self.requires_grad)
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError('Only Tensors created explicitly by the user (graph leaves) support '
+                               'the deepcopy protocol at the moment.  If you were attempting to '
+                               'deepcopy a module, this may be because of a torch.nn.utils.weight_norm '
+                               'usage, see https://github.com/pytorch/pytorch/pull/103001')
+        if id(self) in memo:
+            return memo[id(self)]
+        new = _make(self._data.copy(), self.dtype)
+        new.__class__ = type(self)
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        if hasattr(self, '__dict__'):
+            new.__dict__.update({k: v for k, v in self.__dict__.items()})
+        memo[id(self)] = new
+        return new
+
+
+def _make(data, dtype):
+    """A new leaf tensor around backend array ``data`` (the fast internal constructor)."""
+    t = _new(Tensor)
+    t._data = data
+    t.dtype = dtype
+    t._requires_grad = False
+    t._grad_fn = None
+    t._grad = None
+    t._vc = VersionCounter()
+    t._output_nr = 0
+    t._base = None
+    t._view_fn = None
+    t._view_version = 0
+    t._accumulator = None
+    t._hooks = None
+    t._retains_grad = False
+    return t
+
+
+ARRAY_TYPES = {numpy.ndarray}  # cupy.ndarray joins when the CUDA backend loads
+
+
+def wrap(data):
+    """A tensor around backend array ``data``, its dtype read from the array.
+
+    NumPy returns scalars, not 0-d arrays, from ops on 0-d arrays: those are made arrays.
+    """
+    if data.__class__ not in ARRAY_TYPES:
+        data = array_module(data).asarray(data)
+    return _make(data, _BY_NUMPY[data.dtype])
+
+
+def _wrap_dim(dim, ndim):
+    """Normalise a possibly negative dim; IndexError like torch when out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f'Dimension out of range (expected to be in range of [{-n}, {n - 1}], '
+                         f'but got {dim})')
+    return dim + n if dim < 0 else dim
+
+
+def _legacy_new(cls, *args, **kwargs):
+    """torch.Tensor(...) legacy constructor: sizes give an uninitialised float tensor."""
+    from ._creation import empty, tensor
+    if len(args) == 1 and not isinstance(args[0], int):
+        t = tensor(args[0], dtype=_dtype.get_default_dtype(), **kwargs)
+    else:
+        t = empty(*args, **kwargs)
+    if cls is not Tensor:
+        t.__class__ = cls
+    return t
+
+
+_LEGACY_NAMES = {
+    _dtype.float32: 'FloatTensor', _dtype.float64: 'DoubleTensor', _dtype.float16: 'HalfTensor',
+    _dtype.bfloat16: 'BFloat16Tensor', _dtype.int64: 'LongTensor', _dtype.int32: 'IntTensor',
+    _dtype.int16: 'ShortTensor', _dtype.int8: 'CharTensor', _dtype.uint8: 'ByteTensor',
+    _dtype.bool: 'BoolTensor', _dtype.complex64: 'ComplexFloatTensor',
+    _dtype.complex128: 'ComplexDoubleTensor'}

@@ -1,0 +1,187 @@
+"""The backward engine: walks the graph from the outputs to the leaves.
+
+1. Discover every node reachable from the roots (iteratively: no recursion limit)
+   and count, for each node, the edges that lead into it.
+2. Run nodes in dependency order (Kahn's algorithm): a node runs once, after all
+   gradients flowing into it were summed into its buffer.
+3. Fit each gradient a node returns to the shape and dtype its input had (sum over
+   broadcast dims, cast) and add it to the buffer of the next node.
+4. Leaves' AccumulateGrad nodes add into ``.grad``; ``autograd.grad`` instead
+   captures the gradients of the requested inputs and skips nodes that can't reach them.
+"""
+from . import grad_mode
+from .graph import AccumulateGrad
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
+                 accumulate=True):
+    """Backpropagate ``root_grads`` from ``roots`` (a list of (node, output_nr)).
+
+    ``targets`` maps (node, output_nr) edges to result slots: their summed gradients are
+    returned in that order. With ``accumulate`` leaves' .grad are updated (only those in
+    ``targets`` when targets are given).
+    """
+    from .._ops.reduction import sum_to
+    dependencies = _count_dependencies(node for node, _ in roots)
+    needed = _needed_nodes(dependencies, targets) if targets is not None else None
+    buffers = {}
+    for (node, nr), grad in zip(roots, root_grads):
+        _add_to_buffer(buffers, node, nr, grad)
+    captured = [None] * (len(targets) if targets else 0)
+    ready = [node for node, count in dependencies.items() if count == 0]
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None)
+            if grads is not None and (needed is None or node in needed):
+                _run_node(node, grads, buffers, captured, targets, accumulate, create_graph,
+                          sum_to)
+            for next_node, _ in node.next_functions:
+                if next_node is not None:
+                    dependencies[next_node] -= 1
+                    if dependencies[next_node] == 0:
+                        ready.append(next_node)
+            if not retain_graph:
+                node._release()
+    return captured
+
+
+def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph, sum_to):
+    grads = _call_tensor_hooks(node, grads)
+    if targets is not None:
+        for nr, grad in enumerate(grads):
+            slot = targets.get((node, nr))
+            if slot is not None:
+                captured[slot] = grad
+    if isinstance(node, AccumulateGrad):
+        if accumulate and (targets is None or (node, 0) in targets):
+            _accumulate(node.variable, grads[0], create_graph)
+        return
+    if accumulate and targets is None and node.__dict__.get('retained'):
+        _retain(node, grads)
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            grads = _replace(grads, hook(tuple(grads)))
+    input_grads = node._run_backward(grads)
+    if not isinstance(input_grads, tuple):
+        input_grads = (input_grads,)
+    if node._hooks:
+        for hook in node._hooks:
+            input_grads = _replace(input_grads, hook(input_grads, tuple(grads)))
+    for (next_node, nr), grad, meta in zip(node.next_functions, input_grads, node._input_meta):
+        if next_node is not None and grad is not None:
+            _add_to_buffer(buffers, next_node, nr, _fit(grad, meta, sum_to))
+
+
+def _count_dependencies(root_nodes):
+    """How many edges lead into each node reachable from the roots."""
+    dependencies = {}
+    stack = []
+    for node in root_nodes:
+        if node not in dependencies:
+            dependencies[node] = 0
+            stack.append(node)
+    while stack:
+        for next_node, _ in stack.pop().next_functions:
+            if next_node is None:
+                continue
+            if next_node in dependencies:
+                dependencies[next_node] += 1
+            else:
+                dependencies[next_node] = 1
+                stack.append(next_node)
+    return dependencies
+
+
+def _needed_nodes(dependencies, targets):
+    """Nodes from which some target edge can be reached (others need not run)."""
+    target_nodes = {node for node, _ in targets}
+    order = _topological(dependencies)
+    needed = set()
+    for node in reversed(order):
+        if node in target_nodes or any(n in needed for n, _ in node.next_functions):
+            needed.add(node)
+    return needed
+
+
+def _topological(dependencies):
+    remaining = dict(dependencies)
+    ready = [node for node, count in remaining.items() if count == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for next_node, _ in node.next_functions:
+            if next_node is not None:
+                remaining[next_node] -= 1
+                if remaining[next_node] == 0:
+                    ready.append(next_node)
+    return order
+
+
+def _add_to_buffer(buffers, node, nr, grad):
+    buffer = buffers.get(node)
+    if buffer is None:
+        buffer = buffers[node] = [None] * node._num_outputs
+    buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
+
+
+def _fit(grad, meta, sum_to):
+    """Sum a gradient over broadcast dims and cast it back to its input's dtype."""
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        grad = sum_to(grad, shape)
+    if grad.dtype is not dtype:
+        if grad.dtype.category > dtype.category:
+            grad = grad.real
+        grad = grad.to(dtype)
+    return grad
+
+
+def _replace(values, new_values):
+    if new_values is None:
+        return values
+    return list(new_values) if isinstance(values, list) else tuple(new_values)
+
+
+def _call_tensor_hooks(node, grads):
+    """Hooks registered with Tensor.register_hook on this node's outputs (or its leaf)."""
+    if isinstance(node, AccumulateGrad):
+        hooks = node.variable._hooks
+        if hooks:
+            grads = [_apply_hooks(hooks, grads[0])]
+        return grads
+    tensor_hooks = node.__dict__.get('tensor_hooks')
+    if tensor_hooks:
+        grads = list(grads)
+        for nr, hooks in tensor_hooks.items():
+            if grads[nr] is not None:
+                grads[nr] = _apply_hooks(hooks, grads[nr])
+    return grads
+
+
+def _apply_hooks(hooks, grad):
+    for hook in list(hooks):
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad
+
+
+def _retain(node, grads):
+    """Store gradients of non-leaf tensors that asked for .retain_grad()."""
+    for nr, ref in node.retained.items():
+        tensor = ref()
+        if tensor is not None and grads[nr] is not None:
+            _accumulate(tensor, grads[nr], False)
+
+
+def _accumulate(variable, grad, create_graph):
+    """AccumulateGrad: variable.grad = grad (a copy), or += on later backward passes."""
+    from .._tensor import _make
+    if variable._grad is None:
+        variable._grad = grad if create_graph else _make(grad._data.copy(), grad.dtype)
+    elif create_graph or variable._grad.requires_grad:
+        variable._grad = variable._grad + grad
+    else:
+        variable._grad._data += grad._data

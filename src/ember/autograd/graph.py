@@ -1,0 +1,139 @@
+"""Graph nodes: torch's ``grad_fn`` objects.
+
+A Node is created when an op runs with grad mode on and some input requires grad.
+It knows where gradients go next (``next_functions``: one ``(node, output_nr)`` edge
+per tensor input, ``(None, 0)`` where no gradient flows), the shape and dtype each of
+those inputs had (the engine sums broadcast gradients back and casts them once, so no
+backward formula has to), and what it saved for backward.
+
+Saved inputs are kept with the version they had, so using them after an in-place
+change raises torch's error; saved outputs are kept as bare arrays and re-wrapped
+with this node as their grad_fn on unpacking, so a node never refers to its own
+output tensor (no reference cycle) and double backward still sees the graph.
+"""
+import weakref
+
+FREED_MESSAGE = ('Trying to backward through the graph a second time (or directly access saved '
+          'tensors after they have already been freed). Saved intermediate values of the '
+          'graph are freed when you call .backward() or autograd.grad(). Specify '
+          'retain_graph=True if you need to backward through the graph a second time or '
+          'if you need to access saved tensors after calling backward.')
+
+
+class Node:
+    """Base of every grad_fn: edges to the next nodes plus what backward needs."""
+
+    __slots__ = ('next_functions', '_input_meta', '_saved', '_freed', '_pre_hooks',
+                 '_hooks', '_num_outputs', '__weakref__', '__dict__')
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f'<{self.name()} object at {hex(id(self))}>'
+
+    # -------------------------------------------------------------- saving
+
+    def _save(self, values):
+        """Keep ``values`` (tensors, None or plain Python values) for backward."""
+        self._saved = tuple((v, v._vc.value) if hasattr(v, '_vc') else (v, None) for v in values)
+
+    def _unpack_saved(self):
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        return tuple(v if version is None else _check_version(v, version, self)
+                     for v, version in self._saved)
+
+    def _release(self):
+        """Drop what was saved for backward (after a backward without retain_graph)."""
+        if self._saved is not None:
+            self._saved = None
+            self._freed = True
+
+    # -------------------------------------------------------------- hooks
+
+    def register_hook(self, fn):
+        """Node.register_hook: fn(grad_inputs, grad_outputs) after this node ran."""
+        if self._hooks is None:
+            self._hooks = []
+        return _append_hook(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """Node.register_prehook: fn(grad_outputs) before this node runs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        return _append_hook(self._pre_hooks, fn)
+
+    @property
+    def metadata(self):
+        return self.__dict__.setdefault('_metadata', {})
+
+
+def _check_version(tensor, version, node):
+    if tensor._vc.value != version:
+        raise RuntimeError(
+            'one of the variables needed for gradient computation has been modified by an '
+            f'inplace operation: [{tensor.type()} {list(tensor.shape)}], which is output '
+            f'{tensor._output_nr} of {node.name()}, is at version {tensor._vc.value}; '
+            f'expected version {version} instead. Hint: the backtrace further above can also '
+            'show the operation that failed to compute its gradient.')
+    return tensor
+
+
+class RemovableHandle:
+    """torch.utils.hooks.RemovableHandle: ``handle.remove()`` unregisters a hook."""
+
+    __slots__ = ('_hooks', '_fn')
+
+    def __init__(self, hooks, fn):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _append_hook(hooks, fn):
+    hooks.append(fn)
+    return RemovableHandle(hooks, fn)
+
+
+def new_node(cls):
+    """An empty node of class ``cls``, all slots at their defaults."""
+    node = object.__new__(cls)
+    node.next_functions = ()
+    node._input_meta = ()
+    node._saved = None
+    node._freed = False
+    node._pre_hooks = None
+    node._hooks = None
+    node._num_outputs = 1
+    return node
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf tensor: adds the incoming gradient into ``variable.grad``."""
+
+    def __init__(self, variable):
+        raise TypeError('AccumulateGrad is created by the engine')
+
+    @property
+    def variable(self):
+        return self._variable
+
+
+def accumulator_of(leaf):
+    """The leaf's AccumulateGrad node; one per leaf while any graph refers to it."""
+    ref = leaf._accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = new_node(AccumulateGrad)
+        node._variable = leaf
+        leaf._accumulator = weakref.ref(node)
+    return node
