@@ -11,7 +11,7 @@ from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)
 from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, logspace, ones, ones_like, tensor, zeros, zeros_like)
-from . import autograd
+from . import autograd, nn
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 

@@ -1,0 +1,59 @@
+"""torch.nn.functional: losses and activations as functions."""
+import warnings
+
+from .._ops.primitive import Primitive
+from .._ops.shape import broadcast_shapes
+
+_REDUCTIONS = ('none', 'mean', 'sum')
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    """torch's _Reduction.legacy_get_string for the deprecated size_average/reduce flags."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return 'none'
+    return 'mean' if size_average else 'sum'
+
+
+class MseLossBackward0(Primitive):
+    """Squared error, reduced; backward as torch's kernel: (norm * (input - target)) * grad."""
+    promote = 'common'
+    saves_inputs = True
+
+    def forward(ctx, input, target, reduction):
+        diff = input - target
+        loss = diff * diff
+        if reduction == 'none':
+            return loss
+        return loss.mean() if reduction == 'mean' else loss.sum()
+
+    def backward(ctx, grad):
+        input, target = ctx.inputs
+        norm = 2.0 / input.numel() if ctx.reduction == 'mean' else 2.0
+        grad_input = norm * (input - target) * grad
+        return grad_input, -grad_input
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
+    """torch.nn.functional.mse_loss."""
+    if target.shape != input.shape:
+        warnings.warn(f'Using a target size ({target.shape}) that is different to the input size '
+                      f'({input.shape}). This will likely lead to incorrect results due to '
+                      'broadcasting. Please ensure they have the same size.', stacklevel=2)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f'{reduction} is not a valid value for reduction')
+    if target.shape != input.shape:
+        shape = broadcast_shapes(input.shape, target.shape)
+        input, target = input.expand(shape), target.expand(shape)
+    if weight is not None:
+        if weight.shape != input.shape:
+            raise ValueError('Weights and input must have the same size.')
+        weighted = (input - target) ** 2 * weight
+        if reduction == 'none':
+            return weighted
+        return weighted.sum() if reduction == 'sum' else weighted.sum() / weight.sum()
+    return MseLossBackward0.apply(input, target, reduction=reduction)
