@@ -7,6 +7,7 @@ from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float1
                      promote_types, set_default_dtype, uint8)
 from ._device import device
 from ._tensor import Size, Tensor
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)
 from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,

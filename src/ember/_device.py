@@ -81,16 +81,18 @@ def _cupy():
 
 def array_module(array):
     """The module (numpy or cupy) of an array: Chainer's get_array_module."""
-    return numpy if type(array).__module__.startswith('numpy') else _cupy()
+    return _cupy() if _on_gpu(array) else numpy
 
 
 def device_of(array):
     """The ember device an array lives on."""
-    if type(array).__module__.startswith('numpy'):
-        return CPU
-    return device('cuda', array.device.id)
+    return device('cuda', array.device.id) if _on_gpu(array) else CPU
 
 
 def to_host(array):
     """A NumPy array with the values of ``array`` (no copy for NumPy arrays)."""
-    return array if type(array).__module__.startswith('numpy') else array.get()
+    return array.get() if _on_gpu(array) else array
+
+
+def _on_gpu(array):
+    return type(array).__module__.startswith('cupy')
