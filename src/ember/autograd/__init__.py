@@ -60,7 +60,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     """torch.autograd.backward: accumulate gradients of ``tensors`` into the leaves' .grad."""
     from .engine import run_backward
     tensors = _as_tuple(tensors)
-    roots, grads = _root_edges(tensors, _as_tuple(grad_tensors or grad_variables), create_graph)
+    roots, grads = _root_edges(tensors, _as_tuple(grad_tensors if grad_tensors is not None else grad_variables), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     targets = None

@@ -20,11 +20,9 @@ def _numerical_jacobian(func, inputs, wrt, eps):
         for j in range(flat.size):
             original = flat[j].copy()
             flat[j] = original + eps
-            with grad_mode.no_grad():
-                plus = [o.detach()._data.copy() for o in _as_tuple(func(*inputs))]
+            plus = [o.detach()._data.copy() for o in _as_tuple(func(*inputs))]
             flat[j] = original - eps
-            with grad_mode.no_grad():
-                minus = [o.detach()._data.copy() for o in _as_tuple(func(*inputs))]
+            minus = [o.detach()._data.copy() for o in _as_tuple(func(*inputs))]
             flat[j] = original
             columns.append([((p - m) / (2 * eps)).reshape(-1) for p, m in zip(plus, minus)])
         jacobians.append(columns)
