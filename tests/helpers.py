@@ -53,7 +53,7 @@ def to_numpy(t):
 
 def from_numpy_torch(a):
     """A torch tensor of a NumPy array, bfloat16 included."""
-    a = np.ascontiguousarray(a)
+    a = np.array(a, order='C', copy=True)
     if a.dtype == ml_dtypes.bfloat16:
         return torch.from_numpy(a.view(np.int16).copy()).view(torch.bfloat16)
     return torch.from_numpy(a.copy())
@@ -107,7 +107,10 @@ def _tolerances(dtype, exact):
 
 
 def assert_same(actual, expected, *, exact=False, rtol=None, atol=None, path='result'):
-    """ember result ``actual`` matches torch result ``expected`` (recursively)."""
+    """ember result ``actual`` matches torch result ``expected`` (recursively; the two may
+    also be given torch first, as ``assert_same(torch_result, ember_result)``)."""
+    if _has_torch(actual) and not _has_torch(expected):
+        actual, expected = expected, actual
     if isinstance(expected, torch.Tensor):
         assert isinstance(actual, ember.Tensor), f'{path}: expected a Tensor, got {type(actual)}'
         assert str(actual.dtype) == str(expected.dtype), \
@@ -134,7 +137,7 @@ def assert_same(actual, expected, *, exact=False, rtol=None, atol=None, path='re
         assert actual == expected, f'{path}: {actual!r} != {expected!r}'
 
 
-def run_both(fn, *args, **kwargs):
+def outcomes(fn, *args, **kwargs):
     """(torch outcome, ember outcome); an outcome is ('ok', value) or ('raise', exception)."""
     outcomes = []
     for lib, to in ((torch, 'torch'), (ember, 'ember')):
@@ -148,9 +151,17 @@ def run_both(fn, *args, **kwargs):
     return outcomes
 
 
+def _has_torch(obj):
+    if isinstance(obj, torch.Tensor):
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(_has_torch(x) for x in obj)
+    return False
+
+
 def check(fn, *args, exact=False, rtol=None, atol=None, **kwargs):
     """fn(torch, *torch_args) and fn(ember, *ember_args) agree (values or exception type)."""
-    (t_kind, t_val, _), (e_kind, e_val, _) = run_both(fn, *args, **kwargs)
+    (t_kind, t_val, _), (e_kind, e_val, _) = outcomes(fn, *args, **kwargs)
     if t_kind == 'raise':
         assert e_kind == 'raise', f'torch raised {type(t_val).__name__}: {t_val}; ember returned {e_val!r}'
         assert_same_exception(e_val, t_val)
@@ -209,7 +220,7 @@ def gradchecks(fn, *inputs, second_order=True):
         assert ember.autograd.gradgradcheck(f, tuple(e_inputs))
 
 
-def make(shape, dtype, *, seed=0, low=None, high=None, nonzero=False):
+def sample(shape, dtype, *, seed=0, low=None, high=None, nonzero=False):
     """A torch tensor of ``shape``/``dtype`` with deterministic values (torch.testing.make_tensor)."""
     if isinstance(dtype, str):
         dtype = torch_dtype(dtype)
@@ -239,3 +250,55 @@ def dtype_id(d):
 
 
 param_dtypes = pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+
+
+# -------------------------------------------------------------------- autograd-style helpers
+# Used by tests/autograd: inputs are NumPy arrays, each library makes its own leaves.
+
+def rand(*shape, seed=0, low=-2.0, high=2.0, dtype=np.float32):
+    """Deterministic uniform values as a NumPy array (shape may be given as one tuple)."""
+    if len(shape) == 1 and isinstance(shape[0], tuple):
+        shape = shape[0]
+    rng = np.random.default_rng(seed)
+    return rng.uniform(low, high, size=shape).astype(dtype)
+
+
+def make(lib, array, requires_grad=True):
+    """A leaf tensor of library ``lib`` (torch or ember) holding ``array``'s values."""
+    t = from_numpy_torch(np.asarray(array))
+    if lib is ember:
+        return to_ember(t, requires_grad=requires_grad and (t.is_floating_point() or t.is_complex()))
+    return t.requires_grad_(requires_grad and (t.is_floating_point() or t.is_complex()))
+
+
+def run_both(fn, *arrays, seed=None, rtol=None, atol=None, requires_grad=True):
+    """fn(lib, *leaves) in both libraries, then backward (with ``seed`` as the gradient):
+    outputs and every leaf's .grad must agree. Returns (torch leaves, ember leaves)."""
+    results, leaves = [], []
+    for lib in (torch, ember):
+        xs = [make(lib, a, requires_grad) for a in arrays]
+        out = fn(lib, *xs)
+        if out is not None and out.requires_grad:
+            out.backward(None if seed is None else make(lib, seed, requires_grad=False))
+        results.append((out, [x.grad for x in xs]))
+        leaves.append(xs)
+    assert_same(results[1], results[0], rtol=rtol, atol=atol)
+    return leaves
+
+
+def raises_same(fn, *arrays, requires_grad=True, match_message=True):
+    """fn(lib, *leaves) raises in torch, and ember raises the same type (and message)."""
+    errors = []
+    for lib in (torch, ember):
+        xs = [make(lib, a, requires_grad) for a in arrays]
+        with pytest.raises(Exception) as info:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                fn(lib, *xs)
+        errors.append(info.value)
+    assert_same_exception(errors[1], errors[0])
+    if match_message:
+        t_msg, e_msg = str(errors[0]).strip(), str(errors[1]).strip()
+        t_first, e_first = t_msg.splitlines()[0] if t_msg else '', e_msg.splitlines()[0] if e_msg else ''
+        assert e_first == t_first or e_first in t_msg or t_first in e_msg, \
+            f'messages differ:\n torch: {t_msg}\n ember: {e_msg}'
