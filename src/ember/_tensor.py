@@ -54,9 +54,17 @@ class VersionCounter:
 class Tensor:
     """torch.Tensor. ``_data`` is the backend array (numpy.ndarray or cupy.ndarray)."""
 
-    __slots__ = ('_data', 'dtype', '_requires_grad', '_grad_fn', '_grad', '_vc', '_output_nr',
-                 '_base', '_view_fn', '_view_version', '_accumulator', '_hooks',
-                 '_retains_grad', '__weakref__', '__dict__')
+    # The attributes every op reads are slots; the rarer ones live in __dict__ once set,
+    # and read their class default until then (so creating a tensor sets only six).
+    __slots__ = ('_data', 'dtype', '_requires_grad', '_grad_fn', '_vc', '_base',
+                 '__weakref__', '__dict__')
+    _grad = None
+    _output_nr = 0
+    _view_fn = None
+    _view_version = 0
+    _accumulator = None
+    _hooks = None
+    _retains_grad = False
 
     # Tensors define __eq__ elementwise, so hashing stays by identity as in torch.
     __hash__ = object.__hash__
@@ -357,15 +365,8 @@ def _make(data, dtype):
     t.dtype = dtype
     t._requires_grad = False
     t._grad_fn = None
-    t._grad = None
     t._vc = VersionCounter()
-    t._output_nr = 0
     t._base = None
-    t._view_fn = None
-    t._view_version = 0
-    t._accumulator = None
-    t._hooks = None
-    t._retains_grad = False
     return t
 
 

@@ -120,8 +120,10 @@ def _arrays(promote, operands):
     """Backend arrays (and scalars) for forward, cast to the promoted dtype if asked."""
     if promote is None:
         return [x._data if isinstance(x, Tensor) else x for x in operands]
-    dtype = _promoted(promote, operands)
-    np_dtype = dtype.np
+    fast = _unpromoted(promote, operands)
+    if fast is not None:
+        return fast
+    np_dtype = _promoted(promote, operands).np
     arrays = []
     for x in operands:
         if isinstance(x, Tensor):
@@ -132,13 +134,40 @@ def _arrays(promote, operands):
     return arrays
 
 
-def _promoted(promote, operands):
+# Dtypes whose arrays NumPy combines with a Python int / float into the same dtype, as torch
+# does: for these, the common cases below skip computing torch.result_type.
+_KEEPS_DTYPE_WITH = {
+    int: frozenset((_dtype.int32, _dtype.int64, _dtype.float16, _dtype.float32, _dtype.float64,
+                    _dtype.complex64, _dtype.complex128)),
+    float: frozenset((_dtype.float16, _dtype.float32, _dtype.float64, _dtype.complex64,
+                      _dtype.complex128)),
+}
+_EMPTY = frozenset()
+
+
+def _unpromoted(promote, operands):
+    """The arrays as they are, when promotion can't change them (else None)."""
     first = operands[0]
-    if len(operands) == 2 and isinstance(first, Tensor) and isinstance(operands[1], Tensor) \
-            and first.dtype is operands[1].dtype:
-        dtype = first.dtype
-    else:
-        dtype = result_type_of(operands)
+    if not isinstance(first, Tensor):
+        return None
+    dtype = first.dtype
+    if promote == 'float' and dtype.category < _dtype.FLOAT:
+        return None
+    arrays = [first._data]
+    for x in operands[1:]:
+        if isinstance(x, Tensor):
+            if x.dtype is not dtype:
+                return None
+            arrays.append(x._data)
+        elif dtype in _KEEPS_DTYPE_WITH.get(x.__class__, _EMPTY):
+            arrays.append(x)
+        else:
+            return None
+    return arrays
+
+
+def _promoted(promote, operands):
+    dtype = result_type_of(operands)
     if promote == 'float' and dtype.category < _dtype.FLOAT:
         return _dtype.get_default_dtype()
     return dtype
@@ -165,6 +194,13 @@ def _torch_error(error, operands):
 
 def _record(ctx, operands, result):
     """Link ``result`` into the graph through ``ctx`` if any operand requires grad."""
+    if result.dtype.category < _dtype.FLOAT:
+        return  # integer and bool results are never differentiable
+    for x in operands:
+        if isinstance(x, Tensor) and (x._requires_grad or x._base is not None and x.requires_grad):
+            break
+    else:
+        return
     edges = []
     metas = []
     needed = False

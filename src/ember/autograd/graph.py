@@ -23,8 +23,14 @@ FREED_MESSAGE = ('Trying to backward through the graph a second time (or directl
 class Node:
     """Base of every grad_fn: edges to the next nodes plus what backward needs."""
 
-    __slots__ = ('next_functions', '_input_meta', '_saved', '_freed', '_pre_hooks',
-                 '_hooks', '_num_outputs', '__weakref__', '__dict__')
+    # Defaults read from the class until a node sets its own: creating a node sets nothing.
+    next_functions = ()
+    _input_meta = ()
+    _saved = None
+    _freed = False
+    _pre_hooks = None
+    _hooks = None
+    _num_outputs = 1
 
     def name(self):
         return type(self).__name__
@@ -104,17 +110,7 @@ def _append_hook(hooks, fn):
     return RemovableHandle(hooks, fn)
 
 
-def new_node(cls):
-    """An empty node of class ``cls``, all slots at their defaults."""
-    node = object.__new__(cls)
-    node.next_functions = ()
-    node._input_meta = ()
-    node._saved = None
-    node._freed = False
-    node._pre_hooks = None
-    node._hooks = None
-    node._num_outputs = 1
-    return node
+new_node = object.__new__  # new_node(cls): an empty node (no edges, nothing saved)
 
 
 class AccumulateGrad(Node):
