@@ -17,13 +17,27 @@ class DotBackward0(Primitive):
         a, b = ctx.inputs
         if a.dtype.category == _dtype.COMPLEX:
             a, b = a.conj(), b.conj()
-        if a.ndim == 1 and b.ndim == 1:
-            return grad * b, grad * a
-        if b.ndim == 1:
-            return grad.unsqueeze(-1) * b, matmul(a.mT, grad.unsqueeze(-1)).squeeze(-1)
-        if a.ndim == 1:
-            return matmul(b, grad.unsqueeze(-1)).squeeze(-1), a.unsqueeze(-1) * grad.unsqueeze(-2)
-        return matmul(grad, b.mT), matmul(a.mT, grad)
+        need_a, need_b = ctx.needs_input_grad
+        return (_grad_of_first(grad, b) if need_a else None,
+                _grad_of_second(grad, a) if need_b else None)
+
+
+def _grad_of_first(grad, b):
+    """d(a @ b)/da applied to grad, for every combination of 1-D and n-D operands."""
+    if b.ndim == 1:
+        return grad.unsqueeze(-1) * b
+    if grad.ndim == b.ndim - 1:  # a was 1-D
+        return matmul(b, grad.unsqueeze(-1)).squeeze(-1)
+    return matmul(grad, b.mT)
+
+
+def _grad_of_second(grad, a):
+    """d(a @ b)/db applied to grad."""
+    if a.ndim == 1:
+        return a * grad if grad.ndim == 0 else a.unsqueeze(-1) * grad.unsqueeze(-2)
+    if grad.ndim == a.ndim - 1:  # b was 1-D
+        return matmul(a.mT, grad.unsqueeze(-1)).squeeze(-1)
+    return matmul(a.mT, grad)
 
 
 class MvBackward0(DotBackward0):

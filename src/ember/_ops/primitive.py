@@ -81,6 +81,11 @@ class Primitive(Node):
     # ---------------------------------------------------------------- what backward reads
 
     @property
+    def needs_input_grad(self):
+        """Per operand, whether a gradient flows to it (backward may skip the others)."""
+        return tuple(fn is not None for fn, _ in self.next_functions)
+
+    @property
     def inputs(self):
         """The operands as saved at forward time (error if modified in place since)."""
         return self._unpack_saved()

@@ -34,7 +34,8 @@ class MseLossBackward0(Primitive):
         input, target = ctx.inputs
         norm = 2.0 / input.numel() if ctx.reduction == 'mean' else 2.0
         grad_input = norm * (input - target) * grad
-        return grad_input, -grad_input
+        need_input, need_target = ctx.needs_input_grad
+        return grad_input if need_input else None, -grad_input if need_target else None
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
