@@ -17,7 +17,9 @@ def _xp(*arrays):
 
 
 def _conj(t):
-    return t.conj() if t.dtype.category == _dtype.COMPLEX else t
+    if isinstance(t, Tensor):
+        return t.conj() if t.dtype.category == _dtype.COMPLEX else t
+    return t.conjugate() if isinstance(t, complex) else t
 
 
 # -------------------------------------------------------------------- arithmetic
@@ -65,7 +67,8 @@ class MulBackward0(Primitive):
 
     def backward(ctx, grad):
         a, b = ctx.inputs
-        return grad * _conj(b), grad * _conj(a)
+        need_a, need_b = ctx.needs_input_grad
+        return grad * _conj(b) if need_a else None, grad * _conj(a) if need_b else None
 
 
 class DivBackward0(Primitive):
@@ -79,7 +82,9 @@ class DivBackward0(Primitive):
 
     def backward(ctx, grad):
         a, b = ctx.inputs
-        return grad / _conj(b), -grad * _conj(a) / _conj(b * b)
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / _conj(b) if need_a else None,
+                -grad * _conj(a) / _conj(b * b) if need_b else None)
 
 
 class DivBackward1(Primitive):
