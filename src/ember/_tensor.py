@@ -6,6 +6,7 @@ definition. What lives here is the data model: construction, metadata, conversio
 to Python and NumPy, the autograd attributes, views and version counting.
 """
 import warnings
+import weakref
 
 import numpy
 
@@ -214,17 +215,24 @@ class Tensor:
         """torch.Tensor.retain_grad: keep .grad of this non-leaf after backward."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None:
+        fn = self.grad_fn
+        if fn is not None and not self._retains_grad:
             self._retains_grad = True
+            fn.__dict__.setdefault('retained', {})[self._output_nr] = weakref.ref(self)
 
     def register_hook(self, hook):
         """torch.Tensor.register_hook: hook(grad) may return a replacement gradient."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return RemovableHandle(self._hooks, hook)
+        fn = self.grad_fn
+        if fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:  # a non-leaf's hooks belong to the node that produces it (see engine)
+            hooks = fn.__dict__.setdefault('tensor_hooks', {}).setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
 
     def detach(self):
         """torch.Tensor.detach: same data and version counter, out of the graph."""

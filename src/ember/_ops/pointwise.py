@@ -390,8 +390,13 @@ def floor_divide(input, other, *, out=None):
     return div(input, other, rounding_mode='floor', out=out)
 
 
+class RemainderBackward1(RemainderBackward0):
+    """remainder(Tensor, Tensor): torch names the tensor-divisor overload's node ...1."""
+
+
 def remainder(input, other, *, out=None):
-    return _with_out(RemainderBackward0.apply(input, other), out)
+    op = RemainderBackward1 if isinstance(other, Tensor) else RemainderBackward0
+    return _with_out(op.apply(input, other), out)
 
 
 def pow(input, exponent, *, out=None):

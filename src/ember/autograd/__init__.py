@@ -67,7 +67,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     inputs = _as_tuple(inputs)
     if inputs is not None:
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError('`inputs` argument to `backward()` cannot be empty.')
         targets = _target_edges(inputs)
     captured = run_backward(roots, grads, retain_graph, create_graph, targets)
     if inputs is not None:
@@ -93,8 +93,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, g in enumerate(result):
         if g is None:
             if not allow_unused:
-                raise RuntimeError('One of the differentiated Tensors appears to not have been '
-                                   'used in the graph. Set allow_unused=True if this is the '
+                raise RuntimeError(f'The differentiated Tensor at index {i} appears to not have '
+                                   'been used in the graph. Set allow_unused=True if this is the '
                                    'desired behavior.')
             if materialize_grads:
                 from .._creation import zeros_like

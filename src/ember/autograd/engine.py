@@ -57,7 +57,7 @@ def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph,
         if accumulate and (targets is None or (node, 0) in targets):
             _accumulate(node.variable, grads[0], create_graph)
         return
-    if accumulate and targets is None and node.__dict__.get('retained'):
+    if node.__dict__.get('retained'):
         _retain(node, grads)
     if node._pre_hooks:
         for hook in node._pre_hooks:

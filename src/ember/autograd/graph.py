@@ -119,6 +119,9 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         raise TypeError('AccumulateGrad is created by the engine')
 
+    def name(self):
+        return 'torch::autograd::AccumulateGrad'
+
     @property
     def variable(self):
         return self._variable
