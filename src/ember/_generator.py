@@ -15,10 +15,13 @@ import secrets
 import ml_dtypes
 import numpy as np
 
+from ._device import CPU
+
 DEFAULT_SEED = 67280421310721  # c10::detail::default_rng_seed_val
 _N = 624  # MERSENNE_STATE_N
 _STATE_SIZE = 5056  # sizeof(CPUGeneratorImplState)
 _REDUCED = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+_FULL_PRECISION = (np.dtype(np.float32), np.dtype(np.float64))
 # std::numeric_limits<T>::digits of each floating dtype.
 _DIGITS = {np.dtype(np.float16): 11, np.dtype(ml_dtypes.bfloat16): 8,
            np.dtype(np.float32): 24, np.dtype(np.float64): 53}
@@ -53,8 +56,7 @@ class Generator:
 
     @property
     def device(self):
-        from ._device import device
-        return device('cpu')
+        return CPU
 
     def manual_seed(self, seed):
         """Generator.manual_seed: reseed (seeds wrap modulo 2**64) and return self."""
@@ -153,7 +155,14 @@ def _to_dtype(values, dtype):
     dtype = np.dtype(dtype)
     if dtype in _REDUCED and values.dtype != np.float32:
         values = values.astype(np.float32)
-    return values.astype(dtype)
+    return values.astype(dtype, copy=False)
+
+
+def int_through(value, dtype):
+    """``static_cast<int64_t>(static_cast<T>(value))`` for an int64 value and floating T;
+    what x86 gives for values that do not fit (int64 min) included."""
+    through = float(_to_dtype(np.array([value], np.int64), dtype).astype(np.float64)[0])
+    return int(through) if -2.0**63 <= through < 2.0**63 else -2**63
 
 
 def _unit(gen, n, digits):
@@ -182,14 +191,16 @@ def _complex_as_real(sampler):
 @_complex_as_real
 def uniform(gen, n, dtype, low=0.0, high=1.0):
     """uniform_kernel: fma(x, to - from, from), and ``from`` where that rounds up to ``to``."""
+    if low == 0 and high == 1 and dtype in _FULL_PRECISION:  # fma(x, 1, 0) is x, below 1
+        return _unit(gen, n, _DIGITS[dtype])
     if dtype == np.float64:
-        values = _fma64(_unit(gen, n, 53), np.float64(high - low), np.float64(low))
+        values = _fma64(_unit(gen, n, 53), high - low, low)
     else:
         low32, high32 = np.float32(low), np.float32(high)
-        values = _fma32(_unit(gen, n, 24), high32 - low32, low32)
-    values = _to_dtype(values, dtype)
-    bounds = _to_dtype(np.array([low, high]), dtype)
-    values[values == bounds[1]] = bounds[0]
+        values = _to_dtype(_fma32(_unit(gen, n, 24), high32 - low32, low32), dtype)
+    top = values == dtype.type(np.float32(high) if dtype in _REDUCED else high)
+    if top.any():
+        values[top] = _to_dtype(np.array(low), dtype)
     return values
 
 
@@ -306,11 +317,17 @@ def _fma64(a, b, c):
 
 
 def _fma32(a, b, c):
-    """Single-rounded float32 a * b + c: the product is exact in float64, the sum rounded to odd."""
+    """Single-rounded float32 a * b + c: the product is exact in float64, and the float64 sum
+    rounds to float32 correctly unless it landed on a float32 tie (then it is rounded to odd)."""
     if np.ndim(b) == 0 and b == 1:
-        return np.float32(a) + np.float32(c)
+        return a + np.float32(c)
     p = np.multiply(a, b, dtype=np.float64)
-    return _round_to_odd(*_two_sum(p, np.asarray(c, np.float64))).astype(np.float32)
+    total = p + c
+    tie = (total.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
+    if tie.any():
+        odd = _round_to_odd(*_two_sum(p, np.broadcast_to(np.float64(c), p.shape)))
+        total = np.where(tie, odd, total)
+    return total.astype(np.float32)
 
 
 def _log256_ps(x):

@@ -1,0 +1,576 @@
+"""torch's random sampling functions and in-place samplers (torch/_C random ops).
+
+The numbers come from ``ember._generator``, which draws them on the host exactly as torch's
+CPU kernels do. This module gives them torch's signatures, argument checks and errors, a
+device, and a place in the autograd graph: each in-place sampler is a graph node named like
+torch's (``UniformBackward0``, ...) whose gradient is zero.
+"""
+import math
+import warnings
+
+from . import _dtype
+from . import _generator as sampler
+from ._device import array_module, as_device, backend, to_host
+from ._generator import Generator, default_generator
+from ._ops.primitive import Primitive, scalar_type_name, write_out
+from ._ops.shape import _sizes, broadcast_shapes
+from ._tensor import Tensor, _make
+
+__all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
+           'rand_like', 'randn_like', 'randint_like']
+TENSOR_METHODS = ('uniform_', 'normal_', 'random_', 'bernoulli', 'bernoulli_', 'exponential_',
+                  'multinomial')
+
+# The C++ type names torch's random_ bound errors print.
+_CPP_NAMES = {
+    _dtype.bool: 'bool', _dtype.uint8: 'unsigned char', _dtype.int8: 'signed char',
+    _dtype.int16: 'short int', _dtype.int32: 'int', _dtype.int64: 'long int',
+    _dtype.float16: 'c10::Half', _dtype.bfloat16: 'c10::BFloat16', _dtype.float32: 'float',
+    _dtype.float64: 'double'}
+_DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
+_INT64_MIN = -2**63
+
+
+# ---------------------------------------------------------------- shared helpers
+
+def _generator(generator):
+    if generator is None:
+        return default_generator
+    if not isinstance(generator, Generator):
+        raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
+    return generator
+
+
+def _shape(size):
+    shape = _sizes(size)
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f'Trying to create tensor with negative dimension {s}: '
+                               f'{list(shape)}')
+    return shape
+
+
+def _size_args(size, name):
+    """The shape given as ``f(2, 3)`` or ``f((2, 3))``; torch rejects ``f()``."""
+    if not size:
+        raise TypeError(f'{name}() received an invalid combination of arguments - got (), but '
+                        'expected one of:')
+    return _shape(size)
+
+
+def _not_implemented(kernel, dtype):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(dtype)}\'')
+
+
+def _require_floating(dtype, kernel):
+    if dtype.category not in (_dtype.FLOAT, _dtype.COMPLEX):
+        raise _not_implemented(kernel, dtype)
+
+
+def _new(shape, dtype, device, requires_grad, out, draw):
+    """A new tensor of ``shape`` filled by ``draw(n, numpy_dtype, contiguous)``, or ``out``."""
+    if out is not None:
+        return write_out(_new(shape, out.dtype, out.device, False, None, draw), out)
+    host = draw(math.prod(shape), dtype.np, True).reshape(shape)
+    t = _make(backend(as_device(device)).asarray(host), dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _in_fill_order(a, values):
+    """Flat ``values`` laid out in ``a``'s shape in the order torch's TensorIterator writes
+    memory: dimensions by decreasing stride."""
+    axes = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
+    inverse = sorted(range(a.ndim), key=axes.__getitem__)
+    return values.reshape([a.shape[i] for i in axes]).transpose(inverse)
+
+
+class _Sampled(Primitive):
+    """An in-place sampler: new values replace the old ones, so no gradient flows back."""
+
+    def forward(ctx, a, *operands, draw):
+        values = draw(a.size, a.dtype, bool(a.flags.c_contiguous))
+        return array_module(a).asarray(_in_fill_order(a, values))
+
+    def backward(ctx, grad):
+        zero = grad * 0
+        return zero if len(ctx.next_functions) == 1 else (zero,) * len(ctx.next_functions)
+
+
+class UniformBackward0(_Sampled):
+    pass
+
+
+class NormalBackward0(_Sampled):
+    pass
+
+
+class RandomBackward0(_Sampled):  # random_(from, to)
+    pass
+
+
+class RandomBackward1(_Sampled):  # random_(to)
+    pass
+
+
+class RandomBackward2(_Sampled):  # random_()
+    pass
+
+
+class BernoulliBackward2(_Sampled):  # bernoulli_(float p)
+    pass
+
+
+class ExponentialBackward0(_Sampled):
+    pass
+
+
+def _state_tensor(state):
+    """Generator.get_state's tensor around the state bytes."""
+    return _make(state, _dtype.uint8)
+
+
+def _state_array(state):
+    """The bytes of a state tensor given to Generator.set_state."""
+    if not isinstance(state, Tensor) or state.dtype is not _dtype.uint8:
+        raise TypeError('RNG state must be a torch.ByteTensor')
+    return to_host(state._data).reshape(-1)
+
+
+# ---------------------------------------------------------------- uniform
+
+def _uniform_draw(low, high, generator):
+    gen = _generator(generator)
+    return lambda n, np_dtype, contiguous: sampler.uniform(gen, n, np_dtype, low, high)
+
+
+def _check_uniform(dtype, low, high):
+    _require_floating(dtype, 'check_uniform_bounds')
+    if not low <= high:
+        raise RuntimeError(f'uniform_ expects to return a [from, to) range, but found '
+                           f'from={low:g} > to={high:g}')
+    if high - low > 65504 and high - low > _dtype.finfo(dtype.to_real()).max:
+        raise RuntimeError(
+            f'uniform_ expects to-from <= std::numeric_limits<{scalar_type_name(dtype.to_real())}>'
+            f'::max(), but found to={high:g} and from={low:g} which result in to-from to exceed '
+            'the limit')
+
+
+def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
+    """Tensor.uniform_: fill with U[from, to) in place."""
+    low = kwargs.pop('from', from_)
+    if kwargs:
+        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    _check_uniform(self.dtype, low, to)
+    return UniformBackward0.apply_(self, draw=_uniform_draw(low, to, generator))
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
+    dtype = dtype or _dtype.get_default_dtype()
+    _check_uniform(out.dtype if out is not None else dtype, 0, 1)
+    return _new(_size_args(size, 'rand'), dtype, device, requires_grad, out,
+                _uniform_draw(0, 1, generator))
+
+
+def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
+              requires_grad=False, memory_format=None):
+    """torch.rand_like: rand with input's shape, dtype and device unless given."""
+    return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
+                device=device or input.device, requires_grad=requires_grad)
+
+
+# ---------------------------------------------------------------- normal
+
+def _check_std(std):
+    if not std >= 0.0:
+        raise RuntimeError(f'normal expects std >= 0.0, but found std {std:g}')
+
+
+def _normal_draw(mean, std, generator, dtype):
+    """normal_impl_: complex tensors sample both parts with std / sqrt(2)."""
+    _require_floating(dtype, 'normal_kernel_cpu')
+    _check_std(std)
+    if dtype.category == _dtype.COMPLEX:
+        std = std / math.sqrt(2)
+    gen = _generator(generator)
+    return lambda n, np_dtype, contiguous: sampler.normal(gen, n, np_dtype, mean, std, contiguous)
+
+
+def normal_(self, mean=0, std=1, *, generator=None):
+    """Tensor.normal_: fill with N(mean, std**2) in place."""
+    return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, generator, self.dtype))
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False):
+    """torch.randn: standard normal samples of the default (or given) floating dtype."""
+    dtype = dtype or _dtype.get_default_dtype()
+    draw = _normal_draw(0, 1, generator, out.dtype if out is not None else dtype)
+    return _new(_size_args(size, 'randn'), dtype, device, requires_grad, out, draw)
+
+
+def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
+               requires_grad=False, memory_format=None):
+    """torch.randn_like: randn with input's shape, dtype and device unless given."""
+    return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
+                 device=device or input.device, requires_grad=requires_grad)
+
+
+class _NormalTensors(Primitive):
+    """normal with a tensor mean and/or std, as normal_out_impl computes it: samples drawn
+    into the output, then ``mul_(std)`` and/or ``add_(mean)``. No gradient flows back."""
+
+    def forward(ctx, *operands, shape, dtype, device, steps, draw):
+        z = backend(device).asarray(draw(math.prod(shape), dtype.np, True).reshape(shape))
+        for operand, step in zip(operands, steps):
+            z = step(z, operand).astype(dtype.np)
+        return z
+
+    def backward(ctx, grad):
+        zero = grad * 0
+        return zero if len(ctx.next_functions) == 1 else (zero, zero)
+
+
+class NormalBackward1(_NormalTensors):  # normal(Tensor mean, float std)
+    pass
+
+
+class NormalBackward2(_NormalTensors):  # normal(float mean, Tensor std)
+    pass
+
+
+class NormalBackward3(_NormalTensors):  # normal(Tensor mean, Tensor std)
+    pass
+
+
+def _add(z, mean):
+    return z + mean
+
+
+def _mul(z, std):
+    return z * std
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, pin_memory=False, requires_grad=False):
+    """torch.normal: all four overloads (tensor/float mean and std, or floats with a size)."""
+    mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not (mean_is_tensor or std_is_tensor):
+        if size is None:
+            raise TypeError(f'normal() received an invalid combination of arguments - got '
+                            f'({type(mean).__name__}, {type(std).__name__}), but expected one of:')
+        dtype = dtype or _dtype.get_default_dtype()
+        draw = _normal_draw(mean, std, generator, out.dtype if out is not None else dtype)
+        return _new(_shape(size), dtype, device, requires_grad, out, draw)
+    if std_is_tensor:
+        _require_floating(std.dtype, 'normal_kernel_cpu')
+        if std.numel() and not bool((to_host(std._data) >= 0).all()):
+            raise RuntimeError('normal expects all elements of std >= 0.0')
+    if not std_is_tensor:
+        node, operands, steps, like, draw_std = NormalBackward1, (mean,), (_add,), mean, std
+        shape = mean.shape
+    else:
+        node = NormalBackward3 if mean_is_tensor else NormalBackward2
+        operands, steps, draw_std = (std, mean), (_mul, _add), 1
+        like = mean if mean_is_tensor else std
+        shape = broadcast_shapes(mean.shape, std.shape) if mean_is_tensor else std.shape
+    result = node.apply(*operands, shape=tuple(shape), dtype=like.dtype, device=like.device,
+                        steps=steps, draw=_normal_draw(0, draw_std, generator, like.dtype))
+    return result if out is None else write_out(result, out)
+
+
+# ---------------------------------------------------------------- random_, randint, randperm
+
+def _int64(value):
+    value = int(value)
+    if not _INT64_MIN <= value < 2**63:
+        raise ValueError('Overflow when unpacking long long')
+    return value
+
+
+def _bit_shift_fix(value, dtype):
+    """The 2**k step update_from/update_to take: k from value's magnitude and dtype's digits."""
+    return 1 << (max(abs(value).bit_length() - 1, 0) - _DIGITS[dtype] + 1)
+
+
+def _update_from(low, dtype):
+    """update_from: the smallest int64 that survives a round trip through dtype."""
+    low_plus_1 = sampler.int_through(low + 1, dtype.np)
+    return low_plus_1 + _bit_shift_fix(low + 1, dtype) if low_plus_1 < low else low
+
+
+def _update_to(high, dtype):
+    """update_to: the largest int64 that survives a round trip through dtype."""
+    high_minus_1 = sampler.int_through(high - 1, dtype.np)
+    return high_minus_1 - _bit_shift_fix(high - 1, dtype) if high_minus_1 >= high else high
+
+
+def _check_in_range(low, high_inclusive, dtype):
+    """check_from_to_in_range: errors outside the dtype, warnings past its exact integers."""
+    if dtype.category == _dtype.FLOAT:
+        info = _dtype.finfo(dtype)
+    else:
+        info = _dtype.iinfo(dtype) if dtype is not _dtype.bool else None
+    lowest, highest = (0, 1) if info is None else (info.min, info.max)
+    for value, name in ((low, 'from'), (high_inclusive, 'to - 1')):
+        if not lowest <= value <= highest:
+            raise RuntimeError(f'{name} is out of bounds for {_CPP_NAMES[dtype]}')
+    if dtype.category == _dtype.FLOAT:
+        digits = _DIGITS[dtype]
+        for value, name in ((low, 'from'), (high_inclusive, 'to - 1')):
+            if not -(1 << digits) <= value <= 1 << digits:
+                warnings.warn(
+                    f'{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision '
+                    f'limitations {_CPP_NAMES[dtype]} can support discrete uniform distribution '
+                    'only within this range. This warning will become an error in version 1.7 '
+                    'release, please fix the code in advance', UserWarning, stacklevel=4)
+
+
+def _require_random_dtype(dtype, kernel):
+    if dtype.category == _dtype.COMPLEX:
+        raise _not_implemented(kernel, dtype)
+
+
+def _random_draw(dtype, low, high, generator):
+    """random_from_to_impl: the draw for [low, high), or [low, max] when high is None."""
+    gen = _generator(generator)
+    low = _int64(low)
+    if dtype.category == _dtype.COMPLEX:
+        raise RuntimeError('check_random_bounds handles only integral, floating-point and '
+                           'boolean types')
+    if high is None and low == _INT64_MIN:
+        return _full_range_draw(dtype, gen)
+    if high is not None:
+        high = _int64(high)
+        if not low < high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                               f"from={low} >= to={high}")
+        if dtype.category == _dtype.FLOAT:
+            low, high = _update_from(low, dtype), _update_to(high, dtype)
+            if not low < high:
+                raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than 'to' "
+                                   f"casted to dtype, but got from={low} >= to={high}")
+        high_inclusive = high - 1
+    elif dtype.category == _dtype.FLOAT:
+        high_inclusive = min(1 << _DIGITS[dtype], 2**63 - 1)
+        low = _update_from(low, dtype)
+        if not low < high_inclusive:
+            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal "
+                               f"to 'to_inc' casted to dtype, but got from={low} > "
+                               f"to_inc={high_inclusive}")
+    else:
+        high_inclusive = 1 if dtype is _dtype.bool else _dtype.iinfo(dtype).max
+    _check_in_range(low, high_inclusive, dtype)
+    span = (high_inclusive - low + 1) % 2**64
+    return lambda n, np_dtype, contiguous: sampler.random_from_to(gen, n, np_dtype, span, low)
+
+
+def _full_range_draw(dtype, gen):
+    """random_full_64_bits_range_kernel: [int64 min, int64 max] for 64-bit-capable dtypes."""
+    if dtype in (_dtype.float16, _dtype.bool):
+        raise _not_implemented('random_full_64_bits_range_kernel_cpu', dtype)
+    if dtype not in (_dtype.int64, _dtype.float32, _dtype.float64, _dtype.bfloat16):
+        raise RuntimeError('random_full_64_bits_range_kernel_cpu handles only int64, double, '
+                           'float and bfloat16')
+    return lambda n, np_dtype, contiguous: sampler.random_full_range(gen, n, np_dtype)
+
+
+def random_(self, *args, generator=None, **bounds):
+    """Tensor.random_: random_(), random_(to) or random_(from, to=None) in place."""
+    if not args and not bounds:
+        _require_random_dtype(self.dtype, 'random_kernel_cpu')
+        gen = _generator(generator)
+        draw = lambda n, np_dtype, contiguous: sampler.random_bits(gen, n, np_dtype)  # noqa: E731
+        return RandomBackward2.apply_(self, draw=draw)
+    if len(args) + len(bounds) == 1 and 'from' not in bounds:
+        high = args[0] if args else bounds['to']
+        return RandomBackward1.apply_(self, draw=_random_draw(self.dtype, 0, high, generator))
+    low, high = (list(args) + [None])[:2] if len(args) else (None, None)
+    low, high = bounds.get('from', low), bounds.get('to', high)
+    return RandomBackward0.apply_(self, draw=_random_draw(self.dtype, low, high, generator))
+
+
+def _size_tuple(size, position):
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' (position {position}) must be tuple of "
+                        f"ints, not {type(size).__name__}")
+    return _shape(size)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, requires_grad=False, pin_memory=False):
+    """torch.randint: integers in [low, high) (``randint(high, size)`` takes low = 0)."""
+    if size is None:
+        low, high, size, position = 0, low, high, 2
+    else:
+        position = 3
+    shape = _size_tuple(size, position)
+    dtype = dtype or _dtype.int64
+    draw = _random_draw(out.dtype if out is not None else dtype, low, high, generator)
+    return _new(shape, dtype, device, requires_grad, out, draw)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
+                 device=None, requires_grad=False, memory_format=None):
+    """torch.randint_like: randint with input's shape, dtype and device unless given."""
+    if high is None:
+        low, high = 0, low
+    dtype = dtype or input.dtype
+    return _new(input.shape, dtype, device or input.device, requires_grad, None,
+                _random_draw(dtype, low, high, generator))
+
+
+def _check_randperm(n, dtype):
+    """check_supported_max_int_with_precision and the dtype's own range."""
+    if dtype.category not in (_dtype.INT, _dtype.FLOAT):
+        raise _not_implemented('randperm', dtype)
+    limits = {_dtype.float16: (2049, '2049'), _dtype.float32: (2**24 + 1, '2^24+1'),
+              _dtype.float64: (2**53 + 1, '2^53+1')}
+    if dtype in limits and n > limits[dtype][0]:
+        raise RuntimeError(f'n cannot be greater than {limits[dtype][1]} for '
+                           f'{scalar_type_name(dtype)} type.')
+    if dtype.category == _dtype.INT and n - 1 > _dtype.iinfo(dtype).max:
+        raise RuntimeError(f'value cannot be converted to type {dtype.name}_t without overflow')
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    """torch.randperm: a random permutation of 0..n-1 (int64 unless dtype is given)."""
+    n = _int64(n)
+    dtype = dtype or _dtype.int64
+    shape = _shape((n,))
+    _check_randperm(n, out.dtype if out is not None else dtype)
+    gen = _generator(generator)
+    return _new(shape, dtype, device, requires_grad, out,
+                lambda count, np_dtype, contiguous: sampler.randperm(gen, count, np_dtype))
+
+
+# ---------------------------------------------------------------- bernoulli, exponential
+
+_P_RANGE_MESSAGE = ('Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this '
+                    'error message be improved?  If so, please report an enhancement request '
+                    'to PyTorch.)')
+
+
+def _bernoulli_tensor_draw(self_dtype, p, generator):
+    """bernoulli_tensor kernel: each element compared with its own probability."""
+    if self_dtype.category == _dtype.COMPLEX:
+        raise _not_implemented('bernoulli_tensor_cpu_self_', self_dtype)
+    if p.dtype.category != _dtype.FLOAT:
+        raise _not_implemented('bernoulli_tensor_cpu_p_', p.dtype)
+    gen = _generator(generator)
+
+    def draw(a, np_dtype):
+        probs = _flat_in_fill_order(a, to_host(p._data))
+        if not ((probs >= 0) & (probs <= 1)).all():
+            raise RuntimeError(_P_RANGE_MESSAGE)
+        return sampler.bernoulli_tensor(gen, probs, np_dtype)
+    return draw
+
+
+def _flat_in_fill_order(a, values):
+    """``values`` broadcast to ``a``'s shape, flattened in the order torch fills ``a``."""
+    axes = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
+    xp = array_module(values)
+    return xp.broadcast_to(values, a.shape).transpose(axes).reshape(-1)
+
+
+class _SampledPerElement(_Sampled):
+    """An in-place sampler whose draw reads the target's layout (per-element parameters)."""
+
+    def forward(ctx, a, *operands, draw):
+        return array_module(a).asarray(_in_fill_order(a, draw(a, a.dtype)))
+
+
+class BernoulliBackward0(_SampledPerElement):  # bernoulli(Tensor p)
+    pass
+
+
+class BernoulliBackward1(_SampledPerElement):  # bernoulli_(Tensor p)
+    pass
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """torch.bernoulli / Tensor.bernoulli: 1 with probability input (or p), else 0."""
+    if p is not None:
+        target = _make(array_module(input._data).empty_like(input._data), input.dtype)
+        return bernoulli_(target, p, generator=generator)
+    draw = _bernoulli_tensor_draw(input.dtype, input, generator)
+    result = BernoulliBackward0.apply(input, draw=draw)
+    return result if out is None else write_out(result, out)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Tensor.bernoulli_: fill with 1 with probability p (a float or a tensor), else 0."""
+    if isinstance(p, Tensor):
+        draw = _bernoulli_tensor_draw(self.dtype, p, generator)
+        return BernoulliBackward1.apply_(self, p, draw=draw)
+    if self.dtype.category == _dtype.COMPLEX:
+        raise _not_implemented('bernoulli_scalar_cpu_', self.dtype)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f'bernoulli_ expects p to be in [0, 1], but got p={p:g}')
+    gen = _generator(generator)
+    return BernoulliBackward2.apply_(
+        self, draw=lambda n, np_dtype, contiguous: sampler.bernoulli_scalar(gen, n, np_dtype, p))
+
+
+def exponential_(self, lambd=1, *, generator=None):
+    """Tensor.exponential_: fill with Exp(lambd) samples in place."""
+    if self.dtype.category != _dtype.FLOAT:
+        raise RuntimeError('Exponential distribution is a continuous probability distribution. '
+                           f'dtype must be a floating point but you specified '
+                           f'{scalar_type_name(self.dtype)}')
+    if not lambd > 0:
+        raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
+    gen = _generator(generator)
+    return ExponentialBackward0.apply_(
+        self, draw=lambda n, np_dtype, contiguous: sampler.exponential(gen, n, np_dtype, lambd))
+
+
+# ---------------------------------------------------------------- multinomial
+
+def _check_multinomial(input, num_samples, replacement):
+    if input.dim() not in (1, 2):
+        raise RuntimeError('prob_dist must be 1 or 2 dim')
+    if input.dtype.category != _dtype.FLOAT:
+        raise RuntimeError(f'multinomial only supports floating-point dtypes for input, got: '
+                           f'{scalar_type_name(input.dtype)}')
+    if num_samples <= 0:
+        raise RuntimeError('cannot sample n_sample <= 0 samples')
+    if not replacement and num_samples > input.shape[-1]:
+        raise RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without '
+                           'replacement')
+    if input.shape[-1] > 2**24:
+        raise RuntimeError('number of categories cannot exceed 2^24')
+
+
+def _check_probabilities(probs, exponential_path):
+    """The fast path checks the whole tensor at once; the other checks entry by entry."""
+    finite_nonnegative = (probs >= 0) & (abs(probs) != float('inf')) & (probs == probs)
+    if exponential_path and not finite_nonnegative.all():
+        raise RuntimeError('probability tensor contains either `inf`, `nan` or element < 0')
+    if not (probs >= 0).all():
+        raise RuntimeError('invalid multinomial distribution (encountering probability entry < 0)')
+    if not finite_nonnegative.all():
+        raise RuntimeError('invalid multinomial distribution (encountering probability entry = '
+                           'infinity or NaN)')
+    if not (probs.astype('float64').sum(axis=-1) > 0).all():
+        raise RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """torch.multinomial / Tensor.multinomial: category indices drawn from each row."""
+    _check_multinomial(input, num_samples, replacement)
+    gen = _generator(generator)
+    probs = to_host(input._data).reshape(-1, input.shape[-1])
+    shape = tuple(input.shape[:-1]) + (num_samples,)
+    if probs.size:
+        _check_probabilities(probs, not replacement or num_samples == 1)
+        host = sampler.multinomial(gen, probs, num_samples, replacement).reshape(shape)
+    else:
+        host = probs.astype('int64').reshape(shape)
+    result = _make(backend(input.device).asarray(host), _dtype.int64)
+    return result if out is None else write_out(result, out)

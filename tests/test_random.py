@@ -1,0 +1,361 @@
+"""Random numbers against torch's CPU generator: after the same seed, every sampler draws the
+same values (bit for bit), leaves the same generator state, and rejects bad input alike."""
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from helpers import assert_same_exception, to_ember, to_numpy
+
+SIZES = [0, 1, 2, 3, 15, 16, 17, 31, 33, 100, 1000]
+FLOATS = ['float16', 'bfloat16', 'float32', 'float64']
+COMPLEXES = ['complex64', 'complex128']
+INTEGERS = ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64']
+SEEDS = [0, 42, 2**40 + 7]
+
+
+def _bits(t):
+    """A tensor's dtype, shape and raw bytes (bitwise comparison; -0.0 and NaNs included)."""
+    array = to_numpy(t) if isinstance(t, torch.Tensor) else np.asarray(t.detach()._data)
+    return str(t.dtype), tuple(t.shape), np.ascontiguousarray(array).view(np.uint8).tobytes()
+
+
+def _as_comparable(result):
+    if isinstance(result, (list, tuple)):
+        return [_as_comparable(r) for r in result]
+    if isinstance(result, (torch.Tensor, ember.Tensor)):
+        return _bits(result)
+    return result
+
+
+def _state(lib):
+    return bytes(np.asarray(lib.get_rng_state().numpy()))
+
+
+def same_draws(fn, seed=0):
+    """fn(torch) and fn(ember), each after manual_seed(seed): same values, same final state."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        torch.manual_seed(seed)
+        expected = _as_comparable(fn(torch))
+        ember.manual_seed(seed)
+        actual = _as_comparable(fn(ember))
+    assert actual == expected
+    assert _state(ember) == _state(torch)
+
+
+def same_error(fn):
+    """fn raises in torch, and ember raises the same exception type."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        with pytest.raises(Exception) as t_err:
+            fn(torch)
+        with pytest.raises(Exception) as e_err:
+            fn(ember)
+    assert_same_exception(e_err.value, t_err.value)
+
+
+def dt(lib, name):
+    return getattr(lib, name)
+
+
+# ---------------------------------------------------------------- floating samplers
+
+@pytest.mark.parametrize('seed', SEEDS)
+@pytest.mark.parametrize('n', SIZES)
+@pytest.mark.parametrize('dtype', FLOATS + COMPLEXES)
+def test_rand_randn(seed, n, dtype):
+    same_draws(lambda T: (T.rand(n, dtype=dt(T, dtype)), T.randn(n, dtype=dt(T, dtype)),
+                          T.randn(n, dtype=dt(T, dtype))), seed)
+
+
+@pytest.mark.parametrize('n', SIZES)
+@pytest.mark.parametrize('dtype', FLOATS + COMPLEXES)
+def test_uniform_normal_parameters(n, dtype):
+    same_draws(lambda T: (T.empty(n, dtype=dt(T, dtype)).uniform_(-2.3, 7.1),
+                          T.empty(n, dtype=dt(T, dtype)).normal_(1.7, 3.3),
+                          T.empty(n, dtype=dt(T, dtype)).uniform_(1000.0, 1001.0)))
+
+
+@pytest.mark.parametrize('shape', [(2, 3), [4, 5], (2, 3, 4), (1,)])
+def test_size_forms_and_defaults(shape):
+    same_draws(lambda T: (T.rand(*shape), T.rand(shape), T.randn(T.Size(shape)),
+                          T.rand(*shape, dtype=T.float64), T.randint(10, shape),
+                          T.randint(-4, 4, size=shape), T.normal(2.0, 0.5, size=shape)))
+
+
+def test_default_dtype_is_followed():
+    def draws(T):
+        previous = T.get_default_dtype()
+        T.set_default_dtype(T.float64)
+        try:
+            return T.rand(5), T.randn(20), T.normal(0.0, 1.0, (3,))
+        finally:
+            T.set_default_dtype(previous)
+    same_draws(draws)
+
+
+def test_like_factories():
+    def draws(T):
+        x = T.zeros(3, 17, dtype=T.float64)
+        return (T.rand_like(x), T.randn_like(x), T.randint_like(x, 9), T.randint_like(x, -3, 3),
+                T.rand_like(x, dtype=T.float16), T.randint_like(T.zeros(4, dtype=T.int32), 100))
+    same_draws(draws)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'float16'])
+def test_in_place_on_non_contiguous(dtype):
+    def draws(T):
+        x = T.zeros(20, 6, dtype=dt(T, dtype)).t()
+        y = T.zeros(6, 20, dtype=dt(T, dtype))[:, ::2]
+        return x.uniform_(), x.normal_(), y.normal_(2, 3), x.random_(0, 50), y.bernoulli_(0.3)
+    same_draws(draws)
+
+
+# ---------------------------------------------------------------- normal overloads
+
+def test_normal_overloads():
+    def draws(T):
+        mean = T.arange(12, dtype=T.float32).reshape(3, 4)
+        std = T.linspace(0.1, 2.0, 4)
+        return (T.normal(mean, std), T.normal(mean, 2.5), T.normal(-1.0, std),
+                T.normal(mean.reshape(3, 1, 4)[:, :, :1], std), T.normal(mean.double(), std),
+                T.normal(mean, std.double()), T.normal(0.5, 2.0, (40,)),
+                T.normal(T.arange(48, dtype=T.float64), 0.1))
+    same_draws(draws)
+
+
+def test_normal_out():
+    def draws(T):
+        out = T.empty(2, dtype=T.float64)
+        T.normal(1.0, 2.0, (5,), out=out)
+        T.rand(2, 3, out=T.empty(0))
+        return out, T.rand(3, out=T.empty(3))
+    same_draws(draws)
+
+
+# ---------------------------------------------------------------- integers
+
+RANGES = [(0, 2), (0, 10), (-5, 3), (3, 100), (0, 2**28 - 1), (0, 2**28), (0, 2**31 - 1),
+          (-2**40, 2**40), (0, 2**32), (-2**62, 2**62), (-2**63, 2**63 - 1)]
+
+
+@pytest.mark.parametrize('seed', SEEDS)
+@pytest.mark.parametrize('n', [1, 16, 17, 100])
+@pytest.mark.parametrize('dtype', INTEGERS + FLOATS)
+def test_random_forms(seed, n, dtype):
+    def draws(T):
+        x = T.empty(n, dtype=dt(T, dtype))
+        out = [x.random_().clone(), x.random_(2).clone(), x.random_(0, None).clone()]
+        for low, high in RANGES:
+            try:
+                T.empty(1, dtype=dt(T, dtype)).random_(low, high)
+            except RuntimeError:
+                continue
+            out.append(x.random_(low, high).clone())
+        return out
+    same_draws(draws, seed)
+
+
+@pytest.mark.parametrize('dtype', ['int64', 'float32', 'float64', 'bfloat16'])
+def test_random_full_int64_range(dtype):
+    same_draws(lambda T: T.empty(20, dtype=dt(T, dtype)).random_(-2**63, None))
+
+
+@pytest.mark.parametrize('args', [(12,)] + RANGES[:-2])
+def test_randint(args):
+    same_draws(lambda T: (T.randint(*args, (100,)), T.randint(*args, (7,), dtype=T.float64),
+                          T.randint(*args, (3, 17), dtype=T.int64)))
+
+
+@pytest.mark.parametrize('seed', SEEDS)
+@pytest.mark.parametrize('n', [0, 1, 2, 3, 10, 100, 1000, 5000])
+def test_randperm(seed, n):
+    same_draws(lambda T: (T.randperm(n), T.randperm(n, dtype=T.float64),
+                          T.randperm(min(n, 100), dtype=T.int8)), seed)
+
+
+# ---------------------------------------------------------------- bernoulli, multinomial
+
+@pytest.mark.parametrize('n', [1, 15, 16, 100, 1000])
+@pytest.mark.parametrize('dtype', INTEGERS + FLOATS)
+def test_bernoulli(n, dtype):
+    def draws(T):
+        T.manual_seed(99)
+        probs = [T.rand(n, dtype=dt(T, name)) for name in FLOATS]
+        T.manual_seed(0)
+        x = T.empty(n, dtype=dt(T, dtype))
+        out = [x.bernoulli_(p).clone() for p in (0.0, 0.3, 0.5, 1.0)]
+        out += [x.bernoulli_(p).clone() for p in probs]
+        out += [T.bernoulli(p) for p in probs] + [T.bernoulli(probs[2], 0.7), probs[3].bernoulli()]
+        return out
+    same_draws(draws)
+
+
+def test_bernoulli_broadcast_probability():
+    same_draws(lambda T: T.empty(4, 5).bernoulli_(T.tensor([0.1, 0.5, 0.9, 0.3, 0.7])))
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('shape', [(1,), (5,), (3, 7), (100,), (4, 1000)])
+def test_multinomial(dtype, shape):
+    def draws(T):
+        T.manual_seed(123)
+        probs = T.rand(shape, dtype=dt(T, dtype))
+        if shape[-1] > 3:
+            probs[..., 1] = 0
+        T.manual_seed(0)
+        k = shape[-1] - 1 if shape[-1] > 3 else shape[-1]
+        # Half keys tie often, and torch orders ties as libstdc++'s nth_element leaves them.
+        k = k if dtype in ('float32', 'float64') else 1
+        return (T.multinomial(probs, 1), T.multinomial(probs, 1, True), T.multinomial(probs, k),
+                T.multinomial(probs, 3, True), probs.multinomial(50, replacement=True))
+    same_draws(draws)
+
+
+# ---------------------------------------------------------------- the generator's state
+
+def test_state_bytes_match_torch_after_mixed_calls():
+    def draws(T):
+        out = [T.randn(3, dtype=T.float64), T.get_rng_state()]  # odd count: a cached normal
+        out += [T.randn(1), T.randn(5), T.rand(7), T.get_rng_state()]
+        out += [T.randint(0, 2**30, (5,)), T.randperm(11), T.randn(2, 2), T.get_rng_state()]
+        return out
+    same_draws(draws)
+
+
+def test_default_state_at_import_has_torch_seed():
+    fresh = ember.Generator()
+    assert fresh.initial_seed() == 67280421310721
+    assert bytes(fresh.get_state().numpy()) == bytes(torch.Generator().get_state().numpy())
+
+
+def test_set_state_accepts_torch_state_and_round_trips():
+    torch.manual_seed(5)
+    torch.randn(3, dtype=torch.float64)
+    torch.rand(700)
+    state = torch.get_rng_state()
+    ember.set_rng_state(to_ember(state))
+    assert _state(ember) == bytes(state.numpy())
+    same_draws_now = (_bits(ember.randn(4, dtype=ember.float64)),
+                      _bits(torch.randn(4, dtype=torch.float64)))
+    assert same_draws_now[0] == same_draws_now[1]
+    saved = ember.get_rng_state()
+    first = _bits(ember.randn(9))
+    ember.set_rng_state(saved)
+    assert _bits(ember.randn(9)) == first
+
+
+@pytest.mark.parametrize('seed', [0, 1, -1, 2**32 + 3, 2**64 - 1, -2**63])
+def test_manual_seed_values(seed):
+    same_draws(lambda T: (T.manual_seed(seed).initial_seed(), T.initial_seed(), T.rand(3)))
+
+
+def test_generator_objects():
+    def draws(T):
+        g = T.Generator()
+        assert g.manual_seed(7) is g
+        h = T.Generator().manual_seed(7)
+        return (g.initial_seed(), T.rand(3, generator=g), T.randn(20, generator=g),
+                T.randint(5, (4,), generator=g), T.randperm(6, generator=g),
+                T.normal(0.0, 1.0, (3,), generator=g), T.empty(3).uniform_(generator=g),
+                T.bernoulli(T.full((4,), 0.5), generator=g),
+                T.multinomial(T.ones(5), 2, generator=g), g.get_state(),
+                T.rand(2, generator=h), T.rand(2))
+    same_draws(draws)
+    assert str(ember.Generator().device) == 'cpu'
+
+
+def test_generator_state_round_trip_and_pickle():
+    g = ember.Generator().manual_seed(3)
+    ember.randn(5, generator=g, dtype=ember.float64)
+    clone = pickle.loads(pickle.dumps(g))
+    other = ember.Generator().set_state(g.get_state())
+    expected = _bits(ember.randn(7, generator=g, dtype=ember.float64))
+    assert _bits(ember.randn(7, generator=clone, dtype=ember.float64)) == expected
+    assert _bits(ember.randn(7, generator=other, dtype=ember.float64)) == expected
+
+
+def test_seed_and_fork_rng():
+    seed = ember.seed()
+    assert 0 <= seed < 2**53 and ember.initial_seed() == seed
+    assert ember.random.initial_seed() == seed
+    ember.random.manual_seed(11)
+    before = _state(ember)
+    with ember.random.fork_rng():
+        ember.rand(100)
+    assert _state(ember) == before
+    assert ember.random.get_rng_state().shape == (5056,)
+
+
+def test_in_place_samplers_in_autograd():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match='leaf Variable'):
+        x.uniform_()
+    y = x * 2
+    assert type(y.normal_().grad_fn).__name__ == 'NormalBackward0'
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    z = ember.normal(x, 1.0)
+    assert type(z.grad_fn).__name__ == 'NormalBackward1'
+    assert ember.rand(2, requires_grad=True).requires_grad
+
+
+# ---------------------------------------------------------------- errors
+
+ERRORS = [
+    lambda T: T.empty(3).random_(5, 3),
+    lambda T: T.empty(3, dtype=T.int8).random_(0, 300),
+    lambda T: T.empty(3, dtype=T.int8).random_(-300, 3),
+    lambda T: T.empty(3, dtype=T.float16).random_(0, 100000),
+    lambda T: T.empty(3, dtype=T.bool).random_(0, 3),
+    lambda T: T.empty(3, dtype=T.float16).random_(-2**63, None),
+    lambda T: T.empty(3, dtype=T.int32).random_(-2**63, None),
+    lambda T: T.empty(3, dtype=T.complex64).random_(),
+    lambda T: T.empty(3).uniform_(2, 1),
+    lambda T: T.empty(3).uniform_(-3e38, 3e38),
+    lambda T: T.empty(3, dtype=T.int64).uniform_(),
+    lambda T: T.empty(3).normal_(0, -1),
+    lambda T: T.empty(3, dtype=T.int64).normal_(),
+    lambda T: T.empty(3).bernoulli_(1.5),
+    lambda T: T.empty(3).bernoulli_(T.tensor([0.5, 2, 0.1])),
+    lambda T: T.bernoulli(T.tensor([0, 1])),
+    lambda T: T.empty(3).exponential_(-1),
+    lambda T: T.empty(3, dtype=T.int64).exponential_(),
+    lambda T: T.randperm(-1),
+    lambda T: T.randperm(3000, dtype=T.float16),
+    lambda T: T.randperm(300, dtype=T.int8),
+    lambda T: T.randperm(3, dtype=T.bool),
+    lambda T: T.randint(5, 3, (2,)),
+    lambda T: T.randint(3, 5),
+    lambda T: T.randint(0, 10**20, (2,)),
+    lambda T: T.rand(2, dtype=T.int64),
+    lambda T: T.randn(2, dtype=T.int64),
+    lambda T: T.rand(-1),
+    lambda T: T.rand(),
+    lambda T: T.normal(0., -1., (2,)),
+    lambda T: T.normal(T.zeros(2), T.tensor([1., -1])),
+    lambda T: T.normal(T.zeros(2), T.ones(3)),
+    lambda T: T.normal(0, 1),
+    lambda T: T.multinomial(T.tensor([0.5, -0.1]), 1),
+    lambda T: T.multinomial(T.tensor([0.5, float('inf')]), 1),
+    lambda T: T.multinomial(T.tensor([0., 0.]), 1),
+    lambda T: T.multinomial(T.tensor([0.5, -0.1]), 2, True),
+    lambda T: T.multinomial(T.tensor([0.5, 0.5]), 3),
+    lambda T: T.multinomial(T.tensor([0.5, 0.5]), 0),
+    lambda T: T.multinomial(T.tensor(0.5), 1),
+    lambda T: T.multinomial(T.tensor([1, 2]), 1),
+    lambda T: T.manual_seed(2**64),
+    lambda T: T.Generator().manual_seed(1.5),
+    lambda T: T.set_rng_state(T.zeros(10, dtype=T.uint8)),
+    lambda T: T.set_rng_state(T.zeros(5056)),
+    lambda T: T.set_rng_state(T.zeros(5056, dtype=T.uint8)),
+]
+
+
+@pytest.mark.parametrize('fn', ERRORS)
+def test_errors(fn):
+    same_error(fn)
