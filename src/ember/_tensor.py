@@ -168,7 +168,7 @@ class Tensor:
                 'computed variable in a subgraph that doesn\'t require differentiation use '
                 'var_no_grad = var.detach().')
         if requires_grad and self.dtype.category < _dtype.FLOAT:
-            raise RuntimeError('only Tensors of floating point and complex dtype can require gradients')
+            raise RuntimeError('only Tensors of floating point dtype can require gradients')
         self._requires_grad = bool(requires_grad)
         return self
 

@@ -25,7 +25,7 @@ from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .._tensor import Tensor, _make, wrap
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.graph import FREED_MESSAGE, Node, accumulator_of, new_node
+from ..autograd.graph import FREED_MESSAGE, Node, accumulator_of, new_node, version_error
 
 _NO_EDGE = (None, 0)
 
@@ -99,12 +99,7 @@ class Primitive(Node):
         t = _make(data, _BY_NUMPY[data.dtype])
         t._vc = counter
         if counter.value != version:
-            raise RuntimeError(
-                'one of the variables needed for gradient computation has been modified by an '
-                f'inplace operation: [{t.type()} {list(t.shape)}], which is output 0 of '
-                f'{self.name()}, is at version {counter.value}; expected version {version} '
-                'instead. Hint: the backtrace further above can also show the operation that '
-                'failed to compute its gradient.')
+            raise version_error(t, version, self, 0)
         t._grad_fn = self
         t._requires_grad = True
         return t

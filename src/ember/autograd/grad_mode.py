@@ -1,10 +1,13 @@
 """Grad mode switches: torch.no_grad, enable_grad, set_grad_enabled, inference_mode."""
 import functools
+import inspect
+import sys
+import threading
 
 
-class _GradState:
-    """Whether ops are recorded into the graph; one flag read on every op."""
-    __slots__ = ('enabled', 'inference')
+class _GradState(threading.local):
+    """Whether ops are recorded into the graph; one flag read on every op. Per thread,
+    as in torch (a new thread starts with grad mode on)."""
 
     def __init__(self):
         self.enabled = True
@@ -26,10 +29,38 @@ class _GradModeContext:
     """Base of the grad-mode switches: a context manager and a decorator."""
 
     def __call__(self, func):
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.clone():
                 return func(*args, **kwargs)
+        return wrapper
+
+    def _wrap_generator(self, func):
+        """The mode holds while the generator runs, not while its caller does (as torch)."""
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            gen = func(*args, **kwargs)
+            try:
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException:
+                        with self.clone():
+                            response = gen.throw(sys.exc_info()[1])
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
         return wrapper
 
     def clone(self):
@@ -46,9 +77,10 @@ class _GradModeContext:
 class no_grad(_GradModeContext):
     """torch.no_grad: ops run without recording the graph."""
 
-    def __init__(self, orig_func=None):
-        if orig_func is not None and callable(orig_func):
-            raise TypeError('no_grad() takes no positional arguments; use it as @no_grad()')
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)   # used bare: @no_grad
 
     def _set(self):
         state.enabled = False
@@ -56,6 +88,11 @@ class no_grad(_GradModeContext):
 
 class enable_grad(_GradModeContext):
     """torch.enable_grad: turn recording back on inside no_grad."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)   # used bare: @enable_grad
 
     def _set(self):
         state.enabled = True
@@ -85,6 +122,11 @@ class set_grad_enabled(_GradModeContext):
 
 class inference_mode(_GradModeContext):
     """torch.inference_mode: like no_grad (ember keeps no extra inference bookkeeping)."""
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)   # used bare: @inference_mode
 
     def __init__(self, mode=True):
         self.mode = bool(mode)

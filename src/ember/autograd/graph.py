@@ -11,6 +11,7 @@ change raises torch's error; saved outputs are kept as bare arrays and re-wrappe
 with this node as their grad_fn on unpacking, so a node never refers to its own
 output tensor (no reference cycle) and double backward still sees the graph.
 """
+import re
 import weakref
 
 FREED_MESSAGE = ('Trying to backward through the graph a second time (or directly access saved '
@@ -77,13 +78,24 @@ class Node:
 
 def _check_version(tensor, version, node):
     if tensor._vc.value != version:
-        raise RuntimeError(
-            'one of the variables needed for gradient computation has been modified by an '
-            f'inplace operation: [{tensor.type()} {list(tensor.shape)}], which is output '
-            f'{tensor._output_nr} of {node.name()}, is at version {tensor._vc.value}; '
-            f'expected version {version} instead. Hint: the backtrace further above can also '
-            'show the operation that failed to compute its gradient.')
+        raise version_error(tensor, version, tensor._grad_fn if tensor._requires_grad else None)
     return tensor
+
+
+def version_error(tensor, version, producer, output_nr=None):
+    """torch's error for a saved tensor modified in place; ``producer`` is the grad_fn the
+    tensor has now (None for leaves), named as torch names the op ('Exp', 'Add')."""
+    where = ''
+    if producer is not None:
+        op = re.sub(r'Backward\d*$', '', producer.name())
+        nr = tensor._output_nr if output_nr is None else output_nr
+        where = f', which is output {nr} of {op},'
+    return RuntimeError(
+        'one of the variables needed for gradient computation has been modified by an inplace '
+        f'operation: [{tensor.type()} {list(tensor.shape)}]{where} is at version '
+        f'{tensor._vc.value}; expected version {version} instead. Hint: enable anomaly '
+        'detection to find the operation that failed to compute its gradient, with '
+        'torch.autograd.set_detect_anomaly(True, check_nan=False).')
 
 
 class RemovableHandle:

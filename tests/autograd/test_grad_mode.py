@@ -1,0 +1,269 @@
+"""Grad-mode switches against torch: no_grad, enable_grad, set_grad_enabled, inference_mode
+as context managers and decorators; detach, detach_, requires_grad_."""
+import threading
+
+import pytest
+import torch
+
+from helpers import assert_same, make, rand, raises_same
+import ember
+
+LIBS = (torch, ember)
+
+
+def _flags(lib, fn):
+    x = make(lib, rand(3))
+    out = fn(lib, x)
+    return out.requires_grad, out.grad_fn is None, lib.is_grad_enabled()
+
+
+def _same_flags(fn):
+    assert _flags(ember, fn) == _flags(torch, fn)
+
+
+def test_no_grad_context():
+    def fn(t, x):
+        with t.no_grad():
+            y = x * 2
+        return y
+    _same_flags(fn)
+
+
+def test_no_grad_restores_on_exception():
+    for lib in LIBS:
+        with pytest.raises(ValueError):
+            with lib.no_grad():
+                raise ValueError
+        assert lib.is_grad_enabled()
+
+
+def test_no_grad_decorator_and_function_name():
+    for lib in LIBS:
+        @lib.no_grad()
+        def f(x):
+            """doc"""
+            return x * 2, lib.is_grad_enabled()
+        y, enabled = f(make(lib, rand(3)))
+        assert not y.requires_grad and not enabled and lib.is_grad_enabled()
+        assert f.__name__ == 'f' and f.__doc__ == 'doc'
+
+
+def test_no_grad_bare_decorator():
+    for lib in LIBS:
+        @lib.no_grad
+        def f(x):
+            return x * 2
+        assert not f(make(lib, rand(3))).requires_grad
+
+
+def test_enable_grad_inside_no_grad():
+    def fn(t, x):
+        with t.no_grad():
+            with t.enable_grad():
+                y = x * 2
+            z = y * 3
+        return z
+    _same_flags(fn)
+    for lib in LIBS:
+        with lib.no_grad():
+            with lib.enable_grad():
+                assert lib.is_grad_enabled()
+            assert not lib.is_grad_enabled()
+
+
+def test_enable_grad_decorator():
+    for lib in LIBS:
+        @lib.enable_grad()
+        def f(x):
+            return x * 2
+        with lib.no_grad():
+            y = f(make(lib, rand(3)))
+        assert y.requires_grad
+
+
+def test_set_grad_enabled_function_form():
+    for lib in LIBS:
+        lib.set_grad_enabled(False)
+        try:
+            assert not lib.is_grad_enabled()
+            assert not (make(lib, rand(3)) * 2).requires_grad
+        finally:
+            lib.set_grad_enabled(True)
+        assert lib.is_grad_enabled()
+
+
+@pytest.mark.parametrize('mode', [True, False])
+def test_set_grad_enabled_context(mode):
+    def fn(t, x):
+        with t.no_grad():
+            with t.set_grad_enabled(mode):
+                y = x * 2
+        return y
+    _same_flags(fn)
+    for lib in LIBS:
+        with lib.set_grad_enabled(mode):
+            assert lib.is_grad_enabled() == mode
+        assert lib.is_grad_enabled()
+
+
+def test_set_grad_enabled_decorator():
+    for lib in LIBS:
+        @lib.set_grad_enabled(False)
+        def f(x):
+            return x * 2, lib.is_grad_enabled()
+        assert lib.is_grad_enabled()
+        y, enabled = f(make(lib, rand(3)))
+        assert not enabled and not y.requires_grad
+        assert lib.is_grad_enabled()
+
+
+def test_inference_mode():
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        with lib.inference_mode():
+            assert not lib.is_grad_enabled()
+            assert lib.is_inference_mode_enabled()
+            y = x * 2
+        assert not y.requires_grad
+        assert lib.is_grad_enabled() and not lib.is_inference_mode_enabled()
+
+
+def test_inference_mode_false_and_decorator():
+    for lib in LIBS:
+        with lib.inference_mode(False):
+            assert lib.is_grad_enabled()
+            assert (make(lib, rand(3)) * 2).requires_grad
+
+        @lib.inference_mode()
+        def f(x):
+            return x * 2
+        assert not f(make(lib, rand(3))).requires_grad
+
+        @lib.inference_mode
+        def g(x):
+            return x * 2
+        assert not g(make(lib, rand(3))).requires_grad
+
+
+@pytest.mark.xfail(reason='ember does not mark inference tensors (Tensor.is_inference)', strict=True)
+def test_is_inference():
+    results = []
+    for lib in LIBS:
+        with lib.inference_mode():
+            y = lib.ones(2)
+        results.append((y.is_inference(), lib.ones(2).is_inference()))
+    assert results[0] == results[1]
+
+
+def test_no_grad_generator_decorator():
+    for lib in LIBS:
+        @lib.no_grad()
+        def gen():
+            yield lib.is_grad_enabled()
+            yield lib.is_grad_enabled()
+        assert list(gen()) == [False, False]
+        assert lib.is_grad_enabled()
+
+
+def test_grad_mode_is_thread_local():
+    for lib in LIBS:
+        seen = []
+        with lib.no_grad():
+            th = threading.Thread(target=lambda: seen.append(lib.is_grad_enabled()))
+            th.start()
+            th.join()
+        assert seen == [True]
+
+
+def test_backward_inside_no_grad_still_works():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = (x * x).sum()
+        with lib.no_grad():
+            y.backward()
+        results.append(x.grad)
+    assert_same(*results)
+
+
+def test_grad_mode_inside_backward_of_create_graph():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        with lib.no_grad():
+            pass
+        y = (x ** 3).sum()
+        g, = lib.autograd.grad(y, x, create_graph=True)
+        results.append((g.requires_grad, lib.is_grad_enabled()))
+    assert results[0] == results[1]
+
+
+# ------------------------------------------------------------------ detach / requires_grad_
+
+def test_detach_shares_memory_and_version():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        d = y.detach()
+        flags = (d.requires_grad, d.grad_fn is None, d.is_leaf)
+        d.add_(1)
+        results.append((flags, y, y._version, d._version))
+    assert_same(*results)
+
+
+def test_detach_then_inplace_breaks_saved_tensor():
+    def fn(t, x):
+        y = x.exp()
+        y.detach().zero_()
+        y.sum().backward()
+    raises_same(fn, rand(3))
+
+
+def test_detach_():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        r = y.detach_()
+        results.append((r is y, y.requires_grad, y.grad_fn is None, y.is_leaf))
+    assert results[0] == results[1]
+
+
+def test_detach_on_view_raises():
+    raises_same(lambda t, x: (x * 2)[1:].detach_(), rand(3))
+
+
+def test_requires_grad_():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3), requires_grad=False)
+        r = x.requires_grad_()
+        a = (r is x, x.requires_grad)
+        x.requires_grad_(False)
+        x.requires_grad = True
+        results.append((a, x.requires_grad, x.is_leaf))
+    assert results[0] == results[1]
+
+
+def test_requires_grad_on_nonleaf_false_raises():
+    raises_same(lambda t, x: (x * 2).requires_grad_(False), rand(3))
+
+
+def test_requires_grad_on_int_raises():
+    def fn(t, x):
+        t.ones(3, dtype=t.int64).requires_grad_()
+    raises_same(fn, rand(3))
+
+
+def test_requires_grad_nonleaf_true_is_fine():
+    for lib in LIBS:
+        y = make(lib, rand(3)) * 2
+        y.requires_grad_(True)
+        assert y.requires_grad
+
+
+def test_tensor_factory_requires_grad():
+    for lib in LIBS:
+        assert lib.ones(2, requires_grad=True).requires_grad
+        assert lib.tensor([1.0], requires_grad=True).is_leaf
