@@ -12,10 +12,16 @@ from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)
 from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, logspace, ones, ones_like, tensor, zeros, zeros_like)
-from . import autograd, nn
+from ._random_ops import *  # noqa: F401,F403  (rand, randn, randint, randperm, normal, ...)
+from . import _random_ops, random
+from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._generator import Generator, default_generator
+from . import autograd, nn, optim
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 
+for _name in _random_ops.TENSOR_METHODS:
+    setattr(Tensor, _name, getattr(_random_ops, _name))
 globals().update(_dtype.ALIASES)  # torch.long, torch.half, torch.double, ...
 cfloat, cdouble = complex64, complex128
 
