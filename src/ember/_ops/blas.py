@@ -9,6 +9,7 @@ from .shape import broadcast_shapes
 class DotBackward0(Primitive):
     """1-D @ 1-D; the base of all matmul cases (their gradients share one formula)."""
     saves_inputs = True
+    saved_for = ((1,), (0,))
 
     def forward(ctx, a, b):
         return array_module(a).matmul(a, b)

@@ -55,7 +55,10 @@ class BasicIndex(Primitive):
 
     def forward(ctx, a, index):
         ctx.input_shape = a.shape
-        return _index_errors(a.__getitem__, index)
+        out = _index_errors(a.__getitem__, index)
+        if not isinstance(out, type(a)):   # NumPy gives a scalar copy for all-int indices:
+            out = a[index + (Ellipsis,)]   # with an Ellipsis it is a 0-d view, as in torch
+        return out
 
     def backward(ctx, grad):
         return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index)

@@ -61,6 +61,7 @@ class RsubBackward1(Primitive):
 class MulBackward0(Primitive):
     promote = 'common'
     saves_inputs = True
+    saved_for = ((1,), (0,))
 
     def forward(ctx, a, b):
         return a * b
@@ -75,6 +76,7 @@ class DivBackward0(Primitive):
     """True division: integer operands give the default float dtype."""
     promote = 'float'
     saves_inputs = True
+    saved_for = ((1,), (0, 1))
 
     def forward(ctx, a, b):
         with _xp(a, b).errstate(divide='ignore', invalid='ignore'):
@@ -587,8 +589,12 @@ def _fill_(self, value):
     return FillBackward0.apply_(self, value=_number(value))
 
 
+class ZeroBackward0(FillBackward0):
+    """zero_: torch names its node apart from fill_'s."""
+
+
 def _zero_(self):
-    return FillBackward0.apply_(self, value=0)
+    return ZeroBackward0.apply_(self, value=0)
 
 
 TENSOR_METHODS.update({'clamp': clamp, 'clip': clamp, 'clamp_': _clamp_, 'clip_': _clamp_,

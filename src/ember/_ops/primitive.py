@@ -36,6 +36,8 @@ class Primitive(Node):
     promote = None          # None: arrays as given; 'common': torch.result_type; 'float': ints -> default float
     differentiable = True   # False: outputs never require grad (comparisons, argmax...)
     saves_inputs = False    # keep the operands for backward (ctx.inputs)
+    saved_for = None        # per operand, the operands whose gradient reads it: ((1,), (0,))
+                            # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
     is_view = False         # the result shares memory with operand 0 (ctx.view_of)
 
@@ -221,7 +223,13 @@ def _record(ctx, operands, result):
     ctx.next_functions = tuple(edges)
     ctx._input_meta = tuple(metas)
     if ctx.saves_inputs:
-        ctx._save(operands)
+        if ctx.saved_for is None:
+            ctx._save(operands)
+        else:  # as torch, which saves x for mul(x, y) only when y requires grad
+            ctx._saved = tuple(
+                (x, x._vc.value) if isinstance(x, Tensor)
+                and any(edges[j] is not _NO_EDGE for j in readers) else (x, None)
+                for x, readers in zip(operands, ctx.saved_for))
     if ctx.saves_output:
         ctx._saved_output = (result._data, result._vc, result._vc.value)
     result._grad_fn = ctx
@@ -321,9 +329,12 @@ def _snapshot(target, copy):
 def _rebase_history(target, result):
     """After an in-place op, ``target`` takes the result's place in the graph."""
     if target._base is None:
+        old_fn, old_nr = target._grad_fn, target._output_nr
         target._grad_fn = result._grad_fn
         target._output_nr = 0
         target._requires_grad = True
+        if target._retains_grad:
+            _move_retained(target, old_fn, old_nr)
         return
     base = target._base
     node = new_node(CopySlices)
@@ -332,15 +343,30 @@ def _rebase_history(target, result):
     node.next_functions = (base_edge, (result._grad_fn, 0))
     node._input_meta = ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,
                         (result._data.shape, result.dtype))
+    old_fn, old_nr = base._grad_fn, base._output_nr
     base._grad_fn = node
     base._output_nr = 0
     base._requires_grad = True
+    if base._retains_grad:
+        _move_retained(base, old_fn, old_nr)
     target._view_version = -1
     target._refresh_view()
 
 
+def _move_retained(tensor, old_fn, old_nr):
+    """retain_grad follows a tensor to its new grad_fn after an in-place op (as torch)."""
+    retained = old_fn.__dict__.get('retained') if old_fn is not None else None
+    if retained:
+        ref = retained.pop(old_nr, None)
+        if ref is not None:
+            tensor._grad_fn.__dict__.setdefault('retained', {})[0] = ref
+
+
 class CopySlices(Primitive):
     """The base of a view written in place: gradient splits into the view and the rest."""
+
+    def name(self):
+        return 'torch::autograd::CopySlices'
 
     def backward(ctx, grad):
         from ..autograd.grad_mode import no_grad

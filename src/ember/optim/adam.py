@@ -1,0 +1,153 @@
+"""torch.optim.Adam, computed as torch's CPU for-loop implementation (_single_tensor_adam)."""
+from .. import _dtype
+from .._creation import tensor, zeros_like
+from .._device import array_module
+from .._tensor import Tensor
+from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
+                        _real_view, _scalar, add_scaled, fma, lerp)
+
+__all__ = ['Adam']
+
+
+class Adam(Optimizer):
+    """torch.optim.Adam (with amsgrad, maximize, decoupled_weight_decay)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        _check_hyperparameters(lr, betas, eps, weight_decay, foreach, capturable)
+        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b for b in betas)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+        _check_fused_flags(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for key, default in (('amsgrad', False), ('maximize', False), ('foreach', None),
+                                 ('capturable', False), ('differentiable', False),
+                                 ('decoupled_weight_decay', False), ('fused', None)):
+                group.setdefault(key, default)
+
+    def step(self, closure=None):
+        """torch.optim.Adam.step: one update of every parameter that has a .grad."""
+        return self._step_groups(closure)
+
+    def _step_group(self, group):
+        if group['capturable'] or group['differentiable']:
+            _check_group_flags(group, group['params'][0])
+        for p in group['params']:
+            if p._grad is None:
+                continue
+            state = self.state[p]
+            if not state:
+                _init_state(p, state, group)
+            _adam(p, state, group)
+
+
+def _check_hyperparameters(lr, betas, eps, weight_decay, foreach, capturable):
+    """The ValueErrors of torch.optim.Adam.__init__."""
+    if isinstance(lr, Tensor):
+        if foreach and not capturable:
+            raise ValueError('lr as a Tensor is not supported for capturable=False and foreach=True')
+        if lr.numel() != 1:
+            raise ValueError('Tensor lr must be 1-element')
+    if not 0.0 <= lr:
+        raise ValueError(f'Invalid learning rate: {lr}')
+    if not 0.0 <= eps:
+        raise ValueError(f'Invalid epsilon value: {eps}')
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f'Invalid beta parameter at index {i}: {beta}')
+    if not 0.0 <= weight_decay:
+        raise ValueError(f'Invalid weight_decay value: {weight_decay}')
+    if not (all(isinstance(b, float) for b in betas) or all(isinstance(b, Tensor) for b in betas)):
+        raise ValueError('betas must be either both floats or both Tensors')
+    for i, beta in enumerate(betas):
+        if isinstance(beta, Tensor):
+            if not capturable and foreach:
+                raise ValueError(f'betas[{i}] as a Tensor is not supported for capturable=False '
+                                 'and foreach=True')
+            if beta.numel() != 1:
+                raise ValueError(f'Tensor betas[{i}] must be 1-element')
+
+
+def _init_state(p, state, group):
+    """Adam._init_group's lazy state: step (a 0-d tensor), exp_avg, exp_avg_sq[, max_exp_avg_sq]."""
+    if group['fused']:
+        _check_fused_param(p)
+    wide = (not (group['fused'] or group['capturable'])
+            and _dtype.get_default_dtype() is _dtype.float64)
+    state['step'] = tensor(0.0, dtype=_dtype.float64 if wide else _dtype.float32)
+    state['exp_avg'] = zeros_like(p)
+    state['exp_avg_sq'] = zeros_like(p)
+    if group['amsgrad']:
+        state['max_exp_avg_sq'] = zeros_like(p)
+
+
+def _adam(p, state, group):
+    """_single_tensor_adam for one parameter, on its arrays."""
+    param = _real_view(p._data)
+    grad = _real_view(p._grad._data)
+    if group['maximize']:
+        grad = -grad
+    lr = _scalar(group['lr'])
+    weight_decay = group['weight_decay']
+    step = _count_step(state['step'])
+    if weight_decay != 0:
+        if group['decoupled_weight_decay']:
+            param *= param.dtype.type(1 - lr * weight_decay)
+            p._vc.value += 1
+        else:
+            grad = add_scaled(grad, param, weight_decay)
+    beta1, beta2 = (_scalar(b) for b in group['betas'])
+    exp_avg, exp_avg_sq = state['exp_avg'], state['exp_avg_sq']
+    _update_moments(_real_view(exp_avg._data), _real_view(exp_avg_sq._data), grad, beta1, beta2)
+    exp_avg._vc.value += 1
+    exp_avg_sq._vc.value += 2
+    second = exp_avg_sq._data
+    if group['amsgrad']:
+        second = _update_max(state['max_exp_avg_sq'], exp_avg_sq)
+    else:
+        second = _real_view(second)
+    step_size = lr / (1 - beta1 ** step)
+    denom = _denominator(second, (1 - beta2 ** step) ** 0.5, group['eps'])
+    dtype = param.dtype.type
+    param += (dtype(-step_size) * _real_view(exp_avg._data)) / denom
+    p._vc.value += 1
+
+
+def _count_step(step_t):
+    """step_t += 1 on the float32 (or float64) step tensor; its value as a Python float."""
+    data = step_t._data
+    data.fill(data.item() + 1)
+    step_t._vc.value += 1
+    return data.item()
+
+
+def _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2):
+    """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)."""
+    dtype = exp_avg.dtype.type
+    exp_avg[...] = lerp(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= dtype(beta2)
+    exp_avg_sq[...] = fma(dtype(1 - beta2) * grad, grad, exp_avg_sq)
+
+
+def _update_max(max_exp_avg_sq, exp_avg_sq):
+    """torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i])."""
+    data = _real_view(max_exp_avg_sq._data)
+    array_module(data).maximum(data, _real_view(exp_avg_sq._data), out=data)
+    max_exp_avg_sq._vc.value += 1
+    return data
+
+
+def _denominator(second, bias_correction2_sqrt, eps):
+    """(exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), each scalar rounded to the dtype."""
+    dtype = second.dtype.type
+    denom = array_module(second).sqrt(second)
+    denom /= dtype(bias_correction2_sqrt)
+    denom += dtype(eps)
+    return denom

@@ -1,0 +1,344 @@
+"""The optimizer base class (torch/optim/optimizer.py) and the array kernels its subclasses share.
+
+Updates run on the backend arrays (``p._data``) under no_grad. Each kernel rounds as
+ATen's CPU kernel does, so that N steps give bit-identical parameters:
+``add(x, alpha=a)``, ``addcmul`` and ``lerp`` use a fused multiply-add (vectorised
+``vec::fmadd`` and the compiler-contracted scalar tail alike), Python-float scalars are
+rounded to the tensor's dtype first, and everything else is one IEEE operation.
+"""
+import warnings
+from collections import defaultdict
+from copy import deepcopy
+from itertools import chain
+
+from .._device import array_module
+from .._tensor import Tensor
+from ..autograd.grad_mode import state as grad_state
+
+__all__ = ['Optimizer', 'required']
+
+
+class _RequiredParameter:
+    """torch.optim.optimizer.required: marks a hyperparameter without a default."""
+
+    def __repr__(self):
+        return '<required parameter>'
+
+
+required = _RequiredParameter()
+
+_FUSED_DEVICES = ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone']
+_CAPTURABLE_DEVICES = ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']
+
+
+class Optimizer:
+    """torch.optim.Optimizer: param_groups, per-parameter state, state_dict and zero_grad."""
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError('params argument given to the optimizer should be an iterable of '
+                            'Tensors or dicts, but got ' + _typename(params))
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError('optimizer got an empty parameter list')
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{'params': param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    def __getstate__(self):
+        return {'defaults': self.defaults, 'state': self.state, 'param_groups': self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.defaults.setdefault('differentiable', False)
+
+    def __repr__(self):
+        text = self.__class__.__name__ + ' ('
+        for i, group in enumerate(self.param_groups):
+            text += f'\nParameter Group {i}\n'
+            for key in sorted(group.keys()):
+                if key != 'params':
+                    text += f'    {key}: {group[key]}\n'
+        return text + ')'
+
+    def step(self, closure=None):
+        """torch.optim.Optimizer.step: subclasses update the parameters."""
+        raise NotImplementedError
+
+    def _step_groups(self, closure):
+        """The body of a subclass's step(): the closure with grad on, then each group's update
+        without recording (torch's _use_grad_for_differentiable)."""
+        loss = None
+        previous = grad_state.enabled
+        try:
+            if closure is not None:
+                grad_state.enabled = True
+                loss = closure()
+            grad_state.enabled = False
+            for group in self.param_groups:
+                self._step_group(group)
+        finally:
+            grad_state.enabled = previous
+        return loss
+
+    def zero_grad(self, set_to_none=True):
+        """torch.optim.Optimizer.zero_grad: drop (or zero) every parameter's .grad."""
+        for group in self.param_groups:
+            for p in group['params']:
+                grad = p._grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                    continue
+                if grad.grad_fn is not None:
+                    grad.detach_()
+                else:
+                    grad.requires_grad_(False)
+                grad._data[...] = 0
+                grad._vc.value += 1
+
+    def add_param_group(self, param_group):
+        """torch.optim.Optimizer.add_param_group: validate a group and fill in the defaults."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f'param_group must be a dict, but got {type(param_group)}')
+        _extract_params(param_group)
+        for param in param_group['params']:
+            if not isinstance(param, Tensor):
+                raise TypeError('optimizer can only optimize Tensors, but one of the params is '
+                                + _typename(param))
+            if not self.defaults.get('differentiable', None) and not (
+                    param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError('parameter group didn\'t specify a value of required '
+                                 f'optimization parameter {name}')
+            param_group.setdefault(name, default)
+        self._check_new_group(param_group)
+        self.param_groups.append(param_group)
+
+    def _check_new_group(self, param_group):
+        params = param_group['params']
+        if len(params) != len(set(params)):
+            warnings.warn('optimizer contains a parameter group with duplicate parameters; in '
+                          'future, this will cause an error; see github.com/pytorch/pytorch/issues/'
+                          '40967 for more information', stacklevel=4)
+        seen = set()
+        for group in self.param_groups:
+            seen.update(group['params'])
+            if ('param_names' in param_group) != ('param_names' in group):
+                which = 'with names' if 'param_names' in param_group else 'without names'
+                raise ValueError('all optimizer param groups should be with/without names. '
+                                 f'cannot add param group {which} to the optimizer')
+        if not seen.isdisjoint(params):
+            raise ValueError('some parameters appear in more than one parameter group')
+
+    def state_dict(self):
+        """torch.optim.Optimizer.state_dict: {'state': {index: {...}}, 'param_groups': [...]}."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != 'params'}
+            for p in group['params']:
+                index.setdefault(id(p), len(index))
+            packed['params'] = [index[id(p)] for p in group['params']]
+            groups.append(packed)
+        state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
+        return {'state': state, 'param_groups': groups}
+
+    def load_state_dict(self, state_dict):
+        """torch.optim.Optimizer.load_state_dict: state by parameter position, cast like torch."""
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict['param_groups'])
+        if len(groups) != len(saved_groups):
+            raise ValueError('loaded state dict has a different number of parameter groups')
+        if any(len(g['params']) != len(s['params']) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match "
+                             "the size of optimizer's group")
+        id_map = dict(zip(chain.from_iterable(g['params'] for g in saved_groups),
+                          chain.from_iterable(g['params'] for g in groups)))
+        state = defaultdict(dict)
+        for k, v in state_dict['state'].items():
+            if k in id_map:
+                state[id_map[k]] = _cast_state(id_map[k], v, _group_of(k, saved_groups))
+            else:
+                state[k] = v
+        for group, saved in zip(groups, saved_groups):
+            saved['params'] = group['params']
+            if 'param_names' in group and 'param_names' not in saved:
+                saved['param_names'] = group['param_names']
+        self.__setstate__({'state': state, 'param_groups': saved_groups})
+
+
+def _typename(obj):
+    """torch.typename: 'torch.FloatTensor' for tensors, the qualified class name otherwise."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = obj.__class__.__module__
+    name = obj.__class__.__qualname__
+    return name if module in ('builtins', None) else f'{module}.{name}'
+
+
+def _extract_params(param_group):
+    """Normalise group['params'] to a list of tensors; (name, tensor) pairs fill 'param_names'."""
+    params = param_group['params']
+    if isinstance(params, Tensor):
+        params = [params]
+    elif isinstance(params, set):
+        raise TypeError('optimizer parameters need to be organized in ordered collections, but '
+                        'the ordering of tensors in sets will change between runs. Please use a '
+                        'list instead.')
+    params = list(params)
+    names = [p[0] for p in params if isinstance(p, tuple)]
+    param_group['params'] = [p[1] if isinstance(p, tuple) else p for p in params]
+    if names:
+        if len(names) != len(params):
+            raise ValueError('all optimizer params should be with/without names. Some param '
+                             'names are missing')
+        param_group['param_names'] = names
+
+
+def _group_of(param_id, groups):
+    return next((g for g in groups if param_id in g['params']), {})
+
+
+def _cast_state(param, value, group, key=None):
+    """Optimizer._process_value_according_to_param_policy over a (nested) state value."""
+    if isinstance(value, Tensor):
+        if key == 'step':
+            if group.get('capturable', False) or group.get('fused', False):
+                from .. import float32
+                return value.to(dtype=float32, device=param.device)
+            return value
+        if param.is_floating_point():
+            return value.to(dtype=param.dtype, device=param.device)
+        return value.to(device=param.device)
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, group, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(param, v, group) for v in value)
+    return value
+
+
+# ------------------------------------------------------------------ step helpers
+
+def _check_fused_flags(fused, foreach, differentiable):
+    """The RuntimeErrors torch's constructors raise for incompatible fused options."""
+    if fused:
+        if differentiable:
+            raise RuntimeError('`fused` does not support `differentiable`')
+        if foreach:
+            raise RuntimeError('`fused` and `foreach` cannot be `True` together.')
+
+
+def _check_fused_param(p):
+    """_device_dtype_check_for_fused."""
+    if not (p.device.type in _FUSED_DEVICES and p.is_floating_point()):
+        raise RuntimeError('`fused=True` requires all the params to be floating point Tensors of '
+                           f'supported devices: {_FUSED_DEVICES} but {p.dtype} and {p.device.type}')
+
+
+def _check_group_flags(group, p):
+    """What torch rejects at step time: differentiable (not supported by ember), capturable on CPU."""
+    if group.get('differentiable'):
+        raise NotImplementedError('ember.optim does not support differentiable=True')
+    if group.get('capturable') and p.device.type not in _CAPTURABLE_DEVICES:
+        raise AssertionError('If capturable=True, params and state_steps must be on supported '
+                             f'devices: {_CAPTURABLE_DEVICES}.')
+
+
+def _scalar(value):
+    """A hyperparameter for array math: a Tensor becomes its 0-d array (dtype-exact arithmetic)."""
+    return value._data if isinstance(value, Tensor) else value
+
+
+def _real_view(array):
+    """torch.view_as_real for the elementwise update of a complex parameter."""
+    if array.dtype.kind == 'c':
+        return array.view(array.real.dtype)
+    return array
+
+
+# ------------------------------------------------------------------ array kernels
+
+_SPLIT = 134217729.0        # 2**27 + 1: Veltkamp's splitter for float64
+_FLOAT32_TIE_BITS = 0x0FFFFFFF  # low float64 mantissa bits that are 0 where rounding to float32 can tie
+
+
+def fma(a, b, c):
+    """a * b + c rounded once (ATen's vec::fmadd / std::fma): a, c arrays, b an array or scalar
+    (a scalar is first rounded to a's dtype, as ATen casts Scalar arguments)."""
+    if a.dtype.itemsize < 4:  # float16 / bfloat16: ATen computes in float32
+        return fma(a.astype('float32'), b, c.astype('float32')).astype(a.dtype)
+    if getattr(b, 'ndim', 0) == 0:
+        b = a.dtype.type(b)
+    return _fma64(a, b, c) if a.dtype.itemsize == 8 else _fma32(a, b, c)
+
+
+def _fma32(a, b, c):
+    """float32 FMA: the float64 product is exact; the float64 sum is rounded to odd where it
+    could otherwise round twice (a float32 tie or a float32-exact value)."""
+    xp = array_module(a)
+    product = a.astype(xp.float64) * b
+    wide_c = c.astype(xp.float64)
+    total = product + wide_c
+    if xp.count_nonzero((total.view(xp.int64) & _FLOAT32_TIE_BITS) == 0):
+        total = _round_to_odd(*_two_sum(product, wide_c))
+    return total.astype(xp.float32)
+
+
+def _fma64(a, b, c):
+    """float64 FMA from error-free transforms (Boldo & Melquiond, rounding to odd)."""
+    high, low = _two_prod(a, b)
+    total, error = _two_sum(c, high)
+    return total + _round_to_odd(*_two_sum(error, low))
+
+
+def _two_sum(a, b):
+    """s, t with s = fl(a + b) and s + t == a + b exactly (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a):
+    c = _SPLIT * a
+    high = c - (c - a)
+    return high, a - high
+
+
+def _two_prod(a, b):
+    """p, e with p = fl(a * b) and p + e == a * b exactly (Dekker's product)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _round_to_odd(s, t):
+    """s + t (s = fl(s + t)) rounded to odd: s, or its neighbour toward t when s is even."""
+    xp = array_module(s)
+    bits = s.view(xp.int64)
+    inexact_even = (t != 0) & ((bits & 1) == 0)
+    toward = xp.where((t > 0) == (s > 0), 1, -1)
+    return (bits + inexact_even * toward).view(s.dtype)
+
+
+def add_scaled(x, y, alpha):
+    """torch.add(x, y, alpha=alpha) on arrays: fma(y, alpha, x), or x + y when alpha is 1."""
+    if alpha == 1:
+        return x + y
+    return fma(y, alpha, x)
+
+
+def lerp(start, end, weight):
+    """torch.lerp with a scalar weight (ATen's lerp_vec): the formula by |weight| < 0.5, one FMA."""
+    weight = start.dtype.type(weight)
+    if abs(weight) < 0.5:
+        return fma(end - start, weight, start)
+    return fma(end - start, weight - 1, end)

@@ -1,0 +1,371 @@
+"""Views, in-place ops and version counters against torch: memory sharing, _version bumps,
+saved-tensor checks, leaf errors, and gradients through in-place writes to non-leaves,
+their views and chains of views."""
+import numpy as np
+import pytest
+import torch
+
+from helpers import assert_same, make, rand, raises_same, run_both
+import ember
+
+LIBS = (torch, ember)
+
+VIEWS = {
+    'view': lambda v: v.view(6, 2),
+    'reshape': lambda v: v.reshape(2, 6),
+    'slice': lambda v: v[1:],
+    'select': lambda v: v[1],
+    'step_slice': lambda v: v[:, ::2],
+    'transpose': lambda v: v.transpose(0, 1),
+    't': lambda v: v.t(),
+    'permute': lambda v: v.permute(1, 0),
+    'unsqueeze': lambda v: v.unsqueeze(0),
+    'squeeze': lambda v: v.unsqueeze(1).squeeze(1),
+    'view_as': lambda v: v.view_as(v),
+    'narrow': lambda v: v.narrow(1, 1, 2),
+    'flatten': lambda v: v.flatten(),
+    'detach': lambda v: v.detach(),
+}
+
+
+# ------------------------------------------------------------------ memory sharing
+
+@pytest.mark.parametrize('name', sorted(VIEWS))
+def test_views_share_memory(name):
+    results = []
+    for lib in LIBS:
+        base = lib.arange(12.0).reshape(3, 4)
+        v = VIEWS[name](base)
+        v.mul_(10)
+        results.append((base, base._version, v._version))
+    assert_same(*results)
+
+
+@pytest.mark.parametrize('name', sorted(VIEWS))
+def test_write_to_base_visible_in_view(name):
+    results = []
+    for lib in LIBS:
+        base = lib.arange(12.0).reshape(3, 4)
+        v = VIEWS[name](base)
+        base.add_(100)
+        results.append((v, v._version))
+    assert_same(*results)
+
+
+def test_expand_shares_memory_and_write_raises():
+    results = []
+    for lib in LIBS:
+        base = lib.arange(3.0)
+        e = base.expand(2, 3)
+        base[0] = 7
+        results.append(e)
+    assert_same(*results)
+    raises_same(lambda t, x: x.expand(2, 3).add_(1), rand(3), requires_grad=False,
+                match_message=False)
+
+
+def test_reshape_copy_does_not_share():
+    results = []
+    for lib in LIBS:
+        base = lib.arange(6.0).reshape(2, 3)
+        r = base.t().reshape(6)
+        r.add_(1)
+        results.append((base, r, base._version))
+    assert_same(*results)
+
+
+def test_is_view_and_base():
+    for lib in LIBS:
+        base = lib.arange(6.0)
+        v = base.view(2, 3)[0]
+        assert v._base is base
+        assert base._base is None
+        assert base.clone()._base is None
+
+
+# ------------------------------------------------------------------ version counter
+
+INPLACE = {
+    'add_': lambda t: t.add_(1),
+    'add_alpha': lambda t: t.add_(t, alpha=2),
+    'sub_': lambda t: t.sub_(1),
+    'mul_': lambda t: t.mul_(2),
+    'div_': lambda t: t.div_(2),
+    'zero_': lambda t: t.zero_(),
+    'fill_': lambda t: t.fill_(3),
+    'copy_': lambda t: t.copy_(t * 0 + 5),
+    'clamp_': lambda t: t.clamp_(0.5, 1.5),
+    'clamp_min': lambda t: t.clamp_(min=0.5),
+    'neg_': lambda t: t.neg_(),
+    'exp_': lambda t: t.exp_(),
+    'pow_': lambda t: t.pow_(2),
+    'iadd': lambda t: t.__iadd__(1),
+    'imul': lambda t: t.__imul__(2),
+    'isub': lambda t: t.__isub__(1),
+    'itruediv': lambda t: t.__itruediv__(2),
+    'setitem': lambda t: t.__setitem__(0, 0.0),
+    'setitem_slice': lambda t: t.__setitem__(slice(1, None), 2.0),
+    'setitem_mask': lambda t: t.__setitem__(t > 1, 0.0),
+    'setitem_tensor': lambda t: t.__setitem__(1, t[0] * 3),
+    'masked_fill_': lambda t: t.masked_fill_(t > 1, 0.0),
+}
+
+
+@pytest.mark.parametrize('name', sorted(INPLACE))
+def test_inplace_bumps_version_and_values(name):
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3, 2, low=0.1, high=2.0), requires_grad=False)
+        v = x[0]
+        r = INPLACE[name](x)
+        results.append((r is x, x, x._version, v._version))
+    assert_same(*results)
+
+
+def test_version_starts_at_zero_and_out_of_place_keeps_it():
+    for lib in LIBS:
+        x = lib.ones(3)
+        y = x + 1
+        assert (x._version, y._version) == (0, 0)
+
+
+def test_no_grad_inplace_on_leaf_allowed_and_bumps_version():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        with lib.no_grad():
+            x.mul_(2)
+            x[0] = 1.0
+        results.append((x, x._version, x.requires_grad, x.is_leaf))
+    assert_same(*results)
+
+
+# ------------------------------------------------------------------ saved tensor modified
+
+SAVED = {
+    'exp_output': lambda t, x: (lambda y: (y.add_(1), y)[1])(x.exp()),
+    'mul_input': lambda t, x: (lambda h: (lambda y: (h.add_(1), y)[1])(h * h))(x * 2),
+    'pow_input': lambda t, x: (lambda h: (lambda y: (h.mul_(2), y)[1])(h ** 2))(x + 0),
+    'sqrt_output': lambda t, x: (lambda y: (y.mul_(2), y)[1])((x * x).sqrt()),
+    'matmul_input': lambda t, x: (lambda h: (lambda y: (h.zero_(), y)[1])(h @ h))(x * 1),
+    'setitem_input': lambda t, x: (lambda h: (lambda y: (h.__setitem__(0, 0.0), y)[1])(h * h))(x * 2),
+}
+
+
+@pytest.mark.parametrize('name', sorted(SAVED))
+def test_modified_saved_tensor_raises(name):
+    raises_same(lambda t, x: SAVED[name](t, x).sum().backward(), rand(3))
+
+
+def test_modified_saved_leaf_raises():
+    def fn(t, x):
+        w = make(t, rand(3, seed=1))
+        y = x * w
+        with t.no_grad():
+            w.add_(1)
+        y.sum().backward()
+    raises_same(fn, rand(3))
+
+
+def test_modified_constant_raises():
+    def fn(t, x):
+        w = make(t, rand(3, seed=1), requires_grad=False)
+        y = x * w
+        w.add_(1)
+        y.sum().backward()
+    raises_same(fn, rand(3))
+
+
+def test_modified_tensor_not_saved_is_fine():
+    # add saves nothing: modifying its inputs afterwards does not matter
+    def fn(t, x):
+        h = x * 1
+        y = h + 2
+        w = t.ones(3)
+        z = x + w
+        w.add_(1)
+        return (y + z).sum()
+    run_both(fn, rand(3))
+
+
+def test_modified_after_backward_with_retain():
+    def fn(t, x):
+        y = x.exp()
+        s = y.sum()
+        s.backward(retain_graph=True)
+        y.add_(1)
+        s.backward()
+    raises_same(fn, rand(3))
+
+
+# ------------------------------------------------------------------ leaf in-place errors
+
+@pytest.mark.parametrize('name', ['add_', 'mul_', 'zero_', 'fill_', 'copy_', 'clamp_', 'iadd',
+                                  'setitem', 'setitem_slice'])
+def test_inplace_on_leaf_requiring_grad_raises(name):
+    raises_same(lambda t, x: INPLACE[name](x), rand(3, 2))
+
+
+def test_inplace_on_view_of_leaf_raises():
+    raises_same(lambda t, x: x[0].add_(1), rand(3, 2))
+    raises_same(lambda t, x: x.view(6).mul_(2), rand(3, 2))
+
+
+def test_setitem_with_grad_value_into_leaf_raises():
+    def fn(t, x):
+        y = t.zeros(3, requires_grad=True)
+        y[0] = x[0]
+    raises_same(fn, rand(3))
+
+
+# ------------------------------------------------------------------ gradients through in-place
+
+GRAD_CASES = {
+    'inplace_mul_nonleaf': lambda t, x: (lambda y: y.mul_(3) * y)(x * 2).sum(),
+    'inplace_chain': lambda t, x: (x * 1).add_(1).mul_(x).exp_().sum(),
+    'setitem_scalar': lambda t, x: (lambda y: (y.__setitem__(0, 0.0), y)[1])(x * 2).sum(),
+    'setitem_row': lambda t, x: (lambda y: (y.__setitem__(1, 5.0), y * y)[1])(x * 2).sum(),
+    'setitem_slice_tensor': lambda t, x: (lambda y: (y.__setitem__(slice(0, 2), x[1:] ** 2),
+                                                      y * x)[1])(x * 1.5).sum(),
+    'setitem_mask': lambda t, x: (lambda y: (y.__setitem__(y > 1, 0.0), y * y)[1])(x * 2).sum(),
+    'setitem_index_list': lambda t, x: (lambda y: (y.__setitem__([0, 2], x[1] * 3),
+                                                    y * y)[1])(x * 2).sum(),
+    'view_inplace': lambda t, x: (lambda y: (y[1:].mul_(x[:-1]), y * y)[1])(x * 2).sum(),
+    'view_of_view_inplace': lambda t, x: (lambda y: (y.view(3, 1)[0][0:].mul_(10), y.exp())[1])(
+        x.reshape(3) * 1).sum(),
+    'transpose_inplace': lambda t, x: (lambda y: (y.t()[0].mul_(2), y * y)[1])(
+        x.reshape(1, 3) * 1).sum(),
+    'base_inplace_after_view': lambda t, x: (lambda y: (lambda v: (y.mul_(3), v * v)[1])(y[:2]))(
+        x * 2).sum(),
+    'view_grad_after_base_inplace': lambda t, x: (lambda y: (lambda v: (y.add_(x), v)[1])(y[1:]))(
+        x * 2).pow(2).sum(),
+    'copy_into_view': lambda t, x: (lambda y: (y[0].copy_(x[2] * 4), y * x)[1])(x * 1).sum(),
+    'zero_view': lambda t, x: (lambda y: (y[1:].zero_(), y * x)[1])(x * 1.5).sum(),
+    'fill_view': lambda t, x: (lambda y: (y[:1].fill_(2.0), y * y)[1])(x * 1).sum(),
+    'clamp_inplace': lambda t, x: (x * 3).clamp_(-1, 1).sum(),
+    'iadd_tensor': lambda t, x: (lambda y: (y.__iadd__(x * x), y)[1])(x * 2).sum(),
+    'inplace_on_unsqueeze_view': lambda t, x: (lambda y: (y.unsqueeze(0).mul_(2), y * y)[1])(
+        x * 1).sum(),
+    'inplace_on_leaf_detached_value': lambda t, x: (lambda y: (y.mul_(2), y * x)[1])(
+        t.ones(3)).sum(),
+    'setitem_leaf_no_grad_value': lambda t, x: (lambda y: (y.__setitem__(0, x[0] * 2),
+                                                          y * x)[1])(t.zeros(3)).sum(),
+    'two_views_same_base': lambda t, x: (lambda y: (y[:2].mul_(2), y[1:].add_(x[:2]),
+                                                   y * y)[2])(x * 1).sum(),
+    'view_used_before_inplace': lambda t, x: (lambda y: (lambda a: (y[0].mul_(5), a + y)[1])(
+        y * 3))(x * 1).sum(),
+}
+
+
+@pytest.mark.parametrize('name', sorted(GRAD_CASES))
+def test_inplace_gradients(name):
+    run_both(GRAD_CASES[name], rand(3, low=0.2, high=1.5), rtol=1e-5, atol=1e-6)
+
+
+def test_setitem_into_nonleaf_brief_example():
+    def fn(t, x):
+        y = x * 2
+        y[0] = 0
+        return y.sum()
+    run_both(fn, rand(4))
+
+
+def test_grad_fn_after_inplace():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        y.add_(1)
+        a = y.grad_fn.name()
+        z = x * 2
+        z.mul_(x)
+        b = z.grad_fn.name(), z.grad_fn.next_functions[0][0].name()
+        results.append((a, b, y._version))
+    assert results[0] == results[1]
+
+
+def test_base_grad_fn_after_view_inplace_is_copyslices():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        y[1:].mul_(2)
+        results.append((y.grad_fn.name(), y.requires_grad, y.is_leaf))
+    assert results[0] == results[1]
+
+
+def test_view_of_nonrequiring_base_gets_grad_from_inplace():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        base = lib.zeros(2, 3)
+        v = base[0]
+        v.copy_(x)
+        flags = (base.requires_grad, v.requires_grad, base.is_leaf)
+        (base * base).sum().backward()
+        results.append((flags, x.grad))
+    assert_same(*results)
+
+
+def test_view_requires_grad_follows_base():
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        v = (x * 1)[0]
+        assert v.requires_grad and not v.is_leaf
+        w = make(lib, rand(3), requires_grad=False)[0]
+        assert not w.requires_grad
+
+
+def test_inplace_in_no_grad_on_nonleaf_then_backward():
+    def fn(t, x):
+        y = x * 2
+        z = y + 1          # saves nothing
+        with t.no_grad():
+            y.mul_(10)
+        return (z * y).sum()
+    run_both(fn, rand(3))
+
+
+def test_hook_registered_before_inplace_sees_old_grad():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        seen = []
+        y.register_hook(lambda g: seen.append(g.clone()))
+        y.mul_(3)
+        (y * y).sum().backward()
+        results.append((seen, x.grad))
+    assert_same(*results)
+
+
+def test_retain_grad_after_inplace():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        y.retain_grad()
+        y.mul_(3)
+        (y * y).sum().backward()
+        results.append((y.grad, x.grad))
+    assert_same(*results)
+
+
+def test_out_argument_with_grad_raises():
+    def fn(t, x):
+        out = t.empty(3)
+        t.mul(x, 2, out=out)
+    raises_same(fn, rand(3))
+
+
+def test_double_backward_through_inplace():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3, low=0.5, high=1.0))
+        y = x * 1
+        y.mul_(x)
+        y[0] = y[1] * 2
+        g, = lib.autograd.grad(y.sum(), x, create_graph=True)
+        gg, = lib.autograd.grad(g.sum(), x)
+        results.append((g, gg))
+    assert_same(*results)
