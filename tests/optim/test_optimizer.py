@@ -1,0 +1,165 @@
+"""ember.optim.Optimizer against torch.optim.Optimizer: groups, repr, state_dict, zero_grad."""
+import numpy
+import pytest
+import torch
+
+import ember
+
+
+def run_optimizer(lib, name, kwargs, shape, dtype, steps, seed=0):
+    """Run lib.optim.<name> for `steps` steps on the same seeded params and gradients.
+
+    Returns the final parameter (NumPy) and the optimizer."""
+    rng = numpy.random.default_rng(seed)
+    dt = getattr(lib, dtype)
+    w = lib.tensor(rng.standard_normal(shape), dtype=dt, requires_grad=True)
+    opt = getattr(lib.optim, name)([w], **kwargs)
+    for _ in range(steps):
+        scale = 10.0 ** rng.integers(-3, 3)
+        w.grad = lib.tensor(rng.standard_normal(shape) * scale, dtype=dt)
+        opt.step()
+    return w.detach().numpy().copy(), opt
+
+
+def pair(values, requires_grad=True):
+    return (torch.tensor(values, requires_grad=requires_grad),
+            ember.tensor(values, requires_grad=requires_grad))
+
+
+def both(make):
+    """make(lib) for torch and ember: (torch result or exception, ember result or exception)."""
+    out = []
+    for lib in (torch, ember):
+        try:
+            out.append(make(lib))
+        except Exception as error:  # compared by type and message
+            out.append(error)
+    return out
+
+
+def assert_same_error(make):
+    t, e = both(make)
+    assert isinstance(t, Exception), t
+    assert type(t) is type(e) and str(t) == str(e), (t, e)
+
+
+@pytest.mark.parametrize('name,kwargs', [
+    ('SGD', {}), ('SGD', dict(lr=0.1, momentum=0.9, nesterov=True)),
+    ('Adam', {}), ('Adam', dict(lr=0.1, betas=(0.5, 0.6), amsgrad=True, foreach=False)),
+])
+def test_repr_and_state_dict_layout(name, kwargs):
+    t, e = pair([1.0, 2.0])
+    opts = [getattr(lib.optim, name)([p], **kwargs) for lib, p in ((torch, t), (ember, e))]
+    assert repr(opts[0]) == repr(opts[1])
+    assert opts[0].state_dict() == opts[1].state_dict()
+    assert opts[0].defaults == opts[1].defaults
+
+
+def test_repr_with_tensor_lr_and_groups():
+    def make(lib):
+        a, b = lib.tensor([1.0], requires_grad=True), lib.tensor([2.0], requires_grad=True)
+        return repr(lib.optim.SGD([{'params': [a]}, {'params': b, 'lr': lib.tensor(0.1)}], lr=0.5))
+    t, e = both(make)
+    assert t == e
+
+
+def test_state_dict_after_steps_and_round_trip():
+    _, topt = run_optimizer(torch, 'Adam', dict(lr=0.1, amsgrad=True), (3, 1), 'float32', 3)
+    _, eopt = run_optimizer(ember, 'Adam', dict(lr=0.1, amsgrad=True), (3, 1), 'float32', 3)
+    ts, es = topt.state_dict(), eopt.state_dict()
+    assert ts['param_groups'] == es['param_groups']
+    assert ts['state'].keys() == es['state'].keys() == {0}
+    assert list(ts['state'][0]) == list(es['state'][0])
+    assert repr(es['state'][0]['step']) == repr(ts['state'][0]['step']) == 'tensor(3.)'
+    w = ember.zeros(3, 1, requires_grad=True)
+    fresh = ember.optim.Adam([w], lr=0.5)
+    fresh.load_state_dict(es)
+    assert fresh.param_groups[0]['lr'] == 0.1 and fresh.param_groups[0]['params'] == [w]
+    state = fresh.state[w]
+    assert state['step'].item() == 3.0
+    numpy.testing.assert_array_equal(state['exp_avg'].numpy(), es['state'][0]['exp_avg'].numpy())
+
+
+def test_load_state_dict_errors():
+    def make(lib, groups):
+        a = lib.tensor([1.0], requires_grad=True)
+        opt = lib.optim.SGD([a])
+        return opt.load_state_dict({'state': {}, 'param_groups': groups})
+    assert_same_error(lambda lib: make(lib, []))
+    assert_same_error(lambda lib: make(lib, [{'params': [0, 1]}]))
+
+
+def test_zero_grad():
+    for set_to_none in (True, False):
+        def make(lib):
+            w = lib.tensor([1.0, 2.0], requires_grad=True)
+            (w * w).sum().backward()
+            lib.optim.SGD([w]).zero_grad(set_to_none=set_to_none)
+            return None if w.grad is None else w.grad.tolist()
+        t, e = both(make)
+        assert t == e
+
+
+def test_step_with_closure_returns_loss():
+    def make(lib):
+        w = lib.tensor([1.0, -2.0], requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1)
+
+        def closure():
+            opt.zero_grad()
+            loss = (w * w).sum()
+            loss.backward()
+            return loss
+        with lib.no_grad():
+            loss = opt.step(closure)
+        return loss.item(), w.tolist()
+    t, e = both(make)
+    assert t == e
+
+
+@pytest.mark.parametrize('params', [
+    lambda lib: lib.tensor([1.0]),
+    lambda lib: [],
+    lambda lib: [1.0],
+    lambda lib: [lib.tensor([1.0], requires_grad=True) * 2],
+    lambda lib: [{'params': {lib.tensor([1.0])}}],
+    lambda lib: [('a', lib.tensor([1.0])), lib.tensor([2.0])],
+])
+def test_param_errors(params):
+    assert_same_error(lambda lib: lib.optim.SGD(params(lib)))
+
+
+def test_add_param_group():
+    def make(lib):
+        a, b = lib.tensor([1.0], requires_grad=True), lib.tensor([2.0], requires_grad=True)
+        opt = lib.optim.Adam([a], lr=0.1)
+        opt.add_param_group({'params': b, 'lr': 0.2})
+        return repr(opt), opt.state_dict()['param_groups']
+    t, e = both(make)
+    assert t == e
+
+    def overlap(lib):
+        a = lib.tensor([1.0], requires_grad=True)
+        lib.optim.Adam([a]).add_param_group({'params': [a]})
+    assert_same_error(overlap)
+    assert_same_error(lambda lib: lib.optim.Adam([lib.tensor([1.0])]).add_param_group([1]))
+
+
+def test_named_parameters():
+    def make(lib):
+        opt = lib.optim.SGD([('w', lib.tensor([1.0], requires_grad=True))], lr=0.1)
+        return opt.state_dict()['param_groups']
+    t, e = both(make)
+    assert t == e
+
+
+def test_custom_optimizer_required_default():
+    from ember.optim.optimizer import Optimizer, required
+
+    class Plain(Optimizer):
+        def __init__(self, params, lr=required):
+            super().__init__(params, dict(lr=lr))
+    with pytest.raises(ValueError, match='required optimization parameter lr'):
+        Plain([ember.tensor([1.0], requires_grad=True)])
+    with pytest.raises(NotImplementedError):
+        Plain([ember.tensor([1.0], requires_grad=True)], lr=0.1).step()
