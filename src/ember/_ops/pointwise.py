@@ -16,6 +16,23 @@ def _xp(*arrays):
     return array_module(arrays[0])
 
 
+def _dtype_of(*operands):
+    """The NumPy dtype of the first operand that has one (Python scalars may come first)."""
+    for x in operands:
+        dtype = getattr(x, 'dtype', None)
+        if dtype is not None:
+            return dtype
+    return None
+
+
+def _not_implemented(kernel, array):
+    """torch's error for a kernel with no implementation for this dtype."""
+    from .._dtype import _BY_NUMPY
+    from .primitive import scalar_type_name
+    name = scalar_type_name(_BY_NUMPY[array.dtype])
+    return NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+
+
 def _conj(t):
     if isinstance(t, Tensor):
         return t.conj() if t.dtype.category == _dtype.COMPLEX else t
@@ -38,9 +55,6 @@ class SubBackward0(Primitive):
     promote = 'common'
 
     def forward(ctx, a, b):
-        if a.dtype == bool:
-            raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not '
-                               'supported. Use the `^` or `logical_xor()` operator instead.')
         return a - b
 
     def backward(ctx, grad):
@@ -96,15 +110,31 @@ class DivBackward1(Primitive):
 
     def forward(ctx, a, b, rounding_mode):
         xp = _xp(a, b)
-        if a.dtype.kind in 'iub':
+        dtype = _dtype_of(a, b)
+        if dtype.kind in 'bc':
+            raise _not_implemented(f'div_{rounding_mode}_cpu', xp.empty(0, dtype))
+        if dtype.kind in 'iu':
             if xp.any(xp.asarray(b) == 0):
                 raise RuntimeError('ZeroDivisionError')
             if rounding_mode == 'floor':
                 return xp.floor_divide(a, b)
-            return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(a.dtype)
-        with xp.errstate(divide='ignore', invalid='ignore'):
-            q = a / b
-        return xp.floor(q) if rounding_mode == 'floor' else xp.trunc(q)
+            return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(dtype)
+        with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
+            if rounding_mode == 'trunc':
+                return xp.trunc(a / b)
+            return _div_floor_floating(xp, a, b)
+
+
+def _div_floor_floating(xp, a, b):
+    """c10::div_floor_floating: floor division through fmod, as torch's CPU kernel."""
+    quotient = a / b
+    mod = xp.fmod(a, b)
+    div = (a - mod) / b
+    div = xp.where((mod != 0) & ((b < 0) != (mod < 0)), div - 1, div)
+    floored = xp.floor(div)
+    floored = xp.where(div - floored > 0.5, floored + 1, floored)
+    floored = xp.where(div != 0, floored, xp.copysign(xp.zeros_like(floored), quotient))
+    return xp.where(b == 0, quotient, floored).astype(quotient.dtype, copy=False)
 
 
 class RemainderBackward0(Primitive):
@@ -114,12 +144,15 @@ class RemainderBackward0(Primitive):
 
     def forward(ctx, a, b):
         xp = _xp(a, b)
-        if a.dtype.kind in 'iub':
+        dtype = _dtype_of(a, b)
+        if dtype.kind in 'bc':
+            raise _not_implemented('remainder_cpu', xp.empty(0, dtype))
+        if dtype.kind in 'iu':
             if xp.any(xp.asarray(b) == 0):
                 raise RuntimeError('ZeroDivisionError')
             return xp.remainder(a, b)
         with xp.errstate(divide='ignore', invalid='ignore'):
-            return a - xp.floor(a / b) * b
+            return xp.remainder(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.inputs
@@ -160,6 +193,8 @@ class PowBackward1(Primitive):
     saves_output = True
 
     def forward(ctx, a, b):
+        if a.dtype == bool:
+            raise _not_implemented('pow', a)
         return _power(a, b)
 
     def backward(ctx, grad):
@@ -189,20 +224,52 @@ class PowBackward2(Primitive):
 
 def _power(a, b):
     xp = _xp(a, b)
-    if getattr(a, 'dtype', None) is not None and a.dtype.kind in 'iu' \
-            and xp.any(xp.asarray(b) < 0):
-        raise RuntimeError('Integers to negative integer powers are not allowed.')
     with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
-        return xp.power(a, b)
+        kind = _dtype_of(a, b).kind
+        if kind == 'b':
+            return xp.logical_or(a, xp.logical_not(b))
+        if kind not in 'iu':
+            return xp.power(a, b)
+        negative = b < 0
+        if not xp.any(negative):
+            return xp.power(a, b)
+        # torch's integer pow: a ** -n is 1 for a == 1, +-1 for a == -1, else 0.
+        out = xp.power(a, xp.where(negative, 0, b))
+        one = xp.ones_like(out)
+        sign = xp.where(b % 2 == 0, one, -one)
+        inverse = xp.where(a == 1, one, xp.where(a == -1, sign, 0 * one))
+        return xp.where(negative, inverse, out).astype(out.dtype)
+
+
+def _check_int_pow(input, exponent):
+    """tensor ** negative int: torch refuses for integer tensors."""
+    if input.dtype.category <= _dtype.INT and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError('Integers to negative integer powers are not allowed.')
 
 
 # -------------------------------------------------------------------- unary math
+
+class ReciprocalBackward0(Primitive):
+    promote = 'float'
+    saves_output = True
+
+    def forward(ctx, a):
+        xp = _xp(a)
+        with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
+            return xp.reciprocal(a)
+
+    def backward(ctx, grad):
+        out = ctx.output
+        return -grad * _conj(out * out)
+
 
 class AbsBackward0(Primitive):
     saves_inputs = True
 
     def forward(ctx, a):
-        return a if a.dtype == bool else _xp(a).abs(a)
+        if a.dtype == bool:
+            raise _not_implemented('abs_cpu', a)
+        return _xp(a).abs(a)
 
     def backward(ctx, grad):
         (a,) = ctx.inputs
@@ -314,22 +381,33 @@ class Comparison(Primitive):
         return getattr(_xp(a, b), ctx.ufunc)(a, b)
 
 
-def _comparison(name, ufunc):
-    return type(name, (Comparison,), {'ufunc': ufunc})
+class Ordering(Comparison):
+    """<, <=, >, >=: complex numbers have no order."""
+
+    def forward(ctx, a, b):
+        dtype = _dtype_of(a, b)
+        if dtype.kind == 'c':
+            raise _not_implemented(ctx.kernel, _xp(a, b).empty(0, dtype))
+        return getattr(_xp(a, b), ctx.ufunc)(a, b)
+
+
+def _comparison(name, ufunc, base=Comparison):
+    return type(name, (base,), {'ufunc': ufunc, 'kernel': name.lower() + '_cpu'})
 
 
 Eq = _comparison('Eq', 'equal')
 Ne = _comparison('Ne', 'not_equal')
-Lt = _comparison('Lt', 'less')
-Le = _comparison('Le', 'less_equal')
-Gt = _comparison('Gt', 'greater')
-Ge = _comparison('Ge', 'greater_equal')
+Lt = _comparison('Lt', 'less', Ordering)
+Le = _comparison('Le', 'less_equal', Ordering)
+Gt = _comparison('Gt', 'greater', Ordering)
+Ge = _comparison('Ge', 'greater_equal', Ordering)
 
 
 class Bitwise(Comparison):
     def forward(ctx, a, b):
-        if a.dtype.kind in 'fc':
-            raise RuntimeError(f'"{ctx.ufunc}_cpu" not implemented for \'Float\'')
+        dtype = _dtype_of(a, b)
+        if dtype.kind in 'fcV':
+            raise _not_implemented(f'{ctx.ufunc}_cpu', _xp(a, b).empty(0, dtype))
         return getattr(_xp(a, b), ctx.ufunc)(a, b)
 
 
@@ -342,8 +420,8 @@ class BitwiseNot(Primitive):
     differentiable = False
 
     def forward(ctx, a):
-        if a.dtype.kind in 'fc':
-            raise RuntimeError('"bitwise_not_cpu" not implemented for \'Float\'')
+        if a.dtype.kind in 'fcV':
+            raise _not_implemented('bitwise_not_cpu', a)
         return _xp(a).invert(a)
 
 
@@ -360,8 +438,22 @@ def add(input, other, *, alpha=1, out=None):
     return _with_out(AddBackward0.apply(input, other), out)
 
 
+def _check_sub(input, other):
+    """torch's sub_check: no bool operand (tensor or Python bool) on either side."""
+    a = input.dtype == _dtype.bool if isinstance(input, Tensor) else input.__class__ is bool
+    b = other.dtype == _dtype.bool if isinstance(other, Tensor) else other.__class__ is bool
+    if a and b:
+        raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not '
+                           'supported. Use the `^` or `logical_xor()` operator instead.')
+    if a or b:
+        raise RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. '
+                           'If you are trying to invert a mask, use the `~` or `logical_not()` '
+                           'operator instead.')
+
+
 def sub(input, other, *, alpha=1, out=None):
     """torch.sub: input - alpha * other."""
+    _check_sub(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     return _with_out(SubBackward0.apply(input, other), out)
@@ -369,6 +461,7 @@ def sub(input, other, *, alpha=1, out=None):
 
 def rsub(input, other, *, alpha=1):
     """torch.rsub: other - alpha * input."""
+    _check_sub(other, input)
     if alpha != 1:
         input = mul(input, alpha)
     return RsubBackward1.apply(input, other)
@@ -407,6 +500,7 @@ def pow(input, exponent, *, out=None):
         return _with_out(PowBackward2.apply(input, exponent), out)
     if isinstance(exponent, Tensor):
         return _with_out(PowBackward1.apply(input, exponent), out)
+    _check_int_pow(input, exponent)
     return _with_out(PowBackward0.apply(input, exponent), out)
 
 
@@ -420,6 +514,15 @@ def abs(input, *, out=None):
 
 def sgn(input, *, out=None):
     return _with_out(SgnBackward0.apply(input), out)
+
+
+def reciprocal(input, *, out=None):
+    return _with_out(ReciprocalBackward0.apply(input), out)
+
+
+def _rtruediv(self, other):
+    """``number / tensor``: torch computes it as ``self.reciprocal() * other``."""
+    return mul(reciprocal(self), other)
 
 
 def exp(input, *, out=None):
@@ -470,6 +573,14 @@ def bitwise_not(input, *, out=None):
     return _with_out(BitwiseNot.apply(input), out)
 
 
+def _invert(self):
+    """``~x``: Python's operator rejects floating tensors before any kernel runs."""
+    if self.dtype.category > _dtype.INT:
+        raise TypeError('~ (operator.invert) is only implemented on integer and Boolean-type '
+                        'tensors')
+    return BitwiseNot.apply(self)
+
+
 def _swapped(function):
     """The reflected operator: ``2 - x`` calls ``x.__rsub__(2)``."""
     def reflected(self, other):
@@ -489,6 +600,7 @@ def _add_(self, other, *, alpha=1):
 
 
 def _sub_(self, other, *, alpha=1):
+    _check_sub(self, other)
     return SubBackward0.apply_(self, other if alpha == 1 else mul(other, alpha))
 
 
@@ -499,6 +611,8 @@ def _div_(self, other, *, rounding_mode=None):
 
 
 def _pow_(self, exponent):
+    if not isinstance(exponent, Tensor):
+        _check_int_pow(self, exponent)
     op = PowBackward1 if isinstance(exponent, Tensor) else PowBackward0
     return op.apply_(self, exponent)
 
@@ -510,21 +624,22 @@ def _masked_fill_(self, mask, value):
 TENSOR_METHODS = {
     'add': add, 'sub': sub, 'mul': mul, 'div': div, 'floor_divide': floor_divide,
     'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sgn,
-    'exp': exp, 'log': log, 'sqrt': sqrt, 'floor': floor, 'conj': conj,
-    'masked_fill': masked_fill, 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
+    'exp': exp, 'log': log, 'reciprocal': reciprocal,
+    'reciprocal_': _inplace(ReciprocalBackward0), 'sqrt': sqrt, 'floor': floor, 'conj': conj,
+    'masked_fill': masked_fill, 'real': property(real), 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
     'greater': gt, 'greater_equal': ge, 'less': lt, 'less_equal': le, 'not_equal': ne,
     'bitwise_and': bitwise_and, 'bitwise_or': bitwise_or, 'bitwise_xor': bitwise_xor,
     'bitwise_not': bitwise_not, 'multiply': mul, 'subtract': sub, 'divide': div,
     'negative': neg, 'absolute': abs, 'true_divide': div,
-    '__add__': add, '__radd__': _swapped(add), '__sub__': sub, '__rsub__': rsub,
-    '__mul__': mul, '__rmul__': _swapped(mul), '__truediv__': div, '__rtruediv__': _swapped(div),
+    '__add__': add, '__radd__': add, '__sub__': sub, '__rsub__': rsub,
+    '__mul__': mul, '__rmul__': mul, '__truediv__': div, '__rtruediv__': _rtruediv,
     '__floordiv__': floor_divide, '__rfloordiv__': _swapped(floor_divide),
     '__mod__': remainder, '__rmod__': _swapped(remainder), '__pow__': pow,
     '__rpow__': _swapped(pow), '__neg__': neg, '__abs__': abs, '__pos__': lambda self: self,
     '__eq__': eq, '__ne__': ne, '__lt__': lt, '__le__': le, '__gt__': gt, '__ge__': ge,
     '__and__': bitwise_and, '__rand__': _swapped(bitwise_and), '__or__': bitwise_or,
     '__ror__': _swapped(bitwise_or), '__xor__': bitwise_xor, '__rxor__': _swapped(bitwise_xor),
-    '__invert__': bitwise_not,
+    '__invert__': _invert,
     'add_': _add_, 'sub_': _sub_, 'mul_': _inplace(MulBackward0), 'div_': _div_,
     'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _inplace(AbsBackward0),
     'exp_': _inplace(ExpBackward0), 'log_': _inplace(LogBackward0),
@@ -536,7 +651,10 @@ TENSOR_METHODS = {
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
              'abs', 'sgn', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',
              'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
-             'not_equal', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not')
+             'not_equal', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not',
+             'reciprocal', 'multiply', 'subtract', 'divide', 'true_divide', 'negative',
+             'absolute')
+multiply, subtract, divide, true_divide, negative, absolute = mul, sub, div, div, neg, abs
 
 
 class FillBackward0(Primitive):

@@ -132,8 +132,22 @@ def _arrays(promote, operands):
             data = x._data
             arrays.append(data if data.dtype == np_dtype else data.astype(np_dtype))
         else:
-            arrays.append(np_dtype.type(x))
+            try:
+                arrays.append(np_dtype.type(x))
+            except OverflowError:
+                arrays.append(_wrapped_scalar(x, np_dtype))
     return arrays
+
+
+def _wrapped_scalar(x, np_dtype):
+    """An out-of-range Python int cast as torch casts it: two's complement wrap-around."""
+    if isinstance(x, int) and np_dtype.kind in 'iub':
+        bits = np_dtype.itemsize * 8
+        x &= (1 << bits) - 1
+        if np_dtype.kind == 'i' and x >= 1 << (bits - 1):
+            x -= 1 << bits
+        return np_dtype.type(x)
+    raise RuntimeError(f'value cannot be converted to type {np_dtype} without overflow')
 
 
 # Dtypes whose arrays NumPy combines with a Python int / float into the same dtype, as torch

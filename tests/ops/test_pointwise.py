@@ -1,0 +1,391 @@
+"""Pointwise ops against torch: arithmetic, comparisons, bitwise, unary math; all dtypes,
+broadcasting, Python scalars, promotion, out=, in-place, errors and gradients."""
+import operator
+
+import pytest
+import torch
+
+import ember
+from helpers import (ALL_TORCH_DTYPES, BROADCAST_PAIRS, SHAPES, check, check_grad, default_dtype,
+                     dtype_id, gradchecks, sample)
+
+BINARY = {
+    'add': lambda T, a, b: T.add(a, b),
+    'sub': lambda T, a, b: T.sub(a, b),
+    'mul': lambda T, a, b: T.mul(a, b),
+    'div': lambda T, a, b: T.div(a, b),
+    'floor_divide': lambda T, a, b: T.floor_divide(a, b),
+    'remainder': lambda T, a, b: T.remainder(a, b),
+    'pow': lambda T, a, b: T.pow(a, b),
+    'eq': lambda T, a, b: T.eq(a, b),
+    'ne': lambda T, a, b: T.ne(a, b),
+    'lt': lambda T, a, b: T.lt(a, b),
+    'le': lambda T, a, b: T.le(a, b),
+    'gt': lambda T, a, b: T.gt(a, b),
+    'ge': lambda T, a, b: T.ge(a, b),
+    'bitwise_and': lambda T, a, b: T.bitwise_and(a, b),
+    'bitwise_or': lambda T, a, b: T.bitwise_or(a, b),
+    'bitwise_xor': lambda T, a, b: T.bitwise_xor(a, b),
+}
+OPERATORS = {'+': operator.add, '-': operator.sub, '*': operator.mul, '/': operator.truediv,
+             '//': operator.floordiv, '%': operator.mod, '**': operator.pow, '==': operator.eq,
+             '!=': operator.ne, '<': operator.lt, '<=': operator.le, '>': operator.gt,
+             '>=': operator.ge, '&': operator.and_, '|': operator.or_, '^': operator.xor}
+DIVIDING = {'div', 'floor_divide', 'remainder', '/', '//', '%'}
+UNARY = {
+    'neg': lambda T, a: T.neg(a), 'abs': lambda T, a: T.abs(a), 'exp': lambda T, a: T.exp(a),
+    'log': lambda T, a: T.log(a), 'sqrt': lambda T, a: T.sqrt(a),
+    'bitwise_not': lambda T, a: T.bitwise_not(a),
+    '-x': lambda T, a: -a, 'abs(x)': lambda T, a: abs(a), '~x': lambda T, a: ~a,
+    'x.exp()': lambda T, a: a.exp(), 'x.log()': lambda T, a: a.log(),
+    'x.sqrt()': lambda T, a: a.sqrt(), 'x.abs()': lambda T, a: a.abs(),
+}
+
+
+def _operands(name, dtype_a, dtype_b, shape_a=(3, 4), shape_b=(4,)):
+    a = sample(shape_a, dtype_a, seed=1, low=-4, high=4)
+    nonzero = name in DIVIDING
+    low = 0 if name in ('pow', '**') else -4
+    high = 3 if name in ('pow', '**') else 4
+    b = sample(shape_b, dtype_b, seed=2, low=low, high=high, nonzero=nonzero)
+    return a, b
+
+
+@pytest.mark.parametrize('name', list(BINARY) + list(OPERATORS))
+@pytest.mark.parametrize('dtype_a', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_binary_dtype_pairs(name, dtype_a):
+    """Every pair of dtypes: the promoted result dtype, the values, or torch's error."""
+    fn = BINARY.get(name) or (lambda T, a, b, op=OPERATORS[name]: op(a, b))
+    for dtype_b in ALL_TORCH_DTYPES:
+        a, b = _operands(name, dtype_a, dtype_b)
+        check(fn, a, b)
+
+
+@pytest.mark.parametrize('name', list(OPERATORS))
+@pytest.mark.parametrize('shapes', BROADCAST_PAIRS, ids=str)
+def test_binary_broadcasting(name, shapes):
+    for dtype in (torch.float32, torch.int64):
+        a, b = _operands(name, dtype, dtype, *shapes)
+        check(lambda T, x, y: OPERATORS[name](x, y), a, b)
+
+
+@pytest.mark.parametrize('name', ['+', '*', '-', '/', '==', '<'])
+def test_broadcast_mismatch_raises(name):
+    check(lambda T, x, y: OPERATORS[name](x, y), sample((3, 4), 'float32'), sample((3,), 'float32'))
+    check(lambda T, x, y: OPERATORS[name](x, y), sample((2, 3), 'float32'), sample((3, 2), 'float32'))
+
+
+SCALARS = [True, False, 3, -2, 0, 2.5, -0.5, 1 + 2j]
+
+
+@pytest.mark.parametrize('name', list(OPERATORS))
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_tensor_scalar(name, dtype):
+    """Python scalars on either side: category-only promotion (int tensor * 2.5 -> float32)."""
+    op = OPERATORS[name]
+    for shape in ((3,), ()):
+        a = sample(shape, dtype, seed=3, low=1, high=4, nonzero=True)
+        for s in SCALARS:
+            if name in DIVIDING and s in (0, False):
+                continue
+            if dtype is torch.float16 and isinstance(s, complex):
+                continue  # torch gives complex32, a dtype ember does not have
+            check(lambda T, x: op(x, s), a)
+            if name in ('**',) and dtype in (torch.bool,):
+                continue
+            check(lambda T, x: op(s, x), a)
+
+
+@pytest.mark.parametrize('dtype_dim', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_zero_dim_tensor_promotion(dtype_dim):
+    """A 0-dim tensor only raises the category of a dimensioned one."""
+    for dtype_zero in ALL_TORCH_DTYPES:
+        a = sample((3,), dtype_dim, seed=4, low=1, high=3)
+        b = sample((), dtype_zero, seed=5, low=1, high=3)
+        if dtype_dim is torch.float16 and b.is_complex():
+            continue  # torch gives complex32, a dtype ember does not have
+        check(lambda T, x, y: x + y, a, b)
+        check(lambda T, x, y: y * x, a, b)
+        check(lambda T, x, y: T.result_type(x, y), a, b)
+        check(lambda T, x, y: T.result_type(x, 2.5), a, b)
+        check(lambda T, x, y: T.result_type(y, 2), a, b)
+
+
+def test_int_true_division_uses_default_dtype():
+    a, b = sample((4,), 'int64', seed=1), sample((4,), 'int32', nonzero=True)
+    check(lambda T, x, y: x / y, a, b)
+    check(lambda T, x, y: T.div(x, y), a, b)
+    check(lambda T, x, y: T.true_divide(x, 3), a, b)
+    with default_dtype(torch.float64):
+        check(lambda T, x, y: x / y, a, b)
+        check(lambda T, x, y: x * 1.5, a, b)
+        check(lambda T, x, y: x.sqrt(), a, b)
+        check(lambda T, x, y: x + 1j, a, b)
+
+
+def test_python_float_default_float32():
+    a = sample((3,), 'int32')
+    check(lambda T, x: x + 1.5, a)
+    check(lambda T, x: T.tensor(1.5) + x, a)
+    check(lambda T, x: (x.double() + 1.5), a)
+    check(lambda T, x: x.half() * 1e10, a)
+
+
+@pytest.mark.parametrize('mode', ['trunc', 'floor', None])
+@pytest.mark.parametrize('dtype', ['int64', 'int8', 'uint8', 'float32', 'float64', 'bfloat16'])
+def test_div_rounding_modes(mode, dtype):
+    a = sample((20,), dtype, seed=7, low=-9, high=9)
+    b = sample((20,), dtype, seed=8, low=-4, high=4, nonzero=True)
+    check(lambda T, x, y: T.div(x, y, rounding_mode=mode), a, b)
+    check(lambda T, x, y: x.div(3, rounding_mode=mode), a, b)
+
+
+def test_div_rounding_mode_invalid():
+    check(lambda T, x: T.div(x, x, rounding_mode='round'), sample((2,), 'float32'))
+
+
+@pytest.mark.parametrize('dtype', ['int64', 'int32', 'uint8'])
+def test_integer_division_by_zero(dtype):
+    a = sample((3,), dtype, low=1, high=5)
+    z = torch.zeros(3, dtype=getattr(torch, dtype))
+    check(lambda T, x, y: x // y, a, z)
+    check(lambda T, x, y: x % y, a, z)
+    check(lambda T, x, y: x / y, a, z)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'float16'])
+def test_float_special_values(dtype):
+    x = torch.tensor([0.0, -0.0, 1.0, -1.0, float('inf'), -float('inf'), float('nan'), 5.5],
+                     dtype=getattr(torch, dtype))
+    y = torch.tensor([0.0, 0.0, -0.0, 0.0, 2.0, float('inf'), 1.0, -2.0], dtype=x.dtype)
+    for name in ('/', '//', '%', '**', '-', '==', '<'):
+        check(lambda T, a, b: OPERATORS[name](a, b), x, y)
+    for name in ('exp', 'log', 'sqrt', 'abs', 'neg'):
+        check(UNARY[name], x)
+
+
+def test_remainder_sign_follows_divisor():
+    a = torch.tensor([-7, 7, -7, 7, 0])
+    b = torch.tensor([3, -3, -3, 3, 5])
+    check(lambda T, x, y: x % y, a, b)
+    check(lambda T, x, y: x.float() % y.float(), a, b)
+    check(lambda T, x, y: T.remainder(x, 2.5), a, b)
+
+
+@pytest.mark.parametrize('dtype', ['int64', 'int32', 'int8', 'uint8'])
+def test_integer_pow(dtype):
+    a = sample((6,), dtype, seed=2, low=-3, high=4)
+    check(lambda T, x: x ** 2, a)
+    check(lambda T, x: x ** 0, a)
+    check(lambda T, x: x ** 3, a)
+    check(lambda T, x: 2 ** x.abs(), a)
+    check(lambda T, x: x ** -1, a)
+    check(lambda T, x: x ** 0.5, a)
+    check(lambda T, x: x ** torch_or_ember(T).tensor([2, 1, 0, 3, 1, 2]), a)
+    check(lambda T, x: x ** torch_or_ember(T).tensor([2, -1, 0, 3, 1, 2]), a)
+
+
+def torch_or_ember(T):
+    return T
+
+
+@pytest.mark.parametrize('name', list(UNARY))
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_unary(name, dtype):
+    for shape in SHAPES:
+        low = 0.1 if name in ('log', 'sqrt', 'x.log()', 'x.sqrt()') else -3
+        check(UNARY[name], sample(shape, dtype, seed=6, low=low, high=4))
+
+
+def test_unary_negative_domain():
+    x = torch.tensor([-1.0, -0.5, 0.0, 2.0])
+    check(lambda T, a: a.log(), x)
+    check(lambda T, a: a.sqrt(), x)
+    check(lambda T, a: a.to(T.complex64).sqrt(), x)
+    check(lambda T, a: a.to(T.complex128).log(), x)
+
+
+def test_bool_arithmetic_errors():
+    b = torch.tensor([True, False, True])
+    check(lambda T, x: x - x, b)
+    check(lambda T, x: -x, b)
+    check(lambda T, x: x + x, b)
+    check(lambda T, x: x * x, b)
+    check(lambda T, x: x - 1, b)
+    check(lambda T, x: 1 - x, b)
+    check(lambda T, x: ~x, b)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'complex64', 'bfloat16'])
+def test_bitwise_float_errors(dtype):
+    x = sample((3,), dtype)
+    check(lambda T, a: a & a, x)
+    check(lambda T, a: a | 1, x)
+    check(lambda T, a: ~a, x)
+    check(lambda T, a: a ^ a.to(T.int64), x)
+
+
+def test_complex_ordering_errors():
+    x = sample((3,), 'complex64')
+    check(lambda T, a: a < a, x)
+    check(lambda T, a: a >= 1, x)
+    check(lambda T, a: a % a, x)
+    check(lambda T, a: a // a, x)
+
+
+# -------------------------------------------------------------------- out= and in-place
+
+@pytest.mark.parametrize('name', ['add', 'sub', 'mul', 'div', 'pow', 'eq', 'lt', 'remainder'])
+def test_out(name):
+    a, b = _operands(name, torch.float32, torch.float32)
+
+    def fn(T, x, y):
+        out = T.empty(0, dtype=x.dtype if name not in ('eq', 'lt') else T.bool)
+        r = getattr(T, name)(x, y, out=out)
+        assert r is out
+        return out
+    check(fn, a, b)
+
+    def fn_wrong_dtype(T, x, y):
+        out = T.empty(3, 4, dtype=T.int64)
+        return getattr(T, name)(x, y, out=out)
+    check(fn_wrong_dtype, a, b)
+
+    def fn_upcast(T, x, y):
+        out = T.zeros(3, 4, dtype=T.float64)
+        getattr(T, name)(x, y, out=out)
+        return out
+    check(fn_upcast, a, b)
+
+
+@pytest.mark.parametrize('name', ['exp', 'log', 'sqrt', 'abs', 'neg'])
+def test_unary_out(name):
+    x = sample((2, 3), 'float32', low=0.5, high=3)
+
+    def fn(T, a):
+        out = T.empty(2, 3)
+        getattr(T, name)(a, out=out)
+        return out
+    check(fn, x)
+
+    def fn_int_out(T, a):
+        return getattr(T, name)(a, out=T.empty(2, 3, dtype=T.int32))
+    check(fn_int_out, x)
+
+
+INPLACE = {
+    '+=': lambda a, b: operator.iadd(a, b), '-=': lambda a, b: operator.isub(a, b),
+    '*=': lambda a, b: operator.imul(a, b), '/=': lambda a, b: operator.itruediv(a, b),
+    '%=': lambda a, b: operator.imod(a, b), '**=': lambda a, b: operator.ipow(a, b),
+    'add_': lambda a, b: a.add_(b), 'sub_': lambda a, b: a.sub_(b), 'mul_': lambda a, b: a.mul_(b),
+    'div_': lambda a, b: a.div_(b), 'pow_': lambda a, b: a.pow_(b),
+}
+
+
+@pytest.mark.parametrize('name', list(INPLACE))
+@pytest.mark.parametrize('dtype_a', ['float32', 'int64', 'bool', 'float16'])
+@pytest.mark.parametrize('dtype_b', ['float64', 'int32', 'bool', 'complex64'])
+def test_inplace_casting(name, dtype_a, dtype_b):
+    """In place keeps self's dtype; a result that can't be cast back is torch's error."""
+    a = sample((3, 4), dtype_a, seed=1, low=1, high=3)
+    b = sample((4,), dtype_b, seed=2, low=1, high=3, nonzero=True)
+
+    def fn(T, x, y):
+        x = x.clone()
+        r = INPLACE[name](x, y)
+        assert r is x
+        return x
+    check(fn, a, b)
+    check(lambda T, x, y: INPLACE[name](x.clone(), 2), a, b)
+
+
+def test_inplace_broadcast_shape_error():
+    check(lambda T, x, y: x.add_(y), sample((4,), 'float32'), sample((3, 4), 'float32'))
+
+
+# -------------------------------------------------------------------- functions and methods
+
+def test_function_method_operator_same():
+    a, b = sample((2, 3), 'float32', seed=1), sample((2, 3), 'float32', seed=2)
+    for name in ('add', 'sub', 'mul', 'div', 'pow', 'remainder', 'eq', 'ne', 'lt', 'le', 'gt',
+                 'ge', 'floor_divide', 'multiply', 'subtract', 'divide', 'true_divide',
+                 'greater', 'less', 'not_equal', 'greater_equal', 'less_equal'):
+        check(lambda T, x, y: getattr(x, name)(y), a, b.abs() + 0.5)
+        check(lambda T, x, y: getattr(T, name)(x, y), a, b.abs() + 0.5)
+    check(lambda T, x, y: T.add(x, y, alpha=2), a, b)
+    check(lambda T, x, y: T.sub(x, y, alpha=0.5), a, b)
+    check(lambda T, x, y: T.rsub(x, y), a, b)
+    check(lambda T, x, y: T.rsub(x, 2), a, b)
+    check(lambda T, x, y: x.add(3, alpha=2), a, b)
+    check(lambda T, x, y: +x, a, b)
+    check(lambda T, x, y: T.pow(2, x), a, b)
+    check(lambda T, x, y: T.pow(x, 2), a, b)
+    check(lambda T, x, y: T.negative(x), a, b)
+    check(lambda T, x, y: T.absolute(x), a, b)
+
+
+def test_numpy_scalar_operands():
+    import numpy as np
+    a = sample((3,), 'float32')
+    check(lambda T, x: x * np.float64(2.5), a)
+    check(lambda T, x: x + np.int64(2), a)
+    check(lambda T, x: np.float64(2.5) * x, a)
+
+
+# -------------------------------------------------------------------- gradients
+
+GRAD_BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'remainder']
+
+
+@pytest.mark.parametrize('name', GRAD_BINARY)
+@pytest.mark.parametrize('shapes', [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 3), (4, 1)),
+                                    ((), (3,)), ((3,), ())], ids=str)
+def test_binary_gradients(name, shapes):
+    a = sample(shapes[0], 'float32', seed=1, low=0.5, high=2)
+    b = sample(shapes[1], 'float32', seed=2, low=0.5, high=2)
+    check_grad(BINARY[name], a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('name', ['neg', 'abs', 'exp', 'log', 'sqrt'])
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'complex64'])
+def test_unary_gradients(name, dtype):
+    x = sample((3, 2), dtype, seed=4, low=0.3, high=2)
+    check_grad(UNARY[name], x, rtol=1e-4, atol=1e-5)
+
+
+def test_scalar_operand_gradients():
+    x = sample((4,), 'float32', seed=4, low=0.3, high=2)
+    for fn in (lambda T, a: a * 3, lambda T, a: 3 - a, lambda T, a: 2 / a, lambda T, a: a ** 3,
+               lambda T, a: 2 ** a, lambda T, a: a ** 0, lambda T, a: a % 0.7, lambda T, a: a / 4,
+               lambda T, a: a ** -1.5, lambda T, a: 0 ** a, lambda T, a: a ** a):
+        check_grad(fn, x, rtol=1e-4, atol=1e-5)
+
+
+def test_mixed_dtype_gradients():
+    """Gradients come back in each input's own dtype after promotion."""
+    a = sample((3,), 'float32', seed=1)
+    b = sample((3,), 'float64', seed=2, low=0.5, high=2)
+    for name in GRAD_BINARY[:4]:
+        check_grad(BINARY[name], a, b, rtol=1e-4, atol=1e-5)
+    check_grad(lambda T, x, y: x * y.to(T.complex64), a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('name', GRAD_BINARY)
+def test_binary_gradcheck(name):
+    a = sample((2, 3), 'float64', seed=1, low=0.5, high=2)
+    b = sample((3,), 'float64', seed=2, low=0.5, high=2)
+    gradchecks(BINARY[name], a, b, second_order=name != 'remainder')
+
+
+@pytest.mark.parametrize('name', ['neg', 'abs', 'exp', 'log', 'sqrt'])
+def test_unary_gradcheck(name):
+    gradchecks(UNARY[name], sample((2, 3), 'float64', seed=3, low=0.5, high=2))
+
+
+def test_complex_gradients_against_torch():
+    """ember's gradcheck takes real inputs only: complex gradients are compared with torch's."""
+    x = sample((3,), 'complex128', seed=1, low=0.5, high=2)
+    y = sample((3,), 'complex128', seed=2, low=0.5, high=2)
+    check_grad(lambda T, a, b: (a * b / (a + 3)).abs(), x, y)
+    check_grad(lambda T, a, b: (a.exp() * b.sqrt() - a.log() * b ** 2).abs(), x, y)
+    check_grad(lambda T, a, b: a * b.reciprocal() + 2 / a, x, y)
