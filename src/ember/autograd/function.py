@@ -36,8 +36,9 @@ class FunctionCtx(Node):
         self.materialize_grads = bool(value)
 
     def _run_backward(self, grads):
-        if self.materialize_grads and None in grads:
-            grads = [g if g is not None else _zeros(meta) for g, meta in zip(grads, self.output_meta)]
+        if self.materialize_grads and any(g is None for g in grads):
+            grads = [g if g is not None or meta is None else _zeros(meta)
+                     for g, meta in zip(grads, self.output_meta)]
         result = self._forward_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
@@ -105,7 +106,7 @@ def _output(ctx, out, args, record):
         return out
     if any(out is d for d in ctx.dirty):
         if record and out.requires_grad and out.grad_fn is None:
-            raise RuntimeError('a leaf Variable that requires grad is being used in an in-place '
+            raise RuntimeError('a leaf Variable that requires grad has been used in an in-place '
                                'operation.')
         out._vc.value += 1
         return out
