@@ -1,0 +1,140 @@
+"""autograd.gradcheck / gradgradcheck in float64: pass on correct backward formulas of the
+core ops, fail (raise GradcheckError, or return False) on a deliberately wrong one."""
+import numpy as np
+import pytest
+import torch
+
+from helpers import rand
+import ember
+
+gradcheck = ember.autograd.gradcheck
+gradgradcheck = ember.autograd.gradgradcheck
+
+
+def leaf(*shape, seed=0, low=0.5, high=1.5):
+    return ember.tensor(rand(*shape, seed=seed, low=low, high=high, dtype=np.float64),
+                        requires_grad=True)
+
+
+OPS = {
+    'add': (lambda a, b: a + b, 2),
+    'sub_broadcast': (lambda a, b: a - b[0], 2),
+    'mul': (lambda a, b: a * b, 2),
+    'div': (lambda a, b: a / b, 2),
+    'pow': (lambda a, b: a ** b, 2),
+    'pow_scalar': (lambda a, b: a ** 3, 1),
+    'rpow': (lambda a, b: 2 ** a, 1),
+    'matmul': (lambda a, b: a @ b.t(), 2),
+    'neg_abs': (lambda a, b: (-a).abs() * b, 2),
+    'exp_log': (lambda a, b: a.exp() + b.log(), 2),
+    'sqrt': (lambda a, b: a.sqrt(), 1),
+    'sum_mean': (lambda a, b: a.sum(0) * b.mean(), 2),
+    'stack_cat': (lambda a, b: ember.cat([ember.stack([a, b]).reshape(-1), a.view(-1)]), 2),
+    'squeeze_transpose': (lambda a, b: a.unsqueeze(0).transpose(1, 2).squeeze(0) * 2, 1),
+    'indexing': (lambda a, b: a[1:, ::2] * b[[0, 1]][:, :2], 2),
+    'clone_to': (lambda a, b: a.clone().to(ember.float64) * b, 2),
+    'mse_loss': (lambda a, b: ember.nn.functional.mse_loss(a * b, b), 2),
+}
+
+
+@pytest.mark.parametrize('name', sorted(OPS))
+def test_gradcheck_core_ops(name):
+    fn, n = OPS[name]
+    inputs = (leaf(2, 3), leaf(2, 3, seed=1))[:n] if name != 'indexing' else (leaf(3, 3),
+                                                                             leaf(3, 3, seed=1))
+    f = (lambda a, b: fn(a, b)) if n == 2 else (lambda a: fn(a, None))
+    assert gradcheck(f, inputs)
+
+
+@pytest.mark.parametrize('name', ['mul', 'div', 'pow', 'exp_log', 'sqrt', 'matmul', 'mse_loss'])
+def test_gradgradcheck_core_ops(name):
+    fn, n = OPS[name]
+    inputs = (leaf(2, 2), leaf(2, 2, seed=1))[:n]
+    f = (lambda a, b: fn(a, b)) if n == 2 else (lambda a: fn(a, None))
+    assert gradgradcheck(f, inputs)
+
+
+def _wrong_square():
+    class WrongSquare(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 3 * x * g      # should be 2 * x * g
+    return WrongSquare
+
+
+def _right_square_wrong_second():
+    class Square(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 2 * x.detach() * g   # right value, but not differentiable w.r.t. x
+    return Square
+
+
+def test_gradcheck_fails_on_wrong_backward():
+    from ember.autograd.gradcheck import GradcheckError
+    f = _wrong_square().apply
+    with pytest.raises(GradcheckError, match='Jacobian mismatch for output 0 with respect to input 0'):
+        gradcheck(f, (leaf(3),))
+    assert gradcheck(f, (leaf(3),), raise_exception=False) is False
+
+
+def test_gradcheck_error_type_like_torch():
+    from torch.autograd.gradcheck import GradcheckError as TorchError
+    from ember.autograd.gradcheck import GradcheckError
+    assert issubclass(TorchError, RuntimeError) and issubclass(GradcheckError, RuntimeError)
+    for lib, error in ((torch, TorchError), (ember, GradcheckError)):
+        class Wrong(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+        x = lib.tensor(rand(2, dtype=np.float64), requires_grad=True)
+        with pytest.raises(error, match='Jacobian mismatch'):
+            lib.autograd.gradcheck(Wrong.apply, (x,))
+
+
+def test_gradgradcheck_fails_on_wrong_double_backward():
+    f = _right_square_wrong_second().apply
+    assert gradcheck(f, (leaf(3),))
+    assert gradgradcheck(f, (leaf(3),), raise_exception=False) is False
+
+
+def test_gradcheck_right_custom_function_passes():
+    class Square(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 2 * x * g
+    assert gradcheck(Square.apply, (leaf(3),))
+    assert gradgradcheck(Square.apply, (leaf(3),))
+
+
+def test_gradcheck_multiple_outputs_and_non_grad_inputs():
+    const = ember.tensor(rand(3, dtype=np.float64))
+    assert gradcheck(lambda a, c: (a * c, a.exp()), (leaf(3), const))
+
+
+def test_gradcheck_agrees_with_torch_on_same_function():
+    for lib in (torch, ember):
+        x = lib.tensor(rand(2, 2, low=0.5, high=1.5, dtype=np.float64), requires_grad=True)
+        assert lib.autograd.gradcheck(lambda a: (a @ a).sqrt().sum(0), (x,))
