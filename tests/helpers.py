@@ -120,6 +120,8 @@ def assert_same(actual, expected, *, exact=False, rtol=None, atol=None, path='re
         assert type(actual.shape) is ember.Size
         if exact:
             rtol = atol = 0.0
+        elif (rtol is None) != (atol is None):
+            rtol, atol = (1.3e-6 if rtol is None else rtol), (1e-5 if atol is None else atol)
         torch.testing.assert_close(to_torch(actual), expected.detach().resolve_conj().resolve_neg(),
                                    rtol=rtol, atol=atol, equal_nan=True, msg=lambda m: f'{path}: {m}')
     elif isinstance(expected, (list, tuple)):

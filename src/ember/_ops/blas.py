@@ -12,7 +12,10 @@ class DotBackward0(Primitive):
     saved_for = ((1,), (0,))
 
     def forward(ctx, a, b):
-        return array_module(a).matmul(a, b)
+        if a.dtype.itemsize == 2 and a.dtype.kind in 'fV':
+            # float16 / bfloat16: accumulate in float32 and round once, as torch's CPU kernels.
+            return (a.astype('float32') @ b.astype('float32')).astype(a.dtype)
+        return a @ b
 
     def backward(ctx, grad):
         a, b = ctx.inputs

@@ -9,10 +9,13 @@ def _reduced_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, int):
-        return (_wrap_dim(dim, ndim),)
+        dim = _wrap_dim(dim, ndim)
+        return (dim,) if ndim else ()
     dims = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
     if len(set(dims)) != len(dims):
         raise RuntimeError(f'dim {dims[0]} appears multiple times in the list of dims')
+    if ndim == 0:
+        return ()   # a 0-dim tensor accepts dim 0 / -1 and has nothing to reduce
     return dims or tuple(range(ndim))
 
 
@@ -71,6 +74,8 @@ def _sum_dtype(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
     dims = _reduced_dims(dim, input.ndim)
+    if dtype is None and out is not None:
+        dtype = out.dtype   # torch sums straight into out's dtype
     op = SumBackward0 if dim is None else SumBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input, dtype))
     return result if out is None else write_out(result, out)

@@ -1,0 +1,77 @@
+"""sum and mean against torch: dims, keepdim, dtype=, out=, all dtypes, empty, gradients."""
+import pytest
+import torch
+
+from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, sample
+
+DIMS = [None, 0, -1, (0, 1), (-1, 0), ()]
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_all_dtypes_and_dims(op, dtype):
+    for shape in ((), (5,), (3, 4), (2, 3, 4), (0, 3), (2, 0)):
+        x = sample(shape, dtype, seed=1)
+        check(lambda T, a: getattr(T, op)(a), x, rtol=1e-2 if dtype.itemsize == 2 else None)
+        for dim in DIMS:
+            for keepdim in (False, True):
+                if dim is None:
+                    continue
+                check(lambda T, a: getattr(a, op)(dim, keepdim=keepdim), x,
+                      rtol=1e-2 if dtype.itemsize == 2 else None, atol=1e-2)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('out_dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_dtype_argument(op, out_dtype):
+    for dtype in (torch.int32, torch.float32, torch.bool, torch.float16):
+        x = sample((3, 4), dtype, seed=2)
+        check(lambda T, a, d: getattr(T, op)(a, dtype=d), x, out_dtype, rtol=1e-2, atol=1e-2)
+        check(lambda T, a, d: getattr(T, op)(a, 1, dtype=d), x, out_dtype, rtol=1e-2, atol=1e-2)
+
+
+def test_errors():
+    x = sample((3, 4), 'float32')
+    check(lambda T, a: a.sum(2), x)
+    check(lambda T, a: a.sum((0, 0)), x)
+    check(lambda T, a: a.mean(-3), x)
+    check(lambda T, a: a.long().mean(), x)
+    check(lambda T, a: a.sum(0.5), x)
+    check(lambda T, a: T.tensor(3.0).sum(0), x)
+    check(lambda T, a: T.tensor(3.0).sum(-1, keepdim=True), x)
+    check(lambda T, a: T.tensor(3.0).mean(1), x)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+def test_out(op):
+    x = sample((3, 4), 'float32')
+
+    def fn(T, a):
+        out = T.empty(0)
+        r = getattr(T, op)(a, 1, out=out)
+        assert r is out
+        return out
+    check(fn, x)
+    check(lambda T, a: getattr(T, op)(a, 1, out=T.empty(3, dtype=T.float64)), x)
+    check(lambda T, a: getattr(T, op)(a, 1, out=T.empty(3, dtype=T.int64)), x)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('dim', [None, 0, 1, (0, 2), -1])
+@pytest.mark.parametrize('keepdim', [False, True])
+def test_gradients(op, dim, keepdim):
+    x = sample((2, 3, 4), 'float32', seed=3)
+    if dim is None:
+        fn = lambda T, a: getattr(a, op)()  # noqa: E731
+    else:
+        fn = lambda T, a: getattr(a, op)(dim, keepdim=keepdim)  # noqa: E731
+    check_grad(fn, x)
+    gradchecks(fn, sample((2, 3, 2), 'float64', seed=3))
+
+
+def test_gradient_dtype_argument_and_complex():
+    x = sample((3, 4), 'float32', seed=4)
+    check_grad(lambda T, a: a.sum(dtype=T.float64), x)
+    check_grad(lambda T, a: a.mean(0, dtype=T.float64), x)
+    check_grad(lambda T, a: (a.sum(1) * 2).mean(), x)
+    check_grad(lambda T, a: a.mean(0).abs(), sample((3, 4), 'complex64', seed=5))
