@@ -671,12 +671,11 @@ NAME_CASES = {
 
 KNOWN_NAME_GAPS = {
     'floordiv': 'torch records a NotImplemented node for floor_divide; ember does not record',
-    'rdiv': 'torch computes number / tensor as reciprocal() * number (MulBackward0)',
 }
 
 
 @pytest.mark.parametrize('name', [pytest.param(n, marks=pytest.mark.xfail(
-    reason=KNOWN_NAME_GAPS[n])) if n in KNOWN_NAME_GAPS else n
+    reason=KNOWN_NAME_GAPS[n], strict=True)) if n in KNOWN_NAME_GAPS else n
     for n in sorted(NAME_CASES)])
 def test_grad_fn_name(name):
     names = []
