@@ -45,12 +45,13 @@ def numpy_loop(steps, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
 
 
 def best_time(run, repeats):
-    """Best wall time of ``repeats`` runs (the least disturbed by other processes)."""
+    """Best CPU time of this process over ``repeats`` runs (each library runs on one thread,
+    so this is its compute time, least disturbed by other processes on the machine)."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         run()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 

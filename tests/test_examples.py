@@ -1,4 +1,5 @@
 """The examples run on ember and print what torch prints for the same program."""
+import os
 import pathlib
 import re
 import subprocess
@@ -7,13 +8,16 @@ import sys
 import numpy as np
 import pytest
 
-EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / 'examples'
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / 'examples'
 
 
 def _run(source):
     """stdout and stderr of ``source`` run as a script from standard input."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(ROOT / 'src'), os.environ.get('PYTHONPATH')])))
     done = subprocess.run([sys.executable, '-'], input=source, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout, done.stderr
 

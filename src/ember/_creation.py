@@ -6,7 +6,7 @@ import warnings
 import numpy
 
 from . import _dtype
-from ._device import CPU, as_device, backend, to_host
+from ._device import array_module, as_device, backend, to_host
 from ._ops.shape import _sizes
 from ._tensor import Tensor, _make, wrap
 
@@ -146,7 +146,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 
 
 def _like(input, dtype, device, requires_grad, fill):
-    xp = backend(as_device(device) if device is not None else input.device)
+    xp = array_module(input._data) if device is None else backend(as_device(device))
     dtype = dtype or input.dtype
     return _finish(fill(xp, input._data.shape, dtype.np), requires_grad)
 

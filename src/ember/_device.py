@@ -95,4 +95,5 @@ def to_host(array):
 
 
 def _on_gpu(array):
-    return type(array).__module__.startswith('cupy')
+    cls = array.__class__
+    return cls is not numpy.ndarray and cls.__module__.startswith('cupy')

@@ -1,6 +1,5 @@
 """Matrix products: torch.matmul / ``@`` with its dot, mv, mm and batched cases."""
 from .. import _dtype
-from .._device import array_module
 from .._tensor import Tensor
 from .primitive import Primitive, scalar_type_name, write_out
 from .shape import broadcast_shapes
@@ -62,44 +61,48 @@ class UnsafeViewBackward0(DotBackward0):
 
 def _pick(a, b):
     """The primitive for these operand ranks, after torch's shape and dtype checks."""
-    if a.ndim == 0 or b.ndim == 0:
+    sa, sb = a._data.shape, b._data.shape
+    na, nb = len(sa), len(sb)
+    if na == 0 or nb == 0:
         raise RuntimeError(f'both arguments to matmul need to be at least 1D, but they are '
-                           f'{a.ndim}D and {b.ndim}D')
+                           f'{na}D and {nb}D')
     if a.dtype is not b.dtype:
-        if a.ndim == 1 and b.ndim == 1:
+        if na == 1 and nb == 1:
             raise RuntimeError(f'dot : expected both vectors to have same dtype, but found '
                                f'{scalar_type_name(a.dtype)} and {scalar_type_name(b.dtype)}')
         raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
                            f'{_c_name(a.dtype)} != {_c_name(b.dtype)}')
     if a.dtype is _dtype.bool:
         raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
-    sa, sb = a.shape, b.shape
-    if a.ndim == 1 and b.ndim == 1:
-        if sa != sb:
-            raise RuntimeError(f'inconsistent tensor size, expected tensor [{sa[0]}] and src '
-                               f'[{sb[0]}] to have the same number of elements, but got {sa[0]} '
-                               f'and {sb[0]} elements respectively')
-        return DotBackward0
-    if b.ndim == 1:
+    if nb == 1:
+        if na == 1:
+            if sa != sb:
+                raise RuntimeError(f'inconsistent tensor size, expected tensor [{sa[0]}] and src '
+                                   f'[{sb[0]}] to have the same number of elements, but got '
+                                   f'{sa[0]} and {sb[0]} elements respectively')
+            return DotBackward0
         if sa[-1] != sb[0]:
             raise RuntimeError(f'size mismatch, got input ({sa[-2]}), mat ({sa[-2]}x{sa[-1]}), '
                                f'vec ({sb[0]})')
-        return MvBackward0 if a.ndim == 2 else UnsafeViewBackward0
-    inner_a = sa[-1]
-    if inner_a != sb[-2]:
-        rows = sa[-2] if a.ndim > 1 else 1
-        if a.ndim <= 2 and b.ndim <= 2:
-            raise RuntimeError(f'mat1 and mat2 shapes cannot be multiplied ({rows}x{inner_a} and '
-                               f'{sb[-2]}x{sb[-1]})')
-        raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
-                           f'[{sb[0] if b.ndim > 2 else 1}, {inner_a}] but got: '
-                           f'[{sb[0] if b.ndim > 2 else 1}, {sb[-2]}].')
-    if a.ndim == 1:
-        return SqueezeBackward4 if b.ndim == 2 else UnsafeViewBackward0
-    if a.ndim == 2 and b.ndim == 2:
+        return MvBackward0 if na == 2 else UnsafeViewBackward0
+    if sa[-1] != sb[-2]:
+        _raise_inner_mismatch(sa, sb)
+    if na == 1:
+        return SqueezeBackward4 if nb == 2 else UnsafeViewBackward0
+    if na == 2 and nb == 2:
         return MmBackward0
     broadcast_shapes(sa[:-2], sb[:-2])
     return UnsafeViewBackward0
+
+
+def _raise_inner_mismatch(sa, sb):
+    rows = sa[-2] if len(sa) > 1 else 1
+    if len(sa) <= 2 and len(sb) <= 2:
+        raise RuntimeError(f'mat1 and mat2 shapes cannot be multiplied ({rows}x{sa[-1]} and '
+                           f'{sb[-2]}x{sb[-1]})')
+    batch = sb[0] if len(sb) > 2 else 1
+    raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
+                       f'[{batch}, {sa[-1]}] but got: [{batch}, {sb[-2]}].')
 
 
 def _c_name(dtype):

@@ -162,15 +162,17 @@ _EMPTY = frozenset()
 
 
 def _unpromoted(promote, operands):
-    """The arrays as they are, when promotion can't change them (else None)."""
-    first = operands[0]
-    if not isinstance(first, Tensor):
+    """The arrays as they are, when promotion can't change them (else None): all tensors
+    share one dtype and every Python scalar keeps it under NumPy's rules too."""
+    dtype = None
+    for x in operands:
+        if isinstance(x, Tensor):
+            dtype = x.dtype
+            break
+    if dtype is None or (promote == 'float' and dtype.category < _dtype.FLOAT):
         return None
-    dtype = first.dtype
-    if promote == 'float' and dtype.category < _dtype.FLOAT:
-        return None
-    arrays = [first._data]
-    for x in operands[1:]:
+    arrays = []
+    for x in operands:
         if isinstance(x, Tensor):
             if x.dtype is not dtype:
                 return None
@@ -263,14 +265,13 @@ def record_outputs(ctx, operands, results):
 # -------------------------------------------------------------------- views
 
 def _make_view(result, source, cls, params):
-    """Make ``result`` a view of ``source``: shared version counter, a way to re-derive it."""
+    """Make ``result`` a view of ``source``: shared version counter and base, and (in grad
+    mode) a way to re-derive it from the base after in-place changes."""
     result._vc = source._vc
-    result._view_version = source._vc.value
-    if source._base is None:
-        result._base = source
-        result._view_fn = functools.partial(_replay_view, cls, params, None)
-    else:
-        result._base = source._base
+    base = source._base
+    result._base = source if base is None else base
+    if grad_state.enabled and (base is None or source._view_fn is not None):
+        result._view_version = source._vc.value
         result._view_fn = functools.partial(_replay_view, cls, params, source._view_fn)
 
 
@@ -319,6 +320,13 @@ def check_writeable(data):
 
 def _check_inplace_allowed(target):
     if target._base is not None:
+        if target._view_fn is None:
+            raise RuntimeError(
+                'A view was created in no_grad mode and is being modified inplace with grad mode '
+                'enabled. Given that this use case is ambiguous and error-prone, it is forbidden. '
+                'You can clarify your code by moving both the view and the inplace either both '
+                'inside the no_grad block (if you don\'t want the inplace to be tracked) or both '
+                'outside (if you want the inplace to be tracked).')
         target._refresh_view()
         base = target._base
         if base._requires_grad and base._grad_fn is None:

@@ -44,6 +44,20 @@ class SumBackward1(SumBackward0):
     """sum over the given dims."""
 
 
+_HALF_PRECISION = (_dtype.float16.np, _dtype.bfloat16.np)
+
+
+def mean_of(a, dims=None, keepdim=False, dtype=None, count=None):
+    """torch's mean on arrays: the sum, then divided by the count (as ATen's mean_out does;
+    also far cheaper than NumPy's mean on small arrays)."""
+    if dtype is None and a.dtype in _HALF_PRECISION:
+        # 16-bit floats accumulate in float32 (torch's opmath type), then round once
+        total = a.sum(axis=dims, keepdims=keepdim, dtype='float32')
+        return (total / (a.size if count is None else count)).astype(a.dtype)
+    total = a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+    return total / (a.size if count is None else count)
+
+
 class MeanBackward0(Primitive):
     """mean over all elements."""
 
@@ -53,7 +67,7 @@ class MeanBackward0(Primitive):
         for d in dims:
             count *= a.shape[d]
         ctx.count = count
-        return a.mean(axis=dims, keepdims=keepdim, dtype=dtype)
+        return mean_of(a, dims, keepdim, dtype, count)
 
     def backward(ctx, grad):
         return _expand_back(grad / ctx.count, ctx)

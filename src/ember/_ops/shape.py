@@ -180,7 +180,9 @@ class StackBackward0(Primitive):
     promote = 'common'
 
     def forward(ctx, *arrays, dim):
-        return array_module(arrays[0]).stack(arrays, axis=dim)
+        # concatenate of size-1 views: the same as xp.stack, without its Python-level checks
+        index = (slice(None),) * dim + (None,)
+        return array_module(arrays[0]).concatenate([a[index] for a in arrays], axis=dim)
 
     def backward(ctx, grad):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
@@ -287,9 +289,9 @@ def expand(input, *sizes):
     sizes = _sizes(sizes)
     shape = input._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f'expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the '
-                           'number of sizes provided ({}) must be greater or equal to the number of '
-                           'dimensions in the tensor ({})'.format(len(sizes), len(shape)))
+        raise RuntimeError(f'expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): the '
+                           f'number of sizes provided ({len(sizes)}) must be greater or equal to '
+                           f'the number of dimensions in the tensor ({len(shape)})')
     target = list(sizes)
     offset = len(sizes) - len(shape)
     for i, size in enumerate(sizes):
@@ -355,7 +357,9 @@ def _check_joinable(tensors, name):
         raise TypeError(f'{name}(): argument \'tensors\' (position 1) must be tuple of Tensors, '
                         f'not {type(tensors).__name__}')
     if not tensors:
-        raise RuntimeError(f'{name}(): expected a non-empty list of Tensors')
+        if name == 'stack':
+            raise RuntimeError('stack expects a non-empty TensorList')
+        raise ValueError(f'torch.{name}(): expected a non-empty list of Tensors')
 
 
 def cat(tensors, dim=0, *, out=None):
@@ -382,9 +386,9 @@ concat = concatenate = cat
 def stack(tensors, dim=0, *, out=None):
     """torch.stack: join along a new dim."""
     _check_joinable(tensors, 'stack')
-    ref = tensors[0].shape
+    ref = tensors[0]._data.shape
     for i, t in enumerate(tensors):
-        if t.shape != ref:
+        if t._data.shape != ref:
             raise RuntimeError(f'stack expects each tensor to be equal size, but got {list(ref)} at '
                                f'entry 0 and {list(t.shape)} at entry {i}')
     dim = _wrap_dim(dim, len(ref) + 1)

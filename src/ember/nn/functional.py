@@ -2,6 +2,7 @@
 import warnings
 
 from .._ops.primitive import Primitive
+from .._ops.reduction import mean_of
 from .._ops.shape import broadcast_shapes
 
 _REDUCTIONS = ('none', 'mean', 'sum')
@@ -28,7 +29,7 @@ class MseLossBackward0(Primitive):
         loss = diff * diff
         if reduction == 'none':
             return loss
-        return loss.mean() if reduction == 'mean' else loss.sum()
+        return mean_of(loss) if reduction == 'mean' else loss.sum()
 
     def backward(ctx, grad):
         input, target = ctx.inputs
@@ -40,14 +41,14 @@ class MseLossBackward0(Primitive):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """torch.nn.functional.mse_loss."""
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         warnings.warn(f'Using a target size ({target.shape}) that is different to the input size '
                       f'({input.shape}). This will likely lead to incorrect results due to '
                       'broadcasting. Please ensure they have the same size.', stacklevel=2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in _REDUCTIONS:
         raise ValueError(f'{reduction} is not a valid value for reduction')
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         shape = broadcast_shapes(input.shape, target.shape)
         input, target = input.expand(shape), target.expand(shape)
     if weight is not None:
