@@ -12,15 +12,18 @@ from .primitive import Primitive, check_writeable as _check_writeable
 
 def normalize_index(index):
     """A backend-ready index and whether it is basic (a view)."""
-    items = index if isinstance(index, tuple) else (index,)
+    items = index if isinstance(index, tuple) else \
+        tuple(index) if _sequence_as_tuple(index) else (index,)
     basic = True
     out = []
     for item in items:
         if isinstance(item, Tensor):
-            if item.ndim == 0 and item.dtype.category == 1:
+            if item.ndim == 0 and item.dtype.category == 1 and item.dtype.name != 'uint8':
                 item = int(item.item())
             else:
                 item, basic = item._data, False
+                if item.dtype.kind == 'u' and item.dtype.itemsize == 1:
+                    item = item.astype(bool)    # uint8 indices are (deprecated) masks in torch
         elif isinstance(item, (list, bool)) or hasattr(item, '__array__'):
             basic = False
             if isinstance(item, list):
@@ -28,12 +31,23 @@ def normalize_index(index):
         elif not (item is None or item is Ellipsis or isinstance(item, (int, slice))):
             if hasattr(item, '__index__'):
                 item = item.__index__()
+            elif isinstance(item, str):
+                raise TypeError(f"new(): invalid data type 'str'")
             else:
                 raise IndexError('only integers, slices (`:`), ellipsis (`...`), None and long or '
                                  'byte Variables are valid indices (got '
                                  f'{type(item).__name__})')
         out.append(item)
     return tuple(out), basic
+
+
+def _sequence_as_tuple(index):
+    """torch's treatSequenceAsTuple: a list holding tensors, sequences, slices, Ellipsis or
+    None indexes several dims, like a tuple (NumPy's legacy rule)."""
+    if not isinstance(index, list) or len(index) >= 32:
+        return False
+    return any(isinstance(x, (Tensor, list, tuple, slice)) or x is None or x is Ellipsis
+               for x in index)
 
 
 def _list_index(items):
@@ -157,18 +171,71 @@ def getitem(input, index, normalized=False):
 def setitem(input, index, value):
     """torch.Tensor.__setitem__: an in-place write, differentiable for non-leaf tensors."""
     index, basic = normalize_index(index)
+    if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
+        value = _strip_leading_ones(value)
+    if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype:
+        _check_index_put_dtype(input, index, value)
     recording = grad_state.enabled and (
         input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
     if not recording:
         data = value._data if isinstance(value, Tensor) else value
         _check_writeable(input._data)
-        _index_errors(input._data.__setitem__, index, data)
+        try:
+            _index_errors(input._data.__setitem__, index, data)
+        except (ValueError, TypeError):
+            raise _shape_error(input, index, basic, value) from None
         input._vc.value += 1
         return
     if basic:
         getitem(input, index).copy_(value)
     else:
         IndexPutBackward0.apply_(input, value, index=index)
+
+
+def _strip_leading_ones(value):
+    """torch drops a value's leading size-1 dims before writing (slicePrefix1sDims)."""
+    shape = value._data.shape
+    first = 0
+    while first < len(shape) and shape[first] == 1:
+        first += 1
+    return value.reshape(shape[first:])
+
+
+def _check_index_put_dtype(input, index, value):
+    """torch's index_put_ needs matching dtypes, except where it takes the masked_fill path
+    (one bool mask, one value) or the index has no tensor at all (``x[True] = v``)."""
+    arrays = [i for i in index if hasattr(i, 'ndim')]
+    if not arrays or (len(arrays) == 1 and arrays[0].dtype == bool and value.numel() == 1):
+        return
+    from .primitive import scalar_type_name
+    from .shape import broadcast_shapes
+    target = _index_errors(input._data.__getitem__, index).shape
+    try:
+        fits = broadcast_shapes(value.shape, target) == target
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise _shape_error(input, index, False, value)
+    raise RuntimeError('Index put requires the source and destination dtypes match, got '
+                       f'{scalar_type_name(input.dtype)} for the destination and '
+                       f'{scalar_type_name(value.dtype)} for the source.')
+
+
+def _shape_error(input, index, basic, value):
+    """torch's error for a value that doesn't broadcast to the indexed region."""
+    from .._tensor import wrap
+    from .shape import expand
+    target = input._data[index].shape
+    if not isinstance(value, Tensor):
+        return RuntimeError(f'could not assign {type(value).__name__} to a tensor region of '
+                            f'shape {list(target)}')
+    if basic:
+        try:
+            expand(wrap(value._data), target)
+        except RuntimeError as error:
+            return error
+    return RuntimeError(f'shape mismatch: value tensor of shape {list(value.shape)} cannot be '
+                        f'broadcast to indexing result of shape {list(target)}')
 
 
 TENSOR_METHODS = {'__getitem__': getitem, '__setitem__': setitem}

@@ -1,0 +1,148 @@
+"""Indexing against torch: get and set with ints, slices, None, Ellipsis, lists, bool masks and
+int tensors; views vs copies, dtypes, errors and gradients."""
+import numpy as np
+import pytest
+import torch
+
+from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, sample
+
+INDICES = {
+    'int': lambda T: 1, 'neg_int': lambda T: -1, 'slice': lambda T: slice(1, None),
+    'step': lambda T: (slice(None, None, 2), slice(None, None, 3)), 'neg_slice': lambda T: slice(-2, None),
+    'tuple': lambda T: (1, 2), 'int_slice': lambda T: (0, slice(1, 3)), 'none': lambda T: None,
+    'none_mid': lambda T: (slice(None), None, 1), 'ellipsis': lambda T: (Ellipsis, 1),
+    'ellipsis_none': lambda T: (None, Ellipsis, None), 'full': lambda T: (Ellipsis,),
+    'empty_slice': lambda T: slice(3, 1), 'oversized_slice': lambda T: slice(-100, 100),
+    'list': lambda T: [0, 2, 1], 'list_repeat': lambda T: [1, 1, 0], 'list_neg': lambda T: [-1, 0],
+    'nested_list': lambda T: [[0, 1], [2, 0]], 'list_pair': lambda T: ([0, 1], [2, 3]),
+    'long_tensor': lambda T: T.tensor([2, 0]), 'long_tensor_2d': lambda T: T.tensor([[1], [0]]),
+    'tensor_and_slice': lambda T: (slice(None), T.tensor([3, 0, 1])),
+    'int_and_tensor': lambda T: (1, T.tensor([3, 0])), 'zero_dim_tensor': lambda T: T.tensor(1),
+    'bool_mask': lambda T: T.tensor([True, False, True]),
+    'bool_mask_2d': lambda T: T.tensor([[True, False, True, False]] * 3),
+    'bool_list': lambda T: [True, False, True], 'python_true': lambda T: True,
+    'python_false': lambda T: False, 'bool_mask_dim1': lambda T: (slice(None), T.tensor([True, False, False, True])),
+    'split_advanced': lambda T: (T.tensor([0, 2]), slice(None), T.tensor([1, 3])),
+    'empty_list': lambda T: T.tensor([], dtype=T.int64), 'int32_tensor': lambda T: T.tensor([1, 0], dtype=T.int32),
+    'uint8_mask': lambda T: T.tensor([1, 0, 1], dtype=T.uint8),
+}
+ERRORS = {
+    'oob_int': lambda T: 3, 'oob_neg': lambda T: -4, 'oob_second': lambda T: (0, 4),
+    'oob_tensor': lambda T: T.tensor([0, 5]), 'oob_list': lambda T: [0, 3],
+    'too_many': lambda T: (0, 0, 0), 'float_index': lambda T: 1.5,
+    'float_tensor': lambda T: T.tensor([1.0]), 'mask_shape': lambda T: T.tensor([True, False]),
+    'string': lambda T: 'a',
+}
+
+
+@pytest.mark.parametrize('name', list(INDICES))
+def test_getitem(name):
+    for dtype in (torch.float32, torch.int64, torch.bool, torch.complex64, torch.bfloat16):
+        check(lambda T, a: a[INDICES[name](T)], sample((3, 4), dtype, seed=1), exact=True)
+    check(lambda T, a: a[INDICES[name](T)], sample((3, 4, 5), 'float32', seed=1), exact=True)
+
+
+@pytest.mark.parametrize('name', list(ERRORS))
+def test_getitem_errors(name):
+    check(lambda T, a: a[ERRORS[name](T)], sample((3, 4), 'float32'))
+
+
+@pytest.mark.parametrize('name', list(ERRORS))
+def test_setitem_errors(name):
+    def fn(T, a):
+        a[ERRORS[name](T)] = 1.0
+    check(fn, sample((3, 4), 'float32'))
+
+
+def test_zero_dim_indexing():
+    x = torch.tensor(3.5)
+    check(lambda T, a: a[()], x)
+    check(lambda T, a: a[...], x)
+    check(lambda T, a: a[None], x)
+    check(lambda T, a: a[0], x)
+    check(lambda T, a: a[T.tensor(True)], x)
+
+
+VALUES = {
+    'scalar_int': lambda T: 7, 'scalar_float': lambda T: -2.5, 'scalar_bool': lambda T: True,
+    'zero_dim': lambda T: T.tensor(9.0), 'row': lambda T: T.tensor([1.0, 2.0, 3.0, 4.0]),
+    'col': lambda T: T.tensor([[1.0], [2.0], [3.0]]), 'double': lambda T: T.tensor([1.5], dtype=T.float64),
+    'int_tensor': lambda T: T.tensor([5]),
+}
+SET_INDICES = ['int', 'slice', 'step', 'tuple', 'none_mid', 'ellipsis', 'list', 'list_repeat',
+               'long_tensor', 'tensor_and_slice', 'bool_mask', 'bool_mask_2d', 'bool_mask_dim1',
+               'split_advanced', 'zero_dim_tensor', 'python_true', 'empty_list']
+
+
+@pytest.mark.parametrize('index', SET_INDICES)
+@pytest.mark.parametrize('value', list(VALUES))
+def test_setitem(index, value):
+    for dtype in (torch.float32, torch.int32, torch.float16):
+        def fn(T, a):
+            a = a.clone()
+            a[INDICES[index](T)] = VALUES[value](T)
+            return a
+        check(fn, sample((3, 4), dtype, seed=1), exact=True)
+
+
+def test_setitem_views_and_versions():
+    def fn(T, a):
+        a = a.clone()
+        row = a[1]
+        row[2] = 100.0
+        a[:, 0] = -1.0
+        col = a[:, 3]
+        a[a > 1] = 0.5
+        sub = a[[0, 2]]     # advanced: a copy
+        sub[0] = 99.0
+        return a, row, col, sub, a._version, row._version
+    check(fn, sample((3, 4), 'float32'))
+
+
+def test_setitem_wrong_shape_and_dtype():
+    def broadcast_error(T, a):
+        a[0] = T.ones(3)
+    check(broadcast_error, sample((3, 4), 'float32'))
+
+    def complex_into_float(T, a):
+        a[0] = T.tensor([1j, 2j, 3j, 4j])
+        return a
+    check(complex_into_float, sample((3, 4), 'float32'))
+
+    def float_into_int(T, a):
+        a[0] = 2.7
+        return a
+    check(float_into_int, sample((3, 4), 'int64'))
+
+
+def test_split_advanced_gradients():
+    fn = lambda T, a: a[T.tensor([0, 2]), :, T.tensor([1, 3])] * 2  # noqa: E731
+    check_grad(fn, sample((3, 4, 5), 'float32', seed=2))
+    gradchecks(fn, sample((3, 2, 4), 'float64', seed=2))
+
+
+def test_numpy_index():
+    x = sample((3, 4), 'float32')
+    check(lambda T, a: a[np.array([0, 2])], x)
+    check(lambda T, a: a[np.int64(1)], x)
+    check(lambda T, a: a[np.array([True, False, True])], x)
+
+
+GRAD_INDICES = ['int', 'slice', 'step', 'none_mid', 'ellipsis', 'list', 'list_repeat', 'nested_list',
+                'long_tensor_2d', 'tensor_and_slice', 'bool_mask', 'bool_mask_2d']
+
+
+@pytest.mark.parametrize('name', GRAD_INDICES)
+def test_getitem_gradients(name):
+    check_grad(lambda T, a: a[INDICES[name](T)] * 2, sample((3, 4), 'float32', seed=2))
+    gradchecks(lambda T, a: a[INDICES[name](T)] ** 2, sample((3, 4), 'float64', seed=2))
+
+
+@pytest.mark.parametrize('name', ['int', 'slice', 'list', 'bool_mask', 'tensor_and_slice'])
+def test_setitem_gradients(name):
+    def fn(T, a, v):
+        h = a * 1
+        h[INDICES[name](T)] = v.sum() * 3
+        return h * a
+    check_grad(fn, sample((3, 4), 'float32', seed=2), sample((2,), 'float32', seed=3))
+    gradchecks(fn, sample((3, 4), 'float64', seed=2), sample((2,), 'float64', seed=3))

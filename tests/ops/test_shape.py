@@ -1,0 +1,168 @@
+"""Shape ops against torch: views, joins, copies, casts; values, dtypes, errors, gradients."""
+import pytest
+import torch
+
+from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, sample
+
+VIEWS = {
+    'reshape': lambda T, a: a.reshape(4, 6), 'reshape_tuple': lambda T, a: a.reshape((2, -1)),
+    'reshape_fn': lambda T, a: T.reshape(a, (-1,)), 'view': lambda T, a: a.view(2, 12),
+    'view_list': lambda T, a: a.view([6, -1]), 'view_size': lambda T, a: a.view(T.Size([24])),
+    'transpose': lambda T, a: a.transpose(0, 2), 'transpose_fn': lambda T, a: T.transpose(a, -1, 0),
+    'permute': lambda T, a: a.permute(2, 0, 1), 'permute_list': lambda T, a: a.permute([1, 2, 0]),
+    'permute_fn': lambda T, a: T.permute(a, (2, 1, 0)), 't': lambda T, a: a[0].t(),
+    't_fn': lambda T, a: T.t(a[0, 0]), 'expand': lambda T, a: a[:, :1].expand(2, 5, 4),
+    'expand_neg': lambda T, a: a[:1].expand(3, -1, -1, -1),
+    'squeeze': lambda T, a: a[:, :1].squeeze(), 'squeeze_dim': lambda T, a: a[:, :1].squeeze(1),
+    'squeeze_nonone': lambda T, a: a.squeeze(0), 'squeeze_dims': lambda T, a: a[:1, :1].squeeze((0, 1)),
+    'unsqueeze': lambda T, a: a.unsqueeze(1), 'unsqueeze_neg': lambda T, a: T.unsqueeze(a, -1),
+    'unsqueeze_end': lambda T, a: a.unsqueeze(3), 'clone': lambda T, a: a.clone(),
+    'clone_fn': lambda T, a: T.clone(a.t() if a.ndim == 2 else a.transpose(0, 1)),
+    'contiguous_view': lambda T, a: a.transpose(0, 1).reshape(-1),
+    'mT': lambda T, a: a.mT, 'flatten': lambda T, a: a.flatten(),
+    'swapaxes': lambda T, a: a.swapaxes(0, 1), 'expand_as': lambda T, a: a[:1].expand_as(a),
+}
+
+
+@pytest.mark.parametrize('name', list(VIEWS))
+def test_views(name):
+    for dtype in (torch.float32, torch.int64, torch.bool, torch.complex64, torch.bfloat16):
+        check(VIEWS[name], sample((2, 3, 4), dtype, seed=1), exact=True)
+
+
+@pytest.mark.parametrize('name', [n for n in VIEWS if n not in ('t', 't_fn')])
+def test_view_gradients(name):
+    check_grad(VIEWS[name], sample((2, 3, 4), 'float32', seed=2))
+
+
+@pytest.mark.parametrize('name', ['reshape', 'transpose', 'permute', 'expand', 'squeeze_dim',
+                                  'unsqueeze', 'clone', 'mT', 'contiguous_view'])
+def test_view_gradcheck(name):
+    gradchecks(VIEWS[name], sample((2, 3, 4), 'float64', seed=3))
+
+
+def test_views_share_memory():
+    def fn(T, a):
+        a = a.clone()
+        v = a.view(6, 4)
+        t = a.transpose(0, 1)
+        v[0, 0] = 100
+        t[2, 1, 3] = -5
+        a.unsqueeze(0)[0, 1, 1, 1] = 7
+        return a, v, t, a._version if T is torch else a._version
+    check(fn, sample((2, 3, 4), 'float32'))
+
+
+ERRORS = {
+    'view_bad': lambda T, a: a.view(5, 5), 'view_two_infer': lambda T, a: a.view(-1, -1),
+    'view_noncontig': lambda T, a: a.transpose(0, 1).view(-1),
+    'reshape_bad': lambda T, a: a.reshape(7, -1), 'reshape_neg': lambda T, a: a.reshape(-2, 12),
+    'transpose_oob': lambda T, a: a.transpose(0, 3), 'permute_short': lambda T, a: a.permute(0, 1),
+    'permute_dup': lambda T, a: a.permute(0, 0, 1), 't_3d': lambda T, a: a.t(),
+    'expand_bad': lambda T, a: a.expand(3, 3, 4), 'expand_fewer': lambda T, a: a.expand(3, 4),
+    'expand_lead_neg': lambda T, a: a.expand(-1, 2, 3, 4), 'squeeze_oob': lambda T, a: a.squeeze(3),
+    'unsqueeze_oob': lambda T, a: a.unsqueeze(5), 'expanded_write': lambda T, a: a[:1].expand(4, 3, 4).add_(1),
+}
+
+
+@pytest.mark.parametrize('name', list(ERRORS))
+def test_errors(name):
+    check(ERRORS[name], sample((2, 3, 4), 'float32'))
+
+
+# -------------------------------------------------------------------- cat / stack
+
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_cat_stack_dtypes(dtype):
+    a = sample((2, 3), dtype, seed=1)
+    for other in (torch.float32, torch.int64, torch.bool, dtype):
+        b = sample((2, 3), other, seed=2)
+        check(lambda T, x, y: T.cat([x, y]), a, b, exact=True)
+        check(lambda T, x, y: T.cat((x, y), dim=1), a, b, exact=True)
+        check(lambda T, x, y: T.stack([x, y]), a, b, exact=True)
+        check(lambda T, x, y: T.stack((x, y, x), dim=-1), a, b, exact=True)
+
+
+def test_cat_stack_shapes_and_errors():
+    a, b, c = sample((2, 3), 'float32', seed=1), sample((4, 3), 'float32', seed=2), sample((2, 5), 'float32', seed=3)
+    check(lambda T, x, y: T.cat([x, y]), a, b)
+    check(lambda T, x, y: T.cat([x, y], 1), a, c)
+    check(lambda T, x, y: T.cat([x, y], 1), a, b)
+    check(lambda T, x, y: T.cat([x, y], -1), a, c)
+    check(lambda T, x, y: T.cat([x, y], 2), a, b)
+    check(lambda T, x, y: T.cat([x, T.empty(0)]), a, b)
+    check(lambda T, x, y: T.cat([x]), a, b)
+    check(lambda T, x, y: T.cat([]), a, b)
+    check(lambda T, x, y: T.cat([x, y[0]]), a, b)
+    check(lambda T, x, y: T.cat(x), a, b)
+    check(lambda T, x, y: T.stack([x, y]), a, b)
+    check(lambda T, x, y: T.stack([x, x], 3), a, b)
+    check(lambda T, x, y: T.stack([x, x], -3), a, b)
+    check(lambda T, x, y: T.stack([]), a, b)
+    check(lambda T, x, y: T.stack([T.tensor(1.0), T.tensor(2.0)]), a, b)
+    check(lambda T, x, y: T.concat([x, x]), a, b)
+
+
+def test_cat_stack_out():
+    a, b = sample((2, 3), 'float32', seed=1), sample((2, 3), 'float32', seed=2)
+
+    def fn(T, x, y):
+        out = T.empty(0)
+        assert T.cat([x, y], out=out) is out
+        out2 = T.empty(0)
+        T.stack([x, y], 1, out=out2)
+        return out, out2
+    check(fn, a, b)
+
+
+def test_cat_stack_gradients():
+    a, b = sample((2, 3), 'float32', seed=1), sample((4, 3), 'float32', seed=2)
+    check_grad(lambda T, x, y: T.cat([x, y, x]), a, b)
+    check_grad(lambda T, x, y: T.stack([x, y[:2]], 1), a, b)
+    check_grad(lambda T, x, y: T.cat([x, y.double()]), a, b)
+    gradchecks(lambda T, x, y: T.cat([x * y[:2], y], 0), sample((2, 3), 'float64'), sample((4, 3), 'float64'))
+    gradchecks(lambda T, x, y: T.stack([x, y * x], 2), sample((2, 3), 'float64'), sample((2, 3), 'float64'))
+
+
+# -------------------------------------------------------------------- casts
+
+CASTS = ['float', 'double', 'long', 'int', 'bool', 'half', 'bfloat16', 'short', 'byte', 'char']
+
+
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_casts(dtype):
+    x = sample((3, 4), dtype, seed=1, low=-100, high=100)
+    for name in CASTS:
+        if dtype.is_complex:
+            continue  # complex -> real casts discard the imaginary part with a warning
+        if name in ('byte', 'char', 'short', 'int', 'long') and dtype.is_floating_point:
+            continue  # out-of-range float -> int is undefined behaviour in C++
+        check(lambda T, a: getattr(a, name)(), x, exact=True)
+    for target in ALL_TORCH_DTYPES:
+        if target.is_complex or not (dtype.is_complex or (dtype.is_floating_point and not target.is_floating_point and target != torch.bool)):
+            check(lambda T, a, d: a.to(d), x, target, exact=True)
+            check(lambda T, a, d: a.to(dtype=d), x, target, exact=True)
+
+
+def test_cast_semantics():
+    x = torch.tensor([-2.7, -0.5, 0.0, 0.4, 1.5, 2.5, 100.9])
+    check(lambda T, a: a.long(), x, exact=True)
+    check(lambda T, a: a.int(), x, exact=True)
+    check(lambda T, a: a.bool(), x, exact=True)
+    check(lambda T, a: a.to(T.float64).to(T.float32), x, exact=True)
+    check(lambda T, a: a.to(a) is a, x)
+    check(lambda T, a: a.to(T.float32) is a, x)
+    check(lambda T, a: a.float() is a, x)
+    check(lambda T, a: a.to(T.float32, copy=True) is a, x)
+    check(lambda T, a: a.to('cpu') is a, x)
+    check(lambda T, a: a.to(T.tensor([1], dtype=T.int32)), x)
+    check(lambda T, a: a.to('cpu', T.float64), x)
+
+
+def test_cast_gradients():
+    x = sample((3,), 'float32')
+    check_grad(lambda T, a: a.double() * 2, x)
+    check_grad(lambda T, a: a.half().float(), x)
+    check_grad(lambda T, a: a.to(T.complex64).abs(), x)
+    check(lambda T, a: a.requires_grad_().long().requires_grad, x)
+    gradchecks(lambda T, a: a.double().to(T.complex128).abs() * a, sample((3,), 'float64'))
