@@ -179,12 +179,12 @@ class finfo:
         self.max = float(info.max)
         self.min = float(info.min)
         self.tiny = self.smallest_normal = float(info.tiny)
-        self.resolution = float(info.resolution)
+        self.resolution = 10.0 ** -int(info.precision)   # torch: exactly 1e-3, 1e-6, ...
         self.dtype = type.to_real().name
 
     def __repr__(self):
-        return (f'finfo(resolution={self.resolution}, min={self.min:.6e}, max={self.max:.6e}, '
-                f'eps={self.eps:.6e}, smallest_normal={self.tiny:.6e}, tiny={self.tiny:.6e}, '
+        return (f'finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, '
+                f'eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, '
                 f'dtype={self.dtype})')
 
 
@@ -192,13 +192,15 @@ class iinfo:
     """torch.iinfo: limits of an integer dtype."""
 
     def __init__(self, type):
-        if type.category not in (INT, BOOL):
+        if type is bool:
+            raise TypeError('torch.bool is not supported by torch.iinfo')
+        if type.category != INT:
             raise TypeError(f'torch.iinfo() requires an integer input type.')
-        info = np.iinfo(type.np) if type is not bool else np.iinfo(np.uint8)
+        info = np.iinfo(type.np)
         self.bits = info.bits
         self.max = int(info.max)
         self.min = int(info.min)
         self.dtype = type.name
 
     def __repr__(self):
-        return f'iinfo(min={self.min}, max={self.max}, dtype={self.dtype})'
+        return f'iinfo(min={float(self.min):g}, max={float(self.max):g}, dtype={self.dtype})'

@@ -13,8 +13,7 @@ import numpy
 from . import _dtype
 from ._dtype import _BY_NUMPY
 from ._device import array_module, device_of, to_host
-from .autograd import grad_mode
-from .autograd.graph import RemovableHandle, accumulator_of
+from .utils.hooks import RemovableHandle
 
 _new = object.__new__
 
@@ -102,6 +101,14 @@ class Tensor:
 
     def element_size(self):
         return self.dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.dtype.itemsize * self._data.size
 
     @property
     def device(self):
@@ -252,11 +259,6 @@ class Tensor:
         self._requires_grad = False
         return self
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """torch.Tensor.backward: accumulate d(self)/d(leaf) into every leaf's .grad."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
     # ---------------------------------------------------------------- views and versions
 
     def _bump_version(self):
@@ -269,7 +271,8 @@ class Tensor:
         self._view_version = self._vc.value
         base = self._base
         if base._requires_grad and self._view_fn is not None:
-            with grad_mode.enable_grad():
+            from .autograd.grad_mode import enable_grad
+            with enable_grad():
                 fresh = self._view_fn(base)
             self._grad_fn = fresh._grad_fn
             self._requires_grad = True

@@ -1,0 +1,105 @@
+"""dtypes and type promotion against torch: promote_types, result_type, can_cast, finfo, iinfo,
+default dtype, dtype objects."""
+import pytest
+import torch
+
+import ember
+from helpers import ALL_TORCH_DTYPES, check, default_dtype, dtype_id, ember_dtype, sample
+
+
+@pytest.mark.parametrize('a', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_promote_types_and_can_cast(a):
+    for b in ALL_TORCH_DTYPES:
+        assert repr(ember.promote_types(ember_dtype(a), ember_dtype(b))) == repr(torch.promote_types(a, b))
+        assert ember.can_cast(ember_dtype(a), ember_dtype(b)) == torch.can_cast(a, b)
+
+
+SCALARS = [True, 2, -3, 2.5, 1j, 10 ** 10]
+
+
+@pytest.mark.parametrize('a', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_result_type(a):
+    for b in ALL_TORCH_DTYPES:
+        for sa, sb in (((3,), (3,)), ((), (3,)), ((3,), ()), ((), ())):
+            if torch.float16 in (a, b) and (a.is_complex or b.is_complex) and sa != sb:
+                continue  # torch gives complex32, a dtype ember does not have
+            check(lambda T, x, y: T.result_type(x, y), sample(sa, a), sample(sb, b))
+    for s in SCALARS:
+        if a is torch.float16 and isinstance(s, complex):
+            continue  # torch gives complex32, a dtype ember does not have
+        check(lambda T, x: T.result_type(x, s), sample((2,), a))
+        check(lambda T, x: T.result_type(s, x), sample((), a))
+
+
+def test_result_type_scalars_only():
+    for s in SCALARS:
+        for t in SCALARS:
+            check(lambda T: T.result_type(s, t))
+
+
+def test_default_dtype_effects():
+    with default_dtype(torch.float64):
+        check(lambda T: T.get_default_dtype())
+        check(lambda T: T.tensor([1.5, 2.0]))
+        check(lambda T: T.tensor(1.5))
+        check(lambda T: T.tensor([1j]))
+        check(lambda T: T.ones(2))
+        check(lambda T: T.arange(0.0, 1.0, 0.25))
+        check(lambda T: T.tensor([1, 2]) / 2)
+        check(lambda T: T.tensor([1, 2]) * 2.5)
+        check(lambda T: T.result_type(T.tensor([1]), 1.0))
+        check(lambda T: T.full((2,), 1.5))
+        check(lambda T: T.linspace(0, 1, 5))
+    check(lambda T: T.get_default_dtype())
+    check(lambda T: T.set_default_dtype(T.int64))
+    check(lambda T: T.set_default_dtype(T.float16) or T.ones(2).dtype)
+    check(lambda T: T.set_default_dtype(T.float32))
+
+
+def test_dtype_objects():
+    for d in ALL_TORCH_DTYPES:
+        e = ember_dtype(d)
+        assert repr(e) == repr(d) and str(e) == str(d)
+        assert e.is_floating_point == d.is_floating_point
+        assert e.is_complex == d.is_complex
+        assert e.is_signed == d.is_signed
+        assert e.itemsize == d.itemsize
+        assert e.to_real() is ember_dtype(d.to_real()) if not d.is_complex else True
+    for alias in ('float', 'double', 'half', 'long', 'int', 'short', 'cfloat', 'cdouble', 'bool'):
+        assert repr(getattr(ember, alias)) == repr(getattr(torch, alias))
+    assert ember.float is ember.float32 and ember.long is ember.int64
+    assert isinstance(ember.float32, ember.dtype)
+
+
+FINFO_FIELDS = ['bits', 'eps', 'max', 'min', 'tiny', 'smallest_normal', 'resolution', 'dtype']
+
+
+@pytest.mark.parametrize('d', [torch.float16, torch.bfloat16, torch.float32, torch.float64,
+                               torch.complex64, torch.complex128], ids=dtype_id)
+def test_finfo(d):
+    e, t = ember.finfo(ember_dtype(d)), torch.finfo(d)
+    for field in FINFO_FIELDS:
+        assert getattr(e, field) == getattr(t, field), field
+    assert repr(e) == repr(t)
+
+
+def test_finfo_default_and_errors():
+    assert ember.finfo().eps == torch.finfo().eps
+    check(lambda T: T.finfo(T.int32))
+    check(lambda T: T.iinfo(T.float32))
+
+
+@pytest.mark.parametrize('d', [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool],
+                         ids=dtype_id)
+def test_iinfo(d):
+    check(lambda T: (T.iinfo(d if T is torch else ember_dtype(d)).bits, T.iinfo(d if T is torch else ember_dtype(d)).max,
+                     T.iinfo(d if T is torch else ember_dtype(d)).min, T.iinfo(d if T is torch else ember_dtype(d)).dtype))
+    if d is not torch.bool:
+        assert repr(ember.iinfo(ember_dtype(d))) == repr(torch.iinfo(d))
+
+
+def test_is_floating_point():
+    for d in ALL_TORCH_DTYPES:
+        check(lambda T, x: (T.is_floating_point(x), x.is_floating_point(), T.is_complex(x),
+                            x.is_complex(), x.dtype.is_floating_point, x.itemsize, x.element_size()),
+              sample((2,), d))
