@@ -124,6 +124,12 @@ def assert_same(actual, expected, *, exact=False, rtol=None, atol=None, path='re
             rtol, atol = (1.3e-6 if rtol is None else rtol), (1e-5 if atol is None else atol)
         torch.testing.assert_close(to_torch(actual), expected.detach().resolve_conj().resolve_neg(),
                                    rtol=rtol, atol=atol, equal_nan=True, msg=lambda m: f'{path}: {m}')
+    elif isinstance(expected, torch.Size):
+        assert type(actual) is ember.Size, f'{path}: {type(actual)} is not ember.Size'
+        assert tuple(actual) == tuple(expected), f'{path}: {actual} != {expected}'
+        assert repr(actual) == repr(expected)
+    elif isinstance(expected, torch.device):
+        assert str(actual) == str(expected) and repr(actual) == repr(expected), f'{path}: {actual!r}'
     elif isinstance(expected, (list, tuple)):
         assert isinstance(actual, type(expected)) or type(actual) is tuple, \
             f'{path}: {type(actual)} != {type(expected)}'

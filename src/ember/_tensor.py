@@ -314,8 +314,7 @@ class Tensor:
 
     def _scalar(self, kind):
         if self._data.size != 1:
-            raise RuntimeError(
-                f'a Tensor with {self._data.size} elements cannot be converted to Scalar')
+            raise ValueError('only one element tensors can be converted to Python scalars')
         return kind(to_host(self._data).reshape(()).item())
 
     def __bool__(self):
@@ -333,7 +332,7 @@ class Tensor:
         return self._scalar(complex)
 
     def __index__(self):
-        if self.dtype.category != _dtype.INT or self._data.size != 1:
+        if self.dtype.category > _dtype.INT or self._data.size != 1:
             raise TypeError('only integer tensors of a single element can be converted to an index')
         return self._scalar(int)
 

@@ -1,0 +1,24 @@
+"""nn.functional.mse_loss against torch: reductions, broadcasting warning, dtypes, gradients."""
+import pytest
+
+from helpers import check, check_grad, gradchecks, sample
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum', 'none'])
+@pytest.mark.parametrize('shapes', [((3, 4), (3, 4)), ((), ()), ((3, 4), (4,)), ((0,), (0,))], ids=str)
+def test_mse_loss(reduction, shapes):
+    a, b = sample(shapes[0], 'float32', seed=1), sample(shapes[1], 'float32', seed=2)
+    fn = lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction=reduction)  # noqa: E731
+    check(fn, a, b)
+    if shapes[0] != (0,):
+        check_grad(fn, a, b, rtol=1e-4, atol=1e-5)
+        gradchecks(fn, sample(shapes[0], 'float64', seed=1), sample(shapes[1], 'float64', seed=2))
+
+
+def test_mse_loss_dtypes_and_errors():
+    for da, db in (('float64', 'float32'), ('float16', 'float32'), ('bfloat16', 'bfloat16')):
+        check(lambda T, x, y: T.nn.functional.mse_loss(x, y), sample((3,), da), sample((3,), db),
+              rtol=1e-2, atol=1e-2)
+    check(lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction='avg'), sample((3,), 'float32'), sample((3,), 'float32'))
+    check(lambda T, x, y: T.nn.functional.mse_loss(x, y), sample((3,), 'float32'), sample((2,), 'float32'))
+    check(lambda T, x, y: T.nn.functional.mse_loss(x, y, size_average=False), sample((3,), 'float32'), sample((3,), 'float32'))

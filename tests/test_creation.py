@@ -1,0 +1,156 @@
+"""Creation functions against torch, values compared bit-exactly."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import ember
+from helpers import ALL_TORCH_DTYPES, check, dtype_id, sample
+
+
+def gap(value, reason):
+    """A case where ember is known to differ from torch (xfail, so a fix shows up as XPASS)."""
+    return pytest.param(value, marks=pytest.mark.xfail(reason=reason, strict=False))
+
+
+CAST_GAP = 'tensor(complex, dtype=real) must raise TypeError'
+NP_SCALAR_GAP = 'NumPy scalars must keep their dtype (float64, int32) and refuse int dtypes'
+@pytest.mark.parametrize('data', [1, 2.5, True, gap(1 + 2j, CAST_GAP), [1, 2], [1.0, 2], [True, False],
+                                  [[1, 2], [3, 4]], [], [[]], [1, 2.5, True], gap([1, 1j], CAST_GAP),
+                                  (1, 2), [(1, 2), (3, 4)], gap(np.float64(2.5), NP_SCALAR_GAP),
+                                  gap(np.int32(3), NP_SCALAR_GAP), gap([np.float32(1.5)], NP_SCALAR_GAP)],
+                         ids=str)
+def test_tensor_from_python(data):
+    check(lambda T: T.tensor(data), exact=True)
+    for d in (torch.float64, torch.int32, torch.bool, torch.complex64):
+        check(lambda T, dt: T.tensor(data, dtype=dt), d, exact=True)
+
+
+@pytest.mark.parametrize('np_dtype', ['float64', 'float32', 'float16', 'int64', 'int32', 'int16',
+                                      'int8', 'uint8', 'bool', 'complex64', 'complex128'])
+def test_tensor_from_numpy_keeps_dtype(np_dtype):
+    a = np.arange(6).reshape(2, 3).astype(np_dtype)
+    check(lambda T: T.tensor(a), exact=True)
+    check(lambda T: T.as_tensor(a), exact=True)
+    check(lambda T: T.from_numpy(a), exact=True)
+
+
+def test_tensor_errors():
+    check(lambda T: T.tensor([[1, 2], [3]]))
+    check(lambda T: T.tensor('a'))
+    check(lambda T: T.tensor([1, 'a']))
+    check(lambda T: T.from_numpy([1, 2]))
+    check(lambda T: T.from_numpy(np.array(['a'])))
+    check(lambda T: T.tensor([1.0], dtype=T.int64, requires_grad=True))
+
+
+@pytest.mark.xfail(reason='tensor([tensor, ...]) of multi-element tensors must raise', strict=False)
+def test_tensor_of_tensor_warns():
+    for lib in (torch, ember):
+        src = lib.tensor([1.0, 2.0], requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            t = lib.tensor(src)
+        assert caught and caught[0].category is UserWarning
+        assert 'sourceTensor.detach().clone()' in str(caught[0].message)
+        assert not t.requires_grad and t.dtype == src.dtype
+    check(lambda T: T.tensor([T.tensor(1.0), T.tensor(2.0)]))
+    check(lambda T: T.tensor([T.tensor([1, 2]), T.tensor([3, 4])]))
+
+
+def test_sharing():
+    for lib in (torch, ember):
+        a = np.zeros(3, dtype=np.float32)
+        t, s, c = lib.from_numpy(a), lib.as_tensor(a), lib.tensor(a)
+        a[0] = 5
+        assert t[0].item() == 5 and s[0].item() == 5 and c[0].item() == 0
+        assert lib.as_tensor(t) is t
+        assert lib.as_tensor(a, dtype=lib.float64)[0].item() == 5
+
+
+SIZES = [(2, 3), ([2, 3],), ((2, 3),), (0,), ((),), (4,)]
+
+
+@pytest.mark.parametrize('fn', ['zeros', 'ones', 'empty'])
+@pytest.mark.parametrize('size', SIZES, ids=str)
+def test_filled(fn, size):
+    check(lambda T: getattr(T, fn)(*size) * 0 if fn == 'empty' else getattr(T, fn)(*size), exact=True)
+    for d in ALL_TORCH_DTYPES:
+        check(lambda T, dt: getattr(T, fn)(*size, dtype=dt).shape, d)
+        check(lambda T, dt: getattr(T, fn)(*size, dtype=dt).dtype, d)
+    check(lambda T: getattr(T, fn)(*size, requires_grad=True).requires_grad)
+    check(lambda T: getattr(T, fn)(*size, device='cpu').device)
+    check(lambda T: getattr(T, fn)(*size, dtype=T.int64, requires_grad=True))
+
+
+@pytest.mark.parametrize('value', [1, 2.5, True, gap(1j, 'full(complex, dtype=real) must raise'), -3])
+def test_full(value):
+    check(lambda T: T.full((2, 3), value), exact=True)
+    check(lambda T: T.full([2], value, dtype=T.float64), exact=True)
+    check(lambda T: T.full((2,), T.tensor(value)), exact=True)
+
+
+@pytest.mark.parametrize('fn', ['zeros_like', 'ones_like', 'empty_like'])
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_like(fn, dtype):
+    x = sample((2, 3), dtype)
+    check(lambda T, a: (getattr(T, fn)(a) * (0 if fn == 'empty_like' else 1)).dtype, x)
+    if fn != 'empty_like':
+        check(lambda T, a: getattr(T, fn)(a), x, exact=True)
+        check(lambda T, a: getattr(T, fn)(a, dtype=T.float64), x, exact=True)
+    check(lambda T, a: T.full_like(a, 7), x, exact=True)
+    check(lambda T, a: T.full_like(a, 2.5, dtype=T.float32), x, exact=True)
+    check(lambda T, a: getattr(T, fn)(a.float(), requires_grad=True).requires_grad, x)
+
+
+ARANGE_GAP = 'arange is not yet bit-exact with torch for all dtypes/steps'
+ARANGES = [(5,), (2, 9), (1, 10, 3), (0, 1, 0.1), gap((-1, 1, 0.3), ARANGE_GAP), (1.5,),
+           gap((10, 0, -1.5), ARANGE_GAP), (0, 1, 1 / 3), gap((0.1, 2.7, 0.2), ARANGE_GAP), (5, 5),
+           gap((0, 10 ** 6, 7), ARANGE_GAP)]
+
+
+@pytest.mark.parametrize('args', ARANGES, ids=str)
+def test_arange(args):
+    check(lambda T: T.arange(*args), exact=True)
+    for d in (torch.float64, torch.float16, torch.int32, torch.bfloat16):
+        check(lambda T, dt: T.arange(*args, dtype=dt), d, exact=True)
+    with_default = lambda T: T.arange(*args, dtype=T.float64)  # noqa: E731
+    check(with_default, exact=True)
+
+
+def test_arange_errors():
+    check(lambda T: T.arange(0, 10, 0))
+    check(lambda T: T.arange(10, 0, 1))
+    check(lambda T: T.arange(T.tensor(3)))
+
+
+LIN_GAP = 'linspace/logspace not yet bit-exact with torch for every dtype'
+LINSPACES = [(0, 1, 5), gap((-1, 1, 7), LIN_GAP), (0, 10, 1), (0, 1, 0), (1, 0, 4),
+             gap((0.1, 0.9, 9), LIN_GAP), gap((-5, 3, 100), LIN_GAP), (0, 1, 2), (3, 3, 4)]
+
+
+@pytest.mark.parametrize('args', LINSPACES, ids=str)
+def test_linspace_logspace(args):
+    for d in (None, torch.float64, torch.float16, torch.int64, torch.bfloat16, torch.complex64):
+        check(lambda T, dt: T.linspace(*args, dtype=dt), d, exact=True)
+        check(lambda T, dt: T.logspace(*args, dtype=dt), d, rtol=1e-6 if d is None else None,
+              atol=0 if d is None else None)
+    check(lambda T: T.logspace(*args, base=2), exact=True)
+    check(lambda T: T.linspace(*args, requires_grad=True).requires_grad)
+
+
+def test_linspace_errors():
+    check(lambda T: T.linspace(0, 1, -1))
+
+
+@pytest.mark.parametrize('args', [(3,), (2, 4), (4, 2), (0,), (3, 0)], ids=str)
+def test_eye(args):
+    check(lambda T: T.eye(*args), exact=True)
+    check(lambda T: T.eye(*args, dtype=T.int64), exact=True)
+    check(lambda T: T.eye(*args, dtype=T.bool), exact=True)
+
+
+def test_eye_negative():
+    pytest.xfail('eye(-1) must raise RuntimeError like torch')
+    check(lambda T: T.eye(-1))
