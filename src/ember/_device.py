@@ -97,3 +97,17 @@ def to_host(array):
 def _on_gpu(array):
     cls = array.__class__
     return cls is not numpy.ndarray and cls.__module__.startswith('cupy')
+
+
+def broadcast_view(array, shape):
+    """A read-only view of ``array`` broadcast to ``shape`` (xp.broadcast_to). For contiguous
+    NumPy arrays it is built directly from strides: NumPy's broadcast_to costs far more."""
+    if array.__class__ is not numpy.ndarray or not array.flags.c_contiguous:
+        return array_module(array).broadcast_to(array, shape)
+    lead = len(shape) - array.ndim
+    strides = [0] * lead
+    for size, own_size, stride in zip(shape[lead:], array.shape, array.strides):
+        strides.append(stride if own_size == size else 0)
+    view = numpy.ndarray(shape, array.dtype, array, 0, strides)
+    view.flags.writeable = False
+    return view

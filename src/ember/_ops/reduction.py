@@ -2,6 +2,7 @@
 from .. import _dtype
 from .._tensor import _wrap_dim
 from .primitive import Primitive, write_out
+from .shape import _sizes
 
 
 def _reduced_dims(dim, ndim):
@@ -122,5 +123,10 @@ def sum_to(grad, shape):
     return grad.reshape(shape) if lead else grad
 
 
-TENSOR_METHODS = {'sum': sum, 'mean': mean}
+def sum_to_size(input, *size):
+    """torch.Tensor.sum_to_size: sum broadcast dims away to reach ``size``."""
+    return sum_to(input, _sizes(size))
+
+
+TENSOR_METHODS = {'sum': sum, 'mean': mean, 'sum_to_size': sum_to_size}
 FUNCTIONS = ('sum', 'mean')

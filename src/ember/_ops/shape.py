@@ -1,7 +1,9 @@
 """Shape ops: views (view, reshape, transpose, permute, expand, squeeze, unsqueeze),
 joining (cat, stack), copies (clone, to) and broadcasting rules."""
+import math
+
 from .. import _dtype
-from .._device import array_module
+from .._device import array_module, broadcast_view
 from .._tensor import Size, Tensor, _wrap_dim
 from .primitive import Primitive, write_out
 
@@ -30,6 +32,8 @@ def _sizes(args):
 
 def infer_shape(shape, numel):
     """Resolve one -1 in a view/reshape target shape, with torch's errors."""
+    if -1 not in shape and math.prod(shape) == numel and min(shape, default=0) >= 0:
+        return shape
     shape = list(shape)
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1:
@@ -59,12 +63,12 @@ class ViewBackward0(Primitive):
 
     def forward(ctx, a, shape):
         ctx.input_shape = a.shape
-        try:
-            return array_module(a).reshape(a, shape, copy=False)
-        except ValueError:
+        out = a.reshape(shape)
+        if out.base is not (a if a.base is None else a.base):  # NumPy had to copy
             raise RuntimeError('view size is not compatible with input tensor\'s size and stride '
                                '(at least one dimension spans across two contiguous subspaces). '
-                               'Use .reshape(...) instead.') from None
+                               'Use .reshape(...) instead.')
+        return out
 
     def backward(ctx, grad):
         return grad.reshape(ctx.input_shape)
@@ -119,7 +123,7 @@ class ExpandBackward0(Primitive):
     is_view = True
 
     def forward(ctx, a, shape):
-        return array_module(a).broadcast_to(a, shape)
+        return broadcast_view(a, shape)
 
     def backward(ctx, grad):
         return grad

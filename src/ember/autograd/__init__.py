@@ -2,6 +2,9 @@
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from . import graph
+from .engine import accumulate_grad, run_backward
+from .._device import array_module
+from .._tensor import Tensor, wrap
 
 
 def _as_tuple(x):
@@ -14,7 +17,6 @@ def _as_tuple(x):
 
 def _root_edges(outputs, grad_outputs, create_graph):
     """(node, output_nr) for each output, with its initial gradient."""
-    from .._creation import ones_like
     grad_outputs = grad_outputs or (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f'grad requires one gradient per output: got {len(grad_outputs)} '
@@ -30,7 +32,7 @@ def _root_edges(outputs, grad_outputs, create_graph):
             if not out.is_floating_point():
                 raise RuntimeError(f'grad can be implicitly created only for real scalar outputs '
                                    f'but got {out.dtype}')
-            grad = ones_like(out)
+            grad = wrap(array_module(out._data).ones(out._data.shape, out._data.dtype))
         elif grad.shape != out.shape:
             raise RuntimeError(f'Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} '
                                f'and output[{i}] has a shape of {out.shape}.')
@@ -58,7 +60,6 @@ def _target_edges(inputs):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """torch.autograd.backward: accumulate gradients of ``tensors`` into the leaves' .grad."""
-    from .engine import run_backward
     tensors = _as_tuple(tensors)
     roots, grads = _root_edges(tensors, _as_tuple(grad_tensors if grad_tensors is not None else grad_variables), create_graph)
     if retain_graph is None:
@@ -71,16 +72,22 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         targets = _target_edges(inputs)
     captured = run_backward(roots, grads, retain_graph, create_graph, targets)
     if inputs is not None:
-        from .engine import _accumulate
         for t, grad in zip(inputs, captured):
             if t.grad_fn is not None and grad is not None:
-                _accumulate(t, grad, create_graph)
+                accumulate_grad(t, grad, create_graph)
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """torch.Tensor.backward: accumulate d(self)/d(leaf) into every leaf's .grad."""
+    backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = _tensor_backward
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """torch.autograd.grad: the gradients of ``outputs`` with respect to ``inputs``."""
-    from .engine import run_backward
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if allow_unused is None:

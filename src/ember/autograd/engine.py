@@ -11,6 +11,7 @@
 """
 from . import grad_mode
 from .graph import AccumulateGrad
+from .._tensor import _make
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
@@ -21,7 +22,6 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     returned in that order. With ``accumulate`` leaves' .grad are updated (only those in
     ``targets`` when targets are given).
     """
-    from .._ops.reduction import sum_to
     dependencies = _count_dependencies(node for node, _ in roots)
     needed = _needed_nodes(dependencies, targets) if targets is not None else None
     buffers = {}
@@ -34,8 +34,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
             node = ready.pop()
             grads = buffers.pop(node, None)
             if grads is not None and (needed is None or node in needed):
-                _run_node(node, grads, buffers, captured, targets, accumulate, create_graph,
-                          sum_to)
+                _run_node(node, grads, buffers, captured, targets, accumulate, create_graph)
             for next_node, _ in node.next_functions:
                 if next_node is not None:
                     dependencies[next_node] -= 1
@@ -46,7 +45,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     return captured
 
 
-def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph, sum_to):
+def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph):
     grads = _call_tensor_hooks(node, grads)
     if targets is not None:
         for nr, grad in enumerate(grads):
@@ -55,7 +54,7 @@ def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph,
                 captured[slot] = grad
     if isinstance(node, AccumulateGrad):
         if accumulate and (targets is None or (node, 0) in targets):
-            _accumulate(node.variable, grads[0], create_graph)
+            accumulate_grad(node.variable, grads[0], create_graph)
         return
     if node.__dict__.get('retained'):
         _retain(node, grads)
@@ -70,7 +69,7 @@ def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph,
             input_grads = _replace(input_grads, hook(input_grads, tuple(grads)))
     for (next_node, nr), grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if next_node is not None and grad is not None:
-            _add_to_buffer(buffers, next_node, nr, _fit(grad, meta, sum_to))
+            _add_to_buffer(buffers, next_node, nr, _fit(grad, meta))
 
 
 def _count_dependencies(root_nodes):
@@ -126,11 +125,11 @@ def _add_to_buffer(buffers, node, nr, grad):
     buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
 
 
-def _fit(grad, meta, sum_to):
+def _fit(grad, meta):
     """Sum a gradient over broadcast dims and cast it back to its input's dtype."""
     shape, dtype = meta
     if grad._data.shape != shape:
-        grad = sum_to(grad, shape)
+        grad = grad.sum_to_size(shape)
     if grad.dtype is not dtype:
         if grad.dtype.category > dtype.category:
             grad = grad.real
@@ -173,12 +172,11 @@ def _retain(node, grads):
     for nr, ref in node.retained.items():
         tensor = ref()
         if tensor is not None and grads[nr] is not None:
-            _accumulate(tensor, grads[nr], False)
+            accumulate_grad(tensor, grads[nr], False)
 
 
-def _accumulate(variable, grad, create_graph):
+def accumulate_grad(variable, grad, create_graph):
     """AccumulateGrad: variable.grad = grad (a copy), or += on later backward passes."""
-    from .._tensor import _make
     if variable._grad is None:
         variable._grad = grad if create_graph else _make(grad._data.copy(), grad.dtype)
     elif create_graph or variable._grad.requires_grad:

@@ -14,6 +14,8 @@ output tensor (no reference cycle) and double backward still sees the graph.
 import re
 import weakref
 
+from ..utils.hooks import RemovableHandle
+
 FREED_MESSAGE = ('Trying to backward through the graph a second time (or directly access saved '
           'tensors after they have already been freed). Saved intermediate values of the '
           'graph are freed when you call .backward() or autograd.grad(). Specify '
@@ -96,25 +98,6 @@ def version_error(tensor, version, producer, output_nr=None):
         f'{tensor._vc.value}; expected version {version} instead. Hint: enable anomaly '
         'detection to find the operation that failed to compute its gradient, with '
         'torch.autograd.set_detect_anomaly(True, check_nan=False).')
-
-
-class RemovableHandle:
-    """torch.utils.hooks.RemovableHandle: ``handle.remove()`` unregisters a hook."""
-
-    __slots__ = ('_hooks', '_fn')
-
-    def __init__(self, hooks, fn):
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self):
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def _append_hook(hooks, fn):

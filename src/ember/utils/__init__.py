@@ -1,0 +1,1 @@
+"""ember.utils: torch.utils (data loading arrives with its issue)."""
