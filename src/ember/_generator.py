@@ -165,13 +165,19 @@ def int_through(value, dtype):
     return int(through) if -2.0**63 <= through < 2.0**63 else -2**63
 
 
+# uniform_real's MASK and DIVISOR for each mantissa width, made once (rand is on hot paths).
+_MASKS = {d: np.uint64(2**d - 1) for d in (8, 11, 24, 53)}
+_DIVISORS = {d: np.float32(2.0**-d) for d in (8, 11, 24)}
+_DIVISORS[53] = 2.0**-53
+
+
 def _unit(gen, n, digits):
     """uniform_real's ``(val & MASK) * DIVISOR`` in [0, 1): float for 24 bits or less."""
-    if digits == 53:
-        bits = gen.random64(n) & np.uint64(2**53 - 1)
-        return bits.astype(np.float64) * 2.0**-53
-    bits = gen.random(n) & np.uint64(2**digits - 1)
-    return bits.astype(np.float32) * np.float32(2.0**-digits)
+    bits = gen.random64(n) if digits == 53 else gen.random(n)
+    bits &= _MASKS[digits]
+    values = bits.astype(np.float64 if digits == 53 else np.float32)
+    values *= _DIVISORS[digits]
+    return values
 
 
 def _complex_as_real(sampler):

@@ -72,7 +72,7 @@ def _new(shape, dtype, device, requires_grad, out, draw):
     if out is not None:
         return write_out(_new(shape, out.dtype, out.device, False, None, draw), out)
     host = draw(math.prod(shape), dtype.np, True).reshape(shape)
-    t = _make(backend(as_device(device)).asarray(host), dtype)
+    t = _make(host if device is None else backend(as_device(device)).asarray(host), dtype)
     if requires_grad:
         t.requires_grad_(True)
     return t
