@@ -58,24 +58,9 @@ def _sizes_for_message(shape, unknown):
 
 # -------------------------------------------------------------------- views
 
-class ViewBackward0(Primitive):
-    is_view = True
-
-    def forward(ctx, a, shape):
-        ctx.input_shape = a.shape
-        out = a.reshape(shape)
-        if out.base is not (a if a.base is None else a.base):  # NumPy had to copy
-            raise RuntimeError('view size is not compatible with input tensor\'s size and stride '
-                               '(at least one dimension spans across two contiguous subspaces). '
-                               'Use .reshape(...) instead.')
-        return out
-
-    def backward(ctx, grad):
-        return grad.reshape(ctx.input_shape)
-
-
-class UnsafeViewBackward0(Primitive):
-    """reshape of a tensor whose memory can't be viewed in the new shape: a copy."""
+class Reshape(Primitive):
+    """Same elements, new shape; the gradient is reshaped back. The base of the family
+    (view, reshape's copy, squeeze, unsqueeze), which differ in torch's names and checks."""
 
     def forward(ctx, a, shape):
         ctx.input_shape = a.shape
@@ -83,6 +68,22 @@ class UnsafeViewBackward0(Primitive):
 
     def backward(ctx, grad):
         return grad.reshape(ctx.input_shape)
+
+
+class ViewBackward0(Reshape):
+    is_view = True
+
+    def forward(ctx, a, shape):
+        out = Reshape.forward(ctx, a, shape)
+        if out.base is not (a if a.base is None else a.base):  # NumPy had to copy
+            raise RuntimeError('view size is not compatible with input tensor\'s size and stride '
+                               '(at least one dimension spans across two contiguous subspaces). '
+                               'Use .reshape(...) instead.')
+        return out
+
+
+class UnsafeViewBackward0(Reshape):
+    """reshape of a tensor whose memory can't be viewed in the new shape: a copy."""
 
 
 class TransposeBackward0(Primitive):
@@ -129,16 +130,9 @@ class ExpandBackward0(Primitive):
         return grad
 
 
-class SqueezeBackward0(Primitive):
-    """squeeze() of every size-1 dim; also the base of the reshaping views below."""
+class SqueezeBackward0(Reshape):
+    """squeeze() of every size-1 dim."""
     is_view = True
-
-    def forward(ctx, a, shape):
-        ctx.input_shape = a.shape
-        return a.reshape(shape)
-
-    def backward(ctx, grad):
-        return grad.reshape(ctx.input_shape)
 
 
 class SqueezeBackward1(SqueezeBackward0):
@@ -150,7 +144,7 @@ class SqueezeBackward2(SqueezeBackward0):
 
 
 class UnsqueezeBackward0(SqueezeBackward0):
-    pass
+    """unsqueeze(dim)."""
 
 
 class AliasBackward0(Primitive):
