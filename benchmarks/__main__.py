@@ -1,4 +1,4 @@
-"""python -m benchmarks [curve_fitting] [--steps N]"""
+"""python -m benchmarks [NAME ...] [--steps N] [--repeats N]: speed against torch and NumPy."""
 import argparse
 
 from . import curve_fitting
@@ -8,11 +8,14 @@ BENCHMARKS = {'curve_fitting': curve_fitting.main}
 
 def main():
     parser = argparse.ArgumentParser(prog='python -m benchmarks', description=__doc__)
-    parser.add_argument('names', nargs='*', choices=[*BENCHMARKS, []],
-                        help='benchmarks to run (default: all)')
+    parser.add_argument('names', nargs='*', metavar='NAME',
+                        help=f'benchmarks to run (default: all of {", ".join(BENCHMARKS)})')
     parser.add_argument('--steps', type=int, default=1000)
     parser.add_argument('--repeats', type=int, default=5)
     args = parser.parse_args()
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f'unknown benchmark(s): {", ".join(unknown)}')
     for name in args.names or BENCHMARKS:
         BENCHMARKS[name](steps=args.steps, repeats=args.repeats)
 
