@@ -39,7 +39,7 @@ class Primitive(Node):
     saved_for = None        # per operand, the operands whose gradient reads it: ((1,), (0,))
                             # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
-    is_view = False         # the result shares memory with operand 0 (ctx.view_of)
+    is_view = False         # the result shares memory with operand 0 (a view of it)
 
     forward = None
     backward = None
@@ -48,8 +48,6 @@ class Primitive(Node):
     def apply(cls, *operands, **params):
         """Run the op on tensors / Python scalars and return the result tensor."""
         ctx = new_node(cls)
-        if params:
-            ctx.__dict__.update(params)
         try:
             out = cls.forward(ctx, *_arrays(cls.promote, operands), **params)
         except ValueError as error:
@@ -58,7 +56,7 @@ class Primitive(Node):
         if cls.is_view:
             _make_view(result, operands[0], cls, params)
         if grad_state.enabled and cls.differentiable:
-            _record(ctx, operands, result)
+            _record(ctx, operands, result, params)
         return result
 
     @classmethod
@@ -70,10 +68,7 @@ class Primitive(Node):
             result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
             out = result._data
         else:
-            ctx = new_node(cls)
-            if params:
-                ctx.__dict__.update(params)
-            out = cls.forward(ctx, *_arrays(cls.promote, (target,) + operands), **params)
+            out = cls.forward(new_node(cls), *_arrays(cls.promote, (target,) + operands), **params)
         write_into(target, out)
         target._vc.value += 1
         if recording:
@@ -210,8 +205,9 @@ def _torch_error(error, operands):
 
 # -------------------------------------------------------------------- recording
 
-def _record(ctx, operands, result):
-    """Link ``result`` into the graph through ``ctx`` if any operand requires grad."""
+def _record(ctx, operands, result, params):
+    """Link ``result`` into the graph through ``ctx`` if any operand requires grad; the
+    keyword ``params`` become attributes of ``ctx`` for backward (``ctx.dim``, ...)."""
     if result.dtype.category < _dtype.FLOAT:
         return  # integer and bool results are never differentiable
     for x in operands:
@@ -238,6 +234,8 @@ def _record(ctx, operands, result):
         return
     ctx.next_functions = tuple(edges)
     ctx._input_meta = tuple(metas)
+    if params:
+        ctx.__dict__.update(params)
     if ctx.saves_inputs:
         if ctx.saved_for is None:
             ctx._save(operands)
@@ -250,16 +248,6 @@ def _record(ctx, operands, result):
         ctx._saved_output = (result._data, result._vc, result._vc.value)
     result._grad_fn = ctx
     result._requires_grad = True
-
-
-def record_outputs(ctx, operands, results):
-    """Record a node with several outputs (each result gets its output_nr)."""
-    ctx._num_outputs = len(results)
-    first = results[0]
-    _record(ctx, operands, first)
-    if first._grad_fn is ctx:
-        for i, r in enumerate(results[1:], 1):
-            r._grad_fn, r._requires_grad, r._output_nr = ctx, True, i
 
 
 # -------------------------------------------------------------------- views
