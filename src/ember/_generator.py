@@ -16,6 +16,7 @@ import ml_dtypes
 import numpy as np
 
 from ._device import CPU
+from ._exact import fma, fma32
 
 DEFAULT_SEED = 67280421310721  # c10::detail::default_rng_seed_val
 _N = 624  # MERSENNE_STATE_N
@@ -200,10 +201,10 @@ def uniform(gen, n, dtype, low=0.0, high=1.0):
     if low == 0 and high == 1 and dtype in _FULL_PRECISION:  # fma(x, 1, 0) is x, below 1
         return _unit(gen, n, _DIGITS[dtype])
     if dtype == np.float64:
-        values = _fma64(_unit(gen, n, 53), high - low, low)
+        values = fma(_unit(gen, n, 53), high - low, low)
     else:
         low32, high32 = np.float32(low), np.float32(high)
-        values = _to_dtype(_fma32(_unit(gen, n, 24), high32 - low32, low32), dtype)
+        values = _to_dtype(fma32(_unit(gen, n, 24), high32 - low32, low32), dtype)
     top = values == dtype.type(np.float32(high) if dtype in _REDUCED else high)
     if top.any():
         values[top] = _to_dtype(np.array(low), dtype)
@@ -216,7 +217,7 @@ def uniform(gen, n, dtype, low=0.0, high=1.0):
 def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
     """normal_kernel: vectorised Box-Muller for >= 16 contiguous values, else the cached path."""
     if n < 16 or not contiguous:
-        return _to_dtype(_fma64(_standard_normal_double(gen, n), std, mean), dtype)
+        return _to_dtype(fma(_standard_normal_double(gen, n), std, mean), dtype)
     if dtype == np.float64:
         return _normal_fill_double(gen, n, mean, std)
     if dtype == np.float32:
@@ -268,8 +269,8 @@ def _normal_fill_double(gen, n, mean, std):
     first, second = _chunk_halves(_refilled_tail(gen, n, 53))
     radius = np.sqrt(-2.0 * np.log(1.0 - first))
     theta = 2.0 * math.pi * second
-    return _join_halves(_fma64(radius * np.cos(theta), std, mean),
-                        _fma64(radius * np.sin(theta), std, mean), n)
+    return _join_halves(fma(radius * np.cos(theta), std, mean),
+                        fma(radius * np.sin(theta), std, mean), n)
 
 
 def _normal_fill_avx2(u, n, mean, std):
@@ -278,62 +279,7 @@ def _normal_fill_avx2(u, n, mean, std):
     first, second = _chunk_halves(u)
     radius = np.sqrt(f32(-2.0) * _log256_ps(f32(1.0) - first))
     sin, cos = _sincos256_ps(f32(2.0 * math.pi) * second)
-    mean, std = f32(mean), f32(std)
-    return _join_halves(_fma32(radius * cos, std, mean), _fma32(radius * sin, std, mean), n)
-
-
-def _two_sum(a, b):
-    """Knuth's TwoSum: s + err == a + b exactly."""
-    s = a + b
-    b_part = s - a
-    return s, (a - (s - b_part)) + (b - b_part)
-
-
-def _split(a):
-    """Veltkamp's split of a float64 into two 26-bit halves."""
-    c = 134217729.0 * a
-    high = c - (c - a)
-    return high, a - high
-
-
-def _two_prod(a, b):
-    """Dekker's TwoProduct: p + err == a * b exactly."""
-    p = a * b
-    a_hi, a_lo = _split(a)
-    b_hi, b_lo = _split(b)
-    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-
-
-def _round_to_odd(s, err):
-    """The float64 next to s + err (|err| <= ulp(s) / 2) whose last bit is odd, if inexact."""
-    even = (s.view(np.uint64) & np.uint64(1)) == 0
-    return np.where((err != 0) & even, np.nextafter(s, np.copysign(np.inf, err)), s)
-
-
-def _fma64(a, b, c):
-    """Single-rounded float64 a * b + c for a scalar b and c: GCC contracts ``a * b + c`` on AVX2.
-
-    Boldo and Melquiond's emulation: exact product and sum, the low part rounded to odd."""
-    a, b, c = np.asarray(a, np.float64), np.float64(b), np.float64(c)
-    if b == 1:
-        return a + c
-    p, p_err = _two_prod(a, b)
-    high, low = _two_sum(c, p)
-    return high + _round_to_odd(*_two_sum(low, p_err))
-
-
-def _fma32(a, b, c):
-    """Single-rounded float32 a * b + c: the product is exact in float64, and the float64 sum
-    rounds to float32 correctly unless it landed on a float32 tie (then it is rounded to odd)."""
-    if np.ndim(b) == 0 and b == 1:
-        return a + np.float32(c)
-    p = np.multiply(a, b, dtype=np.float64)
-    total = p + c
-    tie = (total.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
-    if tie.any():
-        odd = _round_to_odd(*_two_sum(p, np.broadcast_to(np.float64(c), p.shape)))
-        total = np.where(tie, odd, total)
-    return total.astype(np.float32)
+    return _join_halves(fma(radius * cos, std, mean), fma(radius * sin, std, mean), n)
 
 
 def _log256_ps(x):
@@ -349,10 +295,10 @@ def _log256_ps(x):
     y = f32(7.0376836292e-2)
     for coef in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
                  -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
-        y = _fma32(y, x, f32(coef))
-    y = _fma32(y * x, z, e * f32(-2.12194440e-4))
-    y = _fma32(-z, f32(0.5), y)
-    return _fma32(e, f32(0.693359375), x + y)
+        y = fma32(y, x, f32(coef))
+    y = fma32(y * x, z, e * f32(-2.12194440e-4))
+    y = fma32(-z, f32(0.5), y)
+    return fma32(e, f32(0.693359375), x + y)
 
 
 def _sincos256_ps(x):
@@ -362,14 +308,14 @@ def _sincos256_ps(x):
     j = (j + 1) & ~1
     y = j.astype(f32)
     for minus_dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma32(y, f32(minus_dp), x)
+        x = fma32(y, f32(minus_dp), x)
     z = x * x
-    cos_poly = _fma32(_fma32(f32(2.443315711809948e-5), z, f32(-1.388731625493765e-3)), z,
+    cos_poly = fma32(fma32(f32(2.443315711809948e-5), z, f32(-1.388731625493765e-3)), z,
                       f32(4.166664568298827e-2))
-    cos_poly = _fma32(cos_poly * z, z, -(z * f32(0.5))) + f32(1.0)
-    sin_poly = _fma32(_fma32(f32(-1.9515295891e-4), z, f32(8.3321608736e-3)), z,
+    cos_poly = fma32(cos_poly * z, z, -(z * f32(0.5))) + f32(1.0)
+    sin_poly = fma32(fma32(f32(-1.9515295891e-4), z, f32(8.3321608736e-3)), z,
                       f32(-1.6666654611e-1))
-    sin_poly = _fma32(sin_poly * z, x, x)
+    sin_poly = fma32(sin_poly * z, x, x)
     use_sin_poly = (j & 2) == 0
     sin = np.where(use_sin_poly, sin_poly, cos_poly)
     cos = np.where(use_sin_poly, cos_poly, sin_poly)

@@ -2,9 +2,10 @@
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
+from .._exact import add_scaled, addcmul, lerp
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _real_view, _scalar, add_scaled, fma, lerp)
+                        _real_view, _scalar)
 
 __all__ = ['Adam']
 
@@ -130,10 +131,9 @@ def _count_step(step_t):
 
 def _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2):
     """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)."""
-    dtype = exp_avg.dtype.type
-    exp_avg[...] = lerp(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= dtype(beta2)
-    exp_avg_sq[...] = fma(dtype(1 - beta2) * grad, grad, exp_avg_sq)
+    lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
+    exp_avg_sq *= exp_avg_sq.dtype.type(beta2)
+    addcmul(exp_avg_sq, grad, grad, 1 - beta2, out=exp_avg_sq)
 
 
 def _update_max(max_exp_avg_sq, exp_avg_sq):

@@ -2,9 +2,9 @@
 
 Updates run on the backend arrays (``p._data``) under no_grad. Each kernel rounds as
 ATen's CPU kernel does, so that N steps give bit-identical parameters:
-``add(x, alpha=a)``, ``addcmul`` and ``lerp`` use a fused multiply-add (vectorised
-``vec::fmadd`` and the compiler-contracted scalar tail alike), Python-float scalars are
-rounded to the tensor's dtype first, and everything else is one IEEE operation.
+``add(x, alpha=a)``, ``addcmul`` and ``lerp`` use a fused multiply-add (``ember._exact``),
+Python-float scalars are rounded to the tensor's dtype first, and everything else is one
+IEEE operation.
 """
 import warnings
 from collections import defaultdict
@@ -262,83 +262,3 @@ def _real_view(array):
     if array.dtype.kind == 'c':
         return array.view(array.real.dtype)
     return array
-
-
-# ------------------------------------------------------------------ array kernels
-
-_SPLIT = 134217729.0        # 2**27 + 1: Veltkamp's splitter for float64
-_FLOAT32_TIE_BITS = 0x0FFFFFFF  # low float64 mantissa bits that are 0 where rounding to float32 can tie
-
-
-def fma(a, b, c):
-    """a * b + c rounded once (ATen's vec::fmadd / std::fma): a, c arrays, b an array or scalar
-    (a scalar is first rounded to a's dtype, as ATen casts Scalar arguments)."""
-    if a.dtype.itemsize < 4:  # float16 / bfloat16: ATen computes in float32
-        return fma(a.astype('float32'), b, c.astype('float32')).astype(a.dtype)
-    if getattr(b, 'ndim', 0) == 0:
-        b = a.dtype.type(b)
-    return _fma64(a, b, c) if a.dtype.itemsize == 8 else _fma32(a, b, c)
-
-
-def _fma32(a, b, c):
-    """float32 FMA: the float64 product is exact; the float64 sum is rounded to odd where it
-    could otherwise round twice (a float32 tie or a float32-exact value)."""
-    xp = array_module(a)
-    product = a.astype(xp.float64) * b
-    wide_c = c.astype(xp.float64)
-    total = product + wide_c
-    if xp.count_nonzero((total.view(xp.int64) & _FLOAT32_TIE_BITS) == 0):
-        total = _round_to_odd(*_two_sum(product, wide_c))
-    return total.astype(xp.float32)
-
-
-def _fma64(a, b, c):
-    """float64 FMA from error-free transforms (Boldo & Melquiond, rounding to odd)."""
-    high, low = _two_prod(a, b)
-    total, error = _two_sum(c, high)
-    return total + _round_to_odd(*_two_sum(error, low))
-
-
-def _two_sum(a, b):
-    """s, t with s = fl(a + b) and s + t == a + b exactly (Knuth's TwoSum)."""
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _split(a):
-    c = _SPLIT * a
-    high = c - (c - a)
-    return high, a - high
-
-
-def _two_prod(a, b):
-    """p, e with p = fl(a * b) and p + e == a * b exactly (Dekker's product)."""
-    p = a * b
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
-
-
-def _round_to_odd(s, t):
-    """s + t (s = fl(s + t)) rounded to odd: s, or its neighbour toward t when s is even."""
-    xp = array_module(s)
-    bits = s.view(xp.int64)
-    inexact_even = (t != 0) & ((bits & 1) == 0)
-    toward = xp.where((t > 0) == (s > 0), 1, -1)
-    return (bits + inexact_even * toward).view(s.dtype)
-
-
-def add_scaled(x, y, alpha):
-    """torch.add(x, y, alpha=alpha) on arrays: fma(y, alpha, x), or x + y when alpha is 1."""
-    if alpha == 1:
-        return x + y
-    return fma(y, alpha, x)
-
-
-def lerp(start, end, weight):
-    """torch.lerp with a scalar weight (ATen's lerp_vec): the formula by |weight| < 0.5, one FMA."""
-    weight = start.dtype.type(weight)
-    if abs(weight) < 0.5:
-        return fma(end - start, weight, start)
-    return fma(end - start, weight - 1, end)

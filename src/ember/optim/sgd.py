@@ -1,7 +1,8 @@
 """torch.optim.SGD, computed as torch's CPU for-loop implementation (_single_tensor_sgd)."""
+from .._exact import add_scaled
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _real_view, add_scaled)
+                        _real_view)
 
 __all__ = ['SGD']
 

@@ -1,0 +1,153 @@
+"""Exact float arithmetic: FMA emulation as ATen's vectorised kernels round.
+
+ATen's CPU kernels compute ``a * b + c`` with one rounding (``vec::fmadd``, and GCC
+contracting the scalar loops), and NumPy has no fused multiply-add. These functions give
+the same bits from ordinary IEEE operations:
+
+- float32: the float64 product of two float32 values is exact, so the float64 sum rounded
+  to float32 is the FMA unless the sum was rounded onto a float32 midpoint (then the
+  second rounding can go the wrong way). Every midpoint, subnormal ones included, has its
+  low 28 float64 mantissa bits zero; one shift and one count find such sums, which are
+  then recomputed exactly and rounded to odd, so that the cast rounds once.
+- float64: Dekker's exact product and Knuth's TwoSum, the low part rounded to odd
+  (Boldo & Melquiond, "Emulation of FMA and correctly rounded sums", 2008): exact while
+  the product's error term neither overflows nor underflows (2**-969 < |a * b| and
+  |a|, |b| < 2**995); where that gives nan or zero, the unfused ``a * b + c`` (IEEE's
+  inf, nan and signed zeros).
+- float16 and bfloat16 compute in float32, as ATen's opmath does.
+
+``lerp``, ``add_scaled`` and ``addcmul`` are ATen's formulas for those kernels on arrays.
+Array math goes through the arrays' backend module.
+"""
+import functools
+
+from ._device import array_module
+
+__all__ = ['fma', 'fma32', 'fma64', 'lerp', 'add_scaled', 'addcmul']
+
+_SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
+
+
+def fma(a, b, c, out=None):
+    """a * b + c rounded once in a's dtype, written to ``out`` when given.
+
+    b and c may be arrays or scalars; scalars not in the compute dtype are rounded to it
+    first, as ATen casts Scalar arguments. float16 and bfloat16 compute in float32."""
+    xp = array_module(a)
+    dtype = _compute_dtype(a)
+    if isinstance(b, (int, float)) and b == 1:
+        return _store(a + _cast(c, dtype, xp), out, a.dtype)
+    b, c = _cast(b, dtype, xp), _cast(c, dtype, xp)
+    if dtype is not a.dtype:
+        return _store(fma32(a.astype(dtype), b, c), out, a.dtype)
+    return (fma64 if dtype.itemsize == 8 else fma32)(a, b, c, out)
+
+
+def fma32(a, b, c, out=None):
+    """float32 a * b + c (float32 arrays or scalars): one float64 sum, exact where needed."""
+    xp = array_module(a)
+    wide_c = c.astype(xp.float64)
+    product = a.astype(xp.float64) * b.astype(xp.float64)
+    total = product + wide_c
+    if xp.count_nonzero(total.view(xp.int64) << _tie_shift(xp)) != total.size:
+        total = round_to_odd(*two_sum(product, wide_c))
+    return _store(total, out, xp.float32)
+
+
+def fma64(a, b, c, out=None):
+    """float64 a * b + c (float64 arrays or scalars) by error-free transforms."""
+    xp = array_module(a)
+    high, low = two_prod(a, b)
+    total, error = two_sum(c, high)
+    result = total + round_to_odd(*two_sum(error, low))
+    # zero (its sign) and nan (inf operands, overflowed splits): the unfused sum
+    return _store(xp.where(xp.abs(result) > 0, result, total), out, xp.float64)
+
+
+def two_sum(a, b):
+    """s, t with s = fl(a + b) and s + t == a + b exactly (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def two_prod(a, b):
+    """p, e with p = fl(a * b) and p + e == a * b exactly (Dekker's product)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def round_to_odd(s, t):
+    """The float64 s + t (s = fl(s + t)) rounded to odd: truncated toward zero, then the last
+    bit set when inexact. Non-finite s are kept."""
+    xp = array_module(s)
+    bits = s.view(xp.int64)
+    inexact = xp.isfinite(t) & (t != 0)
+    toward_zero = inexact & ((bits ^ t.view(xp.int64)) < 0)
+    return ((bits - toward_zero) | inexact).view(s.dtype)
+
+
+def lerp(start, end, weight, out=None):
+    """torch.lerp with a real scalar weight (ATen's lerp_vec, in opmath): by |weight| < 0.5,
+    one FMA (weight - 1 is exact in float64 and rounds once to the compute dtype)."""
+    dtype = start.dtype
+    start, end = _opmath(start), _opmath(end)
+    weight = float(_cast(weight, start.dtype, array_module(start)))
+    if abs(weight) < 0.5:
+        return fma(end - start, weight, start, out).astype(dtype, copy=False)
+    return fma(end - start, weight - 1, end, out).astype(dtype, copy=False)
+
+
+def add_scaled(x, y, alpha, out=None):
+    """torch.add(x, y, alpha=alpha) on arrays: fma(y, alpha, x), or x + y when alpha is 1."""
+    if alpha == 1:
+        return _store(x + y, out, x.dtype)
+    return fma(y, alpha, x, out)
+
+
+def addcmul(x, t1, t2, value, out=None):
+    """torch.addcmul(x, t1, t2, value=value) in opmath: ``x + value * t1 * t2``, the last
+    step fused."""
+    t1 = _opmath(t1)
+    scaled = _cast(value, t1.dtype, array_module(t1)) * t1
+    return fma(scaled, t2, x, out).astype(x.dtype, copy=False)
+
+
+def _split(a):
+    """Veltkamp's split of a float64 into two 26-bit halves."""
+    c = _SPLIT * a
+    high = c - (c - a)
+    return high, a - high
+
+
+def _cast(x, dtype, xp):
+    """x in dtype: arrays and scalars of other dtypes are converted (rounded to nearest)."""
+    return x if getattr(x, 'dtype', None) == dtype else xp.asarray(x, dtype)
+
+
+def _compute_dtype(a):
+    """ATen's opmath type: float32 for float16 and bfloat16, else a's dtype."""
+    return array_module(a).dtype('float32') if a.dtype.itemsize < 4 else a.dtype
+
+
+def _opmath(a):
+    """a in its compute dtype (a itself unless float16 or bfloat16)."""
+    return a.astype(_compute_dtype(a), copy=False)
+
+
+def _store(result, out, dtype):
+    """result rounded to dtype, then written (and cast) into out when given."""
+    if out is None or out.dtype != dtype:
+        result = result.astype(dtype, copy=False)
+    if out is None:
+        return result
+    out[...] = result
+    return out
+
+
+@functools.cache
+def _tie_shift(xp):
+    """The shift that keeps a float64's 28 lowest bits (all zero on float32 midpoints)."""
+    return xp.asarray(36, dtype=xp.int64)
