@@ -166,10 +166,10 @@ def int_through(value, dtype):
     return int(through) if -2.0**63 <= through < 2.0**63 else -2**63
 
 
-# uniform_real's MASK and DIVISOR for each mantissa width, made once (rand is on hot paths).
-_MASKS = {d: np.uint64(2**d - 1) for d in (8, 11, 24, 53)}
-_DIVISORS = {d: np.float32(2.0**-d) for d in (8, 11, 24)}
-_DIVISORS[53] = 2.0**-53
+# uniform_real's MASK and DIVISOR for each mantissa width, made once as 0-d arrays (rand is on
+# hot paths, and NumPy combines 0-d arrays with arrays faster than it does scalars).
+_MASKS = {d: np.array(2**d - 1, np.uint64) for d in (8, 11, 24, 53)}
+_DIVISORS = {d: np.array(2.0**-d, np.float32 if d <= 24 else np.float64) for d in (8, 11, 24, 53)}
 
 
 def _unit(gen, n, digits):
@@ -184,7 +184,8 @@ def _unit(gen, n, digits):
 def _complex_as_real(sampler):
     """Complex tensors sample their real and imaginary parts as one real tensor (view_as_real)."""
     def sample(gen, n, dtype, *args, **kwargs):
-        dtype = np.dtype(dtype)
+        if not isinstance(dtype, np.dtype):
+            dtype = np.dtype(dtype)
         if dtype.kind != 'c':
             return sampler(gen, n, dtype, *args, **kwargs)
         real = np.dtype(f'f{dtype.itemsize // 2}')
@@ -199,7 +200,7 @@ def _complex_as_real(sampler):
 def uniform(gen, n, dtype, low=0.0, high=1.0):
     """uniform_kernel: fma(x, to - from, from), and ``from`` where that rounds up to ``to``."""
     if low == 0 and high == 1 and dtype in _FULL_PRECISION:  # fma(x, 1, 0) is x, below 1
-        return _unit(gen, n, _DIGITS[dtype])
+        return _unit(gen, n, 24 if dtype.itemsize == 4 else 53)
     if dtype == np.float64:
         values = fma(_unit(gen, n, 53), high - low, low)
     else:

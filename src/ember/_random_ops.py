@@ -67,11 +67,14 @@ def _require_floating(dtype, kernel):
         raise _not_implemented(kernel, dtype)
 
 
-def _new(shape, dtype, device, requires_grad, out, draw):
-    """A new tensor of ``shape`` filled by ``draw(n, numpy_dtype, contiguous)``, or ``out``."""
+def _new(shape, dtype, device, requires_grad, out, draw, *args):
+    """A new tensor of ``shape`` filled by ``draw(n, numpy_dtype, contiguous, *args)``, or
+    ``out``."""
     if out is not None:
-        return write_out(_new(shape, out.dtype, out.device, False, None, draw), out)
-    host = draw(math.prod(shape), dtype.np, True).reshape(shape)
+        return write_out(_new(shape, out.dtype, out.device, False, None, draw, *args), out)
+    host = draw(math.prod(shape), dtype.np, True, *args)
+    if host.shape != shape:
+        host = host.reshape(shape)
     t = _make(host if device is None else backend(as_device(device)).asarray(host), dtype)
     if requires_grad:
         t.requires_grad_(True)
@@ -145,6 +148,11 @@ def _uniform_draw(low, high, generator):
     return lambda n, np_dtype, contiguous: sampler.uniform(gen, n, np_dtype, low, high)
 
 
+def _draw_uniform(n, np_dtype, contiguous, gen, low, high):
+    """_uniform_draw's draw with its arguments passed along (no closure per call)."""
+    return sampler.uniform(gen, n, np_dtype, low, high)
+
+
 def _check_uniform(dtype, low, high):
     _require_floating(dtype, 'check_uniform_bounds')
     if not low <= high:
@@ -172,7 +180,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dtype = dtype or _dtype.get_default_dtype()
     _check_uniform(out.dtype if out is not None else dtype, 0, 1)
     return _new(_size_args(size, 'rand'), dtype, device, requires_grad, out,
-                _uniform_draw(0, 1, generator))
+                _draw_uniform, _generator(generator), 0, 1)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
