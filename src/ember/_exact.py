@@ -34,24 +34,25 @@ def fma(a, b, c, out=None):
     b and c may be arrays or scalars; scalars not in the compute dtype are rounded to it
     first, as ATen casts Scalar arguments. float16 and bfloat16 compute in float32."""
     xp = array_module(a)
-    dtype = _compute_dtype(a)
+    dtype = a.dtype
+    if dtype.itemsize < 4:
+        return _store(fma(_opmath(a), b, c), out, dtype)
     if isinstance(b, (int, float)) and b == 1:
-        return _store(a + _cast(c, dtype, xp), out, a.dtype)
+        return _store(a + _cast(c, dtype, xp), out, dtype)
     b, c = _cast(b, dtype, xp), _cast(c, dtype, xp)
-    if dtype is not a.dtype:
-        return _store(fma32(a.astype(dtype), b, c), out, a.dtype)
     return (fma64 if dtype.itemsize == 8 else fma32)(a, b, c, out)
 
 
 def fma32(a, b, c, out=None):
     """float32 a * b + c (float32 arrays or scalars): one float64 sum, exact where needed."""
     xp = array_module(a)
-    wide_c = c.astype(xp.float64)
-    product = a.astype(xp.float64) * b.astype(xp.float64)
+    wide, bits, shift = _wide_kit(xp)
+    wide_c = c.astype(wide)
+    product = a.astype(wide) * b.astype(wide)
     total = product + wide_c
-    if xp.count_nonzero(total.view(xp.int64) << _tie_shift(xp)) != total.size:
+    if xp.count_nonzero(total.view(bits) << shift) != total.size:
         total = round_to_odd(*two_sum(product, wide_c))
-    return _store(total, out, xp.float32)
+    return _store(total, out, a.dtype)
 
 
 def fma64(a, b, c, out=None):
@@ -91,11 +92,11 @@ def round_to_odd(s, t):
 
 def lerp(start, end, weight, out=None):
     """torch.lerp with a real scalar weight (ATen's lerp_vec, in opmath): by |weight| < 0.5,
-    one FMA (weight - 1 is exact in float64 and rounds once to the compute dtype)."""
+    one FMA (weight - 1 rounds once, from the rounded weight)."""
     dtype = start.dtype
     start, end = _opmath(start), _opmath(end)
-    weight = float(_cast(weight, start.dtype, array_module(start)))
-    if abs(weight) < 0.5:
+    weight = _cast(weight, start.dtype, array_module(start))
+    if abs(float(weight)) < 0.5:
         return fma(end - start, weight, start, out).astype(dtype, copy=False)
     return fma(end - start, weight - 1, end, out).astype(dtype, copy=False)
 
@@ -127,14 +128,9 @@ def _cast(x, dtype, xp):
     return x if getattr(x, 'dtype', None) == dtype else xp.asarray(x, dtype)
 
 
-def _compute_dtype(a):
-    """ATen's opmath type: float32 for float16 and bfloat16, else a's dtype."""
-    return array_module(a).dtype('float32') if a.dtype.itemsize < 4 else a.dtype
-
-
 def _opmath(a):
-    """a in its compute dtype (a itself unless float16 or bfloat16)."""
-    return a.astype(_compute_dtype(a), copy=False)
+    """a in ATen's opmath type: float32 for float16 and bfloat16, else a itself."""
+    return a if a.dtype.itemsize >= 4 else a.astype(array_module(a).float32)
 
 
 def _store(result, out, dtype):
@@ -148,6 +144,7 @@ def _store(result, out, dtype):
 
 
 @functools.cache
-def _tie_shift(xp):
-    """The shift that keeps a float64's 28 lowest bits (all zero on float32 midpoints)."""
-    return xp.asarray(36, dtype=xp.int64)
+def _wide_kit(xp):
+    """float64, int64, and the shift that keeps a float64's 28 lowest bits (all zero on
+    float32 midpoints), for backend xp."""
+    return xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64)

@@ -105,19 +105,13 @@ def _adam(p, state, group):
         else:
             grad = add_scaled(grad, param, weight_decay)
     beta1, beta2 = (_scalar(b) for b in group['betas'])
-    exp_avg, exp_avg_sq = state['exp_avg'], state['exp_avg_sq']
-    _update_moments(_real_view(exp_avg._data), _real_view(exp_avg_sq._data), grad, beta1, beta2)
-    exp_avg._vc.value += 1
-    exp_avg_sq._vc.value += 2
-    second = exp_avg_sq._data
-    if group['amsgrad']:
-        second = _update_max(state['max_exp_avg_sq'], exp_avg_sq)
-    else:
-        second = _real_view(second)
-    step_size = lr / (1 - beta1 ** step)
-    denom = _denominator(second, (1 - beta2 ** step) ** 0.5, group['eps'])
-    dtype = param.dtype.type
-    param += (dtype(-step_size) * _real_view(exp_avg._data)) / denom
+    exp_avg = _update_moments(state, grad, beta1, beta2)
+    second = _update_max(state) if group['amsgrad'] else _real_view(state['exp_avg_sq']._data)
+    xp = array_module(param)
+    denom = _denominator(xp, second, (1 - beta2 ** step) ** 0.5, group['eps'])
+    update = xp.multiply(exp_avg, xp.asarray(-(lr / (1 - beta1 ** step)), param.dtype))
+    update /= denom
+    param += update
     p._vc.value += 1
 
 
@@ -129,25 +123,31 @@ def _count_step(step_t):
     return data.item()
 
 
-def _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2):
-    """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)."""
+def _update_moments(state, grad, beta1, beta2):
+    """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2).
+    Returns exp_avg's array."""
+    exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
+    exp_avg, exp_avg_sq = _real_view(exp_avg_t._data), _real_view(exp_avg_sq_t._data)
     lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
-    exp_avg_sq *= exp_avg_sq.dtype.type(beta2)
+    exp_avg_sq *= array_module(exp_avg_sq).asarray(beta2, exp_avg_sq.dtype)
     addcmul(exp_avg_sq, grad, grad, 1 - beta2, out=exp_avg_sq)
+    exp_avg_t._vc.value += 1
+    exp_avg_sq_t._vc.value += 2
+    return exp_avg
 
 
-def _update_max(max_exp_avg_sq, exp_avg_sq):
-    """torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i])."""
+def _update_max(state):
+    """torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i]); its array."""
+    max_exp_avg_sq = state['max_exp_avg_sq']
     data = _real_view(max_exp_avg_sq._data)
-    array_module(data).maximum(data, _real_view(exp_avg_sq._data), out=data)
+    array_module(data).maximum(data, _real_view(state['exp_avg_sq']._data), out=data)
     max_exp_avg_sq._vc.value += 1
     return data
 
 
-def _denominator(second, bias_correction2_sqrt, eps):
+def _denominator(xp, second, bias_correction2_sqrt, eps):
     """(exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), each scalar rounded to the dtype."""
-    dtype = second.dtype.type
-    denom = array_module(second).sqrt(second)
-    denom /= dtype(bias_correction2_sqrt)
-    denom += dtype(eps)
+    denom = xp.sqrt(second)
+    denom /= xp.asarray(bias_correction2_sqrt, denom.dtype)
+    denom += xp.asarray(eps, denom.dtype)
     return denom
