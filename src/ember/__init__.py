@@ -22,6 +22,8 @@ from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 
 for _name in _random_ops.TENSOR_METHODS:
     setattr(Tensor, _name, getattr(_random_ops, _name))
+for _name, _method in _creation.TENSOR_METHODS.items():  # new_tensor, new_zeros, ...
+    setattr(Tensor, _name, _method)
 globals().update(_dtype.ALIASES)  # torch.long, torch.half, torch.double, ...
 cfloat, cdouble = complex64, complex128
 

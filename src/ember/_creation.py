@@ -1,15 +1,98 @@
-"""Tensor creation: torch.tensor, as_tensor, from_numpy and the filled factories."""
-import builtins
+"""Tensor creation: torch.tensor, as_tensor, from_numpy, the filled factories and ranges.
+
+Fill values and range bounds are converted as c10::Scalar::to<T> converts them (torch's
+overflow errors). arange and linspace give ATen's CPU kernels' bits: arange is the AVX2
+vectorised nullary loop (each vector of 32 bytes starts at ``start + step * i`` and adds
+``lane * step``; the tail of each parallel chunk is scalar), both round ``a * b + c`` once
+as GCC's contracted FMA does, and arange splits its range into at::parallel_for chunks
+(GRAIN_SIZE elements, torch's default thread count) whose vectors start at the chunk.
+"""
+import functools
+import glob
 import math
+import operator
+import os
 import warnings
 
 import numpy
 
 from . import _dtype
 from ._device import array_module, as_device, backend, to_host
-from ._ops.shape import _sizes
+from ._ops.primitive import scalar_type_name, write_out
 from ._tensor import Tensor, _make, wrap
 
+_C_NAMES = {'bool': 'bool', 'uint8': 'uint8_t', 'int8': 'int8_t', 'int16': 'int16_t',
+            'int32': 'int', 'int64': 'int64_t', 'float16': 'c10::Half',
+            'bfloat16': 'c10::BFloat16', 'float32': 'float', 'float64': 'double',
+            'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}
+_GRAIN_SIZE = 32768   # at::internal::GRAIN_SIZE
+_VECTOR_BYTES = 32    # AVX2's Vectorized<T>
+
+
+# -------------------------------------------------------------------- scalars
+
+def _number(value):
+    """A Python number from a number, a NumPy scalar or a one-element tensor."""
+    return value.item() if isinstance(value, (Tensor, numpy.generic)) else value
+
+
+def _scalar_to(value, dtype):
+    """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
+    value = _number(value)
+    if dtype is _dtype.bool:
+        return dtype.np.type(value)
+    if dtype.category == _dtype.COMPLEX:
+        value = complex(value)
+        for part in (value.real, value.imag):
+            _scalar_to(part, dtype.to_real())
+        return dtype.np.type(value)
+    if isinstance(value, complex):
+        if value.imag:
+            _overflow(dtype)
+        value = value.real
+    if dtype.category == _dtype.INT:
+        return _int_scalar(value, dtype)
+    value = float(value)
+    if math.isfinite(value) and abs(value) > float(_dtype.finfo(dtype).max):
+        _overflow(dtype)
+    return numpy.float32(value).astype(dtype.np) if dtype.itemsize == 2 else dtype.np.type(value)
+
+
+def _int_scalar(value, dtype):
+    info = numpy.iinfo(dtype.np)
+    wraps = dtype is _dtype.uint8 and isinstance(value, int) and -info.max <= value < 0
+    if not (info.min <= value <= info.max or wraps):   # NaN fails too
+        _overflow(dtype)
+    return numpy.array(int(value)).astype(dtype.np)[()]
+
+
+def _overflow(dtype):
+    raise RuntimeError(f'value cannot be converted to type {_C_NAMES[dtype.name]} without overflow')
+
+
+def _cast(host, dtype):
+    """A NumPy array as ``dtype``; 16-bit floats from float64 round through float32 as c10 does."""
+    if dtype.itemsize == 2 and dtype.category == _dtype.FLOAT and host.dtype.itemsize > 4:
+        host = host.astype(numpy.float32)
+    return host.astype(dtype.np, copy=False)
+
+
+def _c_int_cast(values, np_type):
+    """float64 values as C's static_cast to an integer type on x86: truncated, through int32
+    for narrower types, the lowest value of int32/int64 where out of range."""
+    wide = numpy.int64 if np_type == numpy.int64 else numpy.int32
+    info = numpy.iinfo(wide)
+    with numpy.errstate(invalid='ignore'):
+        fits = (values >= info.min) & (values < -float(info.min))
+        return numpy.where(fits, numpy.trunc(numpy.where(fits, values, 0)), info.min).astype(
+            wide).astype(np_type)
+
+
+def _not_implemented(kernel, dtype):
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(dtype)}\'')
+
+
+# -------------------------------------------------------------------- results and out=
 
 def _finish(data, requires_grad):
     t = wrap(data)
@@ -18,28 +101,126 @@ def _finish(data, requires_grad):
     return t
 
 
-def _infer_dtype(host):
-    """torch's dtype for data built from Python values: floats take the default dtype."""
-    kind = host.dtype.kind
-    if kind == 'f' and host.dtype == numpy.float64:
-        return _dtype.get_default_dtype()
-    if kind == 'c' and host.dtype == numpy.complex128:
-        return _dtype.default_complex_dtype()
-    if kind in 'iu' and host.dtype != numpy.uint8:
-        return _dtype.int64
-    if kind == 'O':
-        raise TypeError(f"Could not infer dtype of {type(host.flat[0]).__name__}")
-    return _dtype.from_numpy_dtype(host.dtype)
+def _out_dtype(out, dtype):
+    """The dtype of a factory with ``out=``: out's own, which an explicit dtype must match."""
+    if out is None:
+        return dtype
+    if dtype is not None and dtype is not out.dtype:
+        raise RuntimeError(f'dtype {scalar_type_name(dtype)} does not match dtype of out '
+                           f'parameter ({scalar_type_name(out.dtype)})')
+    return out.dtype
 
 
-def _host_array(data):
-    """A NumPy array of Python (nested) data, with torch's error for ragged input."""
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+def _result(host, device, requires_grad, out):
+    """The new tensor of a factory, or ``out`` resized and filled with it."""
+    if out is None:
+        return _finish(backend(as_device(device)).asarray(host), requires_grad)
+    return write_out(wrap(host), out)
+
+
+# -------------------------------------------------------------------- torch.tensor
+
+def _check_array(array, shares_memory):
+    """torch's checks of a NumPy array it converts (dtype, byte order, strides, writeable)."""
+    if not array.dtype.isnative:
+        raise ValueError('given numpy array has byte order different from the native byte order. '
+                         'Conversion between byte orders is currently not supported.')
+    dtype = _dtype.from_numpy_dtype(array.dtype)
+    if any(s < 0 for s in array.strides):
+        raise ValueError('At least one stride in the given numpy array is negative, and tensors with '
+                         'negative strides are not currently supported. (You can probably work '
+                         'around this by making a copy of your array  with array.copy().) ')
+    if shares_memory and not array.flags.writeable:
+        warnings.warn('The given NumPy array is not writable, and PyTorch does not support '
+                      'non-writable tensors. This means writing to this tensor will result in '
+                      'undefined behavior. You may want to copy the array to protect its data or '
+                      'make it writable before converting it to a tensor. This type of warning '
+                      'will be suppressed for the rest of this program.', UserWarning, stacklevel=3)
+    return dtype
+
+
+def _collect_leaves(data, found):
+    """Add to ``found`` the type of each leaf of nested sequences (the dtype of tensors/arrays)."""
+    if not data:
+        found.add(float)   # an empty sequence has the default dtype
+    for kind in set(map(type, data)):
+        items = (x for x in data if type(x) is kind)
+        if kind in (list, tuple):
+            for item in items:
+                _collect_leaves(item, found)
+        elif issubclass(kind, Tensor):
+            for item in items:
+                if item.ndim:
+                    raise TypeError('only integer tensors of a single element can be converted '
+                                    'to an index')
+                found.add(item.dtype)
+        elif issubclass(kind, numpy.ndarray):
+            found.update(_dtype.from_numpy_dtype(item.dtype) for item in items)
+        else:
+            found.add(kind)
+
+
+def _leaf_dtype(kind):
+    """torch's dtype for one leaf type of Python data (infer_scalar_type)."""
+    if isinstance(kind, _dtype.dtype):
+        return kind
+    if issubclass(kind, numpy.generic):
+        return _dtype.from_numpy_dtype(numpy.dtype(kind))
+    if kind in (bool, int, float, complex):
+        return _dtype._scalar_dtype(kind())
+    raise TypeError(f"new(): invalid data type '{kind.__name__}'")
+
+
+def _check_leaves(kinds, dtype):
+    """torch's TypeErrors for leaves that cannot be stored as ``dtype``."""
+    for kind in kinds:
+        if not isinstance(kind, type) or dtype.category in (_dtype.FLOAT, _dtype.COMPLEX) \
+                and kind is not complex:
+            continue
+        name = kind.__name__ if kind.__module__ == 'builtins' else f'numpy.{kind.__name__}'
+        numpy_inexact = issubclass(kind, numpy.inexact) and not issubclass(kind, (float, complex))
+        if dtype.category == _dtype.INT and issubclass(kind, (complex, numpy.bool_)) \
+                or dtype.category in (_dtype.INT, _dtype.BOOL) and numpy_inexact:
+            raise TypeError(f"'{name}' object cannot be interpreted as an integer")
+        if dtype.category == _dtype.FLOAT:
+            raise TypeError(f'must be real number, not {name}')
+
+
+def _python_data(data, dtype):
+    """Nested Python data as a NumPy array and torch's inferred dtype, with torch's errors."""
+    kinds = set()
+    _collect_leaves(data if isinstance(data, (list, tuple)) else [data], kinds)
+    inferred = functools.reduce(_dtype.promote_types, map(_leaf_dtype, kinds))
+    target = dtype or inferred
+    _check_leaves(kinds, target)
+    if any(isinstance(x, Tensor) for x in _flat(data)):
         data = _unwrap_nested(data)
+    host_type = _host_type(target, kinds)
     try:
-        return numpy.asarray(data)
+        host = numpy.asarray(data, dtype=host_type)
+    except OverflowError:
+        raise ValueError('Overflow when unpacking long long') from None
     except ValueError as error:
-        raise ValueError(_ragged_message(data) or str(error)) from None
+        shape = _first_shape(data)
+        if 0 not in shape:
+            raise ValueError(_ragged_message(data) or str(error)) from None
+        host = numpy.zeros(shape, host_type)
+    if target.category == _dtype.INT and host.size:
+        info = numpy.iinfo(target.np)
+        low = -info.max if target is _dtype.uint8 and host.dtype.kind == 'i' else info.min
+        if numpy.isnan(host.min()) or host.min() < low or host.max() > info.max:
+            raise RuntimeError(f'value cannot be converted to type {target.name} without overflow')
+    return host, inferred
+
+
+def _host_type(target, kinds):
+    """The NumPy type Python data is read as before the cast to ``target`` (floats stored in
+    an integer type truncate as C casts do, NaN included)."""
+    if target.category == _dtype.INT:
+        has_float = any(isinstance(k, type) and issubclass(k, float) for k in kinds)
+        return numpy.float64 if has_float else numpy.int64
+    return {_dtype.BOOL: numpy.bool_, _dtype.COMPLEX: numpy.complex128}.get(
+        target.category, numpy.float64)
 
 
 def _flat(data):
@@ -54,10 +235,21 @@ def _flat(data):
 
 def _unwrap_nested(data):
     if isinstance(data, Tensor):
-        return data.item() if data.ndim == 0 else _unwrap_nested(data.tolist())
+        return data.item()
     if isinstance(data, (list, tuple)):
         return [_unwrap_nested(x) for x in data]
     return data
+
+
+def _first_shape(data):
+    """torch's shape of nested sequences: the lengths along the first elements."""
+    shape = []
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return tuple(shape)
 
 
 def _ragged_message(data, dim=0):
@@ -82,15 +274,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             'To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() '
             'or sourceTensor.detach().clone().requires_grad_(True), rather than '
             'torch.tensor(sourceTensor).', UserWarning, stacklevel=2)
-        host = to_host(data._data)
-        inferred = data.dtype
+        host, inferred = to_host(data._data), data.dtype
+    elif isinstance(data, numpy.ndarray):
+        host, inferred = data, _check_array(data, shares_memory=False)
     else:
-        host = _host_array(data)
-        inferred = _infer_dtype(host) if not isinstance(data, numpy.ndarray) else \
-            _dtype.from_numpy_dtype(host.dtype)
+        host, inferred = _python_data(data, dtype)
     dtype = dtype or inferred
     xp = backend(as_device(device))
-    return _finish(xp.array(host, dtype=dtype.np, copy=True), requires_grad)
+    return _finish(xp.array(_cast(host, dtype), copy=True), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -100,9 +291,9 @@ def as_tensor(data, dtype=None, device=None):
             return data
         return data.to(dtype or data.dtype)
     if isinstance(data, numpy.ndarray) and device is None:
-        array_dtype = _dtype.from_numpy_dtype(data.dtype)
+        array_dtype = _check_array(data, shares_memory=True)
         if dtype is None or dtype is array_dtype:
-            return from_numpy(data)
+            return _make(data, array_dtype)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -110,137 +301,370 @@ def from_numpy(array):
     """torch.from_numpy: a tensor sharing memory with a NumPy array."""
     if not isinstance(array, numpy.ndarray):
         raise TypeError(f'expected np.ndarray (got {type(array).__name__})')
-    return _make(array, _dtype.from_numpy_dtype(array.dtype))
+    return _make(array, _check_array(array, shares_memory=True))
 
 
-def _factory(shape, dtype, device, requires_grad, fill):
-    dtype = dtype or _dtype.get_default_dtype()
+# -------------------------------------------------------------------- filled factories
+
+def _size_arg(size, name, varargs=True):
+    """An int-list argument: f(2, 3), f((2, 3)), f([2, 3]) or f(torch.Size([2, 3]))."""
+    if varargs and len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    elif not varargs:
+        size = size[0]
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                            f"not {type(size).__name__}")
+    try:
+        return tuple(operator.index(s) for s in size)
+    except TypeError:
+        bad = next(s for s in size if not hasattr(s, '__index__'))
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                        f"not {type(bad).__name__}") from None
+
+
+def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
+    """The one path of every filled factory: ``shape`` filled with ``value`` as ``dtype``."""
+    if min(shape, default=0) < 0:
+        if name == 'zeros':
+            raise RuntimeError('zeros: Dimension size must be non-negative.')
+        negative = next(s for s in shape if s < 0)
+        raise RuntimeError(f'Trying to create tensor with negative dimension {negative}: '
+                           f'{list(shape)}')
+    dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
+    fill = _scalar_to(value, dtype)
+    if out is not None:
+        return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
     xp = backend(as_device(device))
-    return _finish(fill(xp, shape, dtype.np), requires_grad)
+    return _finish(xp.full(shape, fill, dtype.np), requires_grad)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
-    return _factory(_sizes(size), dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+    """torch.zeros."""
+    return _filled(_size_arg(size, 'zeros'), 0, dtype, device, requires_grad, out, 'zeros')
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
-    return _factory(_sizes(size), dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d))
+    """torch.ones."""
+    return _filled(_size_arg(size, 'ones'), 1, dtype, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
-    return _factory(_sizes(size), dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+    return _filled(_size_arg(size, 'empty'), 0, dtype, device, requires_grad, out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.full: the dtype follows fill_value (bool, int64, default float, complex)."""
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    dtype = dtype or _dtype._scalar_dtype(fill_value)
-    return _factory(_sizes((size,)), dtype, device, requires_grad,
-                    lambda xp, s, d: xp.full(s, fill_value, d))
+    if dtype is None and out is None:
+        dtype = _dtype._scalar_dtype(_number(fill_value))
+    return _filled(_size_arg((size,), 'full', varargs=False), fill_value, dtype, device,
+                   requires_grad, out)
 
 
-def _like(input, dtype, device, requires_grad, fill):
-    xp = array_module(input._data) if device is None else backend(as_device(device))
-    dtype = dtype or input.dtype
-    return _finish(fill(xp, input._data.shape, dtype.np), requires_grad)
+def _like(input, value, dtype, device, requires_grad):
+    device = input.device if device is None else device
+    return _filled(tuple(input.shape), value, dtype or input.dtype, device, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    return _like(input, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+    """torch.zeros_like."""
+    return _like(input, 0, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _like(input, dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d))
+    """torch.ones_like."""
+    return _like(input, 1, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    return _like(input, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+    """torch.empty_like (zeros, as ember's empty)."""
+    return _like(input, 0, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _like(input, dtype, device, requires_grad, lambda xp, s, d: xp.full(s, fill_value, d))
+    """torch.full_like: the input's dtype unless one is given."""
+    return _like(input, fill_value, dtype, device, requires_grad)
 
 
-def _range_dtype(values, dtype):
-    if dtype is not None:
-        return dtype
-    if any(isinstance(v, float) or (isinstance(v, Tensor) and v.is_floating_point())
-           for v in values):
-        return _dtype.get_default_dtype()
-    return _dtype.int64
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+        pin_memory=False):
+    """torch.eye: ones on the diagonal of an n x m matrix."""
+    m = n if m is None else m
+    for name, value in (('n', n), ('m', m)):
+        if value < 0:
+            raise RuntimeError(f'{name} must be greater or equal to 0, got {value}')
+    dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
+    return _result(numpy.eye(n, m, dtype=dtype.np), device, requires_grad, out)
 
 
-def _scalar(value):
-    return value.item() if isinstance(value, Tensor) else value
+# -------------------------------------------------------------------- Tensor.new_*
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+    """torch.Tensor.new_tensor: torch.tensor with this tensor's dtype and device by default."""
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                  requires_grad=requires_grad)
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+              pin_memory=False):
+    """torch.Tensor.new_zeros."""
+    return _filled(_size_arg(size, 'new_zeros'), 0, dtype or self.dtype, device or self.device,
+                   requires_grad)
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    """torch.Tensor.new_ones."""
+    return _filled(_size_arg(size, 'new_ones'), 1, dtype or self.dtype, device or self.device,
+                   requires_grad)
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+              pin_memory=False):
+    """torch.Tensor.new_empty (zeros, as ember's empty)."""
+    return _filled(_size_arg(size, 'new_empty'), 0, dtype or self.dtype, device or self.device,
+                   requires_grad)
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
+             layout=None, pin_memory=False):
+    """torch.Tensor.new_full."""
+    return _filled(_size_arg((size,), 'new_full', varargs=False), fill_value,
+                   dtype or self.dtype, device or self.device, requires_grad)
+
+
+# -------------------------------------------------------------------- exact arithmetic
+
+def _two_sum(a, b):
+    s = a + b
+    v = s - a
+    return s, (a - (s - v)) + (b - v)
+
+
+def _split(a):
+    c = a * 134217729.0   # Veltkamp's splitter, 2**27 + 1
+    high = c - (c - a)
+    return high, a - high
+
+
+def _sum_to_odd(a, b):
+    """a + b rounded to float64, inexact results to the neighbour with an odd last bit."""
+    s, error = _two_sum(a, b)
+    even = (s.view(numpy.int64) & 1) == 0
+    return numpy.where((error != 0) & even, numpy.nextafter(s, numpy.copysign(numpy.inf, error)), s)
+
+
+def _fma(a, b, c, np_type):
+    """a * b + c rounded once to float32 or float64 (Boldo & Melquiond's emulated FMA)."""
+    a, b, c = numpy.broadcast_arrays(*(numpy.asarray(x, numpy.float64) for x in (a, b, c)))
+    with numpy.errstate(all='ignore'):
+        product = a * b
+        if np_type == numpy.float32:   # the float64 product of float32 values is exact
+            return _sum_to_odd(product, c).astype(numpy.float32)
+        (ah, al), (bh, bl) = _split(a), _split(b)
+        product_error = ((ah * bh - product) + ah * bl + al * bh) + al * bl
+        high, low = _two_sum(c, product)
+        fused = high + _sum_to_odd(low, product_error)
+        return numpy.where(numpy.isfinite(fused), fused, product + c)
+
+
+# -------------------------------------------------------------------- ranges
+
+@functools.cache
+def _intraop_threads():
+    """torch's default intra-op thread count: MKL/OMP_NUM_THREADS, else the physical cores."""
+    for name in ('MKL_NUM_THREADS', 'OMP_NUM_THREADS'):
+        value = os.environ.get(name, '')
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    cores = set()
+    for topology in glob.glob('/sys/devices/system/cpu/cpu[0-9]*/topology'):
+        with open(f'{topology}/physical_package_id') as package, open(f'{topology}/core_id') as core:
+            cores.add((package.read(), core.read()))
+    return len(cores) or os.cpu_count() or 1
+
+
+def _vector_layout(n, lanes):
+    """For each index of ATen's vectorised nullary loop: where its vector starts, and its lane
+    (0 in each parallel chunk's scalar tail)."""
+    start, lane = numpy.arange(n), numpy.zeros(n, numpy.int64)
+    threads = _intraop_threads()
+    chunk = n if n < _GRAIN_SIZE or threads == 1 else -(-n // min(threads, -(-n // _GRAIN_SIZE)))
+    for begin in range(0, n, max(chunk, 1)):
+        vectorised = numpy.arange(min(chunk, n - begin) // (2 * lanes) * 2 * lanes)
+        start[begin:begin + vectorised.size] = begin + vectorised // lanes * lanes
+        lane[begin:begin + vectorised.size] = vectorised % lanes
+    return start, lane
+
+
+def _range_number(value, name, position):
+    if isinstance(value, Tensor) and value.ndim:
+        raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, "
+                        f"not Tensor")
+    return _number(value)
+
+
+def _arange_count(start, end, step, dtype):
+    """ATen's compute_arange_size: checks in double; int64 counts in (wrapping) int64."""
+    d_start, d_end, d_step = (float(_scalar_to(v, _dtype.float64)) for v in (start, end, step))
+    if not d_step:
+        raise RuntimeError('step must be nonzero')
+    if not (math.isfinite(d_start) and math.isfinite(d_end)):
+        raise RuntimeError(f'unsupported range: {d_start:g} -> {d_end:g}')
+    if (d_step > 0 and d_end < d_start) or (d_step < 0 and d_end > d_start):
+        raise RuntimeError('upper bound and lower bound inconsistent with step sign')
+    if dtype is _dtype.int64:
+        x_start, x_end, x_step = (int(_scalar_to(v, _dtype.int64)) for v in (start, end, step))
+        if not x_step:
+            raise ValueError('step must be nonzero')
+        wrap64 = lambda x: (x + 2 ** 63) % 2 ** 64 - 2 ** 63  # noqa: E731
+        numerator = wrap64(wrap64(x_end - x_start) + x_step - (1 if x_step > 0 else -1))
+        size = float(abs(numerator) // abs(x_step) * (1 if (numerator < 0) == (x_step < 0) else -1))
+    else:
+        with numpy.errstate(all='ignore'):
+            size = float(numpy.ceil(numpy.float64(d_end - d_start) / d_step))
+    if not 0 <= size <= float(2 ** 63 - 1):
+        raise RuntimeError('invalid size, possible overflow?')
+    return int(size)
+
+
+def _arange_values(start, step, count, dtype):
+    """ATen's arange_kernel: int types exactly in int64; floats in the accumulate type."""
+    if dtype.category == _dtype.INT:
+        start, step = (int(_scalar_to(v, _dtype.int64)) for v in (start, step))
+        return (numpy.arange(count, dtype=numpy.int64) * numpy.int64(step) + start).astype(dtype.np)
+    acc = _dtype.float32 if dtype.itemsize == 2 else _dtype.float64
+    start, step = _scalar_to(start, acc), _scalar_to(step, acc)
+    vector_start, lane = _vector_layout(count, _VECTOR_BYTES // dtype.itemsize)
+    base = _fma(step, vector_start.astype(acc.np), start, acc.np).astype(dtype.np)
+    return _fma(lane.astype(acc.np), step, base.astype(acc.np), acc.np).astype(dtype.np)
 
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
-    """torch.arange: values start + i * step, computed in double like torch's CPU kernel."""
+    """torch.arange: start + i * step as ATen's vectorised CPU kernel rounds it."""
     if end is None:
         start, end = 0, start
-    dtype = _range_dtype((start, end, step), dtype)
-    start, end, step = _scalar(start), _scalar(end), _scalar(step)
-    if step == 0:
-        raise RuntimeError('step must be nonzero')
-    if (end - start) * step < 0:
-        raise RuntimeError('upper bound and larger bound inconsistent with step sign')
-    count = math.ceil((end - start) / step)
-    if dtype.category == _dtype.INT:
-        host = start + numpy.arange(count, dtype=numpy.int64) * step
-    else:
-        host = start + numpy.arange(count, dtype=numpy.float64) * step
-    xp = backend(as_device(device))
-    return _finish(xp.asarray(host.astype(dtype.np)), requires_grad)
+    start, end, step = (_range_number(v, n, p) for v, n, p in
+                        ((start, 'start', 1), (end, 'end', 2), (step, 'step', 3)))
+    floating = any(isinstance(v, (float, complex)) for v in (start, end, step))
+    dtype = _out_dtype(out, dtype) or (_dtype.get_default_dtype() if floating else _dtype.int64)
+    if dtype.category in (_dtype.BOOL, _dtype.COMPLEX):
+        _not_implemented('arange_cpu', dtype)
+    count = _arange_count(start, end, step, dtype)
+    if out is not None and out.numel() not in (0, count):
+        warnings.warn(f'The number of elements in the out tensor of shape {list(out.shape)} is '
+                      f'{out.numel()} which does not match the computed number of elements '
+                      f'{count}. Note that this may occur as a result of rounding error. The out '
+                      f'tensor will be resized to a tensor of shape ({count},).', UserWarning,
+                      stacklevel=2)
+    return _result(_arange_values(start, step, count, dtype), device, requires_grad, out)
+
+
+def _space_dtype(name, start, end, steps, out, dtype):
+    """The dtype of linspace/logspace (complex bounds make it complex), with torch's checks."""
+    if steps < 0:
+        raise RuntimeError('number of steps must be non-negative')
+    dtype = _out_dtype(out, dtype)
+    if any(isinstance(v, complex) or (isinstance(v, Tensor) and v.is_complex())
+           for v in (start, end)):
+        inferred = _dtype.default_complex_dtype()
+        if dtype is not None and dtype.category != _dtype.COMPLEX:
+            raise RuntimeError(f"torch.{name}(): inferred dtype {_C_NAMES[inferred.name]} can't be "
+                               f'safely cast to passed dtype {scalar_type_name(dtype)}')
+        dtype = dtype or inferred
+    dtype = dtype or _dtype.get_default_dtype()
+    if dtype is _dtype.bool:
+        _not_implemented(f'{name}_cpu', dtype)
+    return dtype
+
+
+def _halves(steps):
+    """Which indices count up from start (the first steps // 2), and each one's distance."""
+    index = numpy.arange(steps)
+    low = index < steps // 2
+    return low, numpy.where(low, index, steps - 1 - index)
+
+
+def _linspace_real(start, end, steps, np_type):
+    """ATen's linspace_kernel for a real type: start + step * i, then end - step * (n - 1 - i)."""
+    low, distance = _halves(steps)
+    origin = numpy.where(low, start, end)
+    if np_type.kind in 'iu':   # step in double, results truncated
+        step = (float(end) - float(start)) / (steps - 1)
+        return _c_int_cast(_fma(numpy.where(low, step, -step), distance, origin, numpy.float64),
+                           np_type)
+    if np_type.itemsize == 2:   # Half/BFloat16 operators: float32 math rounded to the type
+        rounded = lambda x: numpy.asarray(x, numpy.float32).astype(np_type).astype(numpy.float32)  # noqa: E731
+        step = rounded(rounded(numpy.float32(end) - numpy.float32(start)) / rounded(steps - 1))
+        product = rounded(step * rounded(distance))
+        return rounded(origin.astype(numpy.float32) + numpy.where(low, product, -product)).astype(np_type)
+    step = (np_type.type(end) - np_type.type(start)) / np_type.type(steps - 1)
+    return _fma(numpy.where(low, step, -step), distance.astype(np_type), origin, np_type.type)
+
+
+def _linspace_values(start, end, steps, dtype):
+    start, end = _scalar_to(start, dtype), _scalar_to(end, dtype)
+    if steps <= 1:
+        return numpy.full(steps, start, dtype.np)
+    if dtype.category != _dtype.COMPLEX:
+        return _linspace_real(start, end, steps, dtype.np)
+    real = dtype.to_real().np
+    parts = (_linspace_real(getattr(start, p), getattr(end, p), steps, real) for p in ('real', 'imag'))
+    values = numpy.empty(steps, dtype.np)
+    values.real, values.imag = parts
+    return values
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """torch.linspace: the first half counts up from start, the second half down from end."""
-    dtype = dtype or _dtype.get_default_dtype()
-    host = _linspace_host(_scalar(start), _scalar(end), steps, dtype)
-    xp = backend(as_device(device))
-    return _finish(xp.asarray(host), requires_grad)
+    dtype = _space_dtype('linspace', start, end, steps, out, dtype)
+    return _result(_linspace_values(start, end, steps, dtype), device, requires_grad, out)
 
 
-def _linspace_host(start, end, steps, dtype):
-    if steps < 0:
-        raise RuntimeError('number of steps must be non-negative')
-    compute = dtype.np if dtype.category in (_dtype.FLOAT, _dtype.COMPLEX) else numpy.dtype(numpy.float64)
-    if steps <= 1:
-        return numpy.full(steps, start, dtype=compute).astype(dtype.np)
-    start_c, end_c = compute.type(start), compute.type(end)
-    step = (end_c - start_c) / compute.type(steps - 1)
-    index = numpy.arange(steps)
-    halfway = steps // 2
-    values = numpy.where(index < halfway, start_c + step * index.astype(compute),
-                         end_c - step * (steps - index - 1).astype(compute))
-    return values.astype(compute).astype(dtype.np)
+def _logspace_exponents(start, end, steps, dtype):
+    """logspace's exponents in double (complex: in dtype), as RangeFactories.cpp computes them."""
+    low, distance = _halves(steps)
+    if dtype.category == _dtype.COMPLEX:
+        step = (end - start) / dtype.np.type(steps - 1)
+        return numpy.where(low, start + step * distance, end - step * distance)
+    if dtype.category == _dtype.INT:
+        difference = int(end) - int(start)
+    elif dtype.itemsize == 2:   # Half - Half: float32 math rounded to the type
+        difference = (numpy.float32(end) - numpy.float32(start)).astype(dtype.np)
+    else:
+        difference = end - start
+    step = float(difference) / (steps - 1)
+    return numpy.where(low, float(start) + step * distance, float(end) - step * distance)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    dtype = dtype or _dtype.get_default_dtype()
-    exponents = _linspace_host(_scalar(start), _scalar(end), steps, _dtype.float64)
-    host = numpy.power(float(base), exponents).astype(dtype.np)
-    return _finish(backend(as_device(device)).asarray(host), requires_grad)
-
-
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-        pin_memory=False):
-    dtype = dtype or _dtype.get_default_dtype()
-    xp = backend(as_device(device))
-    return _finish(xp.eye(n, n if m is None else m, dtype=dtype.np), requires_grad)
+    """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
+    dtype = _space_dtype('logspace', start, end, steps, out, dtype)
+    if steps <= 1:
+        power = complex(base) ** complex(_number(start)) if dtype.category == _dtype.COMPLEX \
+            else float(base) ** float(_number(start))
+        return _result(numpy.full(steps, _scalar_to(power, dtype), dtype.np), device,
+                       requires_grad, out)
+    start, end = _scalar_to(start, dtype), _scalar_to(end, dtype)
+    with numpy.errstate(all='ignore'):
+        values = numpy.power(dtype.np.type(base) if dtype.category == _dtype.COMPLEX else float(base),
+                             _logspace_exponents(start, end, steps, dtype))
+    if dtype.category == _dtype.INT:
+        values = _c_int_cast(values, dtype.np)
+    return _result(_cast(values, dtype), device, requires_grad, out)
 
 
 def _rebuild_tensor(host, dtype_name, requires_grad):
@@ -253,3 +677,5 @@ def _rebuild_tensor(host, dtype_name, requires_grad):
 FUNCTIONS = ('tensor', 'as_tensor', 'from_numpy', 'zeros', 'ones', 'empty', 'full',
              'zeros_like', 'ones_like', 'empty_like', 'full_like', 'arange', 'linspace',
              'logspace', 'eye')
+TENSOR_METHODS = {name: globals()[name] for name in
+                  ('new_tensor', 'new_zeros', 'new_ones', 'new_empty', 'new_full')}
