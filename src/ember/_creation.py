@@ -17,7 +17,7 @@ import warnings
 import numpy
 
 from . import _dtype
-from ._device import array_module, as_device, backend, to_host
+from ._device import as_device, backend, to_host
 from ._ops.primitive import scalar_type_name, write_out
 from ._tensor import Tensor, _make, wrap
 
