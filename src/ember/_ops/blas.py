@@ -1,4 +1,6 @@
 """Matrix products: torch.matmul / ``@`` with its dot, mv, mm and batched cases."""
+import math
+
 from .. import _dtype
 from .._tensor import Tensor
 from .primitive import Primitive, scalar_type_name, write_out
@@ -72,8 +74,26 @@ def _pick(a, b):
                                f'{scalar_type_name(a.dtype)} and {scalar_type_name(b.dtype)}')
         raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
                            f'{_c_name(a.dtype)} != {_c_name(b.dtype)}')
+    op = _pick_shapes(sa, sb)
     if a.dtype is _dtype.bool:
+        _check_bool(op, sa, sb)
+    return op
+
+
+def _check_bool(op, sa, sb):
+    """torch has no bool dot/mm kernels; an empty product (or inner size 0) runs none."""
+    if op is DotBackward0:
+        raise NotImplementedError('"dot" not implemented for \'Bool\'')
+    batch = broadcast_shapes(sa[:-2], sb[:-2])
+    rows = sa[-2] if len(sa) > 1 else 1
+    cols = sb[-1] if len(sb) > 1 else 1
+    if sa[-1] and rows * cols * math.prod(batch):
         raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+
+
+def _pick_shapes(sa, sb):
+    """The primitive for operand shapes sa @ sb, after torch's shape checks."""
+    na, nb = len(sa), len(sb)
     if nb == 1:
         if na == 1:
             if sa != sb:

@@ -183,7 +183,7 @@ class PowBackward0(Primitive):
         a, exponent = ctx.inputs
         if exponent == 0:
             return grad * 0, None
-        return grad * (exponent * _conj(a) ** (exponent - 1)), None
+        return grad * _conj(exponent * a ** (exponent - 1)), None
 
 
 class PowBackward1(Primitive):
@@ -199,10 +199,10 @@ class PowBackward1(Primitive):
 
     def backward(ctx, grad):
         a, b = ctx.inputs
-        grad_a = grad * (b * a ** (b - 1))
+        grad_a = grad * _conj(b * a ** (b - 1))
         # d/db a**b = a**b * log(a), taken as 0 where a == 0 and b >= 0 (as torch does).
-        log_a = masked_fill(a.log(), (a == 0) & (b >= 0), 0)
-        return grad_a, grad * (ctx.output * log_a)
+        log_a = masked_fill(a.log(), (a == 0) & ((b.real if b.is_complex() else b) >= 0), 0)
+        return grad_a, grad * _conj(ctx.output * log_a)
 
 
 class PowBackward2(Primitive):
@@ -219,7 +219,7 @@ class PowBackward2(Primitive):
         if base == 0:
             return None, grad * 0
         log_base = math.log(base) if isinstance(base, (int, float)) and base > 0 else cmath.log(base)
-        return None, grad * (ctx.output * log_base)
+        return None, grad * _conj(ctx.output * log_base)
 
 
 def _power(a, b):
@@ -276,9 +276,23 @@ class AbsBackward0(Primitive):
         return grad * sgn(a)
 
 
+class SignBackward0(Primitive):
+    """torch.sign: -1, 0 or 1 (real inputs only); gradient zero."""
+
+    def forward(ctx, a):
+        if a.dtype.kind == 'c':
+            raise NotImplementedError('Unlike NumPy, torch.sign is not intended to support complex '
+                                      'numbers. Please use torch.sgn instead.')
+        return _xp(a).sign(a) if a.dtype != bool else a
+
+    def backward(ctx, grad):
+        return grad * 0
+
+
 class SgnBackward0(Primitive):
-    """torch.sgn / torch.sign: x / |x| (0 at 0); gradient zero."""
-    differentiable = False
+    """torch.sgn: x / |x| (0 at 0); gradient zero for real x."""
+    saves_inputs = True
+    saves_output = True
 
     def forward(ctx, a):
         xp = _xp(a)
@@ -287,6 +301,14 @@ class SgnBackward0(Primitive):
         magnitude = xp.abs(a)
         nonzero = magnitude != 0
         return xp.where(nonzero, a / xp.where(nonzero, magnitude, 1), 0).astype(a.dtype)
+
+    def backward(ctx, grad):
+        if grad.dtype.category != _dtype.COMPLEX:
+            return grad * 0
+        (a,) = ctx.inputs
+        sgn, magnitude = ctx.output, a.abs()
+        # torch's sgn_backward: (g - Re(g * conj(sgn)) * sgn) / |a|, zero where a == 0
+        return masked_fill((grad - (grad * sgn.conj()).real * sgn) / magnitude, magnitude == 0, 0)
 
 
 class ExpBackward0(Primitive):
@@ -333,7 +355,12 @@ class FloorBackward0(Primitive):
     """torch.floor: gradient zero everywhere it exists."""
 
     def forward(ctx, a):
-        return a if a.dtype.kind in 'biu' else _xp(a).floor(a)
+        if a.dtype.kind == 'b':
+            raise _not_implemented('floor_vml_cpu', a)
+        if a.dtype.kind == 'c':
+            raise NotImplementedError('floor is not supported for complex inputs')
+        return a if a.dtype.kind in 'iu' else _xp(a).floor(a)
+
 
     def backward(ctx, grad):
         return grad * 0
@@ -516,6 +543,18 @@ def sgn(input, *, out=None):
     return _with_out(SgnBackward0.apply(input), out)
 
 
+def sign(input, *, out=None):
+    return _with_out(SignBackward0.apply(input), out)
+
+
+def _abs_(self):
+    if self.dtype.category == _dtype.COMPLEX:
+        raise RuntimeError('In-place abs is not supported for complex tensors.')
+    return AbsBackward0.apply_(self)
+
+
+
+
 def reciprocal(input, *, out=None):
     return _with_out(ReciprocalBackward0.apply(input), out)
 
@@ -552,6 +591,9 @@ def real(input):
 def masked_fill(input, mask, value):
     """torch.masked_fill: value where mask is True."""
     if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(f'masked_fill_ only supports a 0-dimensional value tensor, but got '
+                               f'tensor with {value.ndim} dimension(s).')
         value = value.item()
     return MaskedFillBackward0.apply(input, mask, value=value)
 
@@ -623,7 +665,7 @@ def _masked_fill_(self, mask, value):
 
 TENSOR_METHODS = {
     'add': add, 'sub': sub, 'mul': mul, 'div': div, 'floor_divide': floor_divide,
-    'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sgn,
+    'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sign,
     'exp': exp, 'log': log, 'reciprocal': reciprocal,
     'reciprocal_': _inplace(ReciprocalBackward0), 'sqrt': sqrt, 'floor': floor, 'conj': conj,
     'masked_fill': masked_fill, 'real': property(real), 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
@@ -633,6 +675,7 @@ TENSOR_METHODS = {
     'negative': neg, 'absolute': abs, 'true_divide': div,
     '__add__': add, '__radd__': add, '__sub__': sub, '__rsub__': rsub,
     '__mul__': mul, '__rmul__': mul, '__truediv__': div, '__rtruediv__': _rtruediv,
+    '__rdiv__': _rtruediv,
     '__floordiv__': floor_divide, '__rfloordiv__': _swapped(floor_divide),
     '__mod__': remainder, '__rmod__': _swapped(remainder), '__pow__': pow,
     '__rpow__': _swapped(pow), '__neg__': neg, '__abs__': abs, '__pos__': lambda self: self,
@@ -641,7 +684,7 @@ TENSOR_METHODS = {
     '__ror__': _swapped(bitwise_or), '__xor__': bitwise_xor, '__rxor__': _swapped(bitwise_xor),
     '__invert__': _invert,
     'add_': _add_, 'sub_': _sub_, 'mul_': _inplace(MulBackward0), 'div_': _div_,
-    'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _inplace(AbsBackward0),
+    'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _abs_,
     'exp_': _inplace(ExpBackward0), 'log_': _inplace(LogBackward0),
     'sqrt_': _inplace(SqrtBackward0), 'floor_': _inplace(FloorBackward0),
     'remainder_': _inplace(RemainderBackward0), 'masked_fill_': _masked_fill_,
@@ -649,7 +692,7 @@ TENSOR_METHODS = {
     '__itruediv__': _div_, '__imod__': _inplace(RemainderBackward0), '__ipow__': _pow_,
 }
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
-             'abs', 'sgn', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',
+             'abs', 'sgn', 'sign', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',
              'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
              'not_equal', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not',
              'reciprocal', 'multiply', 'subtract', 'divide', 'true_divide', 'negative',
@@ -715,6 +758,18 @@ def _zero_(self):
     return ZeroBackward0.apply_(self, value=0)
 
 
+TENSOR_METHODS.update({
+    name + '_': _inplace(op) for name, op in (
+        ('eq', Eq), ('ne', Ne), ('lt', Lt), ('le', Le), ('gt', Gt), ('ge', Ge),
+        ('greater', Gt), ('greater_equal', Ge), ('less', Lt), ('less_equal', Le),
+        ('not_equal', Ne), ('bitwise_and', BitwiseAnd), ('bitwise_or', BitwiseOr),
+        ('bitwise_xor', BitwiseXor), ('bitwise_not', BitwiseNot), ('sgn', SgnBackward0),
+        ('sign', SignBackward0))})
+TENSOR_METHODS.update({'true_divide_': _div_, 'divide_': _div_, 'multiply_': TENSOR_METHODS['mul_'],
+                       'subtract_': _sub_, 'negative_': TENSOR_METHODS['neg_'],
+                       'absolute_': _abs_, '__iand__': TENSOR_METHODS['bitwise_and_'],
+                       '__ior__': TENSOR_METHODS['bitwise_or_'],
+                       '__ixor__': TENSOR_METHODS['bitwise_xor_']})
 TENSOR_METHODS.update({'clamp': clamp, 'clip': clamp, 'clamp_': _clamp_, 'clip_': _clamp_,
                        'fill_': _fill_, 'zero_': _zero_})
 FUNCTIONS += ('clamp', 'clip')

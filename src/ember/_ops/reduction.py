@@ -35,6 +35,9 @@ class SumBackward0(Primitive):
 
     def forward(ctx, a, dims, keepdim, dtype):
         ctx.input_shape = a.shape
+        if dtype is None and a.dtype in _HALF_PRECISION:
+            # 16-bit floats accumulate in float32 (torch's opmath type), then round once
+            return a.sum(axis=dims, keepdims=keepdim, dtype='float32').astype(a.dtype)
         return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
 
     def backward(ctx, grad):

@@ -90,7 +90,7 @@ class TransposeBackward0(Primitive):
     is_view = True
 
     def forward(ctx, a, dim0, dim1):
-        return a.swapaxes(dim0, dim1)
+        return a.swapaxes(dim0, dim1) if a.ndim else a.view()   # 0-d: dims 0 / -1, an alias
 
     def backward(ctx, grad):
         return grad.transpose(ctx.dim0, ctx.dim1)
@@ -206,6 +206,9 @@ class ToCopyBackward0(Primitive):
 
 class CopyBackwards(Primitive):
     """dst.copy_(src): src broadcast and cast into dst's memory."""
+
+    def name(self):
+        return 'torch::autograd::CopyBackwards'
 
     def forward(ctx, dst, src):
         xp = array_module(dst)
@@ -336,6 +339,8 @@ def unsqueeze(input, dim):
 
 def narrow(input, dim, start, length):
     from .indexing import getitem
+    if input.ndim == 0:
+        raise RuntimeError('narrow() cannot be applied to a 0-dim tensor.')
     dim = _wrap_dim(dim, input.ndim)
     return getitem(input, (slice(None),) * dim + (slice(start, start + length),))
 
@@ -363,6 +368,12 @@ def _check_joinable(tensors, name):
 def cat(tensors, dim=0, *, out=None):
     """torch.cat: join along an existing dim (1-d empty tensors are skipped, as in torch)."""
     _check_joinable(tensors, 'cat')
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+        if t.ndim == 0:
+            raise RuntimeError(f'zero-dimensional tensor (at position {i}) cannot be concatenated')
     joined = [t for t in tensors if t.shape != (0,)] or list(tensors[:1])
     ref = joined[0]
     dim = _wrap_dim(dim, ref.ndim)
@@ -411,7 +422,12 @@ def _to_dtype(input, dtype, copy=False):
 def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """torch.Tensor.to(dtype) / to(device) / to(tensor)."""
     from .._device import as_device
+    flags = [arg for arg in args if isinstance(arg, bool)]   # positional non_blocking, copy
+    if len(flags) > 1:
+        copy = flags[1]
     for arg in args:
+        if isinstance(arg, bool):
+            continue
         if isinstance(arg, _dtype.dtype):
             dtype = arg
         elif isinstance(arg, Tensor):

@@ -25,6 +25,11 @@ class MseLossBackward0(Primitive):
     saves_inputs = True
 
     def forward(ctx, input, target, reduction):
+        if input.dtype.kind not in 'fV':    # bool, integer and complex: no kernel
+            from .._dtype import _BY_NUMPY
+            from .._ops.primitive import scalar_type_name
+            raise NotImplementedError(
+                f'"mse_cpu" not implemented for \'{scalar_type_name(_BY_NUMPY[input.dtype])}\'')
         diff = input - target
         loss = diff * diff
         if reduction == 'none':
