@@ -46,9 +46,25 @@ class Size(tuple):
 class VersionCounter:
     """Counts in-place writes; shared by a tensor and all its views."""
     __slots__ = ('value',)
+    inference = False
 
     def __init__(self):
         self.value = 0
+
+
+class InferenceCounter(VersionCounter):
+    """The counter of an inference tensor (made in inference_mode, and its views)."""
+    __slots__ = ()
+    inference = True
+
+
+def _thread_counter():
+    """While some thread is in inference mode: an InferenceCounter in that thread."""
+    from .autograd.grad_mode import state
+    return InferenceCounter() if state.inference else VersionCounter()
+
+
+_new_counter = VersionCounter  # _thread_counter while any thread is in inference mode
 
 
 class Tensor:
@@ -138,7 +154,13 @@ class Tensor:
 
     @property
     def _version(self):
+        if self._vc.inference:
+            raise RuntimeError('Inference tensors do not track version counter.')
         return self._vc.value
+
+    def is_inference(self):
+        """Whether this tensor was made in inference_mode (or is a view of one)."""
+        return self._vc.inference
 
     def type(self, dtype=None):
         """torch.Tensor.type: the legacy type name, or a cast when a dtype is given."""
@@ -176,6 +198,11 @@ class Tensor:
                 'var_no_grad = var.detach().')
         if requires_grad and self.dtype.category < _dtype.FLOAT:
             raise RuntimeError('only Tensors of floating point dtype can require gradients')
+        if requires_grad and self._vc.inference:
+            from .autograd.grad_mode import state
+            if not state.inference:
+                raise RuntimeError('Setting requires_grad=True on inference tensor outside '
+                                   'InferenceMode is not allowed.')
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -375,7 +402,7 @@ def _make(data, dtype):
     t.dtype = dtype
     t._requires_grad = False
     t._grad_fn = None
-    t._vc = VersionCounter()
+    t._vc = _new_counter()
     t._base = None
     return t
 

@@ -145,7 +145,6 @@ def test_inference_mode_false_and_decorator():
         assert not g(make(lib, rand(3))).requires_grad
 
 
-@pytest.mark.xfail(reason='ember does not mark inference tensors (Tensor.is_inference)', strict=True)
 def test_is_inference():
     results = []
     for lib in LIBS:

@@ -7,7 +7,7 @@ primitive that places a gradient into zeros of the input's shape.
 from .._device import array_module
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as grad_state
-from .primitive import Primitive, check_writeable as _check_writeable
+from .primitive import Primitive, check_inference_inplace, check_writeable as _check_writeable
 
 
 def normalize_index(index):
@@ -179,6 +179,7 @@ def setitem(input, index, value):
         input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
     if not recording:
         data = value._data if isinstance(value, Tensor) else value
+        check_inference_inplace(input)
         _check_writeable(input._data)
         try:
             _index_errors(input._data.__setitem__, index, data)

@@ -5,7 +5,7 @@ import math
 from .. import _dtype
 from .._device import array_module
 from .._tensor import Tensor
-from .primitive import Primitive, write_out
+from .primitive import NotImplementedDerivative, Primitive, write_out
 
 
 def _xp(*arrays):
@@ -61,8 +61,8 @@ class SubBackward0(Primitive):
         return grad, -grad
 
 
-class RsubBackward1(Primitive):
-    """``number - tensor``: torch.rsub(input, other) = other - input."""
+class RsubBackward0(Primitive):
+    """torch.rsub(input, other) = other - input, for a tensor ``other``."""
     promote = 'common'
 
     def forward(ctx, a, b):
@@ -70,6 +70,11 @@ class RsubBackward1(Primitive):
 
     def backward(ctx, grad):
         return -grad, grad
+
+
+class RsubBackward1(RsubBackward0):
+    """``number - tensor``: rsub(Tensor, Scalar), whose only edge is the tensor's."""
+    graph_inputs = (0,)
 
 
 class MulBackward0(Primitive):
@@ -103,10 +108,11 @@ class DivBackward0(Primitive):
                 -grad * _conj(a) / _conj(b * b) if need_b else None)
 
 
-class DivBackward1(Primitive):
-    """Division with rounding_mode 'trunc' or 'floor': gradient zero, not recorded."""
+class DivBackward2(Primitive):
+    """Division with rounding_mode 'trunc' or 'floor': recorded, with zero gradients."""
     promote = 'common'
-    differentiable = False
+    saves_inputs = True
+    saved_for = ((1,), (0, 1))
 
     def forward(ctx, a, b, rounding_mode):
         xp = _xp(a, b)
@@ -124,6 +130,25 @@ class DivBackward1(Primitive):
                 return xp.trunc(a / b)
             return _div_floor_floating(xp, a, b)
 
+    def backward(ctx, grad):
+        ctx.inputs  # noqa: B018 -- torch unpacks (version-checks) what it saved
+        zero = grad.new_zeros(grad.shape)
+        need_a, need_b = ctx.needs_input_grad
+        return zero if need_a else None, zero if need_b else None
+
+
+class FloorDivide(NotImplementedDerivative):
+    """torch.floor_divide / ``//``: torch has no derivative for it."""
+    promote = 'common'
+    aten = 'floor_divide'
+
+    def forward(ctx, a, b):
+        return DivBackward2.forward(ctx, a, b, 'floor')
+
+
+class FloorDivideInplace(FloorDivide):
+    aten = 'floor_divide_'
+
 
 def _div_floor_floating(xp, a, b):
     """c10::div_floor_floating: floor division through fmod, as torch's CPU kernel."""
@@ -138,9 +163,10 @@ def _div_floor_floating(xp, a, b):
 
 
 class RemainderBackward0(Primitive):
-    """Python-style modulus: the result takes the divisor's sign."""
+    """Python-style modulus: the result takes the divisor's sign. remainder(Tensor,
+    Scalar): one edge, nothing saved."""
     promote = 'common'
-    saves_inputs = True
+    graph_inputs = (0,)
 
     def forward(ctx, a, b):
         xp = _xp(a, b)
@@ -155,8 +181,7 @@ class RemainderBackward0(Primitive):
             return xp.remainder(a, b)
 
     def backward(ctx, grad):
-        a, b = ctx.inputs
-        return grad, -grad * (a / b).floor() if isinstance(b, Tensor) else None
+        return grad
 
 
 class NegBackward0(Primitive):
@@ -175,6 +200,7 @@ class PowBackward0(Primitive):
     """tensor ** number."""
     promote = 'common'
     saves_inputs = True
+    graph_inputs = (0,)
 
     def forward(ctx, a, exponent):
         return _power(a, exponent)
@@ -210,6 +236,7 @@ class PowBackward2(Primitive):
     promote = 'common'
     saves_inputs = True
     saves_output = True
+    graph_inputs = (1,)
 
     def forward(ctx, base, b):
         return _power(base, b)
@@ -361,7 +388,6 @@ class FloorBackward0(Primitive):
             raise NotImplementedError('floor is not supported for complex inputs')
         return a if a.dtype.kind in 'iu' else _xp(a).floor(a)
 
-
     def backward(ctx, grad):
         return grad * 0
 
@@ -386,6 +412,8 @@ class RealBackward0(Primitive):
 
 class MaskedFillBackward0(Primitive):
     saves_inputs = True
+    saved_for = ((), (0,))   # only the mask is saved
+    graph_inputs = (0,)
 
     def forward(ctx, a, mask, value):
         xp = _xp(a)
@@ -491,7 +519,7 @@ def rsub(input, other, *, alpha=1):
     _check_sub(other, input)
     if alpha != 1:
         input = mul(input, alpha)
-    return RsubBackward1.apply(input, other)
+    return (RsubBackward0 if isinstance(other, Tensor) else RsubBackward1).apply(input, other)
 
 
 def mul(input, other, *, out=None):
@@ -505,20 +533,45 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ('trunc', 'floor'):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                            f"found '{rounding_mode}'")
-    return _with_out(DivBackward1.apply(input, other, rounding_mode=rounding_mode), out)
+    return _with_out(DivBackward2.apply(input, other, rounding_mode=rounding_mode), out)
 
 
 def floor_divide(input, other, *, out=None):
-    return div(input, other, rounding_mode='floor', out=out)
+    return _with_out(FloorDivide.apply(input, other), out)
 
 
 class RemainderBackward1(RemainderBackward0):
-    """remainder(Tensor, Tensor): torch names the tensor-divisor overload's node ...1."""
+    """remainder(Tensor, Tensor): both edges; self and other are saved for other's
+    gradient only."""
+    graph_inputs = None
+    saves_inputs = True
+    saved_for = ((1,), (1,))
+
+    def backward(ctx, grad):
+        a, b = ctx.inputs
+        need_b = ctx.needs_input_grad[1]
+        return grad, -grad * (a / b).floor() if need_b else None
+
+
+class RemainderScalarTensor(NotImplementedDerivative):
+    """remainder(Scalar, Tensor) (``2 % x``): torch has no derivative for it."""
+    promote = 'common'
+    aten = 'remainder'
+    forward = RemainderBackward0.forward
+
+
+def _remainder_op(input, other):
+    if not isinstance(input, Tensor):
+        return RemainderScalarTensor
+    return RemainderBackward1 if isinstance(other, Tensor) else RemainderBackward0
 
 
 def remainder(input, other, *, out=None):
-    op = RemainderBackward1 if isinstance(other, Tensor) else RemainderBackward0
-    return _with_out(op.apply(input, other), out)
+    return _with_out(_remainder_op(input, other).apply(input, other), out)
+
+
+def _remainder_(self, other):
+    return _remainder_op(self, other).apply_(self, other)
 
 
 def pow(input, exponent, *, out=None):
@@ -551,8 +604,6 @@ def _abs_(self):
     if self.dtype.category == _dtype.COMPLEX:
         raise RuntimeError('In-place abs is not supported for complex tensors.')
     return AbsBackward0.apply_(self)
-
-
 
 
 def reciprocal(input, *, out=None):
@@ -649,7 +700,7 @@ def _sub_(self, other, *, alpha=1):
 def _div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return DivBackward0.apply_(self, other)
-    return DivBackward1.apply_(self, other, rounding_mode=rounding_mode)
+    return DivBackward2.apply_(self, other, rounding_mode=rounding_mode)
 
 
 def _pow_(self, exponent):
@@ -687,9 +738,9 @@ TENSOR_METHODS = {
     'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _abs_,
     'exp_': _inplace(ExpBackward0), 'log_': _inplace(LogBackward0),
     'sqrt_': _inplace(SqrtBackward0), 'floor_': _inplace(FloorBackward0),
-    'remainder_': _inplace(RemainderBackward0), 'masked_fill_': _masked_fill_,
+    'remainder_': _remainder_, 'floor_divide_': _inplace(FloorDivideInplace), 'masked_fill_': _masked_fill_,
     '__iadd__': _add_, '__isub__': _sub_, '__imul__': _inplace(MulBackward0),
-    '__itruediv__': _div_, '__imod__': _inplace(RemainderBackward0), '__ipow__': _pow_,
+    '__itruediv__': _div_, '__imod__': _remainder_, '__ifloordiv__': _inplace(FloorDivideInplace), '__ipow__': _pow_,
 }
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
              'abs', 'sgn', 'sign', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',

@@ -25,7 +25,8 @@ from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .._tensor import Tensor, _make, wrap
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.graph import FREED_MESSAGE, Node, accumulator_of, new_node, version_error
+from ..autograd.graph import (FREED_MESSAGE, Node, accumulator_of, new_node, saved_version,
+                              version_error)
 
 _NO_EDGE = (None, 0)
 
@@ -40,6 +41,18 @@ class Primitive(Node):
                             # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
     is_view = False         # the result shares memory with operand 0 (a view of it)
+    graph_inputs = None     # the operands that get an edge in next_functions: None for all
+                            # (a Python scalar gets (None, 0), as torch wraps it in a tensor),
+                            # a tuple of indices where torch's overload takes a Scalar or a
+                            # non-differentiable tensor (pow(Tensor, Scalar): (0,)), or
+                            # REQUIRING_GRAD: only the tensors that require grad
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if '_run_backward' not in cls.__dict__:
+            inputs = cls.graph_inputs
+            cls._run_backward = (_picked_backward(inputs) if inputs.__class__ is tuple
+                                 else Primitive._run_backward)
 
     forward = None
     backward = None
@@ -62,6 +75,8 @@ class Primitive(Node):
     @classmethod
     def apply_(cls, target, *operands, **params):
         """Run the op in place on ``target`` (torch's ``op_`` variants) and return it."""
+        if target._vc.inference:
+            check_inference_inplace(target)
         recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
         if recording:
             _check_inplace_allowed(target)
@@ -80,7 +95,14 @@ class Primitive(Node):
     @property
     def needs_input_grad(self):
         """Per operand, whether a gradient flows to it (backward may skip the others)."""
-        return tuple(fn is not None for fn, _ in self.next_functions)
+        needs = tuple(fn is not None for fn, _ in self.next_functions)
+        inputs = self.graph_inputs
+        if inputs.__class__ is tuple:
+            per_operand = [False] * (max(inputs) + 1)
+            for i, need in zip(inputs, needs):
+                per_operand[i] = need
+            return tuple(per_operand)
+        return needs
 
     @property
     def inputs(self):
@@ -109,6 +131,38 @@ class Primitive(Node):
 
     def _run_backward(self, grads):
         return self.backward(*grads)
+
+
+REQUIRING_GRAD = 'requiring grad'
+
+
+def _picked_backward(inputs):
+    """_run_backward of a node whose edges are some operands only: backward still returns
+    one gradient per operand, and the graph inputs' gradients are passed on."""
+    def _run_backward(self, grads):
+        grads = self.backward(*grads)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        return tuple(grads[i] for i in inputs)
+    return _run_backward
+
+
+class NotImplementedDerivative(Primitive):
+    """An op torch has no derivative for (``aten`` names it): its result is recorded, with
+    edges to the operands that require grad, as torch's ``NotImplemented`` node, and
+    backward raises torch's error."""
+    graph_inputs = REQUIRING_GRAD
+    aten = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__name__ = cls.__qualname__ = 'NotImplemented'  # type(grad_fn).__name__ as torch
+
+    def name(self):
+        return 'torch::autograd::NotImplemented'
+
+    def backward(ctx, *grads):
+        raise RuntimeError(f'derivative for aten::{ctx.aten} is not implemented')
 
 
 # -------------------------------------------------------------------- operands
@@ -218,7 +272,8 @@ def _record(ctx, operands, result, params):
     edges = []
     metas = []
     needed = False
-    for x in operands:
+    inputs = ctx.graph_inputs
+    for x in operands if inputs is None else _graph_operands(inputs, operands):
         if isinstance(x, Tensor):
             if x._base is not None:
                 x._refresh_view()
@@ -241,13 +296,20 @@ def _record(ctx, operands, result, params):
             ctx._save(operands)
         else:  # as torch, which saves x for mul(x, y) only when y requires grad
             ctx._saved = tuple(
-                (x, x._vc.value) if isinstance(x, Tensor)
+                (x, saved_version(x)) if isinstance(x, Tensor)
                 and any(edges[j] is not _NO_EDGE for j in readers) else (x, None)
                 for x, readers in zip(operands, ctx.saved_for))
     if ctx.saves_output:
-        ctx._saved_output = (result._data, result._vc, result._vc.value)
+        ctx._saved_output = (result._data, result._vc, saved_version(result))
     result._grad_fn = ctx
     result._requires_grad = True
+
+
+def _graph_operands(inputs, operands):
+    """The operands that get an edge (see Primitive.graph_inputs)."""
+    if inputs is REQUIRING_GRAD:
+        return [x for x in operands if isinstance(x, Tensor) and x.requires_grad]
+    return [operands[i] for i in inputs]
 
 
 # -------------------------------------------------------------------- views
@@ -264,7 +326,16 @@ def _make_view(result, source, cls, params):
 
 
 def _replay_view(cls, params, parent_view_fn, base):
-    return cls.apply(parent_view_fn(base) if parent_view_fn else base, **params)
+    """The view re-derived from its base (after an in-place change to either). torch
+    regenerates it with as_strided, so its grad_fn is named AsStridedBackward0."""
+    named = _AS_STRIDED.get(cls)
+    if named is None:
+        named = _AS_STRIDED[cls] = type('AsStridedBackward0', (cls,), {
+            '__module__': cls.__module__, '__qualname__': 'AsStridedBackward0'})
+    return named.apply(parent_view_fn(base) if parent_view_fn else base, **params)
+
+
+_AS_STRIDED = {}  # view primitive -> its subclass named as torch names a regenerated view
 
 
 # -------------------------------------------------------------------- in place
@@ -296,6 +367,15 @@ def write_into(target, out):
                                f"broadcast shape {list(broadcast_shapes(out.shape, data.shape))}")
     check_writeable(data)
     data[...] = out
+
+
+def check_inference_inplace(target):
+    """Inference tensors are written in place only inside inference mode (as torch)."""
+    if target._vc.inference and not grad_state.inference:
+        raise RuntimeError('Inplace update to inference tensor outside InferenceMode is not '
+                           'allowed.You can make a clone to get a normal tensor before doing '
+                           'inplace update.See https://github.com/pytorch/rfcs/pull/17 for more '
+                           'details.')
 
 
 def check_writeable(data):
@@ -392,6 +472,7 @@ def write_out(result, out):
     if grad_state.enabled and (result.requires_grad or out.requires_grad):
         raise RuntimeError("functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
+    check_inference_inplace(out)
     if out._data.shape != result._data.shape:
         from .._device import array_module
         out._data = array_module(out._data).empty(result._data.shape, dtype=out._data.dtype)

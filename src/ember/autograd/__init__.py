@@ -1,6 +1,9 @@
 """ember.autograd: torch.autograd's backward, grad, Function and the grad-mode switches."""
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
-                        is_inference_mode_enabled, no_grad, set_grad_enabled)
+import warnings
+
+from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
+                        is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+                        set_multithreading_enabled)
 from . import graph
 from .engine import accumulate_grad, run_backward
 from .._device import array_module
@@ -64,6 +67,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     roots, grads = _root_edges(tensors, _as_tuple(grad_tensors if grad_tensors is not None else grad_variables), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        _warn_create_graph()
     targets = None
     inputs = _as_tuple(inputs)
     if inputs is not None:
@@ -75,6 +80,25 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         for t, grad in zip(inputs, captured):
             if t.grad_fn is not None and grad is not None:
                 accumulate_grad(t, grad, create_graph)
+
+
+_create_graph_warned = False
+
+
+def _warn_create_graph():
+    """torch warns once per process (TORCH_WARN_ONCE) when backward() builds a graph of
+    the gradients: a leaf's .grad then refers back to the leaf."""
+    global _create_graph_warned
+    if not _create_graph_warned:
+        _create_graph_warned = True
+        warnings.warn(
+            'Using backward() with create_graph=True will create a reference cycle between the '
+            'parameter and its gradient which can cause a memory leak. We recommend using '
+            'autograd.grad when creating the graph to avoid this. If you have to use this '
+            'function, make sure to reset the .grad fields of your parameters to None after use '
+            'to break the cycle and avoid the leak. (Triggered internally at '
+            '/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)', UserWarning,
+            stacklevel=3)
 
 
 def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):

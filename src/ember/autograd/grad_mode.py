@@ -4,6 +4,11 @@ import inspect
 import sys
 import threading
 
+from .. import _tensor
+
+__all__ = ['no_grad', 'enable_grad', 'set_grad_enabled', 'inference_mode',
+           'set_multithreading_enabled', 'enforce_grad_layout_policy']
+
 
 class _GradState(threading.local):
     """Whether ops are recorded into the graph; one flag read on every op. Per thread,
@@ -12,6 +17,8 @@ class _GradState(threading.local):
     def __init__(self):
         self.enabled = True
         self.inference = False
+        self.multithreading = True
+        self.grad_layout = True
 
 
 state = _GradState()
@@ -23,6 +30,24 @@ def is_grad_enabled():
 
 def is_inference_mode_enabled():
     return state.inference
+
+
+_inference_threads = 0
+_inference_lock = threading.Lock()
+
+
+def _set_inference(flag):
+    """Turn inference mode on or off in this thread. While any thread has it on, new
+    tensors ask for their thread's mode (inference tensors get an InferenceCounter);
+    otherwise tensor creation pays nothing for it."""
+    global _inference_threads
+    if state.inference == flag:
+        return
+    state.inference = flag
+    with _inference_lock:
+        _inference_threads += 1 if flag else -1
+        _tensor._new_counter = (_tensor._thread_counter if _inference_threads
+                                else _tensor.VersionCounter)
 
 
 class _GradModeContext:
@@ -71,7 +96,8 @@ class _GradModeContext:
         self._set()
 
     def __exit__(self, *exc):
-        state.enabled, state.inference = self._prev
+        state.enabled = self._prev[0]
+        _set_inference(self._prev[1])
 
 
 class no_grad(_GradModeContext):
@@ -136,6 +162,47 @@ class inference_mode(_GradModeContext):
 
     def _set(self):
         if self.mode:
-            state.enabled, state.inference = False, True
+            state.enabled = False
+            _set_inference(True)
         else:
-            state.inference = False
+            _set_inference(False)
+
+
+class _ThreadFlag(_GradModeContext):
+    """A per-thread engine flag set at once, restored on exit (ember only remembers it:
+    its backward runs on the calling thread and keeps gradient layouts as computed)."""
+    flag = None
+
+    def __init__(self, mode=True):
+        self.prev = getattr(state, self.flag)
+        setattr(state, self.flag, bool(mode))
+        self.mode = mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        setattr(state, self.flag, self.prev)
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class set_multithreading_enabled(_ThreadFlag):
+    """torch.autograd.set_multithreading_enabled(mode)."""
+    flag = 'multithreading'
+
+    def __init__(self, mode):
+        super().__init__(mode)
+
+
+class enforce_grad_layout_policy(_ThreadFlag):
+    """torch.autograd.grad_mode.enforce_grad_layout_policy(enable=True)."""
+    flag = 'grad_layout'
+
+    def __call__(self, func):
+        setattr(state, self.flag, self.prev)
+        return super().__call__(func)
+
+
+_DecoratorContextManager = _GradModeContext

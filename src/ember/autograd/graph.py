@@ -45,7 +45,8 @@ class Node:
 
     def _save(self, values):
         """Keep ``values`` (tensors, None or plain Python values) for backward."""
-        self._saved = tuple((v, v._vc.value) if hasattr(v, '_vc') else (v, None) for v in values)
+        self._saved = tuple((v, saved_version(v)) if hasattr(v, '_vc') else (v, None)
+                            for v in values)
 
     def _unpack_saved(self):
         if self._freed:
@@ -78,9 +79,21 @@ class Node:
         return self.__dict__.setdefault('_metadata', {})
 
 
+def saved_version(tensor):
+    """The version a tensor is saved for backward with; inference tensors can't be saved."""
+    counter = tensor._vc
+    if counter.inference:
+        raise RuntimeError(
+            'Inference tensors cannot be saved for backward. Please do not use Tensors created '
+            'in inference mode in computation tracked by autograd. To work around this, you can '
+            'make a clone to get a normal tensor and use it in autograd, or use '
+            '`torch.no_grad()` instead of `torch.inference_mode()`.')
+    return counter.value
+
+
 def _check_version(tensor, version, node):
-    if tensor._vc.value != version:
-        raise version_error(tensor, version, tensor._grad_fn if tensor._requires_grad else None)
+    if tensor._vc.value != version:  # a view's grad_fn is regenerated first (AsStrided)
+        raise version_error(tensor, version, tensor.grad_fn if tensor.requires_grad else None)
     return tensor
 
 
@@ -89,7 +102,7 @@ def version_error(tensor, version, producer, output_nr=None):
     tensor has now (None for leaves), named as torch names the op ('Exp', 'Add')."""
     where = ''
     if producer is not None:
-        op = re.sub(r'Backward\d*$', '', producer.name())
+        op = re.sub(r'Backward(0?$|(?=\d+$))', '', producer.name())  # PowBackward1: Pow1
         nr = tensor._output_nr if output_nr is None else output_nr
         where = f', which is output {nr} of {op},'
     return RuntimeError(
