@@ -17,6 +17,7 @@ import warnings
 import numpy
 
 from . import _dtype
+from ._exact import fma
 from ._device import as_device, backend, to_host
 from ._ops.primitive import scalar_type_name, write_out
 from ._tensor import Tensor, _make, wrap
@@ -53,9 +54,15 @@ def _scalar_to(value, dtype):
     if dtype.category == _dtype.INT:
         return _int_scalar(value, dtype)
     value = float(value)
-    if math.isfinite(value) and abs(value) > float(_dtype.finfo(dtype).max):
+    if math.isfinite(value) and abs(value) > _largest(dtype):
         _overflow(dtype)
     return numpy.float32(value).astype(dtype.np) if dtype.itemsize == 2 else dtype.np.type(value)
+
+
+@functools.cache
+def _largest(dtype):
+    """The largest finite value of a floating dtype (finfo is too slow to build per call)."""
+    return float(_dtype.finfo(dtype).max)
 
 
 def _int_scalar(value, dtype):
@@ -335,8 +342,9 @@ def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
     fill = _scalar_to(value, dtype)
     if out is not None:
         return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
-    xp = backend(as_device(device))
-    return _finish(xp.full(shape, fill, dtype.np), requires_grad)
+    data = backend(as_device(device)).empty(shape, dtype.np)
+    data.fill(fill)
+    return _finish(data, requires_grad)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -368,7 +376,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 
 def _like(input, value, dtype, device, requires_grad):
     device = input.device if device is None else device
-    return _filled(tuple(input.shape), value, dtype or input.dtype, device, requires_grad)
+    return _filled(input._data.shape, value, dtype or input.dtype, device, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -445,37 +453,11 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 # -------------------------------------------------------------------- exact arithmetic
 
-def _two_sum(a, b):
-    s = a + b
-    v = s - a
-    return s, (a - (s - v)) + (b - v)
-
-
-def _split(a):
-    c = a * 134217729.0   # Veltkamp's splitter, 2**27 + 1
-    high = c - (c - a)
-    return high, a - high
-
-
-def _sum_to_odd(a, b):
-    """a + b rounded to float64, inexact results to the neighbour with an odd last bit."""
-    s, error = _two_sum(a, b)
-    even = (s.view(numpy.int64) & 1) == 0
-    return numpy.where((error != 0) & even, numpy.nextafter(s, numpy.copysign(numpy.inf, error)), s)
-
-
 def _fma(a, b, c, np_type):
-    """a * b + c rounded once to float32 or float64 (Boldo & Melquiond's emulated FMA)."""
-    a, b, c = numpy.broadcast_arrays(*(numpy.asarray(x, numpy.float64) for x in (a, b, c)))
+    """a * b + c rounded once to ``np_type`` (float32 or float64), as ATen's fused kernels."""
+    a, b, c = numpy.broadcast_arrays(*(numpy.asarray(x, np_type) for x in (a, b, c)))
     with numpy.errstate(all='ignore'):
-        product = a * b
-        if np_type == numpy.float32:   # the float64 product of float32 values is exact
-            return _sum_to_odd(product, c).astype(numpy.float32)
-        (ah, al), (bh, bl) = _split(a), _split(b)
-        product_error = ((ah * bh - product) + ah * bl + al * bh) + al * bl
-        high, low = _two_sum(c, product)
-        fused = high + _sum_to_odd(low, product_error)
-        return numpy.where(numpy.isfinite(fused), fused, product + c)
+        return fma(a, b, c)
 
 
 # -------------------------------------------------------------------- ranges
