@@ -10,7 +10,6 @@ element count and a NumPy dtype and returns a flat array in the order torch fill
 The stream is drawn on the host, so NumPy is the array module here by design.
 """
 import math
-import secrets
 
 import ml_dtypes
 import numpy as np
@@ -52,8 +51,16 @@ class Generator:
     def __init__(self, device='cpu'):
         if str(device) != 'cpu':
             raise RuntimeError(f'ember has no generator for device {device!r}')
-        self._mt = np.random.MT19937()
         self.manual_seed(DEFAULT_SEED)
+
+    def __getattr__(self, name):
+        """The MT19937 stream is built on first use after seeding (importing numpy.random and
+        seeding cost more than the rest of ``import ember``)."""
+        if name != '_mt':
+            raise AttributeError(name)
+        self._mt = np.random.MT19937()
+        self._set_words(_seeded_key(self._seed), _N)
+        return self._mt
 
     @property
     def device(self):
@@ -62,12 +69,13 @@ class Generator:
     def manual_seed(self, seed):
         """Generator.manual_seed: reseed (seeds wrap modulo 2**64) and return self."""
         self._seed = _unpack_seed(seed)
-        self._set_words(_seeded_key(self._seed), _N)
+        self.__dict__.pop('_mt', None)  # rebuilt from the seed when next drawn from
         self._next_double_normal = self._next_float_normal = None
         return self
 
     def seed(self):
         """Generator.seed: reseed from a non-deterministic 53-bit source and return the seed."""
+        import secrets
         seed = secrets.randbits(53)
         self.manual_seed(seed)
         return seed

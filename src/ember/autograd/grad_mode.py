@@ -1,6 +1,5 @@
 """Grad mode switches: torch.no_grad, enable_grad, set_grad_enabled, inference_mode."""
 import functools
-import inspect
 import sys
 import threading
 
@@ -54,6 +53,7 @@ class _GradModeContext:
     """Base of the grad-mode switches: a context manager and a decorator."""
 
     def __call__(self, func):
+        import inspect  # only when decorating: it is slow to import
         if inspect.isgeneratorfunction(func):
             return self._wrap_generator(func)
 
