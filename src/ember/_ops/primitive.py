@@ -69,7 +69,10 @@ class Primitive(Node):
         if cls.is_view:
             _make_view(result, operands[0], cls, params)
         if grad_state.enabled and cls.differentiable:
-            _record(ctx, operands, result, params)
+            for x in operands:  # record only if some operand may need a gradient
+                if isinstance(x, Tensor) and (x._requires_grad or x._base is not None):
+                    _record(ctx, operands, result, params)
+                    break
         return result
 
     @classmethod
