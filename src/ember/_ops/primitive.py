@@ -267,11 +267,6 @@ def _record(ctx, operands, result, params):
     keyword ``params`` become attributes of ``ctx`` for backward (``ctx.dim``, ...)."""
     if result.dtype.category < _dtype.FLOAT:
         return  # integer and bool results are never differentiable
-    for x in operands:
-        if isinstance(x, Tensor) and (x._requires_grad or x._base is not None and x.requires_grad):
-            break
-    else:
-        return
     edges = []
     metas = []
     needed = False
@@ -289,7 +284,7 @@ def _record(ctx, operands, result, params):
         edges.append(_NO_EDGE)
         metas.append(None)
     if not needed:
-        return
+        return  # no graph operand requires grad (a non-edge operand may)
     ctx.next_functions = tuple(edges)
     ctx._input_meta = tuple(metas)
     if params:
@@ -298,14 +293,26 @@ def _record(ctx, operands, result, params):
         if ctx.saved_for is None:
             ctx._save(operands)
         else:  # as torch, which saves x for mul(x, y) only when y requires grad
-            ctx._saved = tuple(
-                (x, saved_version(x)) if isinstance(x, Tensor)
-                and any(edges[j] is not _NO_EDGE for j in readers) else (x, None)
-                for x, readers in zip(operands, ctx.saved_for))
+            ctx._saved = _saved_for_readers(operands, ctx.saved_for, edges)
     if ctx.saves_output:
         ctx._saved_output = (result._data, result._vc, saved_version(result))
     result._grad_fn = ctx
     result._requires_grad = True
+
+
+def _saved_for_readers(operands, saved_for, edges):
+    """(operand, version) pairs; an operand is version-checked only if some gradient that
+    reads it flows (``saved_for``), else its version is None."""
+    saved = []
+    for x, readers in zip(operands, saved_for):
+        version = None
+        if isinstance(x, Tensor):
+            for j in readers:
+                if edges[j] is not _NO_EDGE:
+                    version = saved_version(x)
+                    break
+        saved.append((x, version))
+    return tuple(saved)
 
 
 def _graph_operands(inputs, operands):
