@@ -98,7 +98,7 @@ class Primitive(Node):
     @property
     def needs_input_grad(self):
         """Per operand, whether a gradient flows to it (backward may skip the others)."""
-        needs = tuple(fn is not None for fn, _ in self.next_functions)
+        needs = tuple([fn is not None for fn, _ in self.next_functions])
         inputs = self.graph_inputs
         if inputs.__class__ is tuple:
             per_operand = [False] * (max(inputs) + 1)

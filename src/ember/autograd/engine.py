@@ -29,7 +29,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
         _add_to_buffer(buffers, node, nr, grad)
     captured = [None] * (len(targets) if targets else 0)
     ready = [node for node, count in dependencies.items() if count == 0]
-    with grad_mode.set_grad_enabled(create_graph):
+    state = grad_mode.state
+    previous = state.enabled  # set and restored directly: cheaper than set_grad_enabled
+    state.enabled = bool(create_graph)
+    try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
@@ -37,26 +40,32 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
                 _run_node(node, grads, buffers, captured, targets, accumulate, create_graph)
             for next_node, _ in node.next_functions:
                 if next_node is not None:
-                    dependencies[next_node] -= 1
-                    if dependencies[next_node] == 0:
+                    count = dependencies[next_node] - 1
+                    dependencies[next_node] = count
+                    if count == 0:
                         ready.append(next_node)
             if not retain_graph:
                 node._release()
+    finally:
+        state.enabled = previous
     return captured
 
 
 def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph):
-    grads = _call_tensor_hooks(node, grads)
+    is_leaf = isinstance(node, AccumulateGrad)
+    extras = node.__dict__  # tensor hooks and retained grads live here once registered
+    if is_leaf or 'tensor_hooks' in extras:
+        grads = _call_tensor_hooks(node, grads)
     if targets is not None:
         for nr, grad in enumerate(grads):
             slot = targets.get((node, nr))
             if slot is not None:
                 captured[slot] = grad
-    if isinstance(node, AccumulateGrad):
+    if is_leaf:
         if accumulate and (targets is None or (node, 0) in targets):
-            accumulate_grad(node.variable, grads[0], create_graph)
+            accumulate_grad(node._variable, grads[0], create_graph)
         return
-    if node.__dict__.get('retained'):
+    if extras.get('retained'):
         _retain(node, grads)
     if node._pre_hooks:
         for hook in node._pre_hooks:

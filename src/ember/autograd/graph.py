@@ -51,8 +51,8 @@ class Node:
     def _unpack_saved(self):
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
-        return tuple(v if version is None else _check_version(v, version, self)
-                     for v, version in self._saved)
+        return tuple([v if version is None else _check_version(v, version, self)
+                      for v, version in self._saved])
 
     def _release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
