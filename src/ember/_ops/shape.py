@@ -27,12 +27,13 @@ def _sizes(args):
     """Sizes given as f(2, 3), f((2, 3)) or f(torch.Size([2, 3]))."""
     if len(args) == 1 and not isinstance(args[0], int):
         args = args[0]
-    return tuple(int(s) for s in args)
+    return tuple(map(int, args))
 
 
 def infer_shape(shape, numel):
     """Resolve one -1 in a view/reshape target shape, with torch's errors."""
-    if -1 not in shape and math.prod(shape) == numel and min(shape, default=0) >= 0:
+    # (min without default=: its keyword parsing costs more than the rest of this check)
+    if -1 not in shape and math.prod(shape) == numel and (not shape or min(shape) >= 0):
         return shape
     shape = list(shape)
     unknown = [i for i, s in enumerate(shape) if s == -1]
@@ -324,7 +325,7 @@ def squeeze(input, dim=None):
         return SqueezeBackward0.apply(input, shape=tuple(s for s in shape if s != 1))
     if isinstance(dim, int):
         d = _wrap_dim(dim, len(shape))
-        kept = tuple(s for i, s in enumerate(shape) if i != d or s != 1)
+        kept = shape[:d] + shape[d + 1:] if shape and shape[d] == 1 else shape
         return SqueezeBackward1.apply(input, shape=kept)
     dims = {_wrap_dim(d, len(shape)) for d in dim}
     kept = tuple(s for i, s in enumerate(shape) if i not in dims or s != 1)
