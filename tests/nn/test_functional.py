@@ -22,3 +22,22 @@ def test_mse_loss_dtypes_and_errors():
     check(lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction='avg'), sample((3,), 'float32'), sample((3,), 'float32'))
     check(lambda T, x, y: T.nn.functional.mse_loss(x, y), sample((3,), 'float32'), sample((2,), 'float32'))
     check(lambda T, x, y: T.nn.functional.mse_loss(x, y, size_average=False), sample((3,), 'float32'), sample((3,), 'float32'))
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum', 'none'])
+def test_mse_loss_gradient_rounds_as_torchs_kernel(reduction):
+    """(norm * (input - target)) * grad in float32, bit for bit, and torch's node names."""
+    import numpy as np
+    import torch
+    import ember
+    rng = np.random.default_rng(0)
+    x, t, g = (rng.standard_normal(257).astype(np.float32) * 100 for _ in range(3))
+    grads = []
+    for lib in (torch, ember):
+        xi = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.functional.mse_loss(xi, lib.tensor(t), reduction=reduction)
+        seed = lib.tensor(g) if reduction == 'none' else None
+        (grad,) = lib.autograd.grad(loss, xi, seed, create_graph=True)
+        grads.append((grad.detach().numpy(), grad.grad_fn.name()))
+    np.testing.assert_array_equal(grads[0][0], grads[1][0])
+    assert grads[0][1] == grads[1][1] == 'MseLossBackwardBackward0'

@@ -38,10 +38,33 @@ class MseLossBackward0(Primitive):
 
     def backward(ctx, grad):
         input, target = ctx.inputs
-        norm = 2.0 / input.numel() if ctx.reduction == 'mean' else 2.0
-        grad_input = norm * (input - target) * grad
         need_input, need_target = ctx.needs_input_grad
-        return grad_input if need_input else None, -grad_input if need_target else None
+        reduction = ctx.reduction
+        return (MseLossBackwardBackward0.apply(grad, input, target, reduction=reduction)
+                if need_input else None,
+                MseLossBackwardBackward0.apply(grad, target, input, reduction=reduction)
+                if need_target else None)
+
+
+class MseLossBackwardBackward0(Primitive):
+    """torch's mse_loss_backward(grad, input, target): (norm * (input - target)) * grad in one
+    op, rounded as its kernel does (norm = 2 / numel for 'mean', else 2)."""
+    promote = 'common'
+    saves_inputs = True
+
+    def forward(ctx, grad, input, target, reduction):
+        norm = 2.0 / input.size if reduction == 'mean' else 2.0
+        return input.dtype.type(norm) * (input - target) * grad
+
+    def backward(ctx, grad):
+        grad_output, input, target = ctx.inputs
+        need_grad_output, need_input, need_target = ctx.needs_input_grad
+        norm = 2.0 / input.numel() if ctx.reduction == 'mean' else 2.0
+        second = norm * (grad * grad_output) if need_input or need_target else None
+        return (MseLossBackwardBackward0.apply(grad, input, target, reduction=ctx.reduction)
+                if need_grad_output else None,
+                second if need_input else None,
+                -second if need_target else None)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
