@@ -23,7 +23,7 @@ import functools
 
 from ._device import array_module
 
-__all__ = ['fma', 'fma32', 'fma64', 'lerp', 'add_scaled', 'addcmul']
+__all__ = ['fma', 'fma32', 'fma64', 'lerp', 'add_scaled', 'addcmul', 'opmath_scalar']
 
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
 
@@ -126,6 +126,11 @@ def _split(a):
 def _cast(x, dtype, xp):
     """x in dtype: arrays and scalars of other dtypes are converted (rounded to nearest)."""
     return x if getattr(x, 'dtype', None) == dtype else xp.asarray(x, dtype)
+
+
+def opmath_scalar(x, dtype, xp):
+    """Scalar x as the kernels round it for arrays of dtype: in dtype's opmath type."""
+    return _cast(x, xp.float32 if dtype.itemsize < 4 else dtype, xp)
 
 
 def _opmath(a):

@@ -1,8 +1,10 @@
 """torch.optim.Adam, computed as torch's CPU for-loop implementation (_single_tensor_adam)."""
+import functools
+
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
-from .._exact import add_scaled, addcmul, lerp
+from .._exact import add_scaled, addcmul, lerp, opmath_scalar
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
                         _real_view, _scalar)
@@ -95,6 +97,7 @@ def _adam(p, state, group):
     grad = _real_view(p._grad._data)
     if group['maximize']:
         grad = -grad
+    const = _constants(group, param)
     lr = _scalar(group['lr'])
     weight_decay = group['weight_decay']
     step = _count_step(state['step'])
@@ -104,15 +107,42 @@ def _adam(p, state, group):
             p._vc.value += 1
         else:
             grad = add_scaled(grad, param, weight_decay)
-    beta1, beta2 = (_scalar(b) for b in group['betas'])
-    exp_avg = _update_moments(state, grad, beta1, beta2)
+    exp_avg = _update_moments(state, grad, const)
     second = _update_max(state) if group['amsgrad'] else _real_view(state['exp_avg_sq']._data)
-    xp = array_module(param)
-    denom = _denominator(xp, second, (1 - beta2 ** step) ** 0.5, group['eps'])
-    update = xp.multiply(exp_avg, xp.asarray(-(lr / (1 - beta1 ** step)), param.dtype))
+    xp, dtype = const.xp, param.dtype
+    denom = xp.sqrt(second)
+    denom /= xp.asarray((1 - const.beta2 ** step) ** 0.5, dtype)
+    denom += const.eps
+    update = xp.multiply(exp_avg, xp.asarray(-(lr / (1 - const.beta1 ** step)), dtype))
     update /= denom
     param += update
     p._vc.value += 1
+
+
+class _Constants:
+    """A group's per-step constants for parameters of one dtype and backend: the betas as the
+    bias corrections use them, and the scalars of the array updates rounded to their dtypes
+    once (as each kernel would round them)."""
+    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps')
+
+    def __init__(self, beta1, beta2, eps, dtype, xp):
+        self.xp, self.beta1, self.beta2 = xp, beta1, beta2
+        self.weight1 = opmath_scalar(1 - beta1, dtype, xp)    # exp_avg.lerp_(grad, 1 - beta1)
+        self.beta2_d = xp.asarray(beta2, dtype)                # exp_avg_sq.mul_(beta2)
+        self.weight2 = opmath_scalar(1 - beta2, dtype, xp)    # .addcmul_(.., value=1 - beta2)
+        self.eps = xp.asarray(eps, dtype)                      # denom.add_(eps)
+
+
+def _constants(group, param):
+    """The group's _Constants for param's dtype: cached by value for float betas and eps."""
+    (beta1, beta2), eps = group['betas'], group['eps']
+    xp = array_module(param)
+    if isinstance(beta1, Tensor) or isinstance(beta2, Tensor) or isinstance(eps, Tensor):
+        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), param.dtype, xp)
+    return _cached_constants(beta1, beta2, eps, param.dtype, xp)
+
+
+_cached_constants = functools.lru_cache(maxsize=64, typed=True)(_Constants)
 
 
 def _count_step(step_t):
@@ -123,14 +153,14 @@ def _count_step(step_t):
     return data.item()
 
 
-def _update_moments(state, grad, beta1, beta2):
+def _update_moments(state, grad, const):
     """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2).
     Returns exp_avg's array."""
     exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
     exp_avg, exp_avg_sq = _real_view(exp_avg_t._data), _real_view(exp_avg_sq_t._data)
-    lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
-    exp_avg_sq *= array_module(exp_avg_sq).asarray(beta2, exp_avg_sq.dtype)
-    addcmul(exp_avg_sq, grad, grad, 1 - beta2, out=exp_avg_sq)
+    lerp(exp_avg, grad, const.weight1, out=exp_avg)
+    exp_avg_sq *= const.beta2_d
+    addcmul(exp_avg_sq, grad, grad, const.weight2, out=exp_avg_sq)
     exp_avg_t._vc.value += 1
     exp_avg_sq_t._vc.value += 2
     return exp_avg
@@ -143,11 +173,3 @@ def _update_max(state):
     array_module(data).maximum(data, _real_view(state['exp_avg_sq']._data), out=data)
     max_exp_avg_sq._vc.value += 1
     return data
-
-
-def _denominator(xp, second, bias_correction2_sqrt, eps):
-    """(exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), each scalar rounded to the dtype."""
-    denom = xp.sqrt(second)
-    denom /= xp.asarray(bias_correction2_sqrt, denom.dtype)
-    denom += xp.asarray(eps, denom.dtype)
-    return denom
