@@ -19,8 +19,6 @@ the same bits from ordinary IEEE operations:
 ``lerp``, ``add_scaled`` and ``addcmul`` are ATen's formulas for those kernels on arrays.
 Array math goes through the arrays' backend module.
 """
-import functools
-
 from ._device import array_module
 
 __all__ = ['fma', 'fma32', 'fma64', 'lerp', 'add_scaled', 'addcmul', 'opmath_scalar']
@@ -33,20 +31,22 @@ def fma(a, b, c, out=None):
 
     b and c may be arrays or scalars; scalars not in the compute dtype are rounded to it
     first, as ATen casts Scalar arguments. float16 and bfloat16 compute in float32."""
-    xp = array_module(a)
     dtype = a.dtype
     if dtype.itemsize < 4:
         return _store(fma(_opmath(a), b, c), out, dtype)
     if isinstance(b, (int, float)) and b == 1:
-        return _store(a + _cast(c, dtype, xp), out, dtype)
-    b, c = _cast(b, dtype, xp), _cast(c, dtype, xp)
-    return (fma64 if dtype.itemsize == 8 else fma32)(a, b, c, out)
+        return _store(a + _cast(c, dtype, a), out, dtype)
+    return _fma_opmath(a, _cast(b, dtype, a), _cast(c, dtype, a), out)
+
+
+def _fma_opmath(a, b, c, out=None):
+    """fma of a float32 or float64 a, with b and c already in a's dtype."""
+    return (fma64 if a.dtype.itemsize == 8 else fma32)(a, b, c, out)
 
 
 def fma32(a, b, c, out=None):
     """float32 a * b + c (float32 arrays or scalars): one float64 sum, exact where needed."""
-    xp = array_module(a)
-    wide, bits, shift = _wide_kit(xp)
+    xp, wide, bits, shift = _wide_kit(a)
     wide_c = c.astype(wide)
     product = a.astype(wide) * b.astype(wide)
     total = product + wide_c
@@ -95,10 +95,10 @@ def lerp(start, end, weight, out=None):
     one FMA (weight - 1 rounds once, from the rounded weight)."""
     dtype = start.dtype
     start, end = _opmath(start), _opmath(end)
-    weight = _cast(weight, start.dtype, array_module(start))
+    weight = _cast(weight, start.dtype, start)
     if abs(float(weight)) < 0.5:
-        return fma(end - start, weight, start, out).astype(dtype, copy=False)
-    return fma(end - start, weight - 1, end, out).astype(dtype, copy=False)
+        return _fma_opmath(end - start, weight, start, out).astype(dtype, copy=False)
+    return _fma_opmath(end - start, weight - 1, end, out).astype(dtype, copy=False)
 
 
 def add_scaled(x, y, alpha, out=None):
@@ -112,8 +112,9 @@ def addcmul(x, t1, t2, value, out=None):
     """torch.addcmul(x, t1, t2, value=value) in opmath: ``x + value * t1 * t2``, the last
     step fused."""
     t1 = _opmath(t1)
-    scaled = _cast(value, t1.dtype, array_module(t1)) * t1
-    return fma(scaled, t2, x, out).astype(x.dtype, copy=False)
+    scaled = _cast(value, t1.dtype, t1) * t1
+    result = _fma_opmath(scaled, _cast(t2, t1.dtype, t1), _cast(x, t1.dtype, t1), out)
+    return result.astype(x.dtype, copy=False)
 
 
 def _split(a):
@@ -123,14 +124,16 @@ def _split(a):
     return high, a - high
 
 
-def _cast(x, dtype, xp):
-    """x in dtype: arrays and scalars of other dtypes are converted (rounded to nearest)."""
-    return x if getattr(x, 'dtype', None) == dtype else xp.asarray(x, dtype)
+def _cast(x, dtype, like):
+    """x in dtype, on the backend of array ``like``: arrays and scalars of other dtypes are
+    converted (rounded to nearest)."""
+    return x if getattr(x, 'dtype', None) == dtype else array_module(like).asarray(x, dtype)
 
 
 def opmath_scalar(x, dtype, xp):
     """Scalar x as the kernels round it for arrays of dtype: in dtype's opmath type."""
-    return _cast(x, xp.float32 if dtype.itemsize < 4 else dtype, xp)
+    opmath = xp.float32 if dtype.itemsize < 4 else dtype
+    return x if getattr(x, 'dtype', None) == opmath else xp.asarray(x, opmath)
 
 
 def _opmath(a):
@@ -148,8 +151,15 @@ def _store(result, out, dtype):
     return out
 
 
-@functools.cache
-def _wide_kit(xp):
-    """float64, int64, and the shift that keeps a float64's 28 lowest bits (all zero on
-    float32 midpoints), for backend xp."""
-    return xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64)
+_WIDE_KITS = {}  # array class -> _wide_kit
+
+
+def _wide_kit(a):
+    """For a's backend: the module, float64, int64, and the shift that keeps a float64's 28
+    lowest bits (all zero on float32 midpoints)."""
+    kit = _WIDE_KITS.get(a.__class__)
+    if kit is None:
+        xp = array_module(a)
+        kit = xp, xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64)
+        _WIDE_KITS[a.__class__] = kit
+    return kit
