@@ -97,8 +97,10 @@ def lerp(start, end, weight, out=None):
     start, end = _opmath(start), _opmath(end)
     weight = _cast(weight, start.dtype, start)
     if abs(float(weight)) < 0.5:
-        return _fma_opmath(end - start, weight, start, out).astype(dtype, copy=False)
-    return _fma_opmath(end - start, weight - 1, end, out).astype(dtype, copy=False)
+        result = _fma_opmath(end - start, weight, start, out)
+    else:
+        result = _fma_opmath(end - start, weight - 1, end, out)
+    return result if result is out else result.astype(dtype, copy=False)
 
 
 def add_scaled(x, y, alpha, out=None):
@@ -114,7 +116,7 @@ def addcmul(x, t1, t2, value, out=None):
     t1 = _opmath(t1)
     scaled = _cast(value, t1.dtype, t1) * t1
     result = _fma_opmath(scaled, _cast(t2, t1.dtype, t1), _cast(x, t1.dtype, t1), out)
-    return result.astype(x.dtype, copy=False)
+    return result if result is out else result.astype(x.dtype, copy=False)
 
 
 def _split(a):

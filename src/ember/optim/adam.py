@@ -107,8 +107,9 @@ def _adam(p, state, group):
             p._vc.value += 1
         else:
             grad = add_scaled(grad, param, weight_decay)
-    exp_avg = _update_moments(state, grad, const)
-    second = _update_max(state) if group['amsgrad'] else _real_view(state['exp_avg_sq']._data)
+    exp_avg, second = _update_moments(state, grad, const)
+    if group['amsgrad']:
+        second = _update_max(state, second)
     xp, dtype = const.xp, param.dtype
     denom = xp.sqrt(second)
     denom /= xp.asarray((1 - const.beta2 ** step) ** 0.5, dtype)
@@ -155,7 +156,7 @@ def _count_step(step_t):
 
 def _update_moments(state, grad, const):
     """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2).
-    Returns exp_avg's array."""
+    Returns the arrays of exp_avg and exp_avg_sq."""
     exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
     exp_avg, exp_avg_sq = _real_view(exp_avg_t._data), _real_view(exp_avg_sq_t._data)
     lerp(exp_avg, grad, const.weight1, out=exp_avg)
@@ -163,13 +164,13 @@ def _update_moments(state, grad, const):
     addcmul(exp_avg_sq, grad, grad, const.weight2, out=exp_avg_sq)
     exp_avg_t._vc.value += 1
     exp_avg_sq_t._vc.value += 2
-    return exp_avg
+    return exp_avg, exp_avg_sq
 
 
-def _update_max(state):
+def _update_max(state, exp_avg_sq):
     """torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i]); its array."""
     max_exp_avg_sq = state['max_exp_avg_sq']
     data = _real_view(max_exp_avg_sq._data)
-    array_module(data).maximum(data, _real_view(state['exp_avg_sq']._data), out=data)
+    array_module(data).maximum(data, exp_avg_sq, out=data)
     max_exp_avg_sq._vc.value += 1
     return data
