@@ -286,9 +286,6 @@ class Tensor:
 
     # ---------------------------------------------------------------- views and versions
 
-    def _bump_version(self):
-        self._vc.value += 1
-
     def _refresh_view(self):
         """Re-derive a view's grad_fn from its base after an in-place change to either."""
         if self._view_version == self._vc.value:
@@ -415,14 +412,7 @@ def wrap(data):
     """
     if data.__class__ not in ARRAY_TYPES:
         data = array_module(data).asarray(data)
-    t = _new(Tensor)  # _make's body, inlined: every op result passes here
-    t._data = data
-    t.dtype = _BY_NUMPY[data.dtype]
-    t._requires_grad = False
-    t._grad_fn = None
-    t._vc = _new_counter()
-    t._base = None
-    return t
+    return _make(data, _BY_NUMPY[data.dtype])
 
 
 def _wrap_dim(dim, ndim):
