@@ -22,28 +22,20 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     returned in that order. With ``accumulate`` leaves' .grad are updated (only those in
     ``targets`` when targets are given).
     """
-    dependencies = _count_dependencies(node for node, _ in roots)
-    needed = _needed_nodes(dependencies, targets) if targets is not None else None
+    order = _topological(_count_dependencies(node for node, _ in roots))
+    needed = _needed_nodes(order, targets) if targets is not None else None
     buffers = {}
     for (node, nr), grad in zip(roots, root_grads):
         _add_to_buffer(buffers, node, nr, grad)
     captured = [None] * (len(targets) if targets else 0)
-    ready = [node for node, count in dependencies.items() if count == 0]
     state = grad_mode.state
     previous = state.enabled  # set and restored directly: cheaper than set_grad_enabled
     state.enabled = bool(create_graph)
     try:
-        while ready:
-            node = ready.pop()
+        for node in order:
             grads = buffers.pop(node, None)
             if grads is not None and (needed is None or node in needed):
                 _run_node(node, grads, buffers, captured, targets, accumulate, create_graph)
-            for next_node, _ in node.next_functions:
-                if next_node is not None:
-                    count = dependencies[next_node] - 1
-                    dependencies[next_node] = count
-                    if count == 0:
-                        ready.append(next_node)
             if not retain_graph:
                 node._release()
     finally:
@@ -101,10 +93,9 @@ def _count_dependencies(root_nodes):
     return dependencies
 
 
-def _needed_nodes(dependencies, targets):
+def _needed_nodes(order, targets):
     """Nodes from which some target edge can be reached (others need not run)."""
     target_nodes = {node for node, _ in targets}
-    order = _topological(dependencies)
     needed = set()
     for node in reversed(order):
         if node in target_nodes or any(n in needed for n, _ in node.next_functions):
@@ -113,16 +104,17 @@ def _needed_nodes(dependencies, targets):
 
 
 def _topological(dependencies):
-    remaining = dict(dependencies)
-    ready = [node for node, count in remaining.items() if count == 0]
+    """Kahn's order: each node after every node with an edge into it (consumes the counts)."""
+    ready = [node for node, count in dependencies.items() if count == 0]
     order = []
     while ready:
         node = ready.pop()
         order.append(node)
         for next_node, _ in node.next_functions:
             if next_node is not None:
-                remaining[next_node] -= 1
-                if remaining[next_node] == 0:
+                count = dependencies[next_node] - 1
+                dependencies[next_node] = count
+                if count == 0:
                     ready.append(next_node)
     return order
 
