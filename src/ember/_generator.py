@@ -21,7 +21,6 @@ DEFAULT_SEED = 67280421310721  # c10::detail::default_rng_seed_val
 _N = 624  # MERSENNE_STATE_N
 _STATE_SIZE = 5056  # sizeof(CPUGeneratorImplState)
 _REDUCED = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
-_FULL_PRECISION = (np.dtype(np.float32), np.dtype(np.float64))
 # std::numeric_limits<T>::digits of each floating dtype.
 _DIGITS = {np.dtype(np.float16): 11, np.dtype(ml_dtypes.bfloat16): 8,
            np.dtype(np.float32): 24, np.dtype(np.float64): 53}
@@ -174,41 +173,41 @@ def int_through(value, dtype):
     return int(through) if -2.0**63 <= through < 2.0**63 else -2**63
 
 
-# uniform_real's MASK and DIVISOR for each mantissa width, made once as 0-d arrays (rand is on
-# hot paths, and NumPy combines 0-d arrays with arrays faster than it does scalars).
-_MASKS = {d: np.array(2**d - 1, np.uint64) for d in (8, 11, 24, 53)}
-_DIVISORS = {d: np.array(2.0**-d, np.float32 if d <= 24 else np.float64) for d in (8, 11, 24, 53)}
+# uniform_real's float type, MASK and DIVISOR for 24 and 53 mantissa bits, made once (rand is on
+# hot paths: NumPy combines 0-d arrays with arrays faster than it does scalars, and converts to
+# a dtype faster than to a type).
+_UNIT = {digits: (np.dtype(float_type), np.array(2**digits - 1, np.uint64),
+                  np.array(2.0**-digits, float_type))
+         for digits, float_type in ((24, np.float32), (53, np.float64))}
+# The mantissa bits of the dtypes whose U[0, 1) is the unit draw itself.
+_UNIT_DIGITS = {np.dtype(np.float32): 24, np.dtype(np.float64): 53}
 
 
 def _unit(gen, n, digits):
-    """uniform_real's ``(val & MASK) * DIVISOR`` in [0, 1): float for 24 bits or less."""
-    bits = gen.random64(n) if digits == 53 else gen.random(n)
-    bits &= _MASKS[digits]
-    values = bits.astype(np.float64 if digits == 53 else np.float32)
-    values *= _DIVISORS[digits]
+    """uniform_real's ``(val & MASK) * DIVISOR`` in [0, 1): float32 for 24 bits, else float64."""
+    float_type, mask, divisor = _UNIT[digits]
+    bits = gen.random64(n) if digits == 53 else gen._mt.random_raw(n)
+    bits &= mask
+    values = bits.astype(float_type)
+    values *= divisor
     return values
 
 
-def _complex_as_real(sampler):
-    """Complex tensors sample their real and imaginary parts as one real tensor (view_as_real)."""
-    def sample(gen, n, dtype, *args, **kwargs):
-        if not isinstance(dtype, np.dtype):
-            dtype = np.dtype(dtype)
-        if dtype.kind != 'c':
-            return sampler(gen, n, dtype, *args, **kwargs)
-        real = np.dtype(f'f{dtype.itemsize // 2}')
-        return sampler(gen, 2 * n, real, *args, **kwargs).view(dtype)
-    sample.__doc__ = sampler.__doc__
-    return sample
+def _as_real(sampler, gen, n, dtype, *params):
+    """A complex tensor samples its real and imaginary parts as one real tensor (view_as_real)."""
+    real = np.dtype(f'f{dtype.itemsize // 2}')
+    return sampler(gen, 2 * n, real, *params).view(dtype)
 
 
 # ---------------------------------------------------------------- uniform
 
-@_complex_as_real
 def uniform(gen, n, dtype, low=0.0, high=1.0):
     """uniform_kernel: fma(x, to - from, from), and ``from`` where that rounds up to ``to``."""
-    if low == 0 and high == 1 and dtype in _FULL_PRECISION:  # fma(x, 1, 0) is x, below 1
-        return _unit(gen, n, 24 if dtype.itemsize == 4 else 53)
+    digits = _UNIT_DIGITS.get(dtype)
+    if digits and low == 0 and high == 1:  # fma(x, 1, 0) is x, below 1
+        return _unit(gen, n, digits)
+    if dtype.kind == 'c':
+        return _as_real(uniform, gen, n, dtype, low, high)
     if dtype == np.float64:
         values = fma(_unit(gen, n, 53), high - low, low)
     else:
@@ -222,9 +221,10 @@ def uniform(gen, n, dtype, low=0.0, high=1.0):
 
 # ---------------------------------------------------------------- normal
 
-@_complex_as_real
 def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
     """normal_kernel: vectorised Box-Muller for >= 16 contiguous values, else the cached path."""
+    if dtype.kind == 'c':
+        return _as_real(normal, gen, n, dtype, mean, std, contiguous)
     if n < 16 or not contiguous:
         return _to_dtype(fma(_standard_normal_double(gen, n), std, mean), dtype)
     if dtype == np.float64:

@@ -41,21 +41,18 @@ def _generator(generator):
     return generator
 
 
-def _shape(size):
-    shape = _sizes(size)
-    for s in shape:
-        if s < 0:
-            raise RuntimeError(f'Trying to create tensor with negative dimension {s}: '
-                               f'{list(shape)}')
-    return shape
-
-
-def _size_args(size, name):
-    """The shape given as ``f(2, 3)`` or ``f((2, 3))``; torch rejects ``f()``."""
-    if not size:
+def _shape(size, name=None):
+    """The shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f(Size([2, 3]))``, none negative;
+    with a function ``name``, torch's error for ``f()``."""
+    if name and not size:
         raise TypeError(f'{name}() received an invalid combination of arguments - got (), but '
                         'expected one of:')
-    return _shape(size)
+    shape = _sizes(size)
+    if shape and min(shape) < 0:
+        negative = next(s for s in shape if s < 0)
+        raise RuntimeError(f'Trying to create tensor with negative dimension {negative}: '
+                           f'{list(shape)}')
+    return shape
 
 
 def _not_implemented(kernel, dtype):
@@ -67,18 +64,24 @@ def _require_floating(dtype, kernel):
         raise _not_implemented(kernel, dtype)
 
 
-def _new(shape, dtype, device, requires_grad, out, draw, *args):
-    """A new tensor of ``shape`` filled by ``draw(n, numpy_dtype, contiguous, *args)``, or
-    ``out``."""
+def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
+    """A new tensor of ``shape`` (or ``out``) filled by ``sample(gen, n, numpy_dtype, *params)``,
+    one of ``ember._generator``'s samplers."""
     if out is not None:
-        return write_out(_new(shape, out.dtype, out.device, False, None, draw, *args), out)
-    host = draw(math.prod(shape), dtype.np, True, *args)
+        return write_out(_new(shape, out.dtype, out.device, False, None, gen, sample, *params),
+                         out)
+    host = sample(gen, math.prod(shape), dtype.np, *params)
     if host.shape != shape:
         host = host.reshape(shape)
     t = _make(host if device is None else backend(as_device(device)).asarray(host), dtype)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _draw(gen, sample, *params):
+    """An in-place sampler's draw: ``sample(gen, n, numpy_dtype, *params)`` for its target."""
+    return lambda n, np_dtype, contiguous: sample(gen, n, np_dtype, *params)
 
 
 def _in_fill_order(a, values):
@@ -143,16 +146,6 @@ def _state_array(state):
 
 # ---------------------------------------------------------------- uniform
 
-def _uniform_draw(low, high, generator):
-    gen = _generator(generator)
-    return lambda n, np_dtype, contiguous: sampler.uniform(gen, n, np_dtype, low, high)
-
-
-def _draw_uniform(n, np_dtype, contiguous, gen, low, high):
-    """_uniform_draw's draw with its arguments passed along (no closure per call)."""
-    return sampler.uniform(gen, n, np_dtype, low, high)
-
-
 def _check_uniform(dtype, low, high):
     _require_floating(dtype, 'check_uniform_bounds')
     if not low <= high:
@@ -171,16 +164,17 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
     if kwargs:
         raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
     _check_uniform(self.dtype, low, to)
-    return UniformBackward0.apply_(self, draw=_uniform_draw(low, to, generator))
+    draw = _draw(_generator(generator), sampler.uniform, low, to)
+    return UniformBackward0.apply_(self, draw=draw)
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
     dtype = dtype or _dtype.get_default_dtype()
-    _check_uniform(out.dtype if out is not None else dtype, 0, 1)
-    return _new(_size_args(size, 'rand'), dtype, device, requires_grad, out,
-                _draw_uniform, _generator(generator), 0, 1)
+    _require_floating(dtype if out is None else out.dtype, 'check_uniform_bounds')
+    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, _generator(generator),
+                sampler.uniform)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
@@ -197,12 +191,17 @@ def _check_std(std):
         raise RuntimeError(f'normal expects std >= 0.0, but found std {std:g}')
 
 
-def _normal_draw(mean, std, generator, dtype):
-    """normal_impl_: complex tensors sample both parts with std / sqrt(2)."""
+def _normal_std(std, dtype):
+    """normal_impl_'s checks, and the std it samples with: complex tensors sample both parts
+    with std / sqrt(2)."""
     _require_floating(dtype, 'normal_kernel_cpu')
     _check_std(std)
-    if dtype.category == _dtype.COMPLEX:
-        std = std / math.sqrt(2)
+    return std / math.sqrt(2) if dtype.category == _dtype.COMPLEX else std
+
+
+def _normal_draw(mean, std, generator, dtype):
+    """normal_impl_'s draw of N(mean, std**2) samples into a tensor of ``dtype``."""
+    std = _normal_std(std, dtype)
     gen = _generator(generator)
     return lambda n, np_dtype, contiguous: sampler.normal(gen, n, np_dtype, mean, std, contiguous)
 
@@ -216,8 +215,10 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """torch.randn: standard normal samples of the default (or given) floating dtype."""
     dtype = dtype or _dtype.get_default_dtype()
-    draw = _normal_draw(0, 1, generator, out.dtype if out is not None else dtype)
-    return _new(_size_args(size, 'randn'), dtype, device, requires_grad, out, draw)
+    std = _normal_std(1, dtype if out is None else out.dtype)
+    gen = _generator(generator)
+    return _new(_shape(size, 'randn'), dtype, device, requires_grad, out, gen, sampler.normal, 0,
+                std)
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
@@ -271,8 +272,10 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
             raise TypeError(f'normal() received an invalid combination of arguments - got '
                             f'({type(mean).__name__}, {type(std).__name__}), but expected one of:')
         dtype = dtype or _dtype.get_default_dtype()
-        draw = _normal_draw(mean, std, generator, out.dtype if out is not None else dtype)
-        return _new(_shape(size), dtype, device, requires_grad, out, draw)
+        std = _normal_std(std, dtype if out is None else out.dtype)
+        gen = _generator(generator)
+        return _new(_shape(size), dtype, device, requires_grad, out, gen, sampler.normal, mean,
+                    std)
     if std_is_tensor:
         _require_floating(std.dtype, 'normal_kernel_cpu')
         if std.numel() and not bool((to_host(std._data) >= 0).all()):
@@ -342,15 +345,15 @@ def _require_random_dtype(dtype, kernel):
         raise _not_implemented(kernel, dtype)
 
 
-def _random_draw(dtype, low, high, generator):
-    """random_from_to_impl: the draw for [low, high), or [low, max] when high is None."""
-    gen = _generator(generator)
+def _random_sampler(dtype, low, high):
+    """random_from_to_impl: the sampler and its parameters for [low, high), or [low, max] when
+    high is None."""
     low = _int64(low)
     if dtype.category == _dtype.COMPLEX:
         raise RuntimeError('check_random_bounds handles only integral, floating-point and '
                            'boolean types')
     if high is None and low == _INT64_MIN:
-        return _full_range_draw(dtype, gen)
+        return _full_range_sampler(dtype)
     if high is not None:
         high = _int64(high)
         if not low < high:
@@ -373,32 +376,31 @@ def _random_draw(dtype, low, high, generator):
         high_inclusive = 1 if dtype is _dtype.bool else _dtype.iinfo(dtype).max
     _check_in_range(low, high_inclusive, dtype)
     span = (high_inclusive - low + 1) % 2**64
-    return lambda n, np_dtype, contiguous: sampler.random_from_to(gen, n, np_dtype, span, low)
+    return sampler.random_from_to, span, low
 
 
-def _full_range_draw(dtype, gen):
+def _full_range_sampler(dtype):
     """random_full_64_bits_range_kernel: [int64 min, int64 max] for 64-bit-capable dtypes."""
     if dtype in (_dtype.float16, _dtype.bool):
         raise _not_implemented('random_full_64_bits_range_kernel_cpu', dtype)
     if dtype not in (_dtype.int64, _dtype.float32, _dtype.float64, _dtype.bfloat16):
         raise RuntimeError('random_full_64_bits_range_kernel_cpu handles only int64, double, '
                            'float and bfloat16')
-    return lambda n, np_dtype, contiguous: sampler.random_full_range(gen, n, np_dtype)
+    return (sampler.random_full_range,)
 
 
 def random_(self, *args, generator=None, **bounds):
     """Tensor.random_: random_(), random_(to) or random_(from, to=None) in place."""
     if not args and not bounds:
         _require_random_dtype(self.dtype, 'random_kernel_cpu')
-        gen = _generator(generator)
-        draw = lambda n, np_dtype, contiguous: sampler.random_bits(gen, n, np_dtype)  # noqa: E731
-        return RandomBackward2.apply_(self, draw=draw)
+        return RandomBackward2.apply_(self, draw=_draw(_generator(generator), sampler.random_bits))
+    gen = _generator(generator)
     if len(args) + len(bounds) == 1 and 'from' not in bounds:
         high = args[0] if args else bounds['to']
-        return RandomBackward1.apply_(self, draw=_random_draw(self.dtype, 0, high, generator))
+        return RandomBackward1.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, 0, high)))
     low, high = (list(args) + [None])[:2] if len(args) else (None, None)
     low, high = bounds.get('from', low), bounds.get('to', high)
-    return RandomBackward0.apply_(self, draw=_random_draw(self.dtype, low, high, generator))
+    return RandomBackward0.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, low, high)))
 
 
 def _size_tuple(size, position):
@@ -417,8 +419,9 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         position = 3
     shape = _size_tuple(size, position)
     dtype = dtype or _dtype.int64
-    draw = _random_draw(out.dtype if out is not None else dtype, low, high, generator)
-    return _new(shape, dtype, device, requires_grad, out, draw)
+    gen = _generator(generator)
+    sample = _random_sampler(dtype if out is None else out.dtype, low, high)
+    return _new(shape, dtype, device, requires_grad, out, gen, *sample)
 
 
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
@@ -427,8 +430,9 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
     if high is None:
         low, high = 0, low
     dtype = dtype or input.dtype
-    return _new(input.shape, dtype, device or input.device, requires_grad, None,
-                _random_draw(dtype, low, high, generator))
+    gen = _generator(generator)
+    return _new(input.shape, dtype, device or input.device, requires_grad, None, gen,
+                *_random_sampler(dtype, low, high))
 
 
 def _check_randperm(n, dtype):
@@ -451,9 +455,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     dtype = dtype or _dtype.int64
     shape = _shape((n,))
     _check_randperm(n, out.dtype if out is not None else dtype)
-    gen = _generator(generator)
-    return _new(shape, dtype, device, requires_grad, out,
-                lambda count, np_dtype, contiguous: sampler.randperm(gen, count, np_dtype))
+    return _new(shape, dtype, device, requires_grad, out, _generator(generator), sampler.randperm)
 
 
 # ---------------------------------------------------------------- bernoulli, exponential
@@ -520,9 +522,8 @@ def bernoulli_(self, p=0.5, *, generator=None):
         raise _not_implemented('bernoulli_scalar_cpu_', self.dtype)
     if not 0 <= p <= 1:
         raise RuntimeError(f'bernoulli_ expects p to be in [0, 1], but got p={p:g}')
-    gen = _generator(generator)
     return BernoulliBackward2.apply_(
-        self, draw=lambda n, np_dtype, contiguous: sampler.bernoulli_scalar(gen, n, np_dtype, p))
+        self, draw=_draw(_generator(generator), sampler.bernoulli_scalar, p))
 
 
 def exponential_(self, lambd=1, *, generator=None):
@@ -533,9 +534,8 @@ def exponential_(self, lambd=1, *, generator=None):
                            f'{scalar_type_name(self.dtype)}')
     if not lambd > 0:
         raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
-    gen = _generator(generator)
     return ExponentialBackward0.apply_(
-        self, draw=lambda n, np_dtype, contiguous: sampler.exponential(gen, n, np_dtype, lambd))
+        self, draw=_draw(_generator(generator), sampler.exponential, lambd))
 
 
 # ---------------------------------------------------------------- multinomial
