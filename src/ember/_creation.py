@@ -101,8 +101,8 @@ def _not_implemented(kernel, dtype):
 
 # -------------------------------------------------------------------- results and out=
 
-def _finish(data, requires_grad):
-    t = wrap(data)
+def _finish(t, requires_grad):
+    """A factory's new tensor ``t``, made to require grad when asked."""
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -121,7 +121,7 @@ def _out_dtype(out, dtype):
 def _result(host, device, requires_grad, out):
     """The new tensor of a factory, or ``out`` resized and filled with it."""
     if out is None:
-        return _finish(backend(as_device(device)).asarray(host), requires_grad)
+        return _finish(wrap(backend(as_device(device)).asarray(host)), requires_grad)
     return write_out(wrap(host), out)
 
 
@@ -288,7 +288,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         host, inferred = _python_data(data, dtype)
     dtype = dtype or inferred
     xp = backend(as_device(device))
-    return _finish(xp.array(_cast(host, dtype), copy=True), requires_grad)
+    return _finish(_make(xp.array(_cast(host, dtype), copy=True), dtype), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -323,7 +323,7 @@ def _size_arg(size, name, varargs=True):
             raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
                             f"not {type(size).__name__}")
     try:
-        return tuple(operator.index(s) for s in size)
+        return tuple(map(operator.index, size))
     except TypeError:
         bad = next(s for s in size if not hasattr(s, '__index__'))
         raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
@@ -332,19 +332,34 @@ def _size_arg(size, name, varargs=True):
 
 def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
     """The one path of every filled factory: ``shape`` filled with ``value`` as ``dtype``."""
-    if min(shape, default=0) < 0:
-        if name == 'zeros':
-            raise RuntimeError('zeros: Dimension size must be non-negative.')
-        negative = next(s for s in shape if s < 0)
-        raise RuntimeError(f'Trying to create tensor with negative dimension {negative}: '
-                           f'{list(shape)}')
+    if shape and min(shape) < 0:
+        _negative_size(shape, name)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-    fill = _scalar_to(value, dtype)
+    fill = _fill_value(value, dtype)
     if out is not None:
         return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
-    data = backend(as_device(device)).empty(shape, dtype.np)
-    data.fill(fill)
-    return _finish(data, requires_grad)
+    xp = backend(as_device(device))
+    if fill.__class__ is int and not fill:  # zeros straight from the allocator
+        data = xp.zeros(shape, dtype.np)
+    else:
+        data = xp.empty(shape, dtype.np)
+        data.fill(fill)
+    return _finish(_make(data, dtype), requires_grad)
+
+
+def _negative_size(shape, name):
+    """torch's error for a shape with a negative size (zeros has its own)."""
+    if name == 'zeros':
+        raise RuntimeError('zeros: Dimension size must be non-negative.')
+    negative = next(s for s in shape if s < 0)
+    raise RuntimeError(f'Trying to create tensor with negative dimension {negative}: '
+                       f'{list(shape)}')
+
+
+def _fill_value(value, dtype):
+    """``value`` as c10::Scalar::to<T> converts it to ``dtype``; the Python ints 0 and 1, exact in
+    every dtype, as they are (NumPy stores them faster than its own scalars)."""
+    return value if value.__class__ is int and 0 <= value <= 1 else _scalar_to(value, dtype)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
