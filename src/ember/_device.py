@@ -96,7 +96,21 @@ def to_host(array):
 
 def _on_gpu(array):
     cls = array.__class__
-    return cls is not numpy.ndarray and cls.__module__.startswith('cupy')
+    if cls is numpy.ndarray:
+        return False
+    on_gpu = _ON_GPU.get(cls)
+    if on_gpu is None:
+        on_gpu = _ON_GPU[cls] = cls.__module__.startswith('cupy')
+    return on_gpu
+
+
+_ON_GPU = {}  # class -> whether its instances are CuPy (GPU) arrays
+
+
+def as_array(value):
+    """A 0-d array for a NumPy scalar: NumPy returns scalars from ops on 0-d arrays (CuPy
+    returns 0-d arrays, so a scalar result is always a host one)."""
+    return numpy.asarray(value)
 
 
 def broadcast_view(array, shape):

@@ -105,7 +105,10 @@ class Tensor:
     def dim(self):
         return self._data.ndim
 
-    ndim = property(dim)
+    @property
+    def ndim(self):
+        return self._data.ndim
+
     ndimension = dim
 
     def numel(self):
@@ -417,7 +420,9 @@ def wrap(data):
 
 def _wrap_dim(dim, ndim):
     """Normalise a possibly negative dim; IndexError like torch when out of range."""
-    n = max(ndim, 1)
+    if 0 <= dim < ndim:
+        return dim
+    n = ndim or 1
     if not -n <= dim < n:
         raise IndexError(f'Dimension out of range (expected to be in range of [{-n}, {n - 1}], '
                          f'but got {dim})')

@@ -4,7 +4,7 @@ import math
 from .. import _dtype
 from .._tensor import Tensor
 from .primitive import Primitive, scalar_type_name, write_out
-from .shape import broadcast_shapes
+from .shape import TransposeBackward0, broadcast_shapes
 
 
 class DotBackward0(Primitive):
@@ -149,7 +149,11 @@ def mm(input, mat2, *, out=None):
 
 def _transposed_last(self):
     """Tensor.mT: the last two dims swapped."""
-    return self.transpose(-2, -1)
+    ndim = self._data.ndim
+    if ndim < 2:
+        raise RuntimeError(f'tensor.mT is only supported on matrices or batches of matrices. '
+                           f'Got {ndim}-D tensor.')
+    return TransposeBackward0.apply(self, dim0=ndim - 2, dim1=ndim - 1)
 
 
 TENSOR_METHODS = {'matmul': matmul, 'mm': mm, '__matmul__': matmul,

@@ -91,7 +91,11 @@ class TransposeBackward0(Primitive):
     is_view = True
 
     def forward(ctx, a, dim0, dim1):
-        return a.swapaxes(dim0, dim1) if a.ndim else a.view()   # 0-d: dims 0 / -1, an alias
+        if not a.ndim:
+            return a.view()  # 0-d: dims 0 / -1, an alias
+        axes = list(range(a.ndim))  # ndarray.transpose(axes): cheaper than swapaxes
+        axes[dim0], axes[dim1] = dim1, dim0
+        return a.transpose(axes)
 
     def backward(ctx, grad):
         return grad.transpose(ctx.dim0, ctx.dim1)
@@ -261,7 +265,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def transpose(input, dim0, dim1):
-    ndim = input.ndim
+    ndim = input._data.ndim
     return TransposeBackward0.apply(input, dim0=_wrap_dim(dim0, ndim), dim1=_wrap_dim(dim1, ndim))
 
 

@@ -7,7 +7,7 @@ from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
 from . import graph
 from .engine import accumulate_grad, run_backward
 from .._device import array_module
-from .._tensor import Tensor, wrap
+from .._tensor import Tensor, _make
 
 
 def _as_tuple(x):
@@ -30,12 +30,15 @@ def _root_edges(outputs, grad_outputs, create_graph):
             raise RuntimeError(f'element {i} of tensors does not require grad and does not have '
                                'a grad_fn')
         if grad is None:
-            if out.numel() != 1:
+            data = out._data
+            if data.size != 1:
                 raise RuntimeError('grad can be implicitly created only for scalar outputs')
             if not out.is_floating_point():
                 raise RuntimeError(f'grad can be implicitly created only for real scalar outputs '
                                    f'but got {out.dtype}')
-            grad = wrap(array_module(out._data).ones(out._data.shape, out._data.dtype))
+            ones = array_module(data).empty_like(data)
+            ones.fill(1)
+            grad = _make(ones, out.dtype)
         elif grad.shape != out.shape:
             raise RuntimeError(f'Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} '
                                f'and output[{i}] has a shape of {out.shape}.')

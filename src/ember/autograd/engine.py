@@ -22,7 +22,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     returned in that order. With ``accumulate`` leaves' .grad are updated (only those in
     ``targets`` when targets are given).
     """
-    order = _topological(_count_dependencies(node for node, _ in roots))
+    order = _topological(_count_dependencies([node for node, _ in roots]))
     needed = _needed_nodes(order, targets) if targets is not None else None
     buffers = {}
     for (node, nr), grad in zip(roots, root_grads):
@@ -35,7 +35,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
         for node in order:
             grads = buffers.pop(node, None)
             if grads is not None and (needed is None or node in needed):
-                _run_node(node, grads, buffers, captured, targets, accumulate, create_graph)
+                if node.__class__ is AccumulateGrad:
+                    _run_leaf(node, grads, captured, targets, accumulate, create_graph)
+                else:
+                    _run_node(node, grads, buffers, captured, targets)
             if not retain_graph:
                 node._release()
     finally:
@@ -43,34 +46,51 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     return captured
 
 
-def _run_node(node, grads, buffers, captured, targets, accumulate, create_graph):
-    is_leaf = isinstance(node, AccumulateGrad)
+def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
+    """AccumulateGrad: the leaf's hooks, then its .grad (or the captured result)."""
+    hooks = node._variable._hooks
+    if hooks:
+        grads = [_apply_hooks(hooks, grads[0])]
+    if targets is not None:
+        _capture(node, grads, captured, targets)
+        if (node, 0) not in targets:
+            return
+    if accumulate:
+        accumulate_grad(node._variable, grads[0], create_graph)
+
+
+def _run_node(node, grads, buffers, captured, targets):
+    """Run one node's backward and pass each input gradient on to the next node's buffer."""
     extras = node.__dict__  # tensor hooks and retained grads live here once registered
-    if is_leaf or 'tensor_hooks' in extras:
+    if 'tensor_hooks' in extras:
         grads = _call_tensor_hooks(node, grads)
     if targets is not None:
-        for nr, grad in enumerate(grads):
-            slot = targets.get((node, nr))
-            if slot is not None:
-                captured[slot] = grad
-    if is_leaf:
-        if accumulate and (targets is None or (node, 0) in targets):
-            accumulate_grad(node._variable, grads[0], create_graph)
-        return
-    if extras.get('retained'):
+        _capture(node, grads, captured, targets)
+    if 'retained' in extras:
         _retain(node, grads)
     if node._pre_hooks:
         for hook in node._pre_hooks:
             grads = _replace(grads, hook(tuple(grads)))
     input_grads = node._run_backward(grads)
-    if not isinstance(input_grads, tuple):
+    if input_grads.__class__ is not tuple:
         input_grads = (input_grads,)
     if node._hooks:
         for hook in node._hooks:
             input_grads = _replace(input_grads, hook(input_grads, tuple(grads)))
     for (next_node, nr), grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if next_node is not None and grad is not None:
-            _add_to_buffer(buffers, next_node, nr, _fit(grad, meta))
+            shape, dtype = meta
+            if grad._data.shape != shape or grad.dtype is not dtype:
+                grad = _fit(grad, shape, dtype)
+            _add_to_buffer(buffers, next_node, nr, grad)
+
+
+def _capture(node, grads, captured, targets):
+    """autograd.grad: keep the gradients flowing into the requested edges."""
+    for nr, grad in enumerate(grads):
+        slot = targets.get((node, nr))
+        if slot is not None:
+            captured[slot] = grad
 
 
 def _count_dependencies(root_nodes):
@@ -126,9 +146,8 @@ def _add_to_buffer(buffers, node, nr, grad):
     buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
 
 
-def _fit(grad, meta):
+def _fit(grad, shape, dtype):
     """Sum a gradient over broadcast dims and cast it back to its input's dtype."""
-    shape, dtype = meta
     if grad._data.shape != shape:
         grad = grad.sum_to_size(shape)
     if grad.dtype is not dtype:
@@ -145,18 +164,11 @@ def _replace(values, new_values):
 
 
 def _call_tensor_hooks(node, grads):
-    """Hooks registered with Tensor.register_hook on this node's outputs (or its leaf)."""
-    if isinstance(node, AccumulateGrad):
-        hooks = node.variable._hooks
-        if hooks:
-            grads = [_apply_hooks(hooks, grads[0])]
-        return grads
-    tensor_hooks = node.__dict__.get('tensor_hooks')
-    if tensor_hooks:
-        grads = list(grads)
-        for nr, hooks in tensor_hooks.items():
-            if grads[nr] is not None:
-                grads[nr] = _apply_hooks(hooks, grads[nr])
+    """Hooks registered with Tensor.register_hook on this node's outputs."""
+    grads = list(grads)
+    for nr, hooks in node.tensor_hooks.items():
+        if grads[nr] is not None:
+            grads[nr] = _apply_hooks(hooks, grads[nr])
     return grads
 
 
