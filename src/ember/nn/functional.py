@@ -1,6 +1,7 @@
 """torch.nn.functional: losses and activations as functions."""
 import warnings
 
+from .._device import array_module
 from .._ops.primitive import Primitive
 from .._ops.reduction import mean_of
 from .._ops.shape import broadcast_shapes
@@ -30,8 +31,8 @@ class MseLossBackward0(Primitive):
             from .._ops.primitive import scalar_type_name
             raise NotImplementedError(
                 f'"mse_cpu" not implemented for \'{scalar_type_name(_BY_NUMPY[input.dtype])}\'')
-        diff = input - target
-        loss = diff * diff
+        loss = input - target
+        loss *= loss  # squared in place: the difference is a fresh array
         if reduction == 'none':
             return loss
         return mean_of(loss) if reduction == 'mean' else loss.sum()
@@ -54,7 +55,10 @@ class MseLossBackwardBackward0(Primitive):
 
     def forward(ctx, grad, input, target, reduction):
         norm = 2.0 / input.size if reduction == 'mean' else 2.0
-        return input.dtype.type(norm) * (input - target) * grad
+        out = input - target
+        out *= array_module(out).asarray(norm, out.dtype)  # in place, in torch's order
+        out *= grad
+        return out
 
     def backward(ctx, grad):
         grad_output, input, target = ctx.inputs
