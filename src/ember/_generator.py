@@ -20,7 +20,7 @@ from ._exact import fma, fma32
 DEFAULT_SEED = 67280421310721  # c10::detail::default_rng_seed_val
 _N = 624  # MERSENNE_STATE_N
 _STATE_SIZE = 5056  # sizeof(CPUGeneratorImplState)
-_REDUCED = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+_REDUCED = frozenset((np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16)))
 # std::numeric_limits<T>::digits of each floating dtype.
 _DIGITS = {np.dtype(np.float16): 11, np.dtype(ml_dtypes.bfloat16): 8,
            np.dtype(np.float32): 24, np.dtype(np.float64): 53}
@@ -159,8 +159,8 @@ default_generator = Generator()
 # ---------------------------------------------------------------- shared transforms
 
 def _to_dtype(values, dtype):
-    """static_cast<scalar_t>: c10's Half and BFloat16 convert through float."""
-    dtype = np.dtype(dtype)
+    """static_cast<scalar_t> to NumPy dtype ``dtype``: c10's Half and BFloat16 convert through
+    float."""
     if dtype in _REDUCED and values.dtype != np.float32:
         values = values.astype(np.float32)
     return values.astype(dtype, copy=False)
@@ -225,8 +225,9 @@ def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
     """normal_kernel: vectorised Box-Muller for >= 16 contiguous values, else the cached path."""
     if dtype.kind == 'c':
         return _as_real(normal, gen, n, dtype, mean, std, contiguous)
-    if n < 16 or not contiguous:
-        return _to_dtype(fma(_standard_normal_double(gen, n), std, mean), dtype)
+    if n < 16 or not contiguous:  # transformation::normal: fma(z, std, mean), z + mean for std 1
+        z = _standard_normal_double(gen, n)
+        return _to_dtype(z + mean if std == 1 else fma(z, std, mean), dtype)
     if dtype == np.float64:
         return _normal_fill_double(gen, n, mean, std)
     if dtype == np.float32:
@@ -238,21 +239,50 @@ def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
 
 def _standard_normal_double(gen, n):
     """n draws of normal_distribution<double>, which caches the sine half of each pair."""
-    out = np.empty(n)
-    start = 0
+    head = []
     if n and gen._next_double_normal is not None:
-        out[0], gen._next_double_normal = gen._next_double_normal, None
-        start = 1
-    pairs = (n - start + 1) // 2
+        head.append(gen._next_double_normal)
+        gen._next_double_normal = None
+    pairs = (n - len(head) + 1) // 2
+    if pairs > _SCALAR_PAIRS:
+        values = np.concatenate([head, _normal_pairs(gen, pairs)])
+    else:
+        values = np.array(head + _scalar_normal_pairs(gen, pairs))
+    if len(values) > n:
+        gen._next_double_normal = float(values[-1])
+        values = values[:n]
+    return values
+
+
+# Up to this many pairs, Box-Muller in Python floats costs less than NumPy's per-call overhead;
+# uniform_real<double>'s MASK and DIVISOR as Python numbers for it.
+_SCALAR_PAIRS = 16
+_MASK53, _DIVISOR53 = 2**53 - 1, 2.0**-53
+
+
+def _box_muller(u1, u2, m):
+    """normal_distribution's transform of two uniforms with module m's libm functions (math's
+    or NumPy's): the cosine sample, then the sine one."""
+    radius = m.sqrt(-2.0 * m.log1p(-u2))
+    theta = 2.0 * math.pi * u1
+    return radius * m.cos(theta), radius * m.sin(theta)
+
+
+def _normal_pairs(gen, pairs):
+    """Box-Muller pairs of normal_distribution<double>, each cosine sample before its sine."""
     u = _unit(gen, 2 * pairs, 53)
-    radius = np.sqrt(-2.0 * np.log1p(-u[1::2]))
-    theta = 2.0 * math.pi * u[0::2]
-    out[start::2] = radius * np.cos(theta)
-    sines = radius * np.sin(theta)
-    out[start + 1::2] = sines[:(n - start) // 2]
-    if (n - start) % 2:
-        gen._next_double_normal = float(sines[-1])
-    return out
+    return np.stack(_box_muller(u[0::2], u[1::2], np), axis=1).reshape(-1)
+
+
+def _scalar_normal_pairs(gen, pairs):
+    """_normal_pairs as a list, a pair at a time in Python floats (math calls the libm that
+    torch calls); each uniform is uniform_real's ``(random64() & MASK) * DIVISOR``."""
+    words = iter(gen._mt.random_raw(4 * pairs).tolist())
+    values = []
+    for high1, low1, high2, low2 in zip(words, words, words, words):
+        values += _box_muller((((high1 << 32) | low1) & _MASK53) * _DIVISOR53,
+                              (((high2 << 32) | low2) & _MASK53) * _DIVISOR53, math)
+    return values
 
 
 def _refilled_tail(gen, n, digits):
