@@ -68,7 +68,7 @@ class Reshape(Primitive):
         return a.reshape(shape)
 
     def backward(ctx, grad):
-        return grad.reshape(ctx.input_shape)
+        return reshape_to(grad, ctx.input_shape)
 
 
 class ViewBackward0(Reshape):
@@ -235,7 +235,11 @@ def view(input, *shape):
 
 def reshape(input, *shape):
     """torch.reshape: a view when the memory allows, else a copy."""
-    shape = infer_shape(_sizes(shape), input._data.size)
+    return reshape_to(input, infer_shape(_sizes(shape), input._data.size))
+
+
+def reshape_to(input, shape):
+    """reshape to a valid shape tuple (no -1): a view when the memory allows, else a copy."""
     try:
         return ViewBackward0.apply(input, shape=shape)
     except RuntimeError:

@@ -45,14 +45,16 @@ class Node:
 
     def _save(self, values):
         """Keep ``values`` (tensors, None or plain Python values) for backward."""
-        self._saved = tuple((v, saved_version(v)) if hasattr(v, '_vc') else (v, None)
-                            for v in values)
+        saved = []
+        for v in values:
+            saved.append((v, None) if getattr(v, '_vc', None) is None else (v, saved_version(v)))
+        self._saved = saved
 
     def _unpack_saved(self):
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
-        return tuple([v if version is None else _check_version(v, version, self)
-                      for v, version in self._saved])
+        return tuple([v if version is None or v._vc.value == version
+                      else _check_version(v, version, self) for v, version in self._saved])
 
     def _release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
