@@ -184,6 +184,17 @@ def _arrays(promote, operands):
     """Backend arrays (and scalars) for forward, cast to the promoted dtype if asked."""
     if promote is None:
         return [x._data if isinstance(x, Tensor) else x for x in operands]
+    if len(operands) == 2 and isinstance(operands[0], Tensor):  # the common binary cases
+        a, b = operands
+        dtype = a.dtype
+        if promote != 'float' or dtype.category >= _dtype.FLOAT:
+            if isinstance(b, Tensor):
+                if b.dtype is dtype:
+                    return a._data, b._data
+            elif dtype in _KEEPS_DTYPE_WITH.get(b.__class__, _EMPTY):
+                scalar = _scalar_array(b, dtype, a._data)
+                if scalar is not None:
+                    return a._data, scalar
     return _unpromoted(promote, operands) or _promoted_arrays(promote, operands)
 
 
