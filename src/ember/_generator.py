@@ -271,7 +271,7 @@ def _box_muller(u1, u2, m):
 def _normal_pairs(gen, pairs):
     """Box-Muller pairs of normal_distribution<double>, each cosine sample before its sine."""
     u = _unit(gen, 2 * pairs, 53)
-    return np.stack(_box_muller(u[0::2], u[1::2], np), axis=1).reshape(-1)
+    return np.array(_box_muller(u[0::2], u[1::2], np)).ravel('F')
 
 
 def _scalar_normal_pairs(gen, pairs):
@@ -299,7 +299,7 @@ def _chunk_halves(u):
 
 def _join_halves(first, second, n):
     """Inverse of _chunk_halves; when n % 16, the last chunk was recomputed over the tail."""
-    out = np.stack([first, second], axis=1).reshape(-1)
+    out = np.concatenate([first, second], axis=1).reshape(-1)
     return out if n % 16 == 0 else np.concatenate([out[:n - 16], out[-16:]])
 
 
@@ -308,53 +308,73 @@ def _normal_fill_double(gen, n, mean, std):
     first, second = _chunk_halves(_refilled_tail(gen, n, 53))
     radius = np.sqrt(-2.0 * np.log(1.0 - first))
     theta = 2.0 * math.pi * second
-    return _join_halves(fma(radius * np.cos(theta), std, mean),
-                        fma(radius * np.sin(theta), std, mean), n)
+    return fma(_join_halves(radius * np.cos(theta), radius * np.sin(theta), n), std, mean)
 
 
 def _normal_fill_avx2(u, n, mean, std):
     """normal_fill_16_AVX2 over float uniforms u: log256_ps/sincos256_ps, fma(n, std, mean)."""
-    f32 = np.float32
     first, second = _chunk_halves(u)
-    radius = np.sqrt(f32(-2.0) * _log256_ps(f32(1.0) - first))
-    sin, cos = _sincos256_ps(f32(2.0 * math.pi) * second)
-    return _join_halves(fma(radius * cos, std, mean), fma(radius * sin, std, mean), n)
+    radius = np.sqrt(_MINUS_TWO * _log256_ps(_ONE - first))
+    sin, cos = _sincos256_ps(_TWO_PI * second)
+    return fma(_join_halves(radius * cos, radius * sin, n), std, mean)
+
+
+def _f32(*values):
+    """float32 constants as 0-d arrays (NumPy combines those with arrays faster than scalars)."""
+    return tuple(np.array(value, np.float32) for value in values)
+
+
+_ZERO, _ONE, _HALF, _MINUS_TWO, _TWO_PI = _f32(0.0, 1.0, 0.5, -2.0, 2.0 * math.pi)
+# avx_mathfun.h's Cephes constants.
+_SQRTHF, _LOG_Q1, _LOG_Q2 = _f32(0.707106781186547524, -2.12194440e-4, 0.693359375)
+_LOG_P = _f32(7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+              1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+              3.3333331174e-1)
+_FOPI, _MINUS_DP1, _MINUS_DP2, _MINUS_DP3 = _f32(1.27323954473516, -0.78515625,
+                                                 -2.4187564849853515625e-4,
+                                                 -3.77489497744594108e-8)
+# The cosine and sine polynomials' coefficients side by side, to evaluate both at once over
+# the (chunks, 8) halves normal_fill works on.
+_COS_SIN_P = tuple(np.array(pair, np.float32).reshape(2, 1, 1) for pair in (
+    (2.443315711809948e-5, -1.9515295891e-4), (-1.388731625493765e-3, 8.3321608736e-3),
+    (4.166664568298827e-2, -1.6666654611e-1)))
+
+
+def _horner(coefficients, x):
+    """The polynomial with these coefficients (highest power first) at x, one FMA a step."""
+    y = coefficients[0]
+    for coefficient in coefficients[1:]:
+        y = fma32(x, y, coefficient)
+    return y
 
 
 def _log256_ps(x):
-    """avx_mathfun.h log256_ps (Cephes logf) for positive float32 x, as GCC compiles it with FMA."""
-    f32 = np.float32
+    """avx_mathfun.h log256_ps (Cephes logf) for positive float32 x, as GCC compiles it with FMA
+    (its last two FMAs, -z * 0.5 + y and e * 0.693359375 + (x + y), have products exact in
+    float32: there they are a multiply and an add)."""
     bits = x.view(np.int32)
-    e = ((bits >> 23) - 0x7F).astype(f32) + f32(1.0)
-    x = ((bits & ~0x7F800000) | 0x3F000000).view(f32)  # mantissa in [0.5, 1)
-    small = x < f32(0.707106781186547524)
-    e = e - small.astype(f32)
-    x = (x - f32(1.0)) + np.where(small, x, f32(0.0))
+    e = ((bits >> 23) - 0x7F).astype(np.float32) + _ONE
+    x = ((bits & ~0x7F800000) | 0x3F000000).view(np.float32)  # mantissa in [0.5, 1)
+    small = x < _SQRTHF
+    e = e - small.astype(np.float32)
+    x = (x - _ONE) + np.where(small, x, _ZERO)
     z = x * x
-    y = f32(7.0376836292e-2)
-    for coef in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
-                 -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):
-        y = fma32(y, x, f32(coef))
-    y = fma32(y * x, z, e * f32(-2.12194440e-4))
-    y = fma32(-z, f32(0.5), y)
-    return fma32(e, f32(0.693359375), x + y)
+    y = fma32(_horner(_LOG_P, x) * x, z, e * _LOG_Q1)
+    y = y - z * _HALF
+    return e * _LOG_Q2 + (x + y)
 
 
 def _sincos256_ps(x):
-    """avx_mathfun.h sincos256_ps (Cephes sinf/cosf) for non-negative float32 x, with FMA."""
-    f32 = np.float32
-    j = (x * f32(1.27323954473516)).astype(np.int32)
+    """avx_mathfun.h sincos256_ps (Cephes sinf/cosf) for float32 x in [0, 2 pi], with FMA (j is
+    at most 8 there, so the first two range reduction FMAs have products exact in float32:
+    there they are a multiply and an add)."""
+    j = (x * _FOPI).astype(np.int32)
     j = (j + 1) & ~1
-    y = j.astype(f32)
-    for minus_dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = fma32(y, f32(minus_dp), x)
+    y = j.astype(np.float32)
+    x = fma32(y, _MINUS_DP3, (x + y * _MINUS_DP1) + y * _MINUS_DP2)
     z = x * x
-    cos_poly = fma32(fma32(f32(2.443315711809948e-5), z, f32(-1.388731625493765e-3)), z,
-                      f32(4.166664568298827e-2))
-    cos_poly = fma32(cos_poly * z, z, -(z * f32(0.5))) + f32(1.0)
-    sin_poly = fma32(fma32(f32(-1.9515295891e-4), z, f32(8.3321608736e-3)), z,
-                      f32(-1.6666654611e-1))
-    sin_poly = fma32(sin_poly * z, x, x)
+    polys = fma32(_horner(_COS_SIN_P, z) * z, np.array([z, x]), np.array([-(z * _HALF), x]))
+    cos_poly, sin_poly = polys[0] + _ONE, polys[1]
     use_sin_poly = (j & 2) == 0
     sin = np.where(use_sin_poly, sin_poly, cos_poly)
     cos = np.where(use_sin_poly, cos_poly, sin_poly)
