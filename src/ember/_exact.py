@@ -16,12 +16,14 @@ the same bits from ordinary IEEE operations:
   inf, nan and signed zeros).
 - float16 and bfloat16 compute in float32, as ATen's opmath does.
 
-``lerp``, ``add_scaled`` and ``addcmul`` are ATen's formulas for those kernels on arrays.
-Array math goes through the arrays' backend module.
+``lerp``, ``add_scaled`` and ``addcmul`` are ATen's formulas for those kernels on arrays;
+``lerp_operands`` and ``addcmul_operands`` give their FMA operands, for callers that compute
+several FMAs in one kernel call. Array math goes through the arrays' backend module.
 """
 from ._device import array_module
 
-__all__ = ['fma', 'fma32', 'fma64', 'lerp', 'add_scaled', 'addcmul', 'opmath_scalar']
+__all__ = ['fma', 'fma_for', 'fma32', 'wide_fma32', 'fma64', 'lerp', 'lerp_operands', 'add_scaled',
+           'addcmul', 'addcmul_operands', 'opmath_scalar']
 
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
 
@@ -36,23 +38,36 @@ def fma(a, b, c, out=None):
         return _store(fma(_opmath(a), b, c), out, dtype)
     if isinstance(b, (int, float)) and b == 1:
         return _store(a + _cast(c, dtype, a), out, dtype)
-    return _fma_opmath(a, _cast(b, dtype, a), _cast(c, dtype, a), out)
+    return _store(fma_for(dtype)(a, _cast(b, dtype, a), _cast(c, dtype, a)), out, dtype)
 
 
-def _fma_opmath(a, b, c, out=None):
-    """fma of a float32 or float64 a, with b and c already in a's dtype."""
-    return (fma64 if a.dtype.itemsize == 8 else fma32)(a, b, c, out)
+def fma_for(dtype):
+    """The FMA kernel for operands in dtype's opmath type whose result, once stored or cast into
+    dtype, is ATen's: fma64, wide_fma32 (float64 values that round once), or for float16 and
+    bfloat16 fma32 (rounded to their opmath first, as in ATen)."""
+    if dtype.itemsize == 4:
+        return wide_fma32
+    return fma64 if dtype.itemsize == 8 else fma32
 
 
 def fma32(a, b, c, out=None):
-    """float32 a * b + c (float32 arrays or scalars): one float64 sum, exact where needed."""
-    xp, wide, bits, shift = _wide_kit(a)
-    wide_c = c.astype(wide)
-    product = a.astype(wide) * b.astype(wide)
-    total = product + wide_c
+    """float32 a * b + c rounded once to float32 (wide_fma32, then the cast), written to out
+    when given."""
+    return _store(wide_fma32(a, b, c), out, _wide_kit(a)[4])
+
+
+def wide_fma32(a, b, c, out=None):
+    """float32 a * b + c as float64 values that round once to the fused result: the float64
+    sum, or where that may round twice, the exact sum rounded to odd. The operands are float32
+    values: float32 arrays or scalars, or float64 ones holding float32 values. Written to out
+    (float64; it may be a or b) when given."""
+    xp, wide, bits, shift, _ = _wide_kit(a)
+    wide_c = c.astype(wide, copy=False)
+    product = a.astype(wide, copy=False) * b.astype(wide, copy=False)
+    total = xp.add(product, wide_c, out=out)
     if xp.count_nonzero(total.view(bits) << shift) != total.size:
-        total = round_to_odd(*two_sum(product, wide_c))
-    return _store(total, out, a.dtype)
+        return _store(round_to_odd(*two_sum(product, wide_c)), out, wide)
+    return total
 
 
 def fma64(a, b, c, out=None):
@@ -91,16 +106,20 @@ def round_to_odd(s, t):
 
 
 def lerp(start, end, weight, out=None):
-    """torch.lerp with a real scalar weight (ATen's lerp_vec, in opmath): by |weight| < 0.5,
-    one FMA (weight - 1 rounds once, from the rounded weight)."""
-    dtype = start.dtype
+    """torch.lerp with a real scalar weight (start and end of one dtype): ATen's lerp_vec, one
+    FMA in opmath."""
+    operands = lerp_operands(start, end, opmath_scalar(weight, start.dtype, array_module(start)))
+    return _store(fma_for(start.dtype)(*operands), out, start.dtype)
+
+
+def lerp_operands(start, end, weight):
+    """The FMA operands (a, b, c) of lerp_vec, in opmath, for a real weight already rounded to
+    opmath (opmath_scalar): by |weight| < 0.5, (end - start) * weight + start, or
+    (end - start) * (weight - 1) + end (weight - 1 rounds once, from the rounded weight)."""
     start, end = _opmath(start), _opmath(end)
-    weight = _cast(weight, start.dtype, start)
     if abs(float(weight)) < 0.5:
-        result = _fma_opmath(end - start, weight, start, out)
-    else:
-        result = _fma_opmath(end - start, weight - 1, end, out)
-    return result if result is out else result.astype(dtype, copy=False)
+        return end - start, weight, start
+    return end - start, weight - 1, end
 
 
 def add_scaled(x, y, alpha, out=None):
@@ -111,12 +130,16 @@ def add_scaled(x, y, alpha, out=None):
 
 
 def addcmul(x, t1, t2, value, out=None):
-    """torch.addcmul(x, t1, t2, value=value) in opmath: ``x + value * t1 * t2``, the last
-    step fused."""
-    t1 = _opmath(t1)
-    scaled = _cast(value, t1.dtype, t1) * t1
-    result = _fma_opmath(scaled, _cast(t2, t1.dtype, t1), _cast(x, t1.dtype, t1), out)
-    return result if result is out else result.astype(x.dtype, copy=False)
+    """torch.addcmul(x, t1, t2, value=value) (arrays of one dtype): ATen's kernel, one FMA in
+    opmath."""
+    value = opmath_scalar(value, t1.dtype, array_module(t1))
+    return _store(fma_for(x.dtype)(*addcmul_operands(x, t1, t2, value)), out, x.dtype)
+
+
+def addcmul_operands(x, t1, t2, value):
+    """The FMA operands (a, b, c) of ATen's addcmul kernel, in opmath, for a value already
+    rounded to opmath (opmath_scalar): ``x + value * t1 * t2`` as (value * t1) * t2 + x."""
+    return value * _opmath(t1), _opmath(t2), _opmath(x)
 
 
 def _split(a):
@@ -157,11 +180,12 @@ _WIDE_KITS = {}  # array class -> _wide_kit
 
 
 def _wide_kit(a):
-    """For a's backend: the module, float64, int64, and the shift that keeps a float64's 28
-    lowest bits (all zero on float32 midpoints)."""
+    """For a's backend: the module, float64, int64, the shift that keeps a float64's 28
+    lowest bits (all zero on float32 midpoints), and float32."""
     kit = _WIDE_KITS.get(a.__class__)
     if kit is None:
         xp = array_module(a)
-        kit = xp, xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64)
+        kit = (xp, xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64),
+               xp.dtype('float32'))
         _WIDE_KITS[a.__class__] = kit
     return kit

@@ -5,7 +5,9 @@ moments are bit-identical step for step. torch's sqrt goes through MKL VML, whic
 correctly rounded (about 15% of float32 results are 1 ulp off), so the parameters agree to
 within a few ulp rather than exactly.
 """
+import copy
 import itertools
+import pickle
 
 import numpy
 import pytest
@@ -56,6 +58,45 @@ def test_single_step_bit_identical_where_sqrt_is_exact():
     sqrt_exact = states[0].sqrt().numpy() == numpy.sqrt(states[0].numpy())
     assert sqrt_exact.mean() > 0.7
     numpy.testing.assert_array_equal(params[1][sqrt_exact], params[0][sqrt_exact])
+
+
+def test_groups_sharing_shapes_and_large_params_match_torch():
+    """Same-shape parameters in groups with other betas (one reused workspace), and a
+    parameter too large to stack its moment FMAs: moments bit-identical to torch's."""
+    rng = numpy.random.default_rng(4)
+    shapes = [(3, 1), (3, 1), (70, 60)]
+    inits = [rng.standard_normal(shape) for shape in shapes]
+    grads = [[rng.standard_normal(shape) for shape in shapes] for _ in range(5)]
+    opts = []
+    for lib in (torch, ember):
+        ws = [lib.tensor(w, dtype=lib.float32, requires_grad=True) for w in inits]
+        opt = lib.optim.Adam([{'params': [ws[0], ws[2]]}, {'params': [ws[1]], 'betas': (0.3, 0.6)}],
+                             lr=0.1)
+        for step in grads:
+            for w, g in zip(ws, step):
+                w.grad = lib.tensor(g, dtype=lib.float32)
+            opt.step()
+        opts.append(opt)
+    for i in range(3):
+        for key in ('exp_avg', 'exp_avg_sq'):
+            numpy.testing.assert_array_equal(*(opt.state_dict()['state'][i][key].numpy()
+                                               for opt in opts))
+
+
+def test_copied_and_unpickled_optimizer_steps_on_alike():
+    w = ember.tensor([0.5, -1.5, 2.0], requires_grad=True)
+    w.grad = ember.tensor([0.1, 0.2, -0.3])
+    opt = ember.optim.Adam([w], lr=0.1, amsgrad=True)
+    opt.step()
+    copies = [copy.deepcopy(opt), pickle.loads(pickle.dumps(opt))]
+    opt.step()
+    for other in copies:
+        (p,) = other.param_groups[0]['params']
+        p.grad = w.grad.clone()
+        other.step()
+        numpy.testing.assert_array_equal(p.detach().numpy(), w.detach().numpy())
+        for key, value in opt.state[w].items():
+            numpy.testing.assert_array_equal(other.state[p][key].numpy(), value.numpy())
 
 
 def test_tensor_lr_and_foreach_and_fused():

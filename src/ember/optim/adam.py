@@ -4,7 +4,7 @@ import functools
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
-from .._exact import add_scaled, addcmul, lerp, opmath_scalar
+from .._exact import add_scaled, addcmul_operands, fma_for, lerp_operands, opmath_scalar
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
                         _real_view, _scalar)
@@ -26,9 +26,11 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         _check_fused_flags(fused, foreach, differentiable)
+        self._workspaces = {}
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        self._workspaces = {}
         for group in self.param_groups:
             for key, default in (('amsgrad', False), ('maximize', False), ('foreach', None),
                                  ('capturable', False), ('differentiable', False),
@@ -48,7 +50,7 @@ class Adam(Optimizer):
             state = self.state[p]
             if not state:
                 _init_state(p, state, group)
-            _adam(p, state, group)
+            _adam(p, state, group, self._workspaces)
 
 
 def _check_hyperparameters(lr, betas, eps, weight_decay, foreach, capturable):
@@ -91,7 +93,7 @@ def _init_state(p, state, group):
         state['max_exp_avg_sq'] = zeros_like(p)
 
 
-def _adam(p, state, group):
+def _adam(p, state, group, workspaces):
     """_single_tensor_adam for one parameter, on its arrays."""
     param = _real_view(p._data)
     grad = _real_view(p._grad._data)
@@ -107,14 +109,16 @@ def _adam(p, state, group):
             p._vc.value += 1
         else:
             grad = add_scaled(grad, param, weight_decay)
-    exp_avg, second = _update_moments(state, grad, const)
+    work = _workspace(workspaces, grad, const.xp)
+    exp_avg, second = _update_moments(state, grad, const, work)
     if group['amsgrad']:
         second = _update_max(state, second)
-    xp, dtype = const.xp, param.dtype
-    denom = xp.sqrt(second)
-    denom /= xp.asarray((1 - const.beta2 ** step) ** 0.5, dtype)
+    denom = const.xp.sqrt(second)
+    work.bias_sqrt[()] = (1 - const.beta2 ** step) ** 0.5
+    denom /= work.bias_sqrt
     denom += const.eps
-    update = xp.multiply(exp_avg, xp.asarray(-(lr / (1 - const.beta1 ** step)), dtype))
+    work.step_size[()] = -(lr / (1 - const.beta1 ** step))
+    update = const.xp.multiply(exp_avg, work.step_size)
     update /= denom
     param += update
     p._vc.value += 1
@@ -122,9 +126,9 @@ def _adam(p, state, group):
 
 class _Constants:
     """A group's per-step constants for parameters of one dtype and backend: the betas as the
-    bias corrections use them, and the scalars of the array updates rounded to their dtypes
-    once (as each kernel would round them)."""
-    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps')
+    bias corrections use them, the scalars of the array updates rounded to their dtypes
+    once (as each kernel would round them), and the FMA kernel of the moments' opmath type."""
+    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps', 'fma')
 
     def __init__(self, beta1, beta2, eps, dtype, xp):
         self.xp, self.beta1, self.beta2 = xp, beta1, beta2
@@ -132,6 +136,7 @@ class _Constants:
         self.beta2_d = xp.asarray(beta2, dtype)                # exp_avg_sq.mul_(beta2)
         self.weight2 = opmath_scalar(1 - beta2, dtype, xp)    # .addcmul_(.., value=1 - beta2)
         self.eps = xp.asarray(eps, dtype)                      # denom.add_(eps)
+        self.fma = fma_for(dtype)
 
 
 def _constants(group, param):
@@ -154,17 +159,65 @@ def _count_step(step_t):
     return data.item()
 
 
-def _update_moments(state, grad, const):
+def _update_moments(state, grad, const, work):
     """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2).
     Returns the arrays of exp_avg and exp_avg_sq."""
     exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
     exp_avg, exp_avg_sq = _real_view(exp_avg_t._data), _real_view(exp_avg_sq_t._data)
-    lerp(exp_avg, grad, const.weight1, out=exp_avg)
     exp_avg_sq *= const.beta2_d
-    addcmul(exp_avg_sq, grad, grad, const.weight2, out=exp_avg_sq)
+    lerp_fma = lerp_operands(exp_avg, grad, const.weight1)
+    addcmul_fma = addcmul_operands(exp_avg_sq, grad, grad, const.weight2)
+    if work.stacked:
+        exp_avg[...], exp_avg_sq[...] = work.fma_pair(const.fma, lerp_fma, addcmul_fma)
+    else:
+        exp_avg[...] = const.fma(*lerp_fma)
+        exp_avg_sq[...] = const.fma(*addcmul_fma)
     exp_avg_t._vc.value += 1
     exp_avg_sq_t._vc.value += 2
     return exp_avg, exp_avg_sq
+
+
+_STACKED_SIZE = 4096  # up to this size, both moment FMAs go to one kernel call (see _Workspace)
+
+
+def _workspace(workspaces, grad, xp):
+    """The _Workspace for parameters like grad (real view), kept in ``workspaces``."""
+    key = grad.shape, grad.dtype, grad.__class__
+    work = workspaces.get(key)
+    if work is None:
+        work = workspaces[key] = _Workspace(xp, grad.shape, grad.dtype,
+                                            stacked=grad.size <= _STACKED_SIZE)
+    return work
+
+
+class _Workspace:
+    """What the update of parameters of one shape and dtype reuses from step to step: the two
+    step-dependent scalars, and for small (``stacked``) shapes, where NumPy's per-call cost
+    dominates, the operands a, b and c of two FMAs, each stacked as one float64 array (exact
+    for any float dtype) so that one kernel call computes both. (For large shapes stacking
+    would only add copies.)"""
+    __slots__ = ('bias_sqrt', 'step_size', 'stacked', 'a', 'b', 'c', 'a0', 'b0', 'c0', 'a1',
+                 'b1', 'c1', 'b0_value')
+
+    def __init__(self, xp, shape, dtype, stacked):
+        self.bias_sqrt, self.step_size = xp.empty((), dtype), xp.empty((), dtype)
+        self.stacked = stacked
+        if stacked:
+            self.a, self.b, self.c = xp.empty((3, 2) + shape, xp.float64)
+            self.a0, self.b0, self.c0 = self.a[0, ...], self.b[0, ...], self.c[0, ...]
+            self.a1, self.b1, self.c1 = self.a[1, ...], self.b[1, ...], self.c[1, ...]
+            self.b0_value = None
+
+    def fma_pair(self, kernel, first, second):
+        """kernel(a, b, c) for first's operands and for second's, by one call on the stacked
+        operands: the two results (views, valid until the next call). first's b, a scalar
+        (lerp's weight), is only copied in when it is another object than last time."""
+        self.a0[...], b0, self.c0[...] = first
+        if b0 is not self.b0_value:
+            self.b0[...] = self.b0_value = b0
+        self.a1[...], self.b1[...], self.c1[...] = second
+        kernel(self.a, self.b, self.c, out=self.a)
+        return self.a0, self.a1
 
 
 def _update_max(state, exp_avg_sq):
