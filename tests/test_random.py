@@ -115,6 +115,17 @@ def test_in_place_on_non_contiguous(dtype):
     same_draws(draws)
 
 
+@pytest.mark.parametrize('n', [1, 3, 7, 33, 35, 41])
+def test_cached_normal_across_paths(n):
+    """normal_distribution<double> (non-contiguous targets, fewer than 16 values) in Python floats
+    up to 16 pairs, in NumPy above: an odd count caches a sine that the next draw starts with."""
+    def draws(T):
+        x = T.zeros(n, 2)[:, 0]
+        return (x.normal_(), x.normal_(1.5, 2.0), T.randn(3), T.randn(n, dtype=T.float64),
+                T.randn(5, dtype=T.float16), x.normal_(-1.0, 0.5))
+    same_draws(draws)
+
+
 # ---------------------------------------------------------------- normal overloads
 
 def test_normal_overloads():
