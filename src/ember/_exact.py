@@ -23,7 +23,7 @@ several FMAs in one kernel call. Array math goes through the arrays' backend mod
 from ._device import array_module
 
 __all__ = ['fma', 'fma_for', 'fma32', 'wide_fma32', 'fma64', 'lerp', 'lerp_operands', 'add_scaled',
-           'addcmul', 'addcmul_operands', 'opmath_scalar']
+           'addcmul', 'addcmul_operands', 'opmath_scalar', 'opmath_arrays']
 
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
 
@@ -35,7 +35,7 @@ def fma(a, b, c, out=None):
     first, as ATen casts Scalar arguments. float16 and bfloat16 compute in float32."""
     dtype = a.dtype
     if dtype.itemsize < 4:
-        return _store(fma(_opmath(a), b, c), out, dtype)
+        return _store(fma(*opmath_arrays(a), b, c), out, dtype)
     if isinstance(b, (int, float)) and b == 1:
         return _store(a + _cast(c, dtype, a), out, dtype)
     return _store(fma_for(dtype)(a, _cast(b, dtype, a), _cast(c, dtype, a)), out, dtype)
@@ -108,15 +108,15 @@ def round_to_odd(s, t):
 def lerp(start, end, weight, out=None):
     """torch.lerp with a real scalar weight (start and end of one dtype): ATen's lerp_vec, one
     FMA in opmath."""
-    operands = lerp_operands(start, end, opmath_scalar(weight, start.dtype, array_module(start)))
+    weight = opmath_scalar(weight, start.dtype, array_module(start))
+    operands = lerp_operands(*opmath_arrays(start, end), weight)
     return _store(fma_for(start.dtype)(*operands), out, start.dtype)
 
 
 def lerp_operands(start, end, weight):
-    """The FMA operands (a, b, c) of lerp_vec, in opmath, for a real weight already rounded to
-    opmath (opmath_scalar): by |weight| < 0.5, (end - start) * weight + start, or
-    (end - start) * (weight - 1) + end (weight - 1 rounds once, from the rounded weight)."""
-    start, end = _opmath(start), _opmath(end)
+    """The FMA operands (a, b, c) of lerp_vec, for start, end and a real weight in opmath: by
+    |weight| < 0.5, (end - start) * weight + start, or (end - start) * (weight - 1) + end
+    (weight - 1 rounds once, from the rounded weight)."""
     if abs(float(weight)) < 0.5:
         return end - start, weight, start
     return end - start, weight - 1, end
@@ -132,14 +132,15 @@ def add_scaled(x, y, alpha, out=None):
 def addcmul(x, t1, t2, value, out=None):
     """torch.addcmul(x, t1, t2, value=value) (arrays of one dtype): ATen's kernel, one FMA in
     opmath."""
-    value = opmath_scalar(value, t1.dtype, array_module(t1))
-    return _store(fma_for(x.dtype)(*addcmul_operands(x, t1, t2, value)), out, x.dtype)
+    value = opmath_scalar(value, x.dtype, array_module(x))
+    operands = addcmul_operands(*opmath_arrays(x, t1, t2), value)
+    return _store(fma_for(x.dtype)(*operands), out, x.dtype)
 
 
 def addcmul_operands(x, t1, t2, value):
-    """The FMA operands (a, b, c) of ATen's addcmul kernel, in opmath, for a value already
-    rounded to opmath (opmath_scalar): ``x + value * t1 * t2`` as (value * t1) * t2 + x."""
-    return value * _opmath(t1), _opmath(t2), _opmath(x)
+    """The FMA operands (a, b, c) of ATen's addcmul kernel, for arrays and value in opmath:
+    ``x + value * t1 * t2`` as (value * t1) * t2 + x."""
+    return value * t1, t2, x
 
 
 def _split(a):
@@ -161,9 +162,12 @@ def opmath_scalar(x, dtype, xp):
     return x if getattr(x, 'dtype', None) == opmath else xp.asarray(x, opmath)
 
 
-def _opmath(a):
-    """a in ATen's opmath type: float32 for float16 and bfloat16, else a itself."""
-    return a if a.dtype.itemsize >= 4 else a.astype(array_module(a).float32)
+def opmath_arrays(*arrays):
+    """Arrays of one dtype in ATen's opmath type: float32 for float16 and bfloat16, else the
+    arrays themselves."""
+    if arrays[0].dtype.itemsize >= 4:
+        return arrays
+    return tuple(a.astype(array_module(a).float32) for a in arrays)
 
 
 def _store(result, out, dtype):

@@ -4,7 +4,8 @@ import functools
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
-from .._exact import add_scaled, addcmul_operands, fma_for, lerp_operands, opmath_scalar
+from .._exact import (add_scaled, addcmul_operands, fma_for, lerp_operands, opmath_arrays,
+                      opmath_scalar)
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
                         _real_view, _scalar)
@@ -99,7 +100,8 @@ def _adam(p, state, group, workspaces):
     grad = _real_view(p._grad._data)
     if group['maximize']:
         grad = -grad
-    const = _constants(group, param)
+    work = _workspace(workspaces, grad)
+    const = _constants(group, grad.dtype, work.xp)
     lr = _scalar(group['lr'])
     weight_decay = group['weight_decay']
     step = _count_step(state['step'])
@@ -109,7 +111,6 @@ def _adam(p, state, group, workspaces):
             p._vc.value += 1
         else:
             grad = add_scaled(grad, param, weight_decay)
-    work = _workspace(workspaces, grad, const.xp)
     exp_avg, second = _update_moments(state, grad, const, work)
     if group['amsgrad']:
         second = _update_max(state, second)
@@ -139,13 +140,12 @@ class _Constants:
         self.fma = fma_for(dtype)
 
 
-def _constants(group, param):
-    """The group's _Constants for param's dtype: cached by value for float betas and eps."""
+def _constants(group, dtype, xp):
+    """The group's _Constants for parameters of dtype: cached by value for float betas and eps."""
     (beta1, beta2), eps = group['betas'], group['eps']
-    xp = array_module(param)
     if isinstance(beta1, Tensor) or isinstance(beta2, Tensor) or isinstance(eps, Tensor):
-        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), param.dtype, xp)
-    return _cached_constants(beta1, beta2, eps, param.dtype, xp)
+        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), dtype, xp)
+    return _cached_constants(beta1, beta2, eps, dtype, xp)
 
 
 _cached_constants = functools.lru_cache(maxsize=64, typed=True)(_Constants)
@@ -165,8 +165,9 @@ def _update_moments(state, grad, const, work):
     exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
     exp_avg, exp_avg_sq = _real_view(exp_avg_t._data), _real_view(exp_avg_sq_t._data)
     exp_avg_sq *= const.beta2_d
-    lerp_fma = lerp_operands(exp_avg, grad, const.weight1)
-    addcmul_fma = addcmul_operands(exp_avg_sq, grad, grad, const.weight2)
+    g, m, v = opmath_arrays(grad, exp_avg, exp_avg_sq)
+    lerp_fma = lerp_operands(m, g, const.weight1)
+    addcmul_fma = addcmul_operands(v, g, g, const.weight2)
     if work.stacked:
         exp_avg[...], exp_avg_sq[...] = work.fma_pair(const.fma, lerp_fma, addcmul_fma)
     else:
@@ -180,26 +181,27 @@ def _update_moments(state, grad, const, work):
 _STACKED_SIZE = 4096  # up to this size, both moment FMAs go to one kernel call (see _Workspace)
 
 
-def _workspace(workspaces, grad, xp):
+def _workspace(workspaces, grad):
     """The _Workspace for parameters like grad (real view), kept in ``workspaces``."""
     key = grad.shape, grad.dtype, grad.__class__
     work = workspaces.get(key)
     if work is None:
-        work = workspaces[key] = _Workspace(xp, grad.shape, grad.dtype,
+        work = workspaces[key] = _Workspace(array_module(grad), grad.shape, grad.dtype,
                                             stacked=grad.size <= _STACKED_SIZE)
     return work
 
 
 class _Workspace:
-    """What the update of parameters of one shape and dtype reuses from step to step: the two
-    step-dependent scalars, and for small (``stacked``) shapes, where NumPy's per-call cost
-    dominates, the operands a, b and c of two FMAs, each stacked as one float64 array (exact
-    for any float dtype) so that one kernel call computes both. (For large shapes stacking
-    would only add copies.)"""
-    __slots__ = ('bias_sqrt', 'step_size', 'stacked', 'a', 'b', 'c', 'a0', 'b0', 'c0', 'a1',
-                 'b1', 'c1', 'b0_value')
+    """What the update of parameters of one shape and dtype reuses from step to step: their
+    backend module, the two step-dependent scalars, and for small (``stacked``) shapes, where
+    NumPy's per-call cost dominates, the operands a, b and c of two FMAs, each stacked as one
+    float64 array (exact for any float dtype) so that one kernel call computes both. (For large
+    shapes stacking would only add copies.)"""
+    __slots__ = ('xp', 'bias_sqrt', 'step_size', 'stacked', 'a', 'b', 'c', 'a0', 'b0', 'c0',
+                 'a1', 'b1', 'c1', 'b0_value')
 
     def __init__(self, xp, shape, dtype, stacked):
+        self.xp = xp
         self.bias_sqrt, self.step_size = xp.empty((), dtype), xp.empty((), dtype)
         self.stacked = stacked
         if stacked:
