@@ -115,7 +115,7 @@ def test_factory_errors(fn, args):
     lambda T, x: x.new_tensor(np.array([1, 2], dtype=np.int32)), lambda T, x: x.new_zeros(2, 3),
     lambda T, x: x.new_zeros((2, 3)), lambda T, x: x.new_ones((2,), dtype=T.int8),
     lambda T, x: x.new_full((2,), 2.5), lambda T, x: x.new_full((2,), 1j),
-    lambda T, x: x.new_full(2, 3), lambda T, x: x.new_empty(2) * 0, lambda T, x: x.new_empty(-1),
+    lambda T, x: x.new_full(2, 3), lambda T, x: x.new_empty(2).zero_(), lambda T, x: x.new_empty(-1),
     lambda T, x: x.new_tensor([1.0, 2.0], requires_grad=True).requires_grad,
     lambda T, x: x.new_zeros(2).requires_grad])
 @pytest.mark.parametrize('dtype', [torch.float16, torch.int32, torch.float64], ids=dtype_id)
