@@ -8,7 +8,7 @@ from .._exact import (add_scaled, addcmul_operands, fma_for, lerp_operands, opma
                       opmath_scalar)
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _real_view, _scalar)
+                        _real_view, _real_views, _scalar)
 
 __all__ = ['Adam']
 
@@ -27,7 +27,7 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         _check_fused_flags(fused, foreach, differentiable)
-        self._workspaces = {}
+        self._workspaces = {}  # (shape, dtype, array class) -> _Workspace
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -96,28 +96,27 @@ def _init_state(p, state, group):
 
 def _adam(p, state, group, workspaces):
     """_single_tensor_adam for one parameter, on its arrays."""
-    param = _real_view(p._data)
-    grad = _real_view(p._grad._data)
+    exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
+    param, grad, exp_avg, exp_avg_sq = _real_views(p._data, p._grad._data, exp_avg_t._data,
+                                                   exp_avg_sq_t._data)
     if group['maximize']:
         grad = -grad
     work = _workspace(workspaces, grad)
     const = _constants(group, grad.dtype, work.xp)
     lr = _scalar(group['lr'])
-    weight_decay = group['weight_decay']
     step = _count_step(state['step'])
-    if weight_decay != 0:
-        if group['decoupled_weight_decay']:
-            param *= param.dtype.type(1 - lr * weight_decay)
-            p._vc.value += 1
-        else:
-            grad = add_scaled(grad, param, weight_decay)
-    exp_avg, second = _update_moments(state, grad, const, work)
-    if group['amsgrad']:
-        second = _update_max(state, second)
+    if group['weight_decay'] != 0:
+        grad = _decay_weight(p, param, grad, lr, group)
+    _update_moments(exp_avg, exp_avg_sq, grad, const, work)
+    exp_avg_t._vc.value += 1
+    exp_avg_sq_t._vc.value += 2
+    second = _update_max(state, exp_avg_sq) if group['amsgrad'] else exp_avg_sq
+    # denom = (second.sqrt() / bias_correction2_sqrt).add_(eps)
     denom = const.xp.sqrt(second)
     work.bias_sqrt[()] = (1 - const.beta2 ** step) ** 0.5
     denom /= work.bias_sqrt
     denom += const.eps
+    # param.addcdiv_(exp_avg, denom, value=-step_size)
     work.step_size[()] = -(lr / (1 - const.beta1 ** step))
     update = const.xp.multiply(exp_avg, work.step_size)
     update /= denom
@@ -125,10 +124,21 @@ def _adam(p, state, group, workspaces):
     p._vc.value += 1
 
 
+def _decay_weight(p, param, grad, lr, group):
+    """param.mul_(1 - lr * weight_decay) when decoupled, else grad.add(param,
+    alpha=weight_decay): the gradient the update then uses."""
+    weight_decay = group['weight_decay']
+    if group['decoupled_weight_decay']:
+        param *= param.dtype.type(1 - lr * weight_decay)
+        p._vc.value += 1
+        return grad
+    return add_scaled(grad, param, weight_decay)
+
+
 class _Constants:
     """A group's per-step constants for parameters of one dtype and backend: the betas as the
     bias corrections use them, the scalars of the array updates rounded to their dtypes
-    once (as each kernel would round them), and the FMA kernel of the moments' opmath type."""
+    once (as each kernel would round them), and the moments' FMA kernel (fma_for)."""
     __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps', 'fma')
 
     def __init__(self, beta1, beta2, eps, dtype, xp):
@@ -159,11 +169,9 @@ def _count_step(step_t):
     return data.item()
 
 
-def _update_moments(state, grad, const, work):
-    """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2).
-    Returns the arrays of exp_avg and exp_avg_sq."""
-    exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
-    exp_avg, exp_avg_sq = _real_view(exp_avg_t._data), _real_view(exp_avg_sq_t._data)
+def _update_moments(exp_avg, exp_avg_sq, grad, const, work):
+    """exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2),
+    on the arrays."""
     exp_avg_sq *= const.beta2_d
     g, m, v = opmath_arrays(grad, exp_avg, exp_avg_sq)
     lerp_fma = lerp_operands(m, g, const.weight1)
@@ -173,9 +181,6 @@ def _update_moments(state, grad, const, work):
     else:
         exp_avg[...] = const.fma(*lerp_fma)
         exp_avg_sq[...] = const.fma(*addcmul_fma)
-    exp_avg_t._vc.value += 1
-    exp_avg_sq_t._vc.value += 2
-    return exp_avg, exp_avg_sq
 
 
 _STACKED_SIZE = 4096  # up to this size, both moment FMAs go to one kernel call (see _Workspace)

@@ -262,3 +262,10 @@ def _real_view(array):
     if array.dtype.kind == 'c':
         return array.view(array.real.dtype)
     return array
+
+
+def _real_views(*arrays):
+    """_real_view of each of some arrays of one dtype."""
+    if arrays[0].dtype.kind == 'c':
+        return tuple(_real_view(array) for array in arrays)
+    return arrays
