@@ -6,7 +6,6 @@ from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
                         set_multithreading_enabled)
 from . import graph
 from .engine import accumulate_grad, run_backward
-from .._device import array_module
 from .._tensor import Tensor, _make
 
 
@@ -36,7 +35,7 @@ def _root_edges(outputs, grad_outputs, create_graph):
             if not out.is_floating_point():
                 raise RuntimeError(f'grad can be implicitly created only for real scalar outputs '
                                    f'but got {out.dtype}')
-            ones = array_module(data).empty_like(data)
+            ones = data.copy()  # cheaper than empty_like, which dispatches on its argument
             ones.fill(1)
             grad = _make(ones, out.dtype)
         elif grad.shape != out.shape:
