@@ -209,6 +209,37 @@ def test_deep_diamond_lattice():
     run_both(fn, rand(3), rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize('seed', range(12))
+def test_random_dags_with_views_and_inplace(seed):
+    """Random graphs over two leaves: ops on any earlier tensors, in-place writes into
+    views of non-leaf tensors (which relink their base), so every node must still run
+    after all the nodes that feed it."""
+    plan = np.random.RandomState(seed).randint(0, 1000, size=(14, 3))
+
+    def fn(t, x, y):
+        pool = [x, y]
+        for op, i, j in plan:
+            a, b = pool[i % len(pool)], pool[j % len(pool)]
+            kind = op % 5
+            if kind == 0:
+                pool.append(a * b)
+            elif kind == 1:
+                pool.append(a + b.exp() * 0.1)
+            elif kind == 2:
+                pool.append((a - b).sum(0, keepdim=True) * a)
+            elif kind == 3:
+                c = a * 1
+                c[1:].mul_(b[:2] * 0.5 + 1)
+                pool.append(c)
+            else:
+                pool.append(a.t().t() * 0.5 + b)
+        total = pool[-1].sum()
+        for extra in pool[2:-1:3]:
+            total = total + extra.sum() * 0.01
+        return total
+    run_both(fn, rand(3, 3), rand(3, 3, seed=1), rtol=1e-4, atol=1e-5)
+
+
 def test_multiple_output_node_unpacking():
     def fn(t, x):
         a, b = x.unbind(0) if hasattr(x, 'unbind') else (x[0], x[1])

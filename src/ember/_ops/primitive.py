@@ -27,8 +27,8 @@ from .. import _tensor
 from .._device import array_module, as_array
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.graph import (FREED_MESSAGE, Node, accumulator_of, new_node, saved_version,
-                              version_error)
+from ..autograd.graph import (FREED_MESSAGE, Node, accumulator_of, link, new_node,
+                              saved_version, version_error)
 
 _NO_EDGE = (None, 0)
 _new = object.__new__
@@ -335,8 +335,7 @@ def _record(ctx, operands, result, params):
         metas.append(None)
     if not needed:
         return  # no graph operand requires grad (a non-edge operand may)
-    ctx.next_functions = tuple(edges)
-    ctx._input_meta = tuple(metas)
+    link(ctx, tuple(edges), tuple(metas))
     if params:
         ctx.__dict__.update(params)
     if ctx.saves_inputs:
@@ -490,9 +489,9 @@ def _rebase_history(target, result):
     node = new_node(CopySlices)
     node.view_fn = target._view_fn
     base_edge = (base._grad_fn, base._output_nr) if base._grad_fn is not None else _NO_EDGE
-    node.next_functions = (base_edge, (result._grad_fn, 0))
-    node._input_meta = ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,
-                        (result._data.shape, result.dtype))
+    link(node, (base_edge, (result._grad_fn, 0)),
+         ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,
+          (result._data.shape, result.dtype)))
     old_fn, old_nr = base._grad_fn, base._output_nr
     base._grad_fn = node
     base._output_nr = 0

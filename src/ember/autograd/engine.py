@@ -1,14 +1,16 @@
 """The backward engine: walks the graph from the outputs to the leaves.
 
-1. Discover every node reachable from the roots (iteratively: no recursion limit)
-   and count, for each node, the edges that lead into it.
-2. Run nodes in dependency order (Kahn's algorithm): a node runs once, after all
-   gradients flowing into it were summed into its buffer.
+1. Discover every node reachable from the roots (iteratively: no recursion limit).
+2. Run them in decreasing link number: a node is linked into the graph after every
+   node its edges lead to, so each node runs once, after all gradients flowing into
+   it were summed into its buffer.
 3. Fit each gradient a node returns to the shape and dtype its input had (sum over
    broadcast dims, cast) and add it to the buffer of the next node.
 4. Leaves' AccumulateGrad nodes add into ``.grad``; ``autograd.grad`` instead
    captures the gradients of the requested inputs and skips nodes that can't reach them.
 """
+import operator
+
 from . import grad_mode
 from .graph import AccumulateGrad
 from .._tensor import _make
@@ -22,7 +24,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     returned in that order. With ``accumulate`` leaves' .grad are updated (only those in
     ``targets`` when targets are given).
     """
-    order = _topological(_count_dependencies([node for node, _ in roots]))
+    order = _ordered([node for node, _ in roots])
     needed = _needed_nodes(order, targets) if targets is not None else None
     buffers = {}
     for (node, nr), grad in zip(roots, root_grads):
@@ -93,26 +95,6 @@ def _capture(node, grads, captured, targets):
             captured[slot] = grad
 
 
-def _count_dependencies(root_nodes):
-    """How many edges lead into each node reachable from the roots."""
-    dependencies = {}
-    stack = []
-    for node in root_nodes:
-        if node not in dependencies:
-            dependencies[node] = 0
-            stack.append(node)
-    while stack:
-        for next_node, _ in stack.pop().next_functions:
-            if next_node is None:
-                continue
-            if next_node in dependencies:
-                dependencies[next_node] += 1
-            else:
-                dependencies[next_node] = 1
-                stack.append(next_node)
-    return dependencies
-
-
 def _needed_nodes(order, targets):
     """Nodes from which some target edge can be reached (others need not run)."""
     target_nodes = {node for node, _ in targets}
@@ -123,20 +105,20 @@ def _needed_nodes(order, targets):
     return needed
 
 
-def _topological(dependencies):
-    """Kahn's order: each node after every node with an edge into it (consumes the counts)."""
-    ready = [node for node, count in dependencies.items() if count == 0]
-    order = []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for next_node, _ in node.next_functions:
-            if next_node is not None:
-                count = dependencies[next_node] - 1
-                dependencies[next_node] = count
-                if count == 0:
-                    ready.append(next_node)
-    return order
+def _ordered(root_nodes):
+    """Every node reachable from the roots, in an order that runs each node after all the
+    nodes with an edge into it: decreasing link number (see graph.link)."""
+    seen = set(root_nodes)
+    stack = list(seen)
+    while stack:
+        for next_node, _ in stack.pop().next_functions:
+            if next_node is not None and next_node not in seen:
+                seen.add(next_node)
+                stack.append(next_node)
+    return sorted(seen, key=_link_number, reverse=True)
+
+
+_link_number = operator.attrgetter('_seq')
 
 
 def _add_to_buffer(buffers, node, nr, grad):

@@ -9,7 +9,7 @@ import functools
 
 from . import grad_mode
 from .._dtype import FLOAT
-from .graph import Node, accumulator_of, new_node
+from .graph import Node, accumulator_of, link, new_node
 
 _NO_EDGE = (None, 0)
 
@@ -128,8 +128,7 @@ def _link(ctx, args, outputs):
             else:
                 edges.append(_NO_EDGE)
                 metas.append(None)
-    ctx.next_functions = tuple(edges)
-    ctx._input_meta = tuple(metas)
+    link(ctx, tuple(edges), tuple(metas))
     ctx.tensor_positions = tuple(positions)
     ctx.num_inputs = len(args)
     ctx._num_outputs = len(outputs)

@@ -11,6 +11,7 @@ change raises torch's error; saved outputs are kept as bare arrays and re-wrappe
 with this node as their grad_fn on unpacking, so a node never refers to its own
 output tensor (no reference cycle) and double backward still sees the graph.
 """
+import itertools
 import re
 import weakref
 
@@ -34,6 +35,7 @@ class Node:
     _pre_hooks = None
     _hooks = None
     _num_outputs = 1
+    _seq = -1               # when it was linked into the graph (see link)
 
     def name(self):
         return type(self).__name__
@@ -121,6 +123,17 @@ def _append_hook(hooks, fn):
 
 
 new_node = object.__new__  # new_node(cls): an empty node (no edges, nothing saved)
+
+_link_count = itertools.count()
+
+
+def link(node, edges, metas):
+    """Give ``node`` its edges and the shape and dtype of each edge's input. Nodes are
+    numbered as they are linked: every edge leads to a node linked before (or to a leaf's
+    AccumulateGrad, numbered -1), so decreasing numbers are an order to run backward in."""
+    node.next_functions = edges
+    node._input_meta = metas
+    node._seq = next(_link_count)
 
 
 class AccumulateGrad(Node):
