@@ -493,17 +493,21 @@ def add(input, other, *, alpha=1, out=None):
     return _with_out(AddBackward0.apply(input, other), out)
 
 
+_BOOL = _dtype.bool
+
+
 def _check_sub(input, other):
     """torch's sub_check: no bool operand (tensor or Python bool) on either side."""
-    a = input.dtype == _dtype.bool if isinstance(input, Tensor) else input.__class__ is bool
-    b = other.dtype == _dtype.bool if isinstance(other, Tensor) else other.__class__ is bool
+    a = input.dtype is _BOOL if isinstance(input, Tensor) else input.__class__ is bool
+    b = other.dtype is _BOOL if isinstance(other, Tensor) else other.__class__ is bool
+    if not (a or b):
+        return
     if a and b:
         raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not '
                            'supported. Use the `^` or `logical_xor()` operator instead.')
-    if a or b:
-        raise RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. '
-                           'If you are trying to invert a mask, use the `~` or `logical_not()` '
-                           'operator instead.')
+    raise RuntimeError('Subtraction, the `-` operator, with a bool tensor is not supported. '
+                       'If you are trying to invert a mask, use the `~` or `logical_not()` '
+                       'operator instead.')
 
 
 def sub(input, other, *, alpha=1, out=None):
