@@ -7,7 +7,8 @@ import numpy
 import pytest
 import torch
 
-from ember._exact import add_scaled, addcmul, fma, fma32, fma64, fma_for, lerp, wide_fma32
+from ember._exact import (add_scaled, addcmul, fma, fma32, fma64, fma_kernel, fma_staged, lerp,
+                          wide_fma32)
 
 F32, F64 = numpy.float32, numpy.float64
 
@@ -79,25 +80,29 @@ def test_fma32_random_against_exact(factors, addend):
 
 
 def test_wide_fma32_rounds_once_into_out():
-    """Operands held in float64 (as batched callers stage them), the result written over a:
-    float64 values whose float32 rounding is the FMA, midpoint cases included."""
+    """Operands held in float64 (as staged for one call on several FMAs), the result written
+    over a: float64 values whose float32 rounding is the FMA, midpoint cases included."""
     cases = _DOUBLE_ROUNDING_32 + [(0.0, 1.5, 1 + _ONE)]  # the last sum is c, a float32
     a, b, c = (numpy.array(v, F32).astype(F64) for v in zip(*cases))
     exact = _exact_fma(a, b, c, _round32)
-    out = a.copy()
-    assert wide_fma32(out, b, c, out=out) is out
-    numpy.testing.assert_array_equal(_bits(out.astype(F32)), _bits(exact))
     numpy.testing.assert_array_equal(_bits(wide_fma32(a, b, c).astype(F32)), _bits(exact))
+    assert wide_fma32(a, b, c, out=a) is a
+    numpy.testing.assert_array_equal(_bits(a.astype(F32)), _bits(exact))
 
 
 @pytest.mark.parametrize('dtype', [numpy.float16, ml_dtypes.bfloat16, F32, F64])
-def test_fma_for_stores_the_fma_of_dtype(dtype):
+def test_fma_kernels_store_the_fma_of_dtype(dtype):
+    """fma_kernel on operands in opmath, and fma_staged's kernel on operands staged in its
+    type, stored into dtype: fma."""
     rng = numpy.random.default_rng(7)
     a, b, c = (rng.standard_normal(200).astype(dtype) for _ in range(3))
-    opmath = F64 if dtype == F64 else F32
-    stored = numpy.empty(200, dtype)
-    stored[...] = fma_for(numpy.dtype(dtype))(*(x.astype(opmath) for x in (a, b, c)))
-    numpy.testing.assert_array_equal(_bits(stored), _bits(fma(a, b, c)))
+    opmath = [x.astype(F64 if dtype == F64 else F32) for x in (a, b, c)]
+    stage_type, staged_kernel = fma_staged(numpy.dtype(dtype), numpy)
+    for kernel, operands in ((fma_kernel(numpy.dtype(dtype)), opmath),
+                             (staged_kernel, [x.astype(stage_type) for x in opmath])):
+        stored = numpy.empty(200, dtype)
+        stored[...] = kernel(*operands)
+        numpy.testing.assert_array_equal(_bits(stored), _bits(fma(a, b, c)))
 
 
 def test_fma32_ties_made_by_the_float64_sum():

@@ -17,13 +17,15 @@ the same bits from ordinary IEEE operations:
 - float16 and bfloat16 compute in float32, as ATen's opmath does.
 
 ``lerp``, ``add_scaled`` and ``addcmul`` are ATen's formulas for those kernels on arrays;
-``lerp_operands`` and ``addcmul_operands`` give their FMA operands, for callers that compute
-several FMAs in one kernel call. Array math goes through the arrays' backend module.
+``lerp_operands`` and ``addcmul_operands`` give their FMA operands, for callers that stage
+several FMAs in arrays of their own to compute them in one kernel call (``fma_staged``).
+Array math goes through the arrays' backend module.
 """
 from ._device import array_module
 
-__all__ = ['fma', 'fma_for', 'fma32', 'wide_fma32', 'fma64', 'lerp', 'lerp_operands', 'add_scaled',
-           'addcmul', 'addcmul_operands', 'opmath_scalar', 'opmath_arrays']
+__all__ = ['fma', 'fma_kernel', 'fma_staged', 'fma32', 'wide_fma32', 'fma64', 'lerp',
+           'lerp_operands', 'add_scaled', 'addcmul', 'addcmul_operands', 'opmath_type',
+           'opmath_scalar', 'opmath_arrays']
 
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
 
@@ -38,36 +40,49 @@ def fma(a, b, c, out=None):
         return _store(fma(*opmath_arrays(a), b, c), out, dtype)
     if isinstance(b, (int, float)) and b == 1:
         return _store(a + _cast(c, dtype, a), out, dtype)
-    return _store(fma_for(dtype)(a, _cast(b, dtype, a), _cast(c, dtype, a)), out, dtype)
+    return fma_kernel(dtype)(a, _cast(b, dtype, a), _cast(c, dtype, a), out)
 
 
-def fma_for(dtype):
-    """The FMA kernel for operands in dtype's opmath type whose result, once stored or cast into
-    dtype, is ATen's: fma64, wide_fma32 (float64 values that round once), or for float16 and
-    bfloat16 fma32 (rounded to their opmath first, as in ATen)."""
-    if dtype.itemsize == 4:
-        return wide_fma32
+def fma_kernel(dtype):
+    """The FMA for operands in dtype's opmath type: fma64 for float64, else fma32."""
     return fma64 if dtype.itemsize == 8 else fma32
 
 
 def fma32(a, b, c, out=None):
-    """float32 a * b + c rounded once to float32 (wide_fma32, then the cast), written to out
-    when given."""
-    return _store(wide_fma32(a, b, c), out, _wide_kit(a)[4])
+    """float32 a * b + c (float32 arrays or scalars), rounded once (see wide_fma32); written to
+    out when given."""
+    kit = _wide_kit(a)
+    wide_c = c.astype(kit[1])
+    total = _round_once(a.astype(kit[1]) * b.astype(kit[1]), wide_c, kit)
+    return _store(total, out, a.dtype)
 
 
 def wide_fma32(a, b, c, out=None):
-    """float32 a * b + c as float64 values that round once to the fused result: the float64
-    sum, or where that may round twice, the exact sum rounded to odd. The operands are float32
-    values: float32 arrays or scalars, or float64 ones holding float32 values. Written to out
-    (float64; it may be a or b) when given."""
-    xp, wide, bits, shift, _ = _wide_kit(a)
-    wide_c = c.astype(wide, copy=False)
-    product = a.astype(wide, copy=False) * b.astype(wide, copy=False)
-    total = xp.add(product, wide_c, out=out)
+    """a * b + c for float32 values held in float64 (arrays or scalars): float64 values that
+    round once to the float32 FMA when cast or stored; written to out (which may be a or b)
+    when given."""
+    return _round_once(a * b, c, _wide_kit(a), out)
+
+
+def _round_once(product, c, kit, out=None):
+    """product + c, for an exact float64 product of float32 values and a float32 c, as float64
+    values whose rounding to float32 is the FMA: the float64 sum, or where that may round twice
+    (sums on float32 midpoints: see above), the exact sum rounded to odd."""
+    xp, _, bits, shift = kit
+    total = product + c if out is None else xp.add(product, c, out)
     if xp.count_nonzero(total.view(bits) << shift) != total.size:
-        return _store(round_to_odd(*two_sum(product, wide_c)), out, wide)
+        return _store(round_to_odd(*two_sum(product, c)), out, total.dtype)
     return total
+
+
+def fma_staged(dtype, xp):
+    """For callers that stage the opmath operands of FMAs for results of dtype in arrays of
+    their own (to compute several in one call): the dtype to stage them in and the kernel
+    (float32 values are staged in float64 for wide_fma32, whose results round once when
+    stored into float32; others in opmath for fma_kernel)."""
+    if dtype.itemsize == 4:
+        return xp.float64, wide_fma32
+    return opmath_type(dtype, xp), fma_kernel(dtype)
 
 
 def fma64(a, b, c, out=None):
@@ -110,7 +125,7 @@ def lerp(start, end, weight, out=None):
     FMA in opmath."""
     weight = opmath_scalar(weight, start.dtype, array_module(start))
     operands = lerp_operands(*opmath_arrays(start, end), weight)
-    return _store(fma_for(start.dtype)(*operands), out, start.dtype)
+    return _store(fma_kernel(start.dtype)(*operands), out, start.dtype)
 
 
 def lerp_operands(start, end, weight):
@@ -134,7 +149,7 @@ def addcmul(x, t1, t2, value, out=None):
     opmath."""
     value = opmath_scalar(value, x.dtype, array_module(x))
     operands = addcmul_operands(*opmath_arrays(x, t1, t2), value)
-    return _store(fma_for(x.dtype)(*operands), out, x.dtype)
+    return _store(fma_kernel(x.dtype)(*operands), out, x.dtype)
 
 
 def addcmul_operands(x, t1, t2, value):
@@ -156,9 +171,14 @@ def _cast(x, dtype, like):
     return x if getattr(x, 'dtype', None) == dtype else array_module(like).asarray(x, dtype)
 
 
+def opmath_type(dtype, xp):
+    """ATen's opmath type for arrays of dtype: float32 for float16 and bfloat16, else dtype."""
+    return xp.float32 if dtype.itemsize < 4 else dtype
+
+
 def opmath_scalar(x, dtype, xp):
     """Scalar x as the kernels round it for arrays of dtype: in dtype's opmath type."""
-    opmath = xp.float32 if dtype.itemsize < 4 else dtype
+    opmath = opmath_type(dtype, xp)
     return x if getattr(x, 'dtype', None) == opmath else xp.asarray(x, opmath)
 
 
@@ -184,12 +204,11 @@ _WIDE_KITS = {}  # array class -> _wide_kit
 
 
 def _wide_kit(a):
-    """For a's backend: the module, float64, int64, the shift that keeps a float64's 28
-    lowest bits (all zero on float32 midpoints), and float32."""
+    """For a's backend: the module, float64, int64, and the shift that keeps a float64's 28
+    lowest bits (all zero on float32 midpoints)."""
     kit = _WIDE_KITS.get(a.__class__)
     if kit is None:
         xp = array_module(a)
-        kit = (xp, xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64),
-               xp.dtype('float32'))
+        kit = xp, xp.dtype('float64'), xp.dtype('int64'), xp.asarray(36, dtype=xp.int64)
         _WIDE_KITS[a.__class__] = kit
     return kit

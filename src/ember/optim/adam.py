@@ -4,8 +4,8 @@ import functools
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
-from .._exact import (add_scaled, addcmul_operands, fma_for, lerp_operands, opmath_arrays,
-                      opmath_scalar)
+from .._exact import (add_scaled, addcmul_operands, fma_kernel, fma_staged, lerp_operands,
+                      opmath_arrays, opmath_scalar)
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
                         _real_view, _real_views, _scalar)
@@ -137,9 +137,9 @@ def _decay_weight(p, param, grad, lr, group):
 
 class _Constants:
     """A group's per-step constants for parameters of one dtype and backend: the betas as the
-    bias corrections use them, the scalars of the array updates rounded to their dtypes
-    once (as each kernel would round them), and the moments' FMA kernel (fma_for)."""
-    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps', 'fma')
+    bias corrections use them, and the scalars of the array updates rounded to their dtypes
+    once (as each kernel would round them)."""
+    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps')
 
     def __init__(self, beta1, beta2, eps, dtype, xp):
         self.xp, self.beta1, self.beta2 = xp, beta1, beta2
@@ -147,7 +147,6 @@ class _Constants:
         self.beta2_d = xp.asarray(beta2, dtype)                # exp_avg_sq.mul_(beta2)
         self.weight2 = opmath_scalar(1 - beta2, dtype, xp)    # .addcmul_(.., value=1 - beta2)
         self.eps = xp.asarray(eps, dtype)                      # denom.add_(eps)
-        self.fma = fma_for(dtype)
 
 
 def _constants(group, dtype, xp):
@@ -177,10 +176,10 @@ def _update_moments(exp_avg, exp_avg_sq, grad, const, work):
     lerp_fma = lerp_operands(m, g, const.weight1)
     addcmul_fma = addcmul_operands(v, g, g, const.weight2)
     if work.stacked:
-        exp_avg[...], exp_avg_sq[...] = work.fma_pair(const.fma, lerp_fma, addcmul_fma)
+        exp_avg[...], exp_avg_sq[...] = work.fma_pair(lerp_fma, addcmul_fma)
     else:
-        exp_avg[...] = const.fma(*lerp_fma)
-        exp_avg_sq[...] = const.fma(*addcmul_fma)
+        work.fma(*lerp_fma, out=exp_avg)
+        work.fma(*addcmul_fma, out=exp_avg_sq)
 
 
 _STACKED_SIZE = 4096  # up to this size, both moment FMAs go to one kernel call (see _Workspace)
@@ -198,32 +197,33 @@ def _workspace(workspaces, grad):
 
 class _Workspace:
     """What the update of parameters of one shape and dtype reuses from step to step: their
-    backend module, the two step-dependent scalars, and for small (``stacked``) shapes, where
-    NumPy's per-call cost dominates, the operands a, b and c of two FMAs, each stacked as one
-    float64 array (exact for any float dtype) so that one kernel call computes both. (For large
-    shapes stacking would only add copies.)"""
-    __slots__ = ('xp', 'bias_sqrt', 'step_size', 'stacked', 'a', 'b', 'c', 'a0', 'b0', 'c0',
-                 'a1', 'b1', 'c1', 'b0_value')
+    backend module and FMA kernel (fma_kernel), the two step-dependent scalars, and for small
+    (``stacked``) shapes, where NumPy's per-call cost dominates, the operands a, b and c of two
+    FMAs, each stacked as one array (fma_staged), so that one kernel call computes both. (For
+    large shapes stacking would only add copies.)"""
+    __slots__ = ('xp', 'fma', 'bias_sqrt', 'step_size', 'stacked', 'staged_fma', 'a', 'b', 'c',
+                 'a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'b0_value')
 
     def __init__(self, xp, shape, dtype, stacked):
-        self.xp = xp
+        self.xp, self.fma = xp, fma_kernel(dtype)
         self.bias_sqrt, self.step_size = xp.empty((), dtype), xp.empty((), dtype)
         self.stacked = stacked
         if stacked:
-            self.a, self.b, self.c = xp.empty((3, 2) + shape, xp.float64)
+            stage_dtype, self.staged_fma = fma_staged(dtype, xp)
+            self.a, self.b, self.c = xp.empty((3, 2) + shape, stage_dtype)
             self.a0, self.b0, self.c0 = self.a[0, ...], self.b[0, ...], self.c[0, ...]
             self.a1, self.b1, self.c1 = self.a[1, ...], self.b[1, ...], self.c[1, ...]
             self.b0_value = None
 
-    def fma_pair(self, kernel, first, second):
-        """kernel(a, b, c) for first's operands and for second's, by one call on the stacked
-        operands: the two results (views, valid until the next call). first's b, a scalar
-        (lerp's weight), is only copied in when it is another object than last time."""
+    def fma_pair(self, first, second):
+        """a * b + c for first's operands (a, b, c) and for second's, by one kernel call on the
+        stacked operands: the two results (views, valid until the next call). first's b, a
+        scalar (lerp's weight), is only copied in when it is another object than last time."""
         self.a0[...], b0, self.c0[...] = first
         if b0 is not self.b0_value:
             self.b0[...] = self.b0_value = b0
         self.a1[...], self.b1[...], self.c1[...] = second
-        kernel(self.a, self.b, self.c, out=self.a)
+        self.staged_fma(self.a, self.b, self.c, out=self.a)
         return self.a0, self.a1
 
 
