@@ -11,7 +11,6 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
-from .._device import array_module
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as grad_state
 
