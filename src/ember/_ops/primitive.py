@@ -75,10 +75,11 @@ class Primitive(Node):
         result.dtype = _BY_NUMPY[out.dtype]
         result._requires_grad = False
         result._grad_fn = None
-        result._vc = _tensor._new_counter()
-        result._base = None
         if cls.is_view:
-            _make_view(result, operands[0], cls, params)
+            _make_view(result, operands[0], cls, params)  # shares the counter and base
+        else:
+            result._vc = _tensor._new_counter()
+            result._base = None
         if grad_state.enabled and cls.differentiable:
             for x in operands:  # record only if some operand may need a gradient
                 if isinstance(x, Tensor) and (x._requires_grad or x._base is not None):
