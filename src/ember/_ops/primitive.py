@@ -65,7 +65,10 @@ class Primitive(Node):
         """Run the op on tensors / Python scalars and return the result tensor."""
         ctx = new_node(cls)
         try:
-            out = cls.forward(ctx, *_arrays(cls.promote, operands), **params)
+            if len(operands) == 1 and cls.promote is None and isinstance(operands[0], Tensor):
+                out = cls.forward(ctx, operands[0]._data, **params)  # views, reductions...
+            else:
+                out = cls.forward(ctx, *_arrays(cls.promote, operands), **params)
         except ValueError as error:
             raise _torch_error(error, operands) from None
         if out.__class__ not in ARRAY_TYPES:
