@@ -12,12 +12,14 @@ def main():
                         help=f'benchmarks to run (default: all of {", ".join(BENCHMARKS)})')
     parser.add_argument('--steps', type=int, default=1000)
     parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--segments', action='store_true',
+                        help='time each line of the loop instead of the whole loop')
     args = parser.parse_args()
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f'unknown benchmark(s): {", ".join(unknown)}')
     for name in args.names or BENCHMARKS:
-        BENCHMARKS[name](steps=args.steps, repeats=args.repeats)
+        BENCHMARKS[name](steps=args.steps, repeats=args.repeats, segments=args.segments)
 
 
 main()

@@ -44,6 +44,56 @@ def numpy_loop(steps, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
     return w
 
 
+SEGMENTS = ('rand', 'x * 20 - 10', '5 * x * x + 3', 'stack', 'squeeze(f @ w)', 'mse_loss',
+            'zero_grad', 'backward', 'step')
+
+
+def segment_times(torch, steps):
+    """torch_like_loop with a clock reading between its lines: the wall time of each line,
+    summed over ``steps`` (perf_counter: the process must have the machine to itself, and
+    each reading adds about 0.1 us)."""
+    clock = time.perf_counter
+    totals = [0.0] * len(SEGMENTS)
+    torch.manual_seed(0)
+    w = torch.randn([3, 1]).requires_grad_(True)
+    opt = torch.optim.Adam([w], 0.1)
+    for _ in range(steps):
+        t0 = clock()
+        x = torch.rand(100)
+        t1 = clock()
+        x = x * 20 - 10
+        t2 = clock()
+        y = 5 * x * x + 3
+        t3 = clock()
+        f = torch.stack([x * x, x, torch.ones_like(x)], 1)
+        t4 = clock()
+        yhat = torch.squeeze(f @ w, 1)
+        t5 = clock()
+        loss = torch.nn.functional.mse_loss(yhat, y)
+        t6 = clock()
+        opt.zero_grad()
+        t7 = clock()
+        loss.backward()
+        t8 = clock()
+        opt.step()
+        t9 = clock()
+        marks = (t0, t1, t2, t3, t4, t5, t6, t7, t8, t9)
+        for i in range(len(SEGMENTS)):
+            totals[i] += marks[i + 1] - marks[i]
+    return totals
+
+
+def print_segments(libraries, steps, repeats):
+    """Per-line microseconds of the loop (best of ``repeats``) for each library."""
+    rows = {}
+    for name, torch in libraries.items():
+        runs = [segment_times(torch, steps) for _ in range(repeats)]
+        rows[name] = [min(run[i] for run in runs) / steps * 1e6 for i in range(len(SEGMENTS))]
+    print(f'per line, us/step (best of {repeats}): ' + '  '.join(f'{n:>8s}' for n in rows))
+    for i, segment in enumerate(SEGMENTS):
+        print(f'  {segment:16s}' + '  '.join(f'{rows[n][i]:8.1f}' for n in rows))
+
+
 def best_time(run, repeats):
     """Best CPU time of this process over ``repeats`` runs (each library runs on one thread,
     so this is its compute time, least disturbed by other processes on the machine)."""
@@ -55,16 +105,22 @@ def best_time(run, repeats):
     return min(times)
 
 
-def main(steps=1000, repeats=5):
+def main(steps=1000, repeats=5, segments=False):
     import ember
-    results = {'ember': best_time(lambda: torch_like_loop(ember, steps), repeats),
-               'numpy': best_time(lambda: numpy_loop(steps), repeats)}
+    libraries = {'ember': ember}
     try:
         import torch
         torch.set_num_threads(1)
-        results['torch'] = best_time(lambda: torch_like_loop(torch, steps), repeats)
+        libraries['torch'] = torch
     except ImportError:
         print('torch is not installed: skipping its timing')
+    if segments:
+        print_segments(libraries, steps, repeats)
+        return None
+    results = {'ember': best_time(lambda: torch_like_loop(ember, steps), repeats),
+               'numpy': best_time(lambda: numpy_loop(steps), repeats)}
+    if 'torch' in libraries:
+        results['torch'] = best_time(lambda: torch_like_loop(torch, steps), repeats)
     print(f'curve fitting, {steps} Adam steps (best of {repeats}):')
     for name, seconds in results.items():
         print(f'  {name:6s} {seconds * 1e3:8.1f} ms   {seconds / steps * 1e6:7.1f} us/step')
