@@ -370,3 +370,19 @@ ERRORS = [
 @pytest.mark.parametrize('fn', ERRORS)
 def test_errors(fn):
     same_error(fn)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.rand(-1, generator='x'),
+    lambda T: T.randn(-1, generator='x'),
+    lambda T: T.randperm(-1, generator='x'),
+    lambda T: T.randint(3, (-1,), generator='x'),
+], ids=['rand', 'randn', 'randperm', 'randint'])
+def test_generator_type_checked_before_sizes(call):
+    """torch's argument parser rejects a non-Generator before any size is checked."""
+    errors = []
+    for lib in (torch, ember):
+        with pytest.raises(Exception) as info:
+            call(lib)
+        errors.append(info.value)
+    assert_same_exception(errors[1], errors[0])

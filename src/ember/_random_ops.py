@@ -171,10 +171,10 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
+    gen = _generator(generator)  # torch checks its arguments' types first
     dtype = dtype or _dtype.get_default_dtype()
     _require_floating(dtype if out is None else out.dtype, 'check_uniform_bounds')
-    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, _generator(generator),
-                sampler.uniform)
+    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.uniform)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
@@ -413,13 +413,13 @@ def _size_tuple(size, position):
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False, pin_memory=False):
     """torch.randint: integers in [low, high) (``randint(high, size)`` takes low = 0)."""
+    gen = _generator(generator)  # torch checks its arguments' types first
     if size is None:
         low, high, size, position = 0, low, high, 2
     else:
         position = 3
     shape = _size_tuple(size, position)
     dtype = dtype or _dtype.int64
-    gen = _generator(generator)
     sample = _random_sampler(dtype if out is None else out.dtype, low, high)
     return _new(shape, dtype, device, requires_grad, out, gen, *sample)
 
@@ -451,11 +451,12 @@ def _check_randperm(n, dtype):
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.randperm: a random permutation of 0..n-1 (int64 unless dtype is given)."""
+    gen = _generator(generator)  # torch checks its arguments' types first
     n = _int64(n)
     dtype = dtype or _dtype.int64
     shape = _shape((n,))
     _check_randperm(n, out.dtype if out is not None else dtype)
-    return _new(shape, dtype, device, requires_grad, out, _generator(generator), sampler.randperm)
+    return _new(shape, dtype, device, requires_grad, out, gen, sampler.randperm)
 
 
 # ---------------------------------------------------------------- bernoulli, exponential
