@@ -6,8 +6,8 @@ import pytest
 import torch
 
 import ember
-from helpers import (ALL_TORCH_DTYPES, BROADCAST_PAIRS, SHAPES, check, check_grad, default_dtype,
-                     dtype_id, gradchecks, sample)
+from helpers import (ALL_TORCH_DTYPES, BROADCAST_PAIRS, SHAPES, assert_same, check, check_grad,
+                     default_dtype, dtype_id, gradchecks, sample)
 
 BINARY = {
     'add': lambda T, a, b: T.add(a, b),
@@ -389,3 +389,17 @@ def test_complex_gradients_against_torch():
     check_grad(lambda T, a, b: (a * b / (a + 3)).abs(), x, y)
     check_grad(lambda T, a, b: (a.exp() * b.sqrt() - a.log() * b ** 2).abs(), x, y)
     check_grad(lambda T, a, b: a * b.reciprocal() + 2 / a, x, y)
+
+
+@pytest.mark.parametrize('dtype, scalar', [('float32', 1e300), ('float16', 1e10),
+                                           ('int32', 1e300), ('float32', -1e300)])
+def test_out_of_range_float_scalar_is_inf_without_warning(dtype, scalar):
+    """A Python float beyond the dtype's range becomes inf silently, as in torch (NumPy's
+    cast would warn)."""
+    import warnings
+    results = []
+    for lib in (torch, ember):
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            results.append(lib.ones(3, dtype=getattr(lib, dtype)) * scalar)
+    assert_same(results[1], results[0])

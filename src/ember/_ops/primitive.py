@@ -211,11 +211,18 @@ def _promoted_arrays(promote, operands):
             data = x._data
             arrays.append(data if data.dtype == np_dtype else data.astype(np_dtype))
         else:
-            try:
-                arrays.append(np_dtype.type(x))
-            except OverflowError:
-                arrays.append(_wrapped_scalar(x, np_dtype))
+            arrays.append(_cast_scalar(x, np_dtype))
     return arrays
+
+
+def _cast_scalar(value, np_dtype):
+    """A Python number as a NumPy scalar of ``np_dtype``, cast as torch casts it: a float
+    out of range becomes inf without NumPy's warning, an int out of range wraps around."""
+    try:
+        with array_module(value).errstate(over='ignore'):
+            return np_dtype.type(value)
+    except OverflowError:
+        return _wrapped_scalar(value, np_dtype)
 
 
 def _wrapped_scalar(x, np_dtype):
@@ -276,8 +283,10 @@ def _scalar_array(value, dtype, like):
     if array is None:
         if not value or value != value:  # 0.0 == -0.0 and nan != nan: not cached
             return array_module(like).asarray(value, dtype.np)
+        xp = array_module(like)
         try:
-            array = array_module(like).asarray(value, dtype.np)
+            with xp.errstate(over='ignore'):  # a float out of range is inf, as in torch
+                array = xp.asarray(value, dtype.np)
         except OverflowError:
             return None
         array.flags.writeable = False
