@@ -738,7 +738,6 @@ def _structure(fn, depth=4):
 
 KNOWN_STRUCTURE_GAPS = {
     'reshape_copy': 'torch records reshape of a non-viewable tensor as clone + _unsafe_view',
-    'add_alpha': 'torch AddBackward0 carries alpha; ember records mul(other, alpha) first',
 }
 
 

@@ -12,7 +12,6 @@ require grad also compare the gradients of a random-weighted sum of the outputs.
 Known gaps are listed in XFAILS (sample-level, strict: a listed sample that passes fails
 the test); a test whose other samples all pass then reports as xfailed with the reasons.
 """
-import math
 import warnings
 
 import numpy as np
@@ -45,12 +44,6 @@ GRAD_DTYPES = (torch.float64, torch.complex128)
 MAX_SAMPLES = 12   # per op, variant and dtype (keeps the file well under a minute)
 
 # (op id, variant or None, dtype names or None, predicate(sample) or None) -> reason.
-def _inexact_alpha(sample):
-    """An alpha whose product with a float can round (not a power of two)."""
-    alpha = sample.kwargs.get('alpha', 1)
-    return abs(math.frexp(alpha)[0]) != 0.5
-
-
 def _tensor_bound(sample):
     return any(isinstance(x, torch.Tensor) for x in (*sample.args, *sample.kwargs.values()))
 
@@ -59,12 +52,6 @@ _GRADS = ('float64', 'complex128')
 XFAILS = {
     ('clamp', None, None, _tensor_bound):
         '~clamp with tensor min/max (ClampBackward0) is not implemented',
-    ('add', None, ('float32', 'float64'), _inexact_alpha):
-        'alpha: ember rounds alpha * other before adding, torch fuses them (FMA)',
-    ('sub', None, ('float32', 'float64'), _inexact_alpha):
-        'alpha: ember rounds alpha * other before subtracting, torch fuses them (FMA)',
-    ('rsub', None, ('float32', 'float64'), _inexact_alpha):
-        'alpha: ember rounds alpha * input before subtracting, torch fuses them (FMA)',
     ('masked_fill', None, _GRADS, lambda s: isinstance(s.args[1], torch.Tensor)):
         'no gradient for a tensor fill value (MaskedFillBackward1)',
     ('cat', 'fn', _GRADS, lambda s: any(t.shape == (0,) for t in s.input)):

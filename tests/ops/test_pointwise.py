@@ -403,3 +403,40 @@ def test_out_of_range_float_scalar_is_inf_without_warning(dtype, scalar):
             warnings.simplefilter('error')
             results.append(lib.ones(3, dtype=getattr(lib, dtype)) * scalar)
     assert_same(results[1], results[0])
+
+
+ALPHA_SHAPES = [((1000,), (1000,)), ((37,), (37,)), ((5, 5), (5, 5)), ((5, 40), (5, 1)),
+                ((5, 1), (5, 40)), ((40, 5), ()), ((), (40, 5)), ((3,), (3,))]
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'float16', 'bfloat16', 'complex64',
+                                   'int32', 'uint8'])
+@pytest.mark.parametrize('shapes', ALPHA_SHAPES, ids=str)
+@pytest.mark.parametrize('name', ['add', 'sub', 'rsub'])
+def test_alpha_bit_exact(name, shapes, dtype):
+    """alpha * other fused into the sum as ATen's kernel does it: one FMA for floats, and for
+    float16/bfloat16 an FMA in float32 over whole chunks of 32 then the scalar tail."""
+    alpha = -3 if dtype in ('int32', 'uint8') else 0.1
+    a, b = sample(shapes[0], dtype, seed=1), sample(shapes[1], dtype, seed=2)
+    # Known gap: float32/float64 with alpha's operand broadcast along the last dim, where
+    # ATen leaves some of a row's last elements unfused: equal to the last bit or so.
+    scaled = b if name != 'rsub' else a
+    inexact = dtype in ('float32', 'float64') and 0 < scaled.ndim and scaled.shape[-1] == 1
+    check(lambda T, x, y: getattr(T, name)(x, y, alpha=alpha), a, b, exact=not inexact,
+          rtol=1e-6 if inexact else None, atol=1e-6 if inexact else None)
+
+
+@pytest.mark.parametrize('alpha', [2.5, True, 1.0, 1j])
+def test_alpha_checked_against_result_kind(alpha):
+    for dtype in ('int64', 'float32', 'bool'):
+        a = sample((3,), dtype, seed=1)
+        check(lambda T, x: T.add(x, x, alpha=alpha), a)
+        check(lambda T, x: T.sub(x, 1, alpha=alpha) if dtype != 'bool' else x, a)
+
+
+def test_alpha_gradients_and_graph():
+    a, b = sample((3, 4), 'float64', seed=1), sample((4,), 'float64', seed=2)
+    check_grad(lambda T, x, y: T.add(x, y, alpha=0.3), a, b)
+    check_grad(lambda T, x, y: T.sub(x, y, alpha=-2.5), a, b)
+    check_grad(lambda T, x, y: T.rsub(x, y, alpha=1.5), a, b)
+    check_grad(lambda T, x, y: x.clone().add_(y, alpha=0.7), a, b)

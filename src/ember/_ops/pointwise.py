@@ -1,11 +1,13 @@
 """Elementwise ops: arithmetic, unary math and comparisons (torch's pointwise ops)."""
 import cmath
 import math
+import numbers
 
 from .. import _dtype
 from .._device import array_module
+from .._exact import fma
 from .._tensor import Tensor
-from .primitive import NotImplementedDerivative, Primitive, write_out
+from .primitive import NotImplementedDerivative, Primitive, cast_scalar, write_out
 
 
 def _xp(*arrays):
@@ -42,34 +44,78 @@ def _conj(t):
 # -------------------------------------------------------------------- arithmetic
 
 class AddBackward0(Primitive):
+    """a + alpha * b (alpha, a Python number, is passed only when it is not 1)."""
     promote = 'common'
+    alpha = 1
 
-    def forward(ctx, a, b):
-        return a + b
+    def forward(ctx, a, b, alpha=1):
+        return a + b if alpha == 1 else _scaled_sum(a, b, alpha)
 
     def backward(ctx, grad):
-        return grad, grad
+        return grad, _scaled(grad, ctx.alpha)
 
 
 class SubBackward0(Primitive):
+    """a - alpha * b."""
     promote = 'common'
+    alpha = 1
 
-    def forward(ctx, a, b):
-        return a - b
+    def forward(ctx, a, b, alpha=1):
+        return a - b if alpha == 1 else _scaled_sum(a, b, -alpha)
 
     def backward(ctx, grad):
-        return grad, -grad
+        return grad, _scaled(-grad, ctx.alpha)
 
 
 class RsubBackward0(Primitive):
-    """torch.rsub(input, other) = other - input, for a tensor ``other``."""
+    """torch.rsub(input, other) = other - alpha * input, for a tensor ``other``."""
     promote = 'common'
+    alpha = 1
 
-    def forward(ctx, a, b):
-        return b - a
+    def forward(ctx, a, b, alpha=1):
+        return b - a if alpha == 1 else _scaled_sum(b, a, -alpha)
 
     def backward(ctx, grad):
-        return -grad, grad
+        return _scaled(-grad, ctx.alpha), grad
+
+
+def _scaled_sum(a, b, alpha):
+    """a + alpha * b as ATen's add kernel computes it, alpha first cast to the dtype: exact
+    for integers and bool, a product then a sum for complex, and for floats see
+    _vectorised_scaled_sum."""
+    xp = _xp(a, b)
+    dtype = _dtype_of(a, b)
+    if dtype.kind in 'fV' and dtype.itemsize == 2:
+        alpha = cast_scalar(alpha, xp.dtype(xp.float32))  # c10: double -> float -> half
+    a, b, alpha = xp.asarray(a, dtype), xp.asarray(b, dtype), xp.asarray(cast_scalar(alpha, dtype))
+    if dtype.kind not in 'fV':
+        return a + alpha * b
+    return _vectorised_scaled_sum(a, b, alpha, xp)
+
+
+def _vectorised_scaled_sum(a, b, alpha, xp):
+    """Float a + alpha * b as ATen's AVX2 loop rounds it: one FMA (vec::fmadd(b, alpha, a),
+    in float32 for float16 and bfloat16), except in the scalar loop after the last whole
+    chunk of two vectors (64 bytes) of an innermost run, which rounds alpha * b first for
+    16-bit floats and for a 0-d b (float and double are contracted to an FMA there
+    otherwise; a b broadcast along the last dim rounds some of those last elements
+    unfused too, which is not reproduced)."""
+    fused = fma(b, alpha, a)
+    if fused.dtype.itemsize > 2 and b.ndim:
+        return fused
+    result = a + alpha * b
+    if all(x.ndim == 0 or (x.shape == result.shape and x.flags.c_contiguous) for x in (a, b)):
+        rows = result.reshape(1, -1)  # the iterator folds contiguous dims into one run
+    else:
+        rows = result.reshape(-1, result.shape[-1]) if result.ndim else result.reshape(1, 1)
+    vectorised = rows.shape[1] - rows.shape[1] % (64 // result.dtype.itemsize)
+    rows[:, :vectorised] = xp.broadcast_to(fused, result.shape).reshape(rows.shape)[:, :vectorised]
+    return result
+
+
+def _scaled(grad, alpha):
+    """grad * conj(alpha), the gradient of alpha * b (grad itself when alpha is 1)."""
+    return grad if alpha == 1 else grad * alpha.conjugate()
 
 
 class RsubBackward1(RsubBackward0):
@@ -487,10 +533,24 @@ def _with_out(result, out):
 
 
 def add(input, other, *, alpha=1, out=None):
-    """torch.add: input + alpha * other."""
-    if alpha != 1:
-        other = mul(other, alpha)
-    return _with_out(AddBackward0.apply(input, other), out)
+    """torch.add: input + alpha * other, rounded once."""
+    if alpha.__class__ is int and alpha == 1:
+        return _with_out(AddBackward0.apply(input, other), out)
+    _check_alpha(input, other, alpha)
+    return _with_out(AddBackward0.apply(input, other, alpha=alpha), out)
+
+
+def _check_alpha(input, other, alpha):
+    """torch's alpha_check: alpha must fit the result's kind."""
+    kind = _dtype.result_type_of((input, other)).category
+    if isinstance(alpha, (bool, _BOOL.np.type)) and kind != _dtype.BOOL:
+        raise RuntimeError('Boolean alpha only supported for Boolean results.')
+    if kind < _dtype.FLOAT and not isinstance(alpha, numbers.Integral):
+        raise RuntimeError('For integral input tensors, argument alpha must not be a floating '
+                           'point number.')
+    if kind < _dtype.COMPLEX and not isinstance(alpha, numbers.Real):
+        raise RuntimeError('For non-complex input tensors, argument alpha must not be a complex '
+                           'number.')
 
 
 _BOOL = _dtype.bool
@@ -511,19 +571,22 @@ def _check_sub(input, other):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    """torch.sub: input - alpha * other."""
+    """torch.sub: input - alpha * other, rounded once."""
     _check_sub(input, other)
-    if alpha != 1:
-        other = mul(other, alpha)
-    return _with_out(SubBackward0.apply(input, other), out)
+    if alpha.__class__ is int and alpha == 1:
+        return _with_out(SubBackward0.apply(input, other), out)
+    _check_alpha(input, other, alpha)
+    return _with_out(SubBackward0.apply(input, other, alpha=alpha), out)
 
 
 def rsub(input, other, *, alpha=1):
-    """torch.rsub: other - alpha * input."""
+    """torch.rsub: other - alpha * input, rounded once."""
     _check_sub(other, input)
-    if alpha != 1:
-        input = mul(input, alpha)
-    return (RsubBackward0 if isinstance(other, Tensor) else RsubBackward1).apply(input, other)
+    op = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
+    if alpha.__class__ is int and alpha == 1:
+        return op.apply(input, other)
+    _check_alpha(input, other, alpha)
+    return op.apply(input, other, alpha=alpha)
 
 
 def mul(input, other, *, out=None):
@@ -693,12 +756,18 @@ def _inplace(op):
 
 
 def _add_(self, other, *, alpha=1):
-    return AddBackward0.apply_(self, other if alpha == 1 else mul(other, alpha))
+    if alpha.__class__ is int and alpha == 1:
+        return AddBackward0.apply_(self, other)
+    _check_alpha(self, other, alpha)
+    return AddBackward0.apply_(self, other, alpha=alpha)
 
 
 def _sub_(self, other, *, alpha=1):
     _check_sub(self, other)
-    return SubBackward0.apply_(self, other if alpha == 1 else mul(other, alpha))
+    if alpha.__class__ is int and alpha == 1:
+        return SubBackward0.apply_(self, other)
+    _check_alpha(self, other, alpha)
+    return SubBackward0.apply_(self, other, alpha=alpha)
 
 
 def _div_(self, other, *, rounding_mode=None):

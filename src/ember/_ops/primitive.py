@@ -211,11 +211,11 @@ def _promoted_arrays(promote, operands):
             data = x._data
             arrays.append(data if data.dtype == np_dtype else data.astype(np_dtype))
         else:
-            arrays.append(_cast_scalar(x, np_dtype))
+            arrays.append(cast_scalar(x, np_dtype))
     return arrays
 
 
-def _cast_scalar(value, np_dtype):
+def cast_scalar(value, np_dtype):
     """A Python number as a NumPy scalar of ``np_dtype``, cast as torch casts it: a float
     out of range becomes inf without NumPy's warning, an int out of range wraps around."""
     try:
