@@ -440,3 +440,11 @@ def test_alpha_gradients_and_graph():
     check_grad(lambda T, x, y: T.sub(x, y, alpha=-2.5), a, b)
     check_grad(lambda T, x, y: T.rsub(x, y, alpha=1.5), a, b)
     check_grad(lambda T, x, y: x.clone().add_(y, alpha=0.7), a, b)
+
+
+@pytest.mark.parametrize('name', ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'rsub', 'matmul',
+                                  'add', 'sub', 'mul', 'div', 'bitwise_and', 'remainder'])
+def test_number_as_first_argument(name):
+    """Some functions have an overload taking a number first (torch.add(2, x)), others raise
+    torch's TypeError (torch.eq(2, x))."""
+    check(lambda T, x: getattr(T, name)(2, x), sample((3,), 'int64', seed=1))

@@ -132,6 +132,9 @@ def _c_name(dtype):
 
 def matmul(input, other, *, out=None):
     """torch.matmul: the ``@`` operator."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"matmul(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     if not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")

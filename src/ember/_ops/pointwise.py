@@ -581,6 +581,10 @@ def sub(input, other, *, alpha=1, out=None):
 
 def rsub(input, other, *, alpha=1):
     """torch.rsub: other - alpha * input, rounded once."""
+    if not isinstance(input, Tensor):
+        raise _overload_error('rsub', (input, other), (
+            '(Tensor input, Tensor other, *, Number alpha = 1)',
+            '(Tensor input, Number other, Number alpha = 1)'))
     _check_sub(other, input)
     op = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
     if alpha.__class__ is int and alpha == 1:
@@ -716,13 +720,27 @@ def masked_fill(input, mask, value):
     return MaskedFillBackward0.apply(input, mask, value=value)
 
 
-def _compare(op):
+def _compare(op, name=None):
+    """The function of a comparison; with a ``name``, torch has no overload taking a
+    number as its first argument (eq, lt...: TypeError), unlike the bitwise ops."""
     def function(input, other, *, out=None):
+        if name is not None and not isinstance(input, Tensor):
+            raise _overload_error(name, (input, other), (
+                '(Tensor input, Tensor other, *, Tensor out = None)',
+                '(Tensor input, Number other, *, Tensor out = None)'))
         return _with_out(op.apply(input, other), out)
     return function
 
 
-eq, ne, lt, le, gt, ge = (_compare(op) for op in (Eq, Ne, Lt, Le, Gt, Ge))
+def _overload_error(name, args, signatures):
+    """torch's argument-parser TypeError when no overload of ``name`` takes ``args``."""
+    got = ', '.join('Tensor' if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    listed = ''.join(f' * {signature}\n' for signature in signatures)
+    return TypeError(f'{name}() received an invalid combination of arguments - got ({got}), but '
+                     f'expected one of:\n{listed}')
+
+
+eq, ne, lt, le, gt, ge = (_compare(op, op.__name__.lower()) for op in (Eq, Ne, Lt, Le, Gt, Ge))
 bitwise_and, bitwise_or, bitwise_xor = (_compare(op) for op in (BitwiseAnd, BitwiseOr, BitwiseXor))
 for _name in ('eq', 'ne', 'lt', 'le', 'gt', 'ge', 'bitwise_and', 'bitwise_or', 'bitwise_xor'):
     globals()[_name].__name__ = _name
