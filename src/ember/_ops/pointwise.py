@@ -875,9 +875,57 @@ class ClampBackward1(Primitive):
         return grad * ((a >= ctx.min) & (a <= ctx.max))
 
 
+class ClampBackward0(Primitive):
+    """clamp with tensor bounds (either may be None), in the promoted dtype; each bound gets
+    the gradient where it clamped (torch's clamp_backward_min_max)."""
+    saves_inputs = True
+
+    def forward(ctx, a, low, high, dtype):
+        xp = _xp(a)
+        if dtype.kind == 'c':
+            raise NotImplementedError('clamp is not supported for complex types')
+        if dtype.kind == 'b' and low is not None and high is not None:
+            raise _not_implemented('clamp_cpu', xp.empty(0, dtype))  # clamp_min/max have one
+        out = a.astype(dtype, copy=False)
+        if low is not None:
+            out = xp.maximum(out, low.astype(dtype, copy=False))
+        if high is not None:
+            out = xp.minimum(out, high.astype(dtype, copy=False))
+        return out
+
+    def backward(ctx, grad):
+        a, low, high = ctx.inputs
+        if low is None:
+            return _kept(grad, a <= high), None, _kept(grad, a > high)
+        if high is None:
+            return _kept(grad, a >= low), _kept(grad, a < low), None
+        return (_kept(grad, (a >= low) & (a <= high)), _kept(grad, (a < low) & (low < high)),
+                _kept(grad, (a > high) | (high < low)))
+
+
+def _kept(grad, keep):
+    """where(keep, grad, 0), differentiable in grad."""
+    return masked_fill(grad, ~keep, 0)
+
+
+def _tensor_bounds(min, max):
+    """torch's overload choice: clamp(Tensor, Tensor?, Tensor?) when every bound given is a
+    tensor, else clamp(Tensor, Scalar?, Scalar?) (0-d tensors become numbers)."""
+    given = [bound for bound in (min, max) if bound is not None]
+    return bool(given) and all(isinstance(bound, Tensor) for bound in given)
+
+
+def _clamp_dtype(input, min, max):
+    return _dtype.result_type_of([x for x in (input, min, max) if x is not None]).np
+
+
 def clamp(input, min=None, max=None, *, out=None):
-    """torch.clamp with number bounds."""
-    return _with_out(ClampBackward1.apply(input, min=_number(min), max=_number(max)), out)
+    """torch.clamp: between number bounds, or tensor bounds broadcast with input."""
+    if _tensor_bounds(min, max):
+        result = ClampBackward0.apply(input, min, max, dtype=_clamp_dtype(input, min, max))
+    else:
+        result = ClampBackward1.apply(input, min=_number(min), max=_number(max))
+    return _with_out(result, out)
 
 
 def _number(value):
@@ -885,6 +933,8 @@ def _number(value):
 
 
 def _clamp_(self, min=None, max=None):
+    if _tensor_bounds(min, max):
+        return ClampBackward0.apply_(self, min, max, dtype=_clamp_dtype(self, min, max))
     return ClampBackward1.apply_(self, min=_number(min), max=_number(max))
 
 
