@@ -46,8 +46,6 @@ MAX_SAMPLES = 12   # per op, variant and dtype (keeps the file well under a minu
 # (op id, variant or None, dtype names or None, predicate(sample) or None) -> reason.
 _GRADS = ('float64', 'complex128')
 XFAILS = {
-    ('masked_fill', None, _GRADS, lambda s: isinstance(s.args[1], torch.Tensor)):
-        'no gradient for a tensor fill value (MaskedFillBackward1)',
     ('cat', 'fn', _GRADS, lambda s: any(t.shape == (0,) for t in s.input)):
         'cat skips 1-d empty tensors without recording them: they get no gradient',
 }

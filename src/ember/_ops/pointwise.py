@@ -470,6 +470,21 @@ class MaskedFillBackward0(Primitive):
         return masked_fill(grad, mask, 0), None, None
 
 
+class MaskedFillBackward1(Primitive):
+    """masked_fill with a 0-d tensor value, which gets the gradient summed where the mask is
+    set."""
+    saves_inputs = True
+    saved_for = ((), (0, 2), ())   # only the mask is saved
+    graph_inputs = (0, 2)
+
+    def forward(ctx, a, mask, value):
+        return _xp(a).where(mask, value.astype(a.dtype), a)
+
+    def backward(ctx, grad):
+        mask = ctx.inputs[1]
+        return masked_fill(grad, mask, 0), None, masked_fill(grad, ~mask, 0).sum()
+
+
 # -------------------------------------------------------------------- comparisons, logic
 
 class Comparison(Primitive):
@@ -713,11 +728,15 @@ def real(input):
 def masked_fill(input, mask, value):
     """torch.masked_fill: value where mask is True."""
     if isinstance(value, Tensor):
-        if value.ndim:
-            raise RuntimeError(f'masked_fill_ only supports a 0-dimensional value tensor, but got '
-                               f'tensor with {value.ndim} dimension(s).')
-        value = value.item()
+        _check_fill_tensor(value)
+        return MaskedFillBackward1.apply(input, mask, value)
     return MaskedFillBackward0.apply(input, mask, value=value)
+
+
+def _check_fill_tensor(value):
+    if value.ndim:
+        raise RuntimeError(f'masked_fill_ only supports a 0-dimensional value tensor, but got '
+                           f'tensor with {value.ndim} dimension(s).')
 
 
 def _compare(op, name=None):
@@ -802,7 +821,10 @@ def _pow_(self, exponent):
 
 
 def _masked_fill_(self, mask, value):
-    return MaskedFillBackward0.apply_(self, mask, value=value.item() if isinstance(value, Tensor) else value)
+    if isinstance(value, Tensor):
+        _check_fill_tensor(value)
+        return MaskedFillBackward1.apply_(self, mask, value)
+    return MaskedFillBackward0.apply_(self, mask, value=value)
 
 
 TENSOR_METHODS = {
