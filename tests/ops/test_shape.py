@@ -166,3 +166,44 @@ def test_cast_gradients():
     check_grad(lambda T, a: a.to(T.complex64).abs(), x)
     check(lambda T, a: a.requires_grad_().long().requires_grad, x)
     gradchecks(lambda T, a: a.double().to(T.complex128).abs() * a, sample((3,), 'float64'))
+
+
+INPLACE_VIEWS = {
+    'squeeze_': lambda y: y.squeeze_(),
+    'squeeze_dim': lambda y: y.squeeze_(1),
+    'squeeze_dims': lambda y: y.squeeze_((1,)),
+    'unsqueeze_': lambda y: y.unsqueeze_(0),
+    'transpose_': lambda y: y.transpose_(0, 2),
+    'swapdims_': lambda y: y.swapdims_(0, 2),
+    'swapaxes_': lambda y: y.swapaxes_(-1, 0),
+    't_': lambda y: y.squeeze_().t_(),
+}
+
+
+def _inplace_view_outcome(lib, fn, of_view):
+    """Shape, strides, version step, grad_fn name and leaf gradient after an in-place view
+    op on a non-leaf tensor (or on a view of one)."""
+    x = lib.ones(2, 1, 3, requires_grad=True)
+    y = x * lib.arange(6.).reshape(2, 1, 3)
+    if of_view:
+        y = y[0:1]
+    version = y._version
+    r = fn(y)
+    (r * lib.arange(float(r.numel())).reshape(r.shape)).sum().backward()
+    return (r is y, tuple(r.shape), r.stride(), y._version - version,
+            type(r.grad_fn).__name__, x.grad.flatten().tolist())
+
+
+@pytest.mark.parametrize('of_view', [False, True], ids=['tensor', 'view'])
+@pytest.mark.parametrize('name', sorted(INPLACE_VIEWS))
+def test_inplace_view_ops(name, of_view):
+    import ember
+    fn = INPLACE_VIEWS[name]
+    assert _inplace_view_outcome(ember, fn, of_view) == _inplace_view_outcome(torch, fn, of_view)
+
+
+def test_inplace_view_op_on_leaf_and_saved_tensor():
+    check(lambda T, w: w.t_(), sample((2, 3), 'float32'), requires_grad=True)
+    check(lambda T, x: (lambda a: (a * a, a.t_())[0].sum().backward())(x * 2),
+          sample((2, 3), 'float32'), requires_grad=True)
+    check(lambda T, x: x.clone().unsqueeze_(0), sample((3,), 'float32'))

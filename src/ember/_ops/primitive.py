@@ -97,7 +97,7 @@ class Primitive(Node):
             check_inference_inplace(target)
         recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
         if recording:
-            _check_inplace_allowed(target)
+            check_inplace_allowed(target)
             result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
             out = result._data
         else:
@@ -458,7 +458,7 @@ def check_writeable(data):
                            'performing the operation.')
 
 
-def _check_inplace_allowed(target):
+def check_inplace_allowed(target):
     if target._base is not None:
         if target._view_fn is None:
             raise RuntimeError(

@@ -5,7 +5,8 @@ import math
 from .. import _dtype
 from .._device import array_module, broadcast_view
 from .._tensor import Size, Tensor, _wrap_dim
-from .primitive import Primitive, write_out
+from ..autograd.grad_mode import state as grad_state
+from .primitive import Primitive, check_inference_inplace, check_inplace_allowed, write_out
 
 
 def broadcast_shapes(*shapes):
@@ -453,6 +454,39 @@ def copy_(input, src, non_blocking=False):
     return CopyBackwards.apply_(input, src)
 
 
+# The in-place view ops' nodes, named as torch names them (x.t_(): TBackward1).
+_INPLACE_NODES = {cls: type(name, (cls,), {'__module__': __name__, '__qualname__': name})
+                  for cls, name in ((SqueezeBackward0, 'SqueezeBackward3'),
+                                    (SqueezeBackward1, 'SqueezeBackward4'),
+                                    (SqueezeBackward2, 'SqueezeBackward5'),
+                                    (UnsqueezeBackward0, 'UnsqueezeBackward1'),
+                                    (TransposeBackward0, 'TransposeBackward1'),
+                                    (TBackward0, 'TBackward1'))}
+
+
+def _view_in_place(view):
+    """The in-place variant of a view function (t_, squeeze_...): the tensor takes the
+    view's shape and strides, a new version, and the view's place in the graph."""
+    def method(self, *args, **kwargs):
+        check_inference_inplace(self)
+        if grad_state.enabled and self.requires_grad:
+            check_inplace_allowed(self)
+        result = view(self, *args, **kwargs)
+        node = result._grad_fn
+        if node is not None:
+            node.__class__ = _INPLACE_NODES[node.__class__]
+            self._grad_fn = node
+            self._output_nr = 0
+        self._data = result._data
+        self._vc.value += 1
+        if self._base is not None:  # a view stays a view of its base, one op further
+            self._view_fn = result._view_fn
+            self._view_version = self._vc.value
+        return self
+    method.__name__ = view.__name__ + '_'
+    return method
+
+
 def _cast_method(dtype):
     def method(self, memory_format=None):
         return _to_dtype(self, dtype)
@@ -465,7 +499,9 @@ TENSOR_METHODS = {
     't': t, 'permute': permute, 'expand': expand, 'expand_as': expand_as,
     'broadcast_to': broadcast_to, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
-    'copy_': copy_,
+    'copy_': copy_, 't_': _view_in_place(t), 'transpose_': _view_in_place(transpose),
+    'swapaxes_': _view_in_place(transpose), 'swapdims_': _view_in_place(transpose),
+    'squeeze_': _view_in_place(squeeze), 'unsqueeze_': _view_in_place(unsqueeze),
     'float': _cast_method(_dtype.float32), 'double': _cast_method(_dtype.float64),
     'half': _cast_method(_dtype.float16), 'bfloat16': _cast_method(_dtype.bfloat16),
     'long': _cast_method(_dtype.int64), 'int': _cast_method(_dtype.int32),
