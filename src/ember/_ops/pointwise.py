@@ -549,10 +549,19 @@ def _with_out(result, out):
 
 def add(input, other, *, alpha=1, out=None):
     """torch.add: input + alpha * other, rounded once."""
+    return _with_out(AddBackward0.apply(input, other, **_alpha_param(input, other, alpha)), out)
+
+
+def _alpha_param(input, other, alpha):
+    """The keyword params of an add/sub node for ``alpha``: none for the default 1, else
+    alpha, after torch's alpha_check."""
     if alpha.__class__ is int and alpha == 1:
-        return _with_out(AddBackward0.apply(input, other), out)
+        return _NO_PARAMS
     _check_alpha(input, other, alpha)
-    return _with_out(AddBackward0.apply(input, other, alpha=alpha), out)
+    return {'alpha': alpha}
+
+
+_NO_PARAMS = {}
 
 
 def _check_alpha(input, other, alpha):
@@ -588,10 +597,7 @@ def _check_sub(input, other):
 def sub(input, other, *, alpha=1, out=None):
     """torch.sub: input - alpha * other, rounded once."""
     _check_sub(input, other)
-    if alpha.__class__ is int and alpha == 1:
-        return _with_out(SubBackward0.apply(input, other), out)
-    _check_alpha(input, other, alpha)
-    return _with_out(SubBackward0.apply(input, other, alpha=alpha), out)
+    return _with_out(SubBackward0.apply(input, other, **_alpha_param(input, other, alpha)), out)
 
 
 def rsub(input, other, *, alpha=1):
@@ -602,10 +608,7 @@ def rsub(input, other, *, alpha=1):
             '(Tensor input, Number other, Number alpha = 1)'))
     _check_sub(other, input)
     op = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
-    if alpha.__class__ is int and alpha == 1:
-        return op.apply(input, other)
-    _check_alpha(input, other, alpha)
-    return op.apply(input, other, alpha=alpha)
+    return op.apply(input, other, **_alpha_param(input, other, alpha))
 
 
 def mul(input, other, *, out=None):
@@ -793,18 +796,12 @@ def _inplace(op):
 
 
 def _add_(self, other, *, alpha=1):
-    if alpha.__class__ is int and alpha == 1:
-        return AddBackward0.apply_(self, other)
-    _check_alpha(self, other, alpha)
-    return AddBackward0.apply_(self, other, alpha=alpha)
+    return AddBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
 
 
 def _sub_(self, other, *, alpha=1):
     _check_sub(self, other)
-    if alpha.__class__ is int and alpha == 1:
-        return SubBackward0.apply_(self, other)
-    _check_alpha(self, other, alpha)
-    return SubBackward0.apply_(self, other, alpha=alpha)
+    return SubBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
 
 
 def _div_(self, other, *, rounding_mode=None):
