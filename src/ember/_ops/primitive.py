@@ -281,14 +281,14 @@ def _scalar_array(value, dtype, like):
     key = (value, dtype, like.__class__)
     array = _SCALAR_ARRAYS.get(key)
     if array is None:
-        if not value or value != value:  # 0.0 == -0.0 and nan != nan: not cached
-            return array_module(like).asarray(value, dtype.np)
         xp = array_module(like)
         try:
             with xp.errstate(over='ignore'):  # a float out of range is inf, as in torch
                 array = xp.asarray(value, dtype.np)
         except OverflowError:
             return None
+        if not value or value != value:  # 0.0 == -0.0 and nan != nan: not cached
+            return array
         array.flags.writeable = False
         if len(_SCALAR_ARRAYS) >= 1024:
             _SCALAR_ARRAYS.clear()
