@@ -219,6 +219,12 @@ def uniform(gen, n, dtype, low=0.0, high=1.0):
     return values
 
 
+def unit(gen, n, dtype):
+    """uniform with its default bounds: U[0, 1) (torch.rand)."""
+    digits = _UNIT_DIGITS.get(dtype)
+    return _unit(gen, n, digits) if digits else uniform(gen, n, dtype)
+
+
 # ---------------------------------------------------------------- normal
 
 def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):

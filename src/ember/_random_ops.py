@@ -48,10 +48,10 @@ def _shape(size, name=None):
         raise TypeError(f'{name}() received an invalid combination of arguments - got (), but '
                         'expected one of:')
     shape = _sizes(size)
-    if shape and min(shape) < 0:
-        negative = next(s for s in shape if s < 0)
-        raise RuntimeError(f'Trying to create tensor with negative dimension {negative}: '
-                           f'{list(shape)}')
+    for s in shape:  # (a loop costs less than min() for the few dimensions a shape has)
+        if s < 0:
+            raise RuntimeError(f'Trying to create tensor with negative dimension {s}: '
+                               f'{list(shape)}')
     return shape
 
 
@@ -71,7 +71,7 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
         return write_out(_new(shape, out.dtype, out.device, False, None, gen, sample, *params),
                          out)
     host = sample(gen, math.prod(shape), dtype.np, *params)
-    if host.shape != shape:
+    if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
     t = _make(host if device is None else backend(as_device(device)).asarray(host), dtype)
     if requires_grad:
@@ -174,7 +174,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     gen = _generator(generator)  # torch checks its arguments' types first
     dtype = dtype or _dtype.get_default_dtype()
     _require_floating(dtype if out is None else out.dtype, 'check_uniform_bounds')
-    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.uniform)
+    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.unit)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
