@@ -1,6 +1,4 @@
 """torch.optim.Adam, computed as torch's CPU for-loop implementation (_single_tensor_adam)."""
-import functools
-
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
@@ -102,7 +100,7 @@ def _adam(p, state, group, workspaces):
     if group['maximize']:
         grad = -grad
     work = _workspace(workspaces, grad)
-    const = _constants(group, grad.dtype, work.xp)
+    const = _constants(group, work)
     lr = _scalar(group['lr'])
     step = _count_step(state['step'])
     if group['weight_decay'] != 0:
@@ -149,15 +147,17 @@ class _Constants:
         self.eps = xp.asarray(eps, dtype)                      # denom.add_(eps)
 
 
-def _constants(group, dtype, xp):
-    """The group's _Constants for parameters of dtype: cached by value for float betas and eps."""
+def _constants(group, work):
+    """The group's _Constants for the parameters of ``work``: for float betas and eps, kept in
+    work and remade when their values change."""
     (beta1, beta2), eps = group['betas'], group['eps']
     if isinstance(beta1, Tensor) or isinstance(beta2, Tensor) or isinstance(eps, Tensor):
-        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), dtype, xp)
-    return _cached_constants(beta1, beta2, eps, dtype, xp)
-
-
-_cached_constants = functools.lru_cache(maxsize=64, typed=True)(_Constants)
+        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), work.dtype, work.xp)
+    values = beta1, beta2, eps
+    if work.constants_of != values:
+        work.constants = _Constants(beta1, beta2, eps, work.dtype, work.xp)
+        work.constants_of = values
+    return work.constants
 
 
 def _count_step(step_t):
@@ -197,15 +197,18 @@ def _workspace(workspaces, grad):
 
 class _Workspace:
     """What the update of parameters of one shape and dtype reuses from step to step: their
-    backend module and FMA kernel (fma_kernel), the two step-dependent scalars, and for small
+    backend module and FMA kernel (fma_kernel), the _Constants of the last float betas and eps
+    it was used with (see _constants), the two step-dependent scalars, and for small
     (``stacked``) shapes, where NumPy's per-call cost dominates, the operands a, b and c of two
     FMAs, each stacked as one array (fma_staged), so that one kernel call computes both. (For
     large shapes stacking would only add copies.)"""
-    __slots__ = ('xp', 'fma', 'bias_sqrt', 'step_size', 'stacked', 'staged_fma', 'a', 'b', 'c',
-                 'a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'b0_value')
+    __slots__ = ('xp', 'dtype', 'fma', 'constants_of', 'constants', 'bias_sqrt', 'step_size',
+                 'stacked', 'staged_fma', 'a', 'b', 'c', 'a0', 'b0', 'c0', 'a1', 'b1', 'c1',
+                 'b0_value')
 
     def __init__(self, xp, shape, dtype, stacked):
-        self.xp, self.fma = xp, fma_kernel(dtype)
+        self.xp, self.dtype, self.fma = xp, dtype, fma_kernel(dtype)
+        self.constants_of = self.constants = None
         self.bias_sqrt, self.step_size = xp.empty((), dtype), xp.empty((), dtype)
         self.stacked = stacked
         if stacked:
