@@ -253,7 +253,7 @@ class Tensor:
         fn = self.grad_fn
         if fn is not None and not self._retains_grad:
             self._retains_grad = True
-            fn.__dict__.setdefault('retained', {})[self._output_nr] = weakref.ref(self)
+            fn._open_registry().retained[self._output_nr] = weakref.ref(self)
 
     def register_hook(self, hook):
         """torch.Tensor.register_hook: hook(grad) may return a replacement gradient."""
@@ -265,7 +265,7 @@ class Tensor:
                 self._hooks = []
             hooks = self._hooks
         else:  # a non-leaf's hooks belong to the node that produces it (see engine)
-            hooks = fn.__dict__.setdefault('tensor_hooks', {}).setdefault(self._output_nr, [])
+            hooks = fn._open_registry().tensor.setdefault(self._output_nr, [])
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
 

@@ -63,28 +63,37 @@ def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
 
 def _run_node(node, grads, buffers, captured, targets):
     """Run one node's backward and pass each input gradient on to the next node's buffer."""
-    extras = node.__dict__  # tensor hooks and retained grads live here once registered
-    if 'tensor_hooks' in extras:
-        grads = _call_tensor_hooks(node, grads)
-    if targets is not None:
+    registry = node._registry
+    if registry is not None:
+        grads = _before_backward(node, registry, grads, captured, targets)
+    elif targets is not None:
         _capture(node, grads, captured, targets)
-    if 'retained' in extras:
-        _retain(node, grads)
-    if node._pre_hooks:
-        for hook in node._pre_hooks:
-            grads = _replace(grads, hook(tuple(grads)))
     input_grads = node._run_backward(grads)
     if input_grads.__class__ is not tuple:
         input_grads = (input_grads,)
-    if node._hooks:
-        for hook in node._hooks:
+    if registry is not None:
+        for hook in registry.post:
             input_grads = _replace(input_grads, hook(input_grads, tuple(grads)))
     for (next_node, nr), grad, meta in zip(node.next_functions, input_grads, node._input_meta):
-        if next_node is not None and grad is not None:
+        if grad is not None and next_node is not None:
             shape, dtype = meta
             if grad._data.shape != shape or grad.dtype is not dtype:
                 grad = _fit(grad, shape, dtype)
             _add_to_buffer(buffers, next_node, nr, grad)
+
+
+def _before_backward(node, registry, grads, captured, targets):
+    """The output gradients after the tensor hooks (captured and retained as torch does,
+    after those hooks) and the node's pre-hooks."""
+    if registry.tensor:
+        grads = _call_tensor_hooks(registry.tensor, grads)
+    if targets is not None:
+        _capture(node, grads, captured, targets)
+    if registry.retained:
+        _retain(registry.retained, grads)
+    for hook in registry.pre:
+        grads = _replace(grads, hook(tuple(grads)))
+    return grads
 
 
 def _capture(node, grads, captured, targets):
@@ -145,10 +154,10 @@ def _replace(values, new_values):
     return list(new_values) if isinstance(values, list) else tuple(new_values)
 
 
-def _call_tensor_hooks(node, grads):
-    """Hooks registered with Tensor.register_hook on this node's outputs."""
+def _call_tensor_hooks(tensor_hooks, grads):
+    """Hooks registered with Tensor.register_hook on a node's outputs."""
     grads = list(grads)
-    for nr, hooks in node.tensor_hooks.items():
+    for nr, hooks in tensor_hooks.items():
         if grads[nr] is not None:
             grads[nr] = _apply_hooks(hooks, grads[nr])
     return grads
@@ -162,9 +171,9 @@ def _apply_hooks(hooks, grad):
     return grad
 
 
-def _retain(node, grads):
+def _retain(retained, grads):
     """Store gradients of non-leaf tensors that asked for .retain_grad()."""
-    for nr, ref in node.retained.items():
+    for nr, ref in retained.items():
         tensor = ref()
         if tensor is not None and grads[nr] is not None:
             accumulate_grad(tensor, grads[nr], False)

@@ -32,8 +32,7 @@ class Node:
     _input_meta = ()
     _saved = None
     _freed = False
-    _pre_hooks = None
-    _hooks = None
+    _registry = None        # a Registry once a hook or retain_grad names this node
     _num_outputs = 1
     _seq = -1               # when it was linked into the graph (see link)
 
@@ -68,19 +67,32 @@ class Node:
 
     def register_hook(self, fn):
         """Node.register_hook: fn(grad_inputs, grad_outputs) after this node ran."""
-        if self._hooks is None:
-            self._hooks = []
-        return _append_hook(self._hooks, fn)
+        return _append_hook(self._open_registry().post, fn)
 
     def register_prehook(self, fn):
         """Node.register_prehook: fn(grad_outputs) before this node runs."""
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        return _append_hook(self._pre_hooks, fn)
+        return _append_hook(self._open_registry().pre, fn)
+
+    def _open_registry(self):
+        """The hooks and retained outputs of this node (made on first use)."""
+        if self._registry is None:
+            self._registry = Registry()
+        return self._registry
 
     @property
     def metadata(self):
         return self.__dict__.setdefault('_metadata', {})
+
+
+class Registry:
+    """What runs around a node's backward; the engine looks only at nodes that have one."""
+    __slots__ = ('pre', 'post', 'tensor', 'retained')
+
+    def __init__(self):
+        self.pre = []           # Node.register_prehook: fn(grad_outputs)
+        self.post = []          # Node.register_hook: fn(grad_inputs, grad_outputs)
+        self.tensor = {}        # output_nr -> [hook]: Tensor.register_hook on an output
+        self.retained = {}      # output_nr -> weakref of an output that called retain_grad
 
 
 def saved_version(tensor):
