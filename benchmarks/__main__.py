@@ -14,12 +14,15 @@ def main():
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--segments', action='store_true',
                         help='time each line of the loop instead of the whole loop')
+    parser.add_argument('--opcodes', action='store_true',
+                        help="count the bytecode instructions of one step of ember's loop")
     args = parser.parse_args()
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f'unknown benchmark(s): {", ".join(unknown)}')
     for name in args.names or BENCHMARKS:
-        BENCHMARKS[name](steps=args.steps, repeats=args.repeats, segments=args.segments)
+        BENCHMARKS[name](steps=args.steps, repeats=args.repeats, segments=args.segments,
+                        opcodes=args.opcodes)
 
 
 main()

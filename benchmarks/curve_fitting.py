@@ -4,6 +4,8 @@ import time
 
 import numpy as np
 
+from .opcodes import count_instructions, print_instructions
+
 
 def torch_like_loop(torch, steps):
     """The tutorial's training loop, for any module with torch's API."""
@@ -105,7 +107,20 @@ def best_time(run, repeats):
     return min(times)
 
 
-def main(steps=1000, repeats=5, segments=False):
+def print_step_instructions():
+    """The bytecode instructions of one step of ember's loop (the second: the first also
+    creates Adam's state), by function."""
+    import ember
+    torch_like_loop(ember, 2)  # lazy imports and caches out of the way
+    two = count_instructions(lambda: torch_like_loop(ember, 2))
+    two.subtract(count_instructions(lambda: torch_like_loop(ember, 1)))
+    print_instructions(+two)
+
+
+def main(steps=1000, repeats=5, segments=False, opcodes=False):
+    if opcodes:
+        print_step_instructions()
+        return None
     import ember
     libraries = {'ember': ember}
     try:

@@ -32,8 +32,8 @@ def _grad_of_first(grad, b):
     if b.ndim == 1:
         return grad.unsqueeze(-1) * b
     if grad.ndim == b.ndim - 1:  # a was 1-D
-        return matmul(b, grad.unsqueeze(-1)).squeeze(-1)
-    return matmul(grad, b.mT)
+        return _product(b, grad.unsqueeze(-1)).squeeze(-1)
+    return _product(grad, b.mT)
 
 
 def _grad_of_second(grad, a):
@@ -41,8 +41,13 @@ def _grad_of_second(grad, a):
     if a.ndim == 1:
         return a * grad if grad.ndim == 0 else a.unsqueeze(-1) * grad.unsqueeze(-2)
     if grad.ndim == a.ndim - 1:  # b was 1-D
-        return matmul(a.mT, grad.unsqueeze(-1)).squeeze(-1)
-    return matmul(a.mT, grad)
+        return _product(a.mT, grad.unsqueeze(-1)).squeeze(-1)
+    return _product(a.mT, grad)
+
+
+def _product(a, b):
+    """matmul(a, b) for a gradient: the forward already checked these shapes and dtypes."""
+    return _pick_shapes(a._data.shape, b._data.shape).apply(a, b)
 
 
 class MvBackward0(DotBackward0):
