@@ -6,8 +6,9 @@ import pytest
 import torch
 
 import ember
-from helpers import (ALL_TORCH_DTYPES, BROADCAST_PAIRS, SHAPES, assert_same, check, check_grad,
-                     default_dtype, dtype_id, gradchecks, sample)
+from helpers import (ALL_TORCH_DTYPES, BROADCAST_PAIRS, SHAPES, assert_same,
+                     assert_same_exception, check, check_grad, default_dtype, dtype_id,
+                     gradchecks, sample)
 
 BINARY = {
     'add': lambda T, a, b: T.add(a, b),
@@ -448,3 +449,26 @@ def test_number_as_first_argument(name):
     """Some functions have an overload taking a number first (torch.add(2, x)), others raise
     torch's TypeError (torch.eq(2, x))."""
     check(lambda T, x: getattr(T, name)(2, x), sample((3,), 'int64', seed=1))
+
+
+@pytest.mark.parametrize('name', ['add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide',
+                                  'pow', 'remainder', 'bitwise_and', 'bitwise_or', 'bitwise_xor',
+                                  'eq', 'lt'])
+@pytest.mark.parametrize('numbers', [(5, 3), (2.5, 3), (True, 2)])
+@pytest.mark.parametrize('with_out', [False, True])
+def test_numbers_only(name, numbers, with_out):
+    """Given two Python numbers, some functions compute a tensor (torch.add(1, 2)); pow,
+    remainder, the bitwise ops and the comparisons raise torch's TypeError, same message."""
+    def call(T):
+        kwargs = {'out': T.tensor(0)} if with_out else {}
+        try:
+            return getattr(T, name)(*numbers, **kwargs)
+        except (TypeError, RuntimeError) as error:
+            return error
+    expected, got = call(torch), call(ember)
+    if isinstance(expected, TypeError):
+        assert (type(got), str(got)) == (TypeError, str(expected))
+    elif isinstance(expected, Exception):
+        assert_same_exception(got, expected)
+    else:
+        assert_same(got, expected, exact=True)

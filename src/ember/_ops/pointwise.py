@@ -656,6 +656,9 @@ def _remainder_op(input, other):
 
 
 def remainder(input, other, *, out=None):
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise _overload_error('remainder', (input, other),
+                              _number_self_signatures((input, other), out), out)
     return _with_out(_remainder_op(input, other).apply(input, other), out)
 
 
@@ -666,6 +669,11 @@ def _remainder_(self, other):
 def pow(input, exponent, *, out=None):
     """torch.pow: tensor ** number, tensor ** tensor or number ** tensor."""
     if not isinstance(input, Tensor):
+        if not isinstance(exponent, Tensor):
+            raise _overload_error('pow', (input, exponent), (
+                '(Tensor input, Tensor exponent, *, Tensor out = None)',
+                '(Number self, Tensor exponent, *, Tensor out = None)',
+                '(Tensor input, Number exponent, *, Tensor out = None)'), out)
         return _with_out(PowBackward2.apply(input, exponent), out)
     if isinstance(exponent, Tensor):
         return _with_out(PowBackward1.apply(input, exponent), out)
@@ -742,30 +750,46 @@ def _check_fill_tensor(value):
                            f'tensor with {value.ndim} dimension(s).')
 
 
-def _compare(op, name=None):
-    """The function of a comparison; with a ``name``, torch has no overload taking a
-    number as its first argument (eq, lt...: TypeError), unlike the bitwise ops."""
+def _compare(op, name, number_first=False):
+    """The function of a comparison or bitwise op. torch has no overload taking a number
+    first, except for the bitwise ops, which take (number, tensor) but not two numbers."""
     def function(input, other, *, out=None):
-        if name is not None and not isinstance(input, Tensor):
-            raise _overload_error(name, (input, other), (
+        if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
+            signatures = (_number_self_signatures((input, other), out) if number_first else (
                 '(Tensor input, Tensor other, *, Tensor out = None)',
                 '(Tensor input, Number other, *, Tensor out = None)'))
+            raise _overload_error(name, (input, other), signatures, out)
         return _with_out(op.apply(input, other), out)
+    function.__name__ = name
     return function
 
 
-def _overload_error(name, args, signatures):
+def _number_self_signatures(args, out):
+    """torch's overloads of remainder and the bitwise ops; without ``out`` torch notes why
+    (Number self, Tensor other) did not match."""
+    number_self = '(Number self, Tensor other)'
+    if out is None:
+        marked = ', '.join(f'!{type(a).__name__}!' for a in args)
+        number_self += ("\n      didn't match because some of the arguments have invalid types: "
+                        f'({marked})')
+    return ('(Tensor input, Tensor other, *, Tensor out = None)', number_self,
+            '(Tensor input, Number other, *, Tensor out = None)')
+
+
+def _overload_error(name, args, signatures, out=None):
     """torch's argument-parser TypeError when no overload of ``name`` takes ``args``."""
     got = ', '.join('Tensor' if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    if out is not None:
+        got += ', out=Tensor'
     listed = ''.join(f' * {signature}\n' for signature in signatures)
     return TypeError(f'{name}() received an invalid combination of arguments - got ({got}), but '
                      f'expected one of:\n{listed}')
 
 
 eq, ne, lt, le, gt, ge = (_compare(op, op.__name__.lower()) for op in (Eq, Ne, Lt, Le, Gt, Ge))
-bitwise_and, bitwise_or, bitwise_xor = (_compare(op) for op in (BitwiseAnd, BitwiseOr, BitwiseXor))
-for _name in ('eq', 'ne', 'lt', 'le', 'gt', 'ge', 'bitwise_and', 'bitwise_or', 'bitwise_xor'):
-    globals()[_name].__name__ = _name
+bitwise_and, bitwise_or, bitwise_xor = (
+    _compare(op, name, number_first=True) for op, name in (
+        (BitwiseAnd, 'bitwise_and'), (BitwiseOr, 'bitwise_or'), (BitwiseXor, 'bitwise_xor')))
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
