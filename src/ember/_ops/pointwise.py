@@ -656,9 +656,7 @@ def _remainder_op(input, other):
 
 
 def remainder(input, other, *, out=None):
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise _overload_error('remainder', (input, other),
-                              _number_self_signatures((input, other), out), out)
+    _reject_numbers('remainder', input, other, out)
     return _with_out(_remainder_op(input, other).apply(input, other), out)
 
 
@@ -754,26 +752,30 @@ def _compare(op, name, number_first=False):
     """The function of a comparison or bitwise op. torch has no overload taking a number
     first, except for the bitwise ops, which take (number, tensor) but not two numbers."""
     def function(input, other, *, out=None):
-        if not isinstance(input, Tensor) and not (number_first and isinstance(other, Tensor)):
-            signatures = (_number_self_signatures((input, other), out) if number_first else (
+        if number_first:
+            _reject_numbers(name, input, other, out)
+        elif not isinstance(input, Tensor):
+            raise _overload_error(name, (input, other), (
                 '(Tensor input, Tensor other, *, Tensor out = None)',
-                '(Tensor input, Number other, *, Tensor out = None)'))
-            raise _overload_error(name, (input, other), signatures, out)
+                '(Tensor input, Number other, *, Tensor out = None)'), out)
         return _with_out(op.apply(input, other), out)
     function.__name__ = name
     return function
 
 
-def _number_self_signatures(args, out):
-    """torch's overloads of remainder and the bitwise ops; without ``out`` torch notes why
-    (Number self, Tensor other) did not match."""
+def _reject_numbers(name, input, other, out):
+    """torch's TypeError for remainder or a bitwise op given two numbers: its overloads take
+    a number first only before a tensor (without ``out`` torch notes why that one failed)."""
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        return
     number_self = '(Number self, Tensor other)'
     if out is None:
-        marked = ', '.join(f'!{type(a).__name__}!' for a in args)
+        marked = ', '.join(f'!{type(a).__name__}!' for a in (input, other))
         number_self += ("\n      didn't match because some of the arguments have invalid types: "
                         f'({marked})')
-    return ('(Tensor input, Tensor other, *, Tensor out = None)', number_self,
-            '(Tensor input, Number other, *, Tensor out = None)')
+    raise _overload_error(name, (input, other), (
+        '(Tensor input, Tensor other, *, Tensor out = None)', number_self,
+        '(Tensor input, Number other, *, Tensor out = None)'), out)
 
 
 def _overload_error(name, args, signatures, out=None):
