@@ -78,6 +78,10 @@ def to_torch(e):
 
 def convert(obj, to):
     """Recursively turn torch objects into ember ones (to='ember') or NumPy into both."""
+    return map_leaves(obj, lambda leaf: _converted(leaf, to))
+
+
+def _converted(obj, to):
     if isinstance(obj, torch.Tensor):
         return to_ember(obj) if to == 'ember' else obj
     if isinstance(obj, np.ndarray):
@@ -89,13 +93,18 @@ def convert(obj, to):
         return ember.device(str(obj)) if to == 'ember' else obj
     if isinstance(obj, torch.Size):
         return ember.Size(obj) if to == 'ember' else obj
-    if isinstance(obj, list):
-        return [convert(x, to) for x in obj]
-    if isinstance(obj, tuple):
-        return tuple(convert(x, to) for x in obj)
-    if isinstance(obj, dict):
-        return {k: convert(v, to) for k, v in obj.items()}
     return obj
+
+
+def map_leaves(obj, leaf):
+    """``obj`` with ``leaf`` applied to every item of its nested lists, tuples and dicts."""
+    if isinstance(obj, list):
+        return [map_leaves(x, leaf) for x in obj]
+    if isinstance(obj, tuple):
+        return tuple(map_leaves(x, leaf) for x in obj)
+    if isinstance(obj, dict):
+        return {k: map_leaves(v, leaf) for k, v in obj.items()}
+    return leaf(obj)
 
 
 # -------------------------------------------------------------------- comparisons

@@ -20,7 +20,8 @@ import torch
 from torch.testing._internal.common_methods_invocations import op_db
 
 import ember
-from helpers import ALL_TORCH_DTYPES, assert_same, assert_same_exception, dtype_id, to_numpy
+from helpers import (ALL_TORCH_DTYPES, assert_same, assert_same_exception, convert, dtype_id,
+                     map_leaves, to_numpy)
 
 # op_db names in ember's op surface (ops ember lacks, like float_power, are left out).
 OP_NAMES = {
@@ -125,23 +126,15 @@ def _ember_tensor(t):
 
 def _to_ember(obj, memo):
     """torch objects -> ember ones, recursively; one ember tensor per torch tensor object."""
+    return map_leaves(obj, lambda leaf: _ember_leaf(leaf, memo))
+
+
+def _ember_leaf(obj, memo):
     if isinstance(obj, torch.Tensor):
         if id(obj) not in memo:
             memo[id(obj)] = (obj, _ember_tensor(obj))
         return memo[id(obj)][1]
-    if isinstance(obj, torch.dtype):
-        return getattr(ember, dtype_id(obj))
-    if isinstance(obj, torch.device):
-        return ember.device(str(obj))
-    if isinstance(obj, torch.Size):
-        return ember.Size(obj)
-    if isinstance(obj, list):
-        return [_to_ember(x, memo) for x in obj]
-    if isinstance(obj, tuple):
-        return tuple(_to_ember(x, memo) for x in obj)
-    if isinstance(obj, dict):
-        return {k: _to_ember(v, memo) for k, v in obj.items()}
-    return obj
+    return obj if isinstance(obj, np.ndarray) else convert(obj, 'ember')
 
 
 def _tensors(obj):
