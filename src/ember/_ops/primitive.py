@@ -117,18 +117,6 @@ class Primitive(Node):
     # ---------------------------------------------------------------- what backward reads
 
     @property
-    def needs_input_grad(self):
-        """Per operand, whether a gradient flows to it (backward may skip the others)."""
-        needs = tuple([fn is not None for fn, _ in self.next_functions])
-        inputs = self.graph_inputs
-        if inputs.__class__ is tuple:
-            per_operand = [False] * (max(inputs) + 1)
-            for i, need in zip(inputs, needs):
-                per_operand[i] = need
-            return tuple(per_operand)
-        return needs
-
-    @property
     def inputs(self):
         """The operands as saved at forward time (error if modified in place since)."""
         return self._unpack_saved()
@@ -338,49 +326,61 @@ def _record(ctx, operands, result, params):
         return  # integer and bool results are never differentiable
     edges = []
     metas = []
-    needed = False
+    needs = []
     inputs = ctx.graph_inputs
     for x in operands if inputs is None else _graph_operands(inputs, operands):
         if isinstance(x, Tensor):
             if x._base is not None:
                 x._refresh_view()
             if x._requires_grad:
-                needed = True
                 fn = x._grad_fn
                 edges.append((fn, x._output_nr) if fn is not None else (accumulator_of(x), 0))
                 metas.append((x._data.shape, x.dtype))
+                needs.append(True)
                 continue
         edges.append(_NO_EDGE)
         metas.append(None)
-    if not needed:
+        needs.append(False)
+    if True not in needs:
         return  # no graph operand requires grad (a non-edge operand may)
     link(ctx, tuple(edges), tuple(metas))
+    ctx.needs_input_grad = (_per_operand(inputs, needs) if inputs.__class__ is tuple
+                            else tuple(needs))
     if params:
         ctx.__dict__.update(params)
     if ctx.saves_inputs:
         if ctx.saved_for is None:
             ctx._save(operands)
         else:  # as torch, which saves x for mul(x, y) only when y requires grad
-            ctx._saved = _saved_for_readers(operands, ctx.saved_for, edges)
+            ctx._saved = operands
+            ctx._versions = _versions_for_readers(operands, ctx.saved_for, needs)
     if ctx.saves_output:
         ctx._saved_output = (result._data, result._vc, saved_version(result))
     result._grad_fn = ctx
     result._requires_grad = True
 
 
-def _saved_for_readers(operands, saved_for, edges):
-    """(operand, version) pairs; an operand is version-checked only if some gradient that
-    reads it flows (``saved_for``), else its version is None."""
-    saved = []
+def _per_operand(inputs, needs):
+    """needs_input_grad per operand of a node whose edges are the operands ``inputs``."""
+    per_operand = [False] * (max(inputs) + 1)
+    for i, need in zip(inputs, needs):
+        per_operand[i] = need
+    return tuple(per_operand)
+
+
+def _versions_for_readers(operands, saved_for, needs):
+    """The versions operands are saved with; None (not checked) for an operand that no
+    needed gradient reads (``saved_for``)."""
+    versions = []
     for x, readers in zip(operands, saved_for):
         version = None
         if isinstance(x, Tensor):
             for j in readers:
-                if edges[j] is not _NO_EDGE:
+                if needs[j]:
                     version = saved_version(x)
                     break
-        saved.append((x, version))
-    return tuple(saved)
+        versions.append(version)
+    return tuple(versions)
 
 
 def _graph_operands(inputs, operands):

@@ -30,7 +30,8 @@ class Node:
     # Defaults read from the class until a node sets its own: creating a node sets nothing.
     next_functions = ()
     _input_meta = ()
-    _saved = None
+    _saved = None           # the values saved for backward, a tuple (None once freed)
+    _versions = ()          # the version each saved value had (None: not checked)
     _freed = False
     _registry = None        # a Registry once a hook or retain_grad names this node
     _num_outputs = 1
@@ -46,16 +47,20 @@ class Node:
 
     def _save(self, values):
         """Keep ``values`` (tensors, None or plain Python values) for backward."""
-        saved = []
-        for v in values:
-            saved.append((v, None) if getattr(v, '_vc', None) is None else (v, saved_version(v)))
-        self._saved = saved
+        self._saved = tuple(values)
+        self._versions = tuple([None if getattr(v, '_vc', None) is None else saved_version(v)
+                                for v in values])
 
     def _unpack_saved(self):
-        if self._freed:
+        """The saved values, after checking that no tensor among them was modified in place
+        since (a version of None is not checked)."""
+        saved = self._saved
+        if saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        return tuple([v if version is None or v._vc.value == version
-                      else _check_version(v, version, self) for v, version in self._saved])
+        for value, version in zip(saved, self._versions):
+            if version is not None and value._vc.value != version:
+                _raise_version_error(value, version)
+        return saved
 
     def _release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
@@ -107,10 +112,9 @@ def saved_version(tensor):
     return counter.value
 
 
-def _check_version(tensor, version, node):
-    if tensor._vc.value != version:  # a view's grad_fn is regenerated first (AsStrided)
-        raise version_error(tensor, version, tensor.grad_fn if tensor.requires_grad else None)
-    return tensor
+def _raise_version_error(tensor, version):
+    # a view's grad_fn is regenerated first (AsStrided), as torch names it
+    raise version_error(tensor, version, tensor.grad_fn if tensor.requires_grad else None)
 
 
 def version_error(tensor, version, producer, output_nr=None):
