@@ -181,6 +181,10 @@ class NotImplementedDerivative(Primitive):
 def _arrays(promote, operands):
     """Backend arrays (and scalars) for forward, cast to the promoted dtype if asked."""
     if promote is None:
+        if len(operands) == 2:  # the common case, without a list comprehension's call
+            a, b = operands
+            return (a._data if isinstance(a, Tensor) else a,
+                    b._data if isinstance(b, Tensor) else b)
         return [x._data if isinstance(x, Tensor) else x for x in operands]
     if len(operands) == 2 and isinstance(operands[0], Tensor):  # the common binary cases
         a, b = operands

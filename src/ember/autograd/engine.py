@@ -27,8 +27,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     order = _ordered([node for node, _ in roots])
     needed = _needed_nodes(order, targets) if targets is not None else None
     buffers = {}
-    for (node, nr), grad in zip(roots, root_grads):
-        _add_to_buffer(buffers, node, nr, grad)
+    for edge, grad in zip(roots, root_grads):
+        _add_to_buffer(buffers, edge, grad)
     captured = [None] * (len(targets) if targets else 0)
     state = grad_mode.state
     previous = state.enabled  # set and restored directly: cheaper than set_grad_enabled
@@ -74,12 +74,11 @@ def _run_node(node, grads, buffers, captured, targets):
     if registry is not None:
         for hook in registry.post:
             input_grads = _replace(input_grads, hook(input_grads, tuple(grads)))
-    for (next_node, nr), grad, meta in zip(node.next_functions, input_grads, node._input_meta):
-        if grad is not None and next_node is not None:
-            shape, dtype = meta
-            if grad._data.shape != shape or grad.dtype is not dtype:
-                grad = _fit(grad, shape, dtype)
-            _add_to_buffer(buffers, next_node, nr, grad)
+    for edge, grad, meta in zip(node.next_functions, input_grads, node._input_meta):
+        if grad is not None and meta is not None:  # meta is None on an edge to no node
+            if grad._data.shape != meta[0] or grad.dtype is not meta[1]:
+                grad = _fit(grad, *meta)
+            _add_to_buffer(buffers, edge, grad)
 
 
 def _before_backward(node, registry, grads, captured, targets):
@@ -130,11 +129,14 @@ def _ordered(root_nodes):
 _link_number = operator.attrgetter('_seq')
 
 
-def _add_to_buffer(buffers, node, nr, grad):
+def _add_to_buffer(buffers, edge, grad):
+    """Sum ``grad`` into the buffer of the edge's node, at the edge's output number."""
+    node, nr = edge
     buffer = buffers.get(node)
     if buffer is None:
         buffer = buffers[node] = [None] * node._num_outputs
-    buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
+    previous = buffer[nr]
+    buffer[nr] = grad if previous is None else previous + grad
 
 
 def _fit(grad, shape, dtype):
