@@ -16,6 +16,8 @@ class DotBackward0(Primitive):
         if a.dtype.itemsize == 2 and a.dtype.kind in 'fV':
             # float16 / bfloat16: accumulate in float32 and round once, as torch's CPU kernels.
             return (a.astype('float32') @ b.astype('float32')).astype(a.dtype)
+        if a.ndim <= 2 and b.ndim <= 2:
+            return a.dot(b)  # the same BLAS call as @, at half NumPy's overhead for small operands
         return a @ b
 
     def backward(ctx, grad):

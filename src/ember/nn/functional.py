@@ -73,14 +73,15 @@ class MseLossBackwardBackward0(Primitive):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """torch.nn.functional.mse_loss."""
-    if target._data.shape != input._data.shape:
+    broadcast = target._data.shape != input._data.shape
+    if broadcast:
         warnings.warn(f'Using a target size ({target.shape}) that is different to the input size '
                       f'({input.shape}). This will likely lead to incorrect results due to '
                       'broadcasting. Please ensure they have the same size.', stacklevel=2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in _REDUCTIONS:
         raise ValueError(f'{reduction} is not a valid value for reduction')
-    if target._data.shape != input._data.shape:
+    if broadcast:
         shape = broadcast_shapes(input.shape, target.shape)
         input, target = input.expand(shape), target.expand(shape)
     if weight is not None:
