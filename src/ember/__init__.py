@@ -1,6 +1,13 @@
 """ember: PyTorch's Python API on NumPy. ``import ember as torch``."""
 __version__ = '0.1.0'
 
+import warnings as _warnings
+
+# NumPy warns where float arithmetic overflows or makes a nan (float32 3e38 * 10); torch gives
+# the same inf or nan silently. Only these warnings, raised from ember's own code, are muted.
+_warnings.filterwarnings('ignore', r'(overflow|invalid value|divide by zero|underflow) encountered',
+                         RuntimeWarning, r'ember(\.|$)')
+
 from . import _dtype
 from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float16, float32,
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,

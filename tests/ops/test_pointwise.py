@@ -1,6 +1,8 @@
 """Pointwise ops against torch: arithmetic, comparisons, bitwise, unary math; all dtypes,
 broadcasting, Python scalars, promotion, out=, in-place, errors and gradients."""
 import operator
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -472,3 +474,18 @@ def test_numbers_only(name, numbers, with_out):
         assert_same_exception(got, expected)
     else:
         assert_same(got, expected, exact=True)
+
+
+def test_float_overflow_is_silent():
+    """torch makes inf and nan without a warning, so ember mutes NumPy's warnings raised from
+    its own code (and only those: the user's NumPy arithmetic still warns)."""
+    code = ('import ember\n'
+            'x = ember.tensor([3e38, 0.0])\n'
+            'x * 10; x + x * 10; x * 10 - x * 10; x.double() * 1e300 * 1e300\n'
+            'import numpy\n'
+            'numpy.float32(3e38) * numpy.float32(10)\n')
+    run = subprocess.run([sys.executable, '-W', 'always', '-c', code], capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count('RuntimeWarning') == 1, run.stderr
+    assert '<string>:5' in run.stderr
