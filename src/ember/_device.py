@@ -107,6 +107,13 @@ def _on_gpu(array):
 _ON_GPU = {}  # class -> whether its instances are CuPy (GPU) arrays
 
 
+def quiet_float_errors():
+    """A context in which NumPy neither warns nor raises on float overflow, division by zero
+    or invalid results (torch returns inf and nan silently): for a user who set
+    numpy.seterr(all='raise'). CuPy never raises these."""
+    return numpy.errstate(all='ignore')
+
+
 def as_array(value):
     """A 0-d array for a NumPy scalar: NumPy returns scalars from ops on 0-d arrays (CuPy
     returns 0-d arrays, so a scalar result is always a host one)."""

@@ -4,6 +4,7 @@ import operator
 import subprocess
 import sys
 
+import numpy
 import pytest
 import torch
 
@@ -489,3 +490,18 @@ def test_float_overflow_is_silent():
     assert run.returncode == 0, run.stderr
     assert run.stderr.count('RuntimeWarning') == 1, run.stderr
     assert '<string>:5' in run.stderr
+
+
+@pytest.mark.parametrize('op', [
+    lambda x: x * 10, lambda x: x / 0, lambda x: x.exp(), lambda x: x.log(), lambda x: x.sqrt(),
+    lambda x: x ** 2, lambda x: x.reciprocal(), lambda x: x % 0, lambda x: x // 0,
+    lambda x: x.clone().mul_(10), lambda x: x.clone().div_(0)])
+def test_float_errors_raised_by_numpy_settings(op):
+    """Under numpy.seterr(all='raise') ember still computes torch's inf and nan."""
+    x = torch.tensor([3e38, -1.0, 0.0, 100.0])
+    expected = op(x)
+    previous = numpy.seterr(all='raise')
+    try:
+        assert_same(op(ember.tensor(x.numpy())), expected)
+    finally:
+        numpy.seterr(**previous)

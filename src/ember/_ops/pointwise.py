@@ -144,8 +144,7 @@ class DivBackward0(Primitive):
     saved_for = ((1,), (0, 1))
 
     def forward(ctx, a, b):
-        with _xp(a, b).errstate(divide='ignore', invalid='ignore'):
-            return a / b
+        return a / b
 
     def backward(ctx, grad):
         a, b = ctx.inputs
@@ -171,10 +170,9 @@ class DivBackward2(Primitive):
             if rounding_mode == 'floor':
                 return xp.floor_divide(a, b)
             return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(dtype)
-        with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
-            if rounding_mode == 'trunc':
-                return xp.trunc(a / b)
-            return _div_floor_floating(xp, a, b)
+        if rounding_mode == 'trunc':
+            return xp.trunc(a / b)
+        return _div_floor_floating(xp, a, b)
 
     def backward(ctx, grad):
         ctx.inputs  # noqa: B018 -- torch unpacks (version-checks) what it saved
@@ -219,12 +217,9 @@ class RemainderBackward0(Primitive):
         dtype = _dtype_of(a, b)
         if dtype.kind in 'bc':
             raise _not_implemented('remainder_cpu', xp.empty(0, dtype))
-        if dtype.kind in 'iu':
-            if xp.any(xp.asarray(b) == 0):
-                raise RuntimeError('ZeroDivisionError')
-            return xp.remainder(a, b)
-        with xp.errstate(divide='ignore', invalid='ignore'):
-            return xp.remainder(a, b)
+        if dtype.kind in 'iu' and xp.any(xp.asarray(b) == 0):
+            raise RuntimeError('ZeroDivisionError')
+        return xp.remainder(a, b)
 
     def backward(ctx, grad):
         return grad
@@ -297,21 +292,20 @@ class PowBackward2(Primitive):
 
 def _power(a, b):
     xp = _xp(a, b)
-    with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
-        kind = _dtype_of(a, b).kind
-        if kind == 'b':
-            return xp.logical_or(a, xp.logical_not(b))
-        if kind not in 'iu':
-            return xp.power(a, b)
-        negative = b < 0
-        if not xp.any(negative):
-            return xp.power(a, b)
-        # torch's integer pow: a ** -n is 1 for a == 1, +-1 for a == -1, else 0.
-        out = xp.power(a, xp.where(negative, 0, b))
-        one = xp.ones_like(out)
-        sign = xp.where(b % 2 == 0, one, -one)
-        inverse = xp.where(a == 1, one, xp.where(a == -1, sign, 0 * one))
-        return xp.where(negative, inverse, out).astype(out.dtype)
+    kind = _dtype_of(a, b).kind
+    if kind == 'b':
+        return xp.logical_or(a, xp.logical_not(b))
+    if kind not in 'iu':
+        return xp.power(a, b)
+    negative = b < 0
+    if not xp.any(negative):
+        return xp.power(a, b)
+    # torch's integer pow: a ** -n is 1 for a == 1, +-1 for a == -1, else 0.
+    out = xp.power(a, xp.where(negative, 0, b))
+    one = xp.ones_like(out)
+    sign = xp.where(b % 2 == 0, one, -one)
+    inverse = xp.where(a == 1, one, xp.where(a == -1, sign, 0 * one))
+    return xp.where(negative, inverse, out).astype(out.dtype)
 
 
 def _check_int_pow(input, exponent):
@@ -327,9 +321,7 @@ class ReciprocalBackward0(Primitive):
     saves_output = True
 
     def forward(ctx, a):
-        xp = _xp(a)
-        with xp.errstate(divide='ignore', invalid='ignore', over='ignore'):
-            return xp.reciprocal(a)
+        return _xp(a).reciprocal(a)
 
     def backward(ctx, grad):
         out = ctx.output
@@ -389,9 +381,7 @@ class ExpBackward0(Primitive):
     saves_output = True
 
     def forward(ctx, a):
-        xp = _xp(a)
-        with xp.errstate(over='ignore'):
-            return xp.exp(a)
+        return _xp(a).exp(a)
 
     def backward(ctx, grad):
         return grad * _conj(ctx.output)
@@ -402,9 +392,7 @@ class LogBackward0(Primitive):
     saves_inputs = True
 
     def forward(ctx, a):
-        xp = _xp(a)
-        with xp.errstate(divide='ignore', invalid='ignore'):
-            return xp.log(a)
+        return _xp(a).log(a)
 
     def backward(ctx, grad):
         (a,) = ctx.inputs
@@ -416,9 +404,7 @@ class SqrtBackward0(Primitive):
     saves_output = True
 
     def forward(ctx, a):
-        xp = _xp(a)
-        with xp.errstate(invalid='ignore'):
-            return xp.sqrt(a)
+        return _xp(a).sqrt(a)
 
     def backward(ctx, grad):
         return grad / (2 * _conj(ctx.output))

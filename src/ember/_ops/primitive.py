@@ -24,7 +24,7 @@ import functools
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
-from .._device import array_module, as_array
+from .._device import array_module, as_array, quiet_float_errors
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.graph import (FREED_MESSAGE, Node, accumulator_of, link, new_node,
@@ -77,6 +77,9 @@ class Primitive(Node):
                     out = cls.forward(ctx, *arrays)
         except ValueError as error:
             raise _torch_error(error, operands) from None
+        except FloatingPointError:  # numpy.seterr(all='raise') by the user
+            with quiet_float_errors():
+                return cls.apply(*operands, **params)
         if out.__class__ not in ARRAY_TYPES:
             out = as_array(out)
         result = _new(Tensor)  # wrap(out), inlined: this is the hottest line of ember
@@ -107,7 +110,12 @@ class Primitive(Node):
             result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
             out = result._data
         else:
-            out = cls.forward(new_node(cls), *_arrays(cls.promote, (target,) + operands), **params)
+            try:
+                out = cls.forward(new_node(cls), *_arrays(cls.promote, (target,) + operands),
+                                  **params)
+            except FloatingPointError:  # numpy.seterr(all='raise') by the user
+                with quiet_float_errors():
+                    return cls.apply_(target, *operands, **params)
         write_into(target, out)
         target._vc.value += 1
         if recording:
@@ -556,7 +564,7 @@ def write_out(result, out):
                            "differentiation, but one of the arguments requires grad.")
     check_inference_inplace(out)
     if out._data.shape != result._data.shape:
-        from .._device import array_module, as_array
+        from .._device import array_module, as_array, quiet_float_errors
         out._data = array_module(out._data).empty(result._data.shape, dtype=out._data.dtype)
     write_into(out, result._data)
     out._vc.value += 1
