@@ -65,8 +65,9 @@ class Primitive(Node):
         """Run the op on tensors / Python scalars and return the result tensor."""
         ctx = new_node(cls)
         try:
-            if len(operands) == 1 and cls.promote is None and isinstance(operands[0], Tensor):
-                out = cls.forward(ctx, operands[0]._data, **params)  # views, reductions...
+            if len(operands) == 1 and isinstance(operands[0], Tensor) and (
+                    cls.promote != 'float' or operands[0].dtype.category >= _dtype.FLOAT):
+                out = cls.forward(ctx, operands[0]._data, **params)  # views, reductions, math
             else:
                 arrays = _arrays(cls.promote, operands)
                 if params:
