@@ -109,8 +109,8 @@ _ON_GPU = {}  # class -> whether its instances are CuPy (GPU) arrays
 
 def quiet_float_errors():
     """A context in which NumPy neither warns nor raises on float overflow, division by zero
-    or invalid results (torch returns inf and nan silently): for a user who set
-    numpy.seterr(all='raise'). CuPy never raises these."""
+    or invalid results (torch returns inf and nan silently), where the user set
+    numpy.seterr(all='raise') or turned warnings into errors. CuPy never raises these."""
     return numpy.errstate(all='ignore')
 
 

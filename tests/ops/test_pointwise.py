@@ -3,6 +3,7 @@ broadcasting, Python scalars, promotion, out=, in-place, errors and gradients.""
 import operator
 import subprocess
 import sys
+import warnings
 
 import numpy
 import pytest
@@ -496,8 +497,9 @@ def test_float_overflow_is_silent():
     lambda x: x * 10, lambda x: x / 0, lambda x: x.exp(), lambda x: x.log(), lambda x: x.sqrt(),
     lambda x: x ** 2, lambda x: x.reciprocal(), lambda x: x % 0, lambda x: x // 0,
     lambda x: x.clone().mul_(10), lambda x: x.clone().div_(0)])
-def test_float_errors_raised_by_numpy_settings(op):
-    """Under numpy.seterr(all='raise') ember still computes torch's inf and nan."""
+def test_float_errors_under_raising_settings(op):
+    """With numpy.seterr(all='raise'), or warnings turned into errors, ember still computes
+    torch's inf and nan."""
     x = torch.tensor([3e38, -1.0, 0.0, 100.0])
     expected = op(x)
     previous = numpy.seterr(all='raise')
@@ -505,3 +507,26 @@ def test_float_errors_raised_by_numpy_settings(op):
         assert_same(op(ember.tensor(x.numpy())), expected)
     finally:
         numpy.seterr(**previous)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert_same(op(ember.tensor(x.numpy())), expected)
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+@pytest.mark.parametrize('other', [1.1, -2.9, 1e-3, 3001, 1e30, True, ('float32', 1.1),
+                                   ('float64', -2.9), ('int64', 3001)])
+@pytest.mark.parametrize('op', ['mul', 'rmul', 'div', 'rdiv', 'mul_', 'div_'])
+def test_16_bit_float_times_scalar(dtype, other, op):
+    """torch's mul and div read a scalar second operand of a float16/bfloat16 result unrounded,
+    in float32 (1.1, not float16's 1.0996): so does ember, also for 0-d tensors of another
+    dtype and in place; a scalar first operand is rounded as usual."""
+    ops = {'mul': lambda a, b: a * b, 'rmul': lambda a, b: b * a, 'div': lambda a, b: a / b,
+           'rdiv': lambda a, b: b / a, 'mul_': lambda a, b: a.clone().mul_(b),
+           'div_': lambda a, b: a.clone().div_(b)}
+    values = sample((200,), 'float32', seed=3) * 10
+    results = []
+    for lib in (torch, ember):
+        b = lib.tensor(other[1], dtype=getattr(lib, other[0])) if isinstance(other, tuple) else other
+        x = lib.tensor(values.tolist(), dtype=getattr(lib, dtype))
+        results.append((ops[op](x, b), ops[op](x[0], b)))
+    assert_same(*results, exact=True)

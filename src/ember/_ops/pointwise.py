@@ -2,6 +2,7 @@
 import cmath
 import math
 import numbers
+import operator
 
 from .. import _dtype
 from .._device import array_module
@@ -128,7 +129,9 @@ class MulBackward0(Primitive):
     saves_inputs = True
     saved_for = ((1,), (0,))
 
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, opmath_other=None):
+        if opmath_other is not None:
+            return _in_opmath(operator.mul, a, opmath_other)
         return a * b
 
     def backward(ctx, grad):
@@ -143,7 +146,9 @@ class DivBackward0(Primitive):
     saves_inputs = True
     saved_for = ((1,), (0, 1))
 
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, opmath_other=None):
+        if opmath_other is not None:
+            return _in_opmath(operator.truediv, a, opmath_other)
         return a / b
 
     def backward(ctx, grad):
@@ -529,6 +534,26 @@ class BitwiseNot(Primitive):
 
 # -------------------------------------------------------------------- public functions
 
+def _opmath_param(input, other):
+    """The params of mul and div for a float16/bfloat16 tensor ``input``: torch's kernels read
+    a scalar second operand of a result in its dtype unrounded, in float32 (a Python number,
+    or a 0-d tensor of another dtype), where NumPy would round it to that dtype first."""
+    if other.__class__ in (int, float) or (
+            isinstance(other, Tensor) and not other.ndim and other.dtype is not input.dtype
+            and _dtype.result_type_of((input, other)) is input.dtype):
+        return {'opmath_other': float(other)}
+    return _NO_PARAMS
+
+
+_REDUCED_FLOATS = (_dtype.float16, _dtype.bfloat16)
+
+
+def _in_opmath(op, a, value):
+    """op(a, value) in float32 for a float16/bfloat16 array, rounded once to a's dtype."""
+    xp = array_module(a)
+    return op(a.astype(xp.float32), xp.float32(value)).astype(a.dtype)
+
+
 def _with_out(result, out):
     return result if out is None else write_out(result, out)
 
@@ -598,12 +623,17 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
+    if isinstance(input, Tensor) and input.dtype in _REDUCED_FLOATS:
+        return _with_out(MulBackward0.apply(input, other, **_opmath_param(input, other)), out)
     return _with_out(MulBackward0.apply(input, other), out)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
     """torch.div: true division, or rounded with rounding_mode='trunc' / 'floor'."""
     if rounding_mode is None:
+        if isinstance(input, Tensor) and input.dtype in _REDUCED_FLOATS:
+            return _with_out(DivBackward0.apply(input, other, **_opmath_param(input, other)),
+                             out)
         return _with_out(DivBackward0.apply(input, other), out)
     if rounding_mode not in ('trunc', 'floor'):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
@@ -816,8 +846,16 @@ def _sub_(self, other, *, alpha=1):
     return SubBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
 
 
+def _mul_(self, other):
+    if self.dtype in _REDUCED_FLOATS:
+        return MulBackward0.apply_(self, other, **_opmath_param(self, other))
+    return MulBackward0.apply_(self, other)
+
+
 def _div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
+        if self.dtype in _REDUCED_FLOATS:
+            return DivBackward0.apply_(self, other, **_opmath_param(self, other))
         return DivBackward0.apply_(self, other)
     return DivBackward2.apply_(self, other, rounding_mode=rounding_mode)
 
@@ -856,12 +894,12 @@ TENSOR_METHODS = {
     '__and__': bitwise_and, '__rand__': _swapped(bitwise_and), '__or__': bitwise_or,
     '__ror__': _swapped(bitwise_or), '__xor__': bitwise_xor, '__rxor__': _swapped(bitwise_xor),
     '__invert__': _invert,
-    'add_': _add_, 'sub_': _sub_, 'mul_': _inplace(MulBackward0), 'div_': _div_,
+    'add_': _add_, 'sub_': _sub_, 'mul_': _mul_, 'div_': _div_,
     'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _abs_,
     'exp_': _inplace(ExpBackward0), 'log_': _inplace(LogBackward0),
     'sqrt_': _inplace(SqrtBackward0), 'floor_': _inplace(FloorBackward0),
     'remainder_': _remainder_, 'floor_divide_': _inplace(FloorDivideInplace), 'masked_fill_': _masked_fill_,
-    '__iadd__': _add_, '__isub__': _sub_, '__imul__': _inplace(MulBackward0),
+    '__iadd__': _add_, '__isub__': _sub_, '__imul__': _mul_,
     '__itruediv__': _div_, '__imod__': _remainder_, '__ifloordiv__': _inplace(FloorDivideInplace), '__ipow__': _pow_,
 }
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',

@@ -78,7 +78,7 @@ class Primitive(Node):
                     out = cls.forward(ctx, *arrays)
         except ValueError as error:
             raise _torch_error(error, operands) from None
-        except FloatingPointError:  # numpy.seterr(all='raise') by the user
+        except (FloatingPointError, RuntimeWarning):  # NumPy set to raise, or warnings to errors
             with quiet_float_errors():
                 return cls.apply(*operands, **params)
         if out.__class__ not in ARRAY_TYPES:
@@ -114,7 +114,7 @@ class Primitive(Node):
             try:
                 out = cls.forward(new_node(cls), *_arrays(cls.promote, (target,) + operands),
                                   **params)
-            except FloatingPointError:  # numpy.seterr(all='raise') by the user
+            except (FloatingPointError, RuntimeWarning):  # as in apply
                 with quiet_float_errors():
                     return cls.apply_(target, *operands, **params)
         write_into(target, out)
