@@ -530,3 +530,19 @@ def test_16_bit_float_times_scalar(dtype, other, op):
         x = lib.tensor(values.tolist(), dtype=getattr(lib, dtype))
         results.append((ops[op](x, b), ops[op](x[0], b)))
     assert_same(*results, exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64'])
+@pytest.mark.parametrize('exponent', [3, -2, -0.5, 3.0, 2, -1])
+def test_pow_exponents_computed_by_multiplication(dtype, exponent):
+    """torch's pow kernel computes x ** 3 as x * x * x, x ** -2 as 1 / (x * x) and x ** -0.5
+    as 1 / sqrt(x) (NumPy's power rounds differently for a quarter of the inputs): the same
+    bits, also in place, with inf, nan, zero and negative bases. (512 values: for bfloat16
+    ** -0.5 torch's scalar loop after the last 32-value vector step rounds differently.)"""
+    values = (sample((508,), 'float32', seed=4, low=0.01, high=10)).tolist() + [
+        0.0, -1.5, float('inf'), float('nan')]
+    results = []
+    for lib in (torch, ember):
+        x = lib.tensor(values, dtype=getattr(lib, dtype))
+        results.append((x ** exponent, x.clone().pow_(exponent)))
+    assert_same(*results, exact=True)

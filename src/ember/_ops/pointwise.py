@@ -249,6 +249,8 @@ class PowBackward0(Primitive):
     graph_inputs = (0,)
 
     def forward(ctx, a, exponent):
+        if a.dtype.kind in 'fV' and exponent in _MULTIPLIED_EXPONENTS:
+            return _multiplied_power(a, exponent)
         return _power(a, exponent)
 
     def backward(ctx, grad):
@@ -293,6 +295,21 @@ class PowBackward2(Primitive):
             return None, grad * 0
         log_base = math.log(base) if isinstance(base, (int, float)) and base > 0 else cmath.log(base)
         return None, grad * _conj(ctx.output * log_base)
+
+
+_MULTIPLIED_EXPONENTS = (3, -2, -0.5)
+
+
+def _multiplied_power(a, exponent):
+    """A real float array to the power 3, -2 or -0.5 as torch's pow kernel computes it: a * a
+    * a, 1 / (a * a) and 1 / sqrt(a), not NumPy's power. float16 computes in float32 and
+    rounds once; bfloat16 rounds each product (only 1 / sqrt is in float32), as torch does."""
+    half = a.dtype.itemsize == 2
+    if exponent == -0.5:
+        return (1 / _xp(a).sqrt(a.astype('float32') if half else a)).astype(a.dtype, copy=False)
+    wide = a.astype('float32') if half and a.dtype.kind == 'f' else a
+    result = wide * wide * wide if exponent == 3 else 1 / (wide * wide)
+    return result.astype(a.dtype, copy=False)
 
 
 def _power(a, b):
