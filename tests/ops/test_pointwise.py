@@ -515,14 +515,18 @@ def test_float_errors_under_raising_settings(op):
 @pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
 @pytest.mark.parametrize('other', [1.1, -2.9, 1e-3, 3001, 1e30, True, ('float32', 1.1),
                                    ('float64', -2.9), ('int64', 3001)])
-@pytest.mark.parametrize('op', ['mul', 'rmul', 'div', 'rdiv', 'mul_', 'div_'])
+@pytest.mark.parametrize('op', ['mul', 'rmul', 'div', 'rdiv', 'mul_', 'div_', 'floor', 'trunc',
+                                'floor_divide_', 'trunc_'])
 def test_16_bit_float_times_scalar(dtype, other, op):
-    """torch's mul and div read a scalar second operand of a float16/bfloat16 result unrounded,
-    in float32 (1.1, not float16's 1.0996): so does ember, also for 0-d tensors of another
-    dtype and in place; a scalar first operand is rounded as usual."""
+    """torch's mul, div and floor_divide read a scalar second operand of a float16/bfloat16
+    result unrounded, in float32 (1.1, not float16's 1.0996): so does ember, also for 0-d
+    tensors of another dtype and in place; a scalar first operand is rounded as usual."""
     ops = {'mul': lambda a, b: a * b, 'rmul': lambda a, b: b * a, 'div': lambda a, b: a / b,
            'rdiv': lambda a, b: b / a, 'mul_': lambda a, b: a.clone().mul_(b),
-           'div_': lambda a, b: a.clone().div_(b)}
+           'div_': lambda a, b: a.clone().div_(b), 'floor': lambda a, b: a // b,
+           'trunc': lambda a, b: a.div(b, rounding_mode='trunc'),
+           'floor_divide_': lambda a, b: a.clone().floor_divide_(b),
+           'trunc_': lambda a, b: a.clone().div_(b, rounding_mode='trunc')}
     values = sample((200,), 'float32', seed=3) * 10
     results = []
     for lib in (torch, ember):
@@ -546,3 +550,33 @@ def test_pow_exponents_computed_by_multiplication(dtype, exponent):
         x = lib.tensor(values, dtype=getattr(lib, dtype))
         results.append((x ** exponent, x.clone().pow_(exponent)))
     assert_same(*results, exact=True)
+
+
+EXPONENTS_OUT_OF_RANGE = [('int8', 300), ('uint8', 300), ('int32', 2 ** 40), ('float16', 1e10),
+                         ('float16', 70000), ('bfloat16', 1e39), ('float32', 1e39),
+                         ('uint8', 255)]
+
+
+@pytest.mark.parametrize('dtype, exponent, inplace',
+                         [case + (inplace,) for case in EXPONENTS_OUT_OF_RANGE
+                          for inplace in (False, True)] + [('int8', 2.5, False)])
+def test_pow_exponent_out_of_the_dtype_range(dtype, exponent, inplace):
+    """torch converts a number exponent to an integer or 16-bit float result's dtype with
+    c10's overflow check (RuntimeError); float32 and float exponents of ints go through."""
+    results = []
+    for lib in (torch, ember):
+        x = lib.ones(3, dtype=getattr(lib, dtype))
+        try:
+            results.append(x.pow_(exponent) if inplace else x ** exponent)
+        except RuntimeError as error:
+            results.append(error)
+    if isinstance(results[0], RuntimeError):
+        assert str(results[1]) == str(results[0])
+    else:
+        assert_same(*results)
+
+
+def test_true_to_the_power_of_a_bool_tensor():
+    for lib in (torch, ember):
+        with pytest.raises(NotImplementedError, match='"pow" not implemented for \'Bool\''):
+            True ** lib.tensor([True, False])

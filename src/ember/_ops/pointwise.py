@@ -164,7 +164,7 @@ class DivBackward2(Primitive):
     saves_inputs = True
     saved_for = ((1,), (0, 1))
 
-    def forward(ctx, a, b, rounding_mode):
+    def forward(ctx, a, b, rounding_mode, opmath_other=None):
         xp = _xp(a, b)
         dtype = _dtype_of(a, b)
         if dtype.kind in 'bc':
@@ -175,9 +175,9 @@ class DivBackward2(Primitive):
             if rounding_mode == 'floor':
                 return xp.floor_divide(a, b)
             return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(dtype)
-        if rounding_mode == 'trunc':
-            return xp.trunc(a / b)
-        return _div_floor_floating(xp, a, b)
+        if opmath_other is not None:
+            return _in_opmath(_rounded_quotient, a, opmath_other, rounding_mode)
+        return _rounded_quotient(a, b, rounding_mode)
 
     def backward(ctx, grad):
         ctx.inputs  # noqa: B018 -- torch unpacks (version-checks) what it saved
@@ -191,12 +191,18 @@ class FloorDivide(NotImplementedDerivative):
     promote = 'common'
     aten = 'floor_divide'
 
-    def forward(ctx, a, b):
-        return DivBackward2.forward(ctx, a, b, 'floor')
+    def forward(ctx, a, b, opmath_other=None):
+        return DivBackward2.forward(ctx, a, b, 'floor', opmath_other)
 
 
 class FloorDivideInplace(FloorDivide):
     aten = 'floor_divide_'
+
+
+def _rounded_quotient(a, b, rounding_mode):
+    """a / b of float arrays rounded toward zero ('trunc') or down ('floor'), as torch's kernels."""
+    xp = _xp(a, b)
+    return xp.trunc(a / b) if rounding_mode == 'trunc' else _div_floor_floating(xp, a, b)
 
 
 def _div_floor_floating(xp, a, b):
@@ -287,6 +293,8 @@ class PowBackward2(Primitive):
     graph_inputs = (1,)
 
     def forward(ctx, base, b):
+        if b.dtype == bool:  # True ** a bool tensor (other numbers promote it)
+            raise _not_implemented('pow', b)
         return _power(base, b)
 
     def backward(ctx, grad):
@@ -552,12 +560,13 @@ class BitwiseNot(Primitive):
 # -------------------------------------------------------------------- public functions
 
 def _opmath_param(input, other):
-    """The params of mul and div for a float16/bfloat16 tensor ``input``: torch's kernels read
-    a scalar second operand of a result in its dtype unrounded, in float32 (a Python number,
-    or a 0-d tensor of another dtype), where NumPy would round it to that dtype first."""
-    if other.__class__ in (int, float) or (
-            isinstance(other, Tensor) and not other.ndim and other.dtype is not input.dtype
-            and _dtype.result_type_of((input, other)) is input.dtype):
+    """The params of mul, div and floor_divide: for a float16/bfloat16 tensor ``input``,
+    torch's kernels read a scalar second operand (a Python number, or a 0-d tensor of another
+    dtype) of a result in its dtype unrounded, in float32, where NumPy would round it first."""
+    if isinstance(input, Tensor) and input.dtype in _REDUCED_FLOATS and (
+            other.__class__ in (int, float) or (
+                isinstance(other, Tensor) and not other.ndim and other.dtype is not input.dtype
+                and _dtype.result_type_of((input, other)) is input.dtype)):
         return {'opmath_other': float(other)}
     return _NO_PARAMS
 
@@ -565,10 +574,10 @@ def _opmath_param(input, other):
 _REDUCED_FLOATS = (_dtype.float16, _dtype.bfloat16)
 
 
-def _in_opmath(op, a, value):
-    """op(a, value) in float32 for a float16/bfloat16 array, rounded once to a's dtype."""
+def _in_opmath(op, a, value, *args):
+    """op(a, value, *args) in float32 for a float16/bfloat16 array, rounded once to a's dtype."""
     xp = array_module(a)
-    return op(a.astype(xp.float32), xp.float32(value)).astype(a.dtype)
+    return op(a.astype(xp.float32), xp.float32(value), *args).astype(a.dtype)
 
 
 def _with_out(result, out):
@@ -655,11 +664,12 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ('trunc', 'floor'):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                            f"found '{rounding_mode}'")
-    return _with_out(DivBackward2.apply(input, other, rounding_mode=rounding_mode), out)
+    return _with_out(DivBackward2.apply(input, other, rounding_mode=rounding_mode,
+                                        **_opmath_param(input, other)), out)
 
 
 def floor_divide(input, other, *, out=None):
-    return _with_out(FloorDivide.apply(input, other), out)
+    return _with_out(FloorDivide.apply(input, other, **_opmath_param(input, other)), out)
 
 
 class RemainderBackward1(RemainderBackward0):
@@ -709,7 +719,17 @@ def pow(input, exponent, *, out=None):
     if isinstance(exponent, Tensor):
         return _with_out(PowBackward1.apply(input, exponent), out)
     _check_int_pow(input, exponent)
+    _check_exponent_fits(input, exponent)
     return _with_out(PowBackward0.apply(input, exponent), out)
+
+
+def _check_exponent_fits(input, exponent):
+    """torch converts a number exponent to an integer or 16-bit float result's dtype, with
+    c10's overflow error (int8 ** 300, float16 ** 1e10)."""
+    dtype = _dtype.result_type_of((input, exponent))
+    if dtype.category <= _dtype.INT or (dtype.category == _dtype.FLOAT and dtype.itemsize == 2):
+        from .._creation import _scalar_to
+        _scalar_to(exponent, dtype)
 
 
 def neg(input, *, out=None):
@@ -864,22 +884,24 @@ def _sub_(self, other, *, alpha=1):
 
 
 def _mul_(self, other):
-    if self.dtype in _REDUCED_FLOATS:
-        return MulBackward0.apply_(self, other, **_opmath_param(self, other))
-    return MulBackward0.apply_(self, other)
+    return MulBackward0.apply_(self, other, **_opmath_param(self, other))
+
+
+def _floor_divide_(self, other):
+    return FloorDivideInplace.apply_(self, other, **_opmath_param(self, other))
 
 
 def _div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
-        if self.dtype in _REDUCED_FLOATS:
-            return DivBackward0.apply_(self, other, **_opmath_param(self, other))
-        return DivBackward0.apply_(self, other)
-    return DivBackward2.apply_(self, other, rounding_mode=rounding_mode)
+        return DivBackward0.apply_(self, other, **_opmath_param(self, other))
+    return DivBackward2.apply_(self, other, rounding_mode=rounding_mode,
+                              **_opmath_param(self, other))
 
 
 def _pow_(self, exponent):
     if not isinstance(exponent, Tensor):
         _check_int_pow(self, exponent)
+        _check_exponent_fits(self, exponent)
     op = PowBackward1 if isinstance(exponent, Tensor) else PowBackward0
     return op.apply_(self, exponent)
 
@@ -915,9 +937,9 @@ TENSOR_METHODS = {
     'pow_': _pow_, 'neg_': _inplace(NegBackward0), 'abs_': _abs_,
     'exp_': _inplace(ExpBackward0), 'log_': _inplace(LogBackward0),
     'sqrt_': _inplace(SqrtBackward0), 'floor_': _inplace(FloorBackward0),
-    'remainder_': _remainder_, 'floor_divide_': _inplace(FloorDivideInplace), 'masked_fill_': _masked_fill_,
+    'remainder_': _remainder_, 'floor_divide_': _floor_divide_, 'masked_fill_': _masked_fill_,
     '__iadd__': _add_, '__isub__': _sub_, '__imul__': _mul_,
-    '__itruediv__': _div_, '__imod__': _remainder_, '__ifloordiv__': _inplace(FloorDivideInplace), '__ipow__': _pow_,
+    '__itruediv__': _div_, '__imod__': _remainder_, '__ifloordiv__': _floor_divide_, '__ipow__': _pow_,
 }
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
              'abs', 'sgn', 'sign', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',
