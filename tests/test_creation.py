@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, dtype_id, sample
+from helpers import ALL_TORCH_DTYPES, check, dtype_id, raises_same, sample
 
 
 @pytest.mark.parametrize('data', [1, 2.5, True, 1 + 2j, [1, 2], [1.0, 2], [True, False],
@@ -195,3 +195,15 @@ def test_eye(args):
 
 def test_eye_negative():
     check(lambda T: T.eye(-1))
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L: L.tensor([1], requires_grad=True), lambda L: L.ones(2, dtype=L.int64, requires_grad=True),
+    lambda L: L.arange(3, requires_grad=True), lambda L: L.randint(3, (2,), requires_grad=True),
+    lambda L: L.randperm(3, requires_grad=True), lambda L: L.tensor([True], requires_grad=True),
+    lambda L: L.zeros_like(L.ones(2, dtype=L.int64), requires_grad=True),
+    lambda L: L.ones(2, dtype=L.int64).requires_grad_(),
+    lambda L: setattr(L.ones(2, dtype=L.int64), 'requires_grad', True)])
+def test_only_float_and_complex_tensors_require_grad(expression):
+    """torch words this error three ways: factories, the requires_grad setter, requires_grad_()."""
+    raises_same(expression)

@@ -104,6 +104,9 @@ def _not_implemented(kernel, dtype):
 def _finish(t, requires_grad):
     """A factory's new tensor ``t``, made to require grad when asked."""
     if requires_grad:
+        if t.dtype.category < _dtype.FLOAT:  # torch's factories word it apart from requires_grad_
+            raise RuntimeError('Only Tensors of floating point and complex dtype can require '
+                               'gradients')
         t.requires_grad_(True)
     return t
 

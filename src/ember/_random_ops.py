@@ -10,10 +10,11 @@ import warnings
 
 from . import _dtype
 from . import _generator as sampler
+from ._creation import _finish
 from ._device import array_module, as_device, backend, to_host
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, scalar_type_name, write_out
-from ._ops.shape import _sizes, broadcast_shapes
+from ._ops.shape import _sizes, infer_size
 from ._tensor import Tensor, _make
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
@@ -73,10 +74,8 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
     host = sample(gen, math.prod(shape), dtype.np, *params)
     if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
-    t = _make(host if device is None else backend(as_device(device)).asarray(host), dtype)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
+    return _finish(_make(host if device is None else backend(as_device(device)).asarray(host),
+                         dtype), requires_grad)
 
 
 def _draw(gen, sample, *params):
@@ -287,7 +286,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         node = NormalBackward3 if mean_is_tensor else NormalBackward2
         operands, steps, draw_std = (std, mean), (_mul, _add), 1
         like = mean if mean_is_tensor else std
-        shape = broadcast_shapes(mean.shape, std.shape) if mean_is_tensor else std.shape
+        shape = infer_size(mean.shape, std.shape) if mean_is_tensor else std.shape
     result = node.apply(*operands, shape=tuple(shape), dtype=like.dtype, device=like.device,
                         steps=steps, draw=_normal_draw(0, draw_std, generator, like.dtype))
     return result if out is None else write_out(result, out)

@@ -189,6 +189,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self.dtype.category < _dtype.FLOAT:  # torch words it apart from requires_grad_
+            raise RuntimeError('only Tensors of floating point and complex dtype can require '
+                               'gradients')
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):

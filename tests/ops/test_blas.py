@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, sample
+from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
 
 SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
           ((2, 3), (5, 3, 4)), ((5, 2, 3), (5, 3, 4)), ((1, 2, 3), (4, 3, 2)), ((3,), (5, 3, 4)),
@@ -66,3 +66,11 @@ def test_complex_gradients():
     a, b = sample((2, 3), 'complex64', seed=1), sample((3, 2), 'complex64', seed=2)
     check_grad(lambda T, x, y: x @ y, a, b, rtol=1e-4, atol=1e-5)
     check_grad(lambda T, x, y: x[0] @ y, a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_mixed_dtype_error_names_the_types(dtype):
+    """"expected m1 and m2 to have the same dtype, but got: signed char != double": C++ names."""
+    other = 'float32' if str(dtype) == 'torch.float64' else 'float64'
+    raises_same(lambda L: L.ones(2, 2, dtype=getattr(L, str(dtype)[6:]))
+                @ L.ones(2, 2, dtype=getattr(L, other)))

@@ -12,7 +12,7 @@ import torch
 import ember
 from helpers import (ALL_TORCH_DTYPES, BROADCAST_PAIRS, SHAPES, assert_same,
                      assert_same_exception, check, check_grad, default_dtype, dtype_id,
-                     gradchecks, sample)
+                     gradchecks, raises_same, sample)
 
 BINARY = {
     'add': lambda T, a, b: T.add(a, b),
@@ -580,3 +580,23 @@ def test_true_to_the_power_of_a_bool_tensor():
     for lib in (torch, ember):
         with pytest.raises(NotImplementedError, match='"pow" not implemented for \'Bool\''):
             True ** lib.tensor([True, False])
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L: L.tensor([1, 2]).clamp(0.5), lambda L: L.tensor([1, 2]).clamp(max=1.5),
+    lambda L: L.tensor([True, False]).clamp(0.5), lambda L: L.tensor([1, 2], dtype=L.uint8).clamp(-1),
+    lambda L: L.tensor([1., 2.], dtype=L.bfloat16).clamp(0.1, 1.3),
+    lambda L: L.tensor([1, 2]).clamp(L.tensor(0.5)), lambda L: L.tensor([1.5, 2.]).clamp_(1.7)])
+def test_clamp_number_bounds_promote(expression):
+    """clamp(Tensor, Scalar, Scalar) computes in torch's result_type of the tensor and bounds,
+    which are converted as c10 converts a Scalar (uint8: -1 wraps to 255)."""
+    check(expression, exact=True)
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L: L.tensor([1, 2]).clamp_(0.5), lambda L: L.tensor([1, 2], dtype=L.uint8).clamp_(0.5),
+    lambda L: L.tensor([1, 2], dtype=L.int8).clamp(max=1000),
+    lambda L: L.tensor([1., 2.], dtype=L.float16).clamp(max=1e10),
+    lambda L: L.tensor([1 + 1j]).clamp(0)])
+def test_clamp_number_bounds_errors(expression):
+    raises_same(expression)

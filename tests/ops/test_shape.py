@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, sample
+from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
 
 VIEWS = {
     'reshape': lambda T, a: a.reshape(4, 6), 'reshape_tuple': lambda T, a: a.reshape((2, -1)),
@@ -207,3 +207,20 @@ def test_inplace_view_op_on_leaf_and_saved_tensor():
     check(lambda T, x: (lambda a: (a * a, a.t_())[0].sum().backward())(x * 2),
           sample((2, 3), 'float32'), requires_grad=True)
     check(lambda T, x: x.clone().unsqueeze_(0), sample((3,), 'float32'))
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L: L.ones(2, 3) + L.ones(3, 2), lambda L: L.ones(4, 2, 3) * L.ones(5, 1, 3),
+    lambda L: L.ones(2, 3, 4) @ L.ones(5, 4, 2),
+    lambda L: L.ones(3, 4).masked_fill(L.ones(2, 1) > 0, 1),
+    lambda L: L.broadcast_shapes((2, 3), (3, 2)), lambda L: L.broadcast_shapes((2, 3), (2, 4), (5, 3)),
+    lambda L: L.broadcast_shapes((1,), (-1,)), lambda L: L.broadcast_shapes(1.5)])
+def test_broadcast_errors(expression):
+    """Ops name the last mismatching dim, as ATen's infer_size; torch.broadcast_shapes words
+    its errors its own way."""
+    raises_same(expression)
+
+
+@pytest.mark.parametrize('shapes', [((2,), (3, 1), (1, 1, 1)), (2, (3, 1), None), ([], (2,)), ()])
+def test_broadcast_shapes(shapes):
+    check(lambda L: L.broadcast_shapes(*shapes))

@@ -3,8 +3,8 @@ import math
 
 from .. import _dtype
 from .._tensor import Tensor
-from .primitive import Primitive, scalar_type_name, write_out
-from .shape import TransposeBackward0, broadcast_shapes
+from .primitive import Primitive, scalar_type_name, type_meta_name, write_out
+from .shape import TransposeBackward0, infer_size
 
 
 class DotBackward0(Primitive):
@@ -80,7 +80,7 @@ def _pick(a, b):
             raise RuntimeError(f'dot : expected both vectors to have same dtype, but found '
                                f'{scalar_type_name(a.dtype)} and {scalar_type_name(b.dtype)}')
         raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
-                           f'{_c_name(a.dtype)} != {_c_name(b.dtype)}')
+                           f'{type_meta_name(a.dtype)} != {type_meta_name(b.dtype)}')
     op = _pick_shapes(sa, sb)
     if a.dtype is _dtype.bool:
         _check_bool(op, sa, sb)
@@ -91,7 +91,7 @@ def _check_bool(op, sa, sb):
     """torch has no bool dot/mm kernels; an empty product (or inner size 0) runs none."""
     if op is DotBackward0:
         raise NotImplementedError('"dot" not implemented for \'Bool\'')
-    batch = broadcast_shapes(sa[:-2], sb[:-2])
+    batch = infer_size(sa[:-2], sb[:-2])
     rows = sa[-2] if len(sa) > 1 else 1
     cols = sb[-1] if len(sb) > 1 else 1
     if sa[-1] and rows * cols * math.prod(batch):
@@ -118,7 +118,7 @@ def _pick_shapes(sa, sb):
         return SqueezeBackward4 if nb == 2 else UnsafeViewBackward0
     if na == 2 and nb == 2:
         return MmBackward0
-    broadcast_shapes(sa[:-2], sb[:-2])
+    infer_size(sa[:-2], sb[:-2])
     return UnsafeViewBackward0
 
 
@@ -130,11 +130,6 @@ def _raise_inner_mismatch(sa, sb):
     batch = sb[0] if len(sb) > 2 else 1
     raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
                        f'[{batch}, {sa[-1]}] but got: [{batch}, {sb[-2]}].')
-
-
-def _c_name(dtype):
-    return {'float32': 'float', 'float64': 'double', 'int64': 'long int', 'int32': 'int',
-            'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16'}.get(dtype.name, dtype.name)
 
 
 def matmul(input, other, *, out=None):

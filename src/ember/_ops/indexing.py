@@ -209,10 +209,10 @@ def _check_index_put_dtype(input, index, value):
     if not arrays or (len(arrays) == 1 and arrays[0].dtype == bool and value.numel() == 1):
         return
     from .primitive import scalar_type_name
-    from .shape import broadcast_shapes
+    from .shape import infer_size
     target = _index_errors(input._data.__getitem__, index).shape
     try:
-        fits = broadcast_shapes(value.shape, target) == target
+        fits = infer_size(value.shape, target) == target
     except RuntimeError:
         fits = False
     if not fits:

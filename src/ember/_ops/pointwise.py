@@ -6,9 +6,12 @@ import operator
 
 from .. import _dtype
 from .._device import array_module
+from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._tensor import Tensor
-from .primitive import NotImplementedDerivative, Primitive, cast_scalar, write_out
+from .primitive import (NotImplementedDerivative, Primitive, cast_scalar, scalar_type_name,
+                        type_meta_name, write_out)
+from .shape import infer_size
 
 
 def _xp(*arrays):
@@ -30,8 +33,6 @@ def _dtype_of(*operands):
 
 def _not_implemented(kernel, array):
     """torch's error for a kernel with no implementation for this dtype."""
-    from .._dtype import _BY_NUMPY
-    from .primitive import scalar_type_name
     name = scalar_type_name(_BY_NUMPY[array.dtype])
     return NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
 
@@ -789,6 +790,8 @@ def real(input):
 
 def masked_fill(input, mask, value):
     """torch.masked_fill: value where mask is True."""
+    if mask._data.shape != input._data.shape:
+        infer_size(mask.shape, input.shape)  # torch's error names the mask first
     if isinstance(value, Tensor):
         _check_fill_tensor(value)
         return MaskedFillBackward1.apply(input, mask, value)
@@ -963,15 +966,18 @@ class FillBackward0(Primitive):
 class ClampBackward1(Primitive):
     saves_inputs = True
 
-    def forward(ctx, a, min, max):
+    def forward(ctx, a, min, max, dtype):
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if dtype.kind == 'c':
+            raise NotImplementedError('clamp is not supported for complex types')
+        from .._creation import _scalar_to  # c10's Scalar::to, with its overflow error
         xp = _xp(a)
-        out = a
+        out = a.astype(dtype, copy=False)  # torch's result_type of a and the bounds
         if min is not None:
-            out = xp.maximum(out, xp.asarray(min, dtype=a.dtype))
+            out = xp.maximum(out, _scalar_to(min, _BY_NUMPY[dtype]))
         if max is not None:
-            out = xp.minimum(out, xp.asarray(max, dtype=a.dtype))
+            out = xp.minimum(out, _scalar_to(max, _BY_NUMPY[dtype]))
         return out
 
     def backward(ctx, grad):
@@ -1032,7 +1038,8 @@ def clamp(input, min=None, max=None, *, out=None):
     if _tensor_bounds(min, max):
         result = ClampBackward0.apply(input, min, max, dtype=_clamp_dtype(input, min, max))
     else:
-        result = ClampBackward1.apply(input, min=_number(min), max=_number(max))
+        min, max = _number(min), _number(max)
+        result = ClampBackward1.apply(input, min=min, max=max, dtype=_clamp_dtype(input, min, max))
     return _with_out(result, out)
 
 
@@ -1043,7 +1050,12 @@ def _number(value):
 def _clamp_(self, min=None, max=None):
     if _tensor_bounds(min, max):
         return ClampBackward0.apply_(self, min, max, dtype=_clamp_dtype(self, min, max))
-    return ClampBackward1.apply_(self, min=_number(min), max=_number(max))
+    min, max = _number(min), _number(max)
+    dtype = _clamp_dtype(self, min, max)
+    if not _dtype.can_cast(_BY_NUMPY[dtype], self.dtype):
+        raise RuntimeError(f"result type {scalar_type_name(_BY_NUMPY[dtype])} can't be cast to "
+                           f"the desired output type {type_meta_name(self.dtype)}")
+    return ClampBackward1.apply_(self, min=min, max=max, dtype=dtype)
 
 
 def _fill_(self, value):

@@ -322,9 +322,9 @@ def _any_requires_grad(target, operands):
 def _torch_error(error, operands):
     """The RuntimeError torch raises where NumPy raised ValueError (mostly broadcasting)."""
     if 'broadcast' in str(error):
-        from .shape import broadcast_shapes
+        from .shape import infer_size
         try:
-            broadcast_shapes(*(x.shape for x in operands if isinstance(x, Tensor)))
+            infer_size(*(x.shape for x in operands if isinstance(x, Tensor)))
         except RuntimeError as torch_error:
             return torch_error
     return RuntimeError(str(error))
@@ -443,6 +443,20 @@ def scalar_type_name(dtype):
     return _CAST_NAMES[dtype]
 
 
+_TYPE_META_NAMES = {
+    _dtype.float32: 'float', _dtype.float64: 'double', _dtype.float16: 'c10::Half',
+    _dtype.bfloat16: 'c10::BFloat16', _dtype.int64: 'long int', _dtype.int32: 'int',
+    _dtype.int16: 'short int', _dtype.int8: 'signed char', _dtype.uint8: 'unsigned char',
+    _dtype.bool: 'bool', _dtype.complex64: 'c10::complex<float>',
+    _dtype.complex128: 'c10::complex<double>'}
+
+
+def type_meta_name(dtype):
+    """The C++ type name of a dtype ('float', 'long int', ...), as some of torch's messages
+    print it (a caffe2::TypeMeta)."""
+    return _TYPE_META_NAMES[dtype]
+
+
 def write_into(target, out):
     """Copy an op's result into ``target``'s memory with torch's casting and shape checks."""
     data = target._data
@@ -452,10 +466,10 @@ def write_into(target, out):
             raise RuntimeError(f"result type {_CAST_NAMES[out_dtype]} can't be cast to the "
                                f"desired output type {_CAST_NAMES[target.dtype]}")
     if out.shape != data.shape:
-        from .shape import broadcast_shapes
-        if broadcast_shapes(out.shape, data.shape) != data.shape:
+        from .shape import infer_size
+        if infer_size(out.shape, data.shape) != data.shape:
             raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the "
-                               f"broadcast shape {list(broadcast_shapes(out.shape, data.shape))}")
+                               f"broadcast shape {list(infer_size(out.shape, data.shape))}")
     check_writeable(data)
     data[...] = out
 

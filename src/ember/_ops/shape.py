@@ -1,5 +1,6 @@
 """Shape ops: views (view, reshape, transpose, permute, expand, squeeze, unsqueeze),
 joining (cat, stack), copies (clone, to) and broadcasting rules."""
+import collections.abc
 import math
 
 from .. import _dtype
@@ -9,19 +10,46 @@ from ..autograd.grad_mode import state as grad_state
 from .primitive import Primitive, check_inference_inplace, check_inplace_allowed, write_out
 
 
-def broadcast_shapes(*shapes):
-    """torch.broadcast_shapes: the shape operands of these shapes broadcast to."""
+def infer_size(*shapes):
+    """The shape operands of these shapes broadcast to, with ATen's infer_size error: it names
+    the last mismatching dim, between the shapes before (a) and this one (b)."""
     ndim = max((len(s) for s in shapes), default=0)
     result = [1] * ndim
     for shape in shapes:
-        for i, size in enumerate(shape, ndim - len(shape)):
-            if size == result[i] or size == 1:
+        offset = ndim - len(shape)
+        for i in range(len(shape) - 1, -1, -1):
+            size, j = shape[i], i + offset
+            if size == result[j] or size == 1:
                 continue
-            if result[i] != 1:
-                raise RuntimeError(f'The size of tensor a ({result[i]}) must match the size of '
-                                   f'tensor b ({size}) at non-singleton dimension {i}')
-            result[i] = size
+            if result[j] != 1:
+                raise RuntimeError(f'The size of tensor a ({result[j]}) must match the size of '
+                                   f'tensor b ({size}) at non-singleton dimension {j}')
+            result[j] = size
     return Size(result)
+
+
+def broadcast_shapes(*shapes):
+    """torch.broadcast_shapes: the shape tensors of these shapes (or ints) broadcast to."""
+    shapes = [(s,) if isinstance(s, int) else s for s in shapes if s is not None]
+    for shape in shapes:
+        if not isinstance(shape, collections.abc.Sequence):
+            raise RuntimeError('Input shapes should be of type ints, a tuple of ints, or a list of '
+                               f'ints, got {shape}')
+    common = [1] * max((len(s) for s in shapes), default=0)
+    for position, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] == common[i]:
+                continue
+            if common[i] == 1:
+                if shape[i] < 0:
+                    raise ValueError('Attempting to broadcast a dimension with negative length!')
+                common[i] = shape[i]
+            elif shape[i] != 1:
+                raise RuntimeError(
+                    f'Attempting to broadcast a dimension of length {shape[i]} at {i}! Mismatching '
+                    f'argument at index {position} had {shape}; but expected shape should be '
+                    f'broadcastable to {common}')
+    return Size(common)
 
 
 def _sizes(args):

@@ -4,7 +4,7 @@ import warnings
 from .._device import array_module
 from .._ops.primitive import Primitive
 from .._ops.reduction import mean_of
-from .._ops.shape import broadcast_shapes
+from .._ops.shape import infer_size
 
 _REDUCTIONS = ('none', 'mean', 'sum')
 
@@ -82,7 +82,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
     if reduction not in _REDUCTIONS:
         raise ValueError(f'{reduction} is not a valid value for reduction')
     if broadcast:
-        shape = broadcast_shapes(input.shape, target.shape)
+        shape = infer_size(input.shape, target.shape)
         input, target = input.expand(shape), target.expand(shape)
     if weight is not None:
         if weight.shape != input.shape:
