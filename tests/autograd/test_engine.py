@@ -779,3 +779,18 @@ def test_comparison_results_do_not_require_grad():
         x = make(lib, rand(3))
         assert not (x > 0).requires_grad
         assert (x > 0).grad_fn is None
+
+
+def test_node_repr_is_the_class_name():
+    """repr(grad_fn) prints the Python class name, also where name() is qualified
+    ('torch::autograd::AccumulateGrad'), as in `next_functions` printouts."""
+    import re
+    reprs = []
+    for lib in (torch, ember):
+        x = lib.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        y = x * 1
+        y[0, 0] = 5
+        nodes = ((x * 2).grad_fn, (x * 2).grad_fn.next_functions[0][0], y.grad_fn,
+                 (x // 2).grad_fn)
+        reprs.append([re.sub(' at 0x[0-9a-f]+', '', repr(node)) for node in nodes])
+    assert reprs[1] == reprs[0]

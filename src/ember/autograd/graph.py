@@ -40,8 +40,8 @@ class Node:
     def name(self):
         return type(self).__name__
 
-    def __repr__(self):
-        return f'<{self.name()} object at {hex(id(self))}>'
+    def __repr__(self):  # the class name even where name() is qualified (AccumulateGrad)
+        return f'<{type(self).__name__} object at {hex(id(self))}>'
 
     # -------------------------------------------------------------- saving
 
