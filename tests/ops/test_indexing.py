@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, sample
+from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
 
 INDICES = {
     'int': lambda T: 1, 'neg_int': lambda T: -1, 'slice': lambda T: slice(1, None),
@@ -146,3 +146,29 @@ def test_setitem_gradients(name):
         return h * a
     check_grad(fn, sample((3, 4), 'float32', seed=2), sample((2,), 'float32', seed=3))
     gradchecks(fn, sample((3, 4), 'float64', seed=2), sample((2,), 'float64', seed=3))
+
+
+@pytest.mark.parametrize('index', [lambda L: (slice(None), [0, 3]), lambda L: (slice(0, 2), L.tensor([1, 3])),
+                                   lambda L: [0, 2], lambda L: (slice(None), [0, 2], slice(None))])
+def test_advanced_index_results_are_contiguous(index):
+    """torch writes advanced indexing results of a contiguous tensor contiguously (NumPy lays
+    a slice-then-array result out column-first), so strides and is_contiguous() match."""
+    def strided(lib):
+        out = lib.arange(24.).reshape(2, 3, 4)[index(lib)]
+        return out, out.stride(), out.is_contiguous()
+    check(strided, exact=True)
+
+
+@pytest.mark.parametrize('index', [(1, 2, 3, 0), (None, 1, 2, 3, 0), (slice(None), [0, 5]),
+                                   ([0, 1], slice(None), [0, 9]), (Ellipsis, [0, 9]), (0, [0, 5]),
+                                   (5, [0, 1]), ([[0, 1]], [[0, 9]]), (slice(None), [-9])])
+@pytest.mark.parametrize('write', [False, True])
+def test_index_errors(index, write):
+    """torch's words: "too many indices for tensor of dimension 3", and an out-of-bounds index
+    tensor named by its position among the index tensors."""
+    def indexed(lib):
+        x = lib.arange(24.).reshape(2, 3, 4)
+        if write:
+            x[index] = 1
+        return x[index]
+    raises_same(indexed)

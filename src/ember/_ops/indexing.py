@@ -4,6 +4,8 @@ Basic indices (ints, slices, None, Ellipsis) give views; indices holding tensors
 or bools are advanced (a copy, torch's IndexBackward0). Both backward through one
 primitive that places a gradient into zeros of the input's shape.
 """
+import re
+
 from .._device import array_module
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as grad_state
@@ -56,11 +58,52 @@ def _list_index(items):
     return array if array.dtype.kind in 'biu' else array.astype(numpy.int64)
 
 
-def _index_errors(func, *args):
+def _index_errors(func, index, *value):
+    """func(index, *value) (an array's __getitem__ or __setitem__), with NumPy's IndexError
+    messages worded as torch's."""
     try:
-        return func(*args)
-    except IndexError as e:
-        raise IndexError(str(e).replace('axis', 'dimension')) from None
+        return func(index, *value)
+    except IndexError as error:
+        raise _torch_index_error(str(error), index, func.__self__.ndim) from None
+
+
+def _torch_index_error(message, index, ndim):
+    too_many = _TOO_MANY_INDICES.match(message)
+    if too_many:
+        return IndexError(f'too many indices for tensor of dimension {too_many[1]}')
+    bounds = _OUT_OF_BOUNDS.match(message)
+    if bounds:
+        dim = _tensor_position(index, int(bounds['axis']), ndim)
+        return IndexError(f"index {bounds['index']} is out of bounds for dimension "
+                          f"{bounds['axis'] if dim is None else dim} with size {bounds['size']}")
+    return IndexError(message.replace('axis', 'dimension'))
+
+
+_TOO_MANY_INDICES = re.compile(r'too many indices for array: array is (\d+)-dimensional')
+_OUT_OF_BOUNDS = re.compile(
+    r'index (?P<index>-?\d+) is out of bounds for axis (?P<axis>\d+) with size (?P<size>\d+)')
+
+
+def _tensor_position(index, axis, ndim):
+    """Where torch's advanced indexing reports an out-of-bounds index at array ``axis``: the
+    position of its index tensor among the index tensors (torch moves their dims first; a
+    bool mask counts as one tensor per dim). None where the axis has an int or slice."""
+    used = sum(item.ndim if getattr(item, 'dtype', None) == bool else 1
+               for item in index if item is not None and item is not Ellipsis)
+    start = position = 0
+    for item in index:
+        if item is None:
+            continue
+        if item is Ellipsis:
+            start += ndim - used
+            continue
+        tensor = hasattr(item, 'ndim')
+        width = item.ndim if tensor and item.dtype == bool else 1
+        if start <= axis < start + width:
+            return position + axis - start if tensor else None
+        start += width
+        position += width if tensor else 0
+    return None
 
 
 class BasicIndex(Primitive):
@@ -103,7 +146,11 @@ class IndexBackward0(Primitive):
 
     def forward(ctx, a, index):
         ctx.input_shape = a.shape
-        return _index_errors(a.__getitem__, index)
+        out = _index_errors(a.__getitem__, index)
+        if out.flags.c_contiguous or not a.flags.c_contiguous:
+            return out
+        # NumPy lays a slice-then-array result out column-first; torch's is contiguous
+        return array_module(out).ascontiguousarray(out)
 
     def backward(ctx, grad):
         return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index,
