@@ -19,7 +19,7 @@ import numpy
 from . import _dtype
 from ._exact import fma
 from ._device import as_device, backend, to_host
-from ._ops.primitive import scalar_type_name, write_out
+from ._ops.primitive import write_out
 from ._tensor import Tensor, _make, wrap
 
 _C_NAMES = {'bool': 'bool', 'uint8': 'uint8_t', 'int8': 'int8_t', 'int16': 'int16_t',
@@ -96,7 +96,7 @@ def _c_int_cast(values, np_type):
 
 
 def _not_implemented(kernel, dtype):
-    raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(dtype)}\'')
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
 
 
 # -------------------------------------------------------------------- results and out=
@@ -116,8 +116,8 @@ def _out_dtype(out, dtype):
     if out is None:
         return dtype
     if dtype is not None and dtype is not out.dtype:
-        raise RuntimeError(f'dtype {scalar_type_name(dtype)} does not match dtype of out '
-                           f'parameter ({scalar_type_name(out.dtype)})')
+        raise RuntimeError(f'dtype {dtype.scalar_name} does not match dtype of out '
+                           f'parameter ({out.dtype.scalar_name})')
     return out.dtype
 
 
@@ -581,7 +581,7 @@ def _space_dtype(name, start, end, steps, out, dtype):
         inferred = _dtype.default_complex_dtype()
         if dtype is not None and dtype.category != _dtype.COMPLEX:
             raise RuntimeError(f"torch.{name}(): inferred dtype {_C_NAMES[inferred.name]} can't be "
-                               f'safely cast to passed dtype {scalar_type_name(dtype)}')
+                               f'safely cast to passed dtype {dtype.scalar_name}')
         dtype = dtype or inferred
     dtype = dtype or _dtype.get_default_dtype()
     if dtype is _dtype.bool:

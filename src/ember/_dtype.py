@@ -11,10 +11,13 @@ BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
 class dtype:
     """A tensor element type; prints as ``torch.float32`` like torch's dtype objects."""
 
-    __slots__ = ('name', 'np', 'itemsize', 'category', 'is_signed', '_aliases')
+    __slots__ = ('name', 'np', 'itemsize', 'category', 'is_signed', '_aliases', 'scalar_name',
+                 'cpp_name')
 
-    def __init__(self, name, np_dtype, category, aliases=()):
+    def __init__(self, name, np_dtype, category, scalar_name, cpp_name, aliases=()):
         self.name = name
+        self.scalar_name = scalar_name  # c10's ScalarType name ('Float'), as torch's messages use
+        self.cpp_name = cpp_name        # the C++ type ('float'), as caffe2::TypeMeta prints it
         self.np = np.dtype(np_dtype)
         self.itemsize = self.np.itemsize
         self.category = category
@@ -42,18 +45,20 @@ class dtype:
         return self.name
 
 
-bool = dtype('bool', np.bool_, BOOL)
-uint8 = dtype('uint8', np.uint8, INT)
-int8 = dtype('int8', np.int8, INT)
-int16 = dtype('int16', np.int16, INT, ('short',))
-int32 = dtype('int32', np.int32, INT, ('int',))
-int64 = dtype('int64', np.int64, INT, ('long',))
-float16 = dtype('float16', np.float16, FLOAT, ('half',))
-bfloat16 = dtype('bfloat16', ml_dtypes.bfloat16, FLOAT)
-float32 = dtype('float32', np.float32, FLOAT, ('float',))
-float64 = dtype('float64', np.float64, FLOAT, ('double',))
-complex64 = dtype('complex64', np.complex64, COMPLEX, ('cfloat',))
-complex128 = dtype('complex128', np.complex128, COMPLEX, ('cdouble',))
+bool = dtype('bool', np.bool_, BOOL, 'Bool', 'bool')
+uint8 = dtype('uint8', np.uint8, INT, 'Byte', 'unsigned char')
+int8 = dtype('int8', np.int8, INT, 'Char', 'signed char')
+int16 = dtype('int16', np.int16, INT, 'Short', 'short int', ('short',))
+int32 = dtype('int32', np.int32, INT, 'Int', 'int', ('int',))
+int64 = dtype('int64', np.int64, INT, 'Long', 'long int', ('long',))
+float16 = dtype('float16', np.float16, FLOAT, 'Half', 'c10::Half', ('half',))
+bfloat16 = dtype('bfloat16', ml_dtypes.bfloat16, FLOAT, 'BFloat16', 'c10::BFloat16')
+float32 = dtype('float32', np.float32, FLOAT, 'Float', 'float', ('float',))
+float64 = dtype('float64', np.float64, FLOAT, 'Double', 'double', ('double',))
+complex64 = dtype('complex64', np.complex64, COMPLEX, 'ComplexFloat', 'c10::complex<float>',
+                  ('cfloat',))
+complex128 = dtype('complex128', np.complex128, COMPLEX, 'ComplexDouble', 'c10::complex<double>',
+                   ('cdouble',))
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
               complex64, complex128)

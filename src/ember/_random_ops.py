@@ -13,7 +13,7 @@ from . import _generator as sampler
 from ._creation import _finish
 from ._device import array_module, as_device, backend, to_host
 from ._generator import Generator, default_generator
-from ._ops.primitive import Primitive, scalar_type_name, write_out
+from ._ops.primitive import Primitive, write_out
 from ._ops.shape import _sizes, infer_size
 from ._tensor import Tensor, _make
 
@@ -57,7 +57,7 @@ def _shape(size, name=None):
 
 
 def _not_implemented(kernel, dtype):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(dtype)}\'')
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
 
 
 def _require_floating(dtype, kernel):
@@ -152,7 +152,7 @@ def _check_uniform(dtype, low, high):
                            f'from={low:g} > to={high:g}')
     if high - low > 65504 and high - low > _dtype.finfo(dtype.to_real()).max:
         raise RuntimeError(
-            f'uniform_ expects to-from <= std::numeric_limits<{scalar_type_name(dtype.to_real())}>'
+            f'uniform_ expects to-from <= std::numeric_limits<{dtype.to_real().scalar_name}>'
             f'::max(), but found to={high:g} and from={low:g} which result in to-from to exceed '
             'the limit')
 
@@ -442,7 +442,7 @@ def _check_randperm(n, dtype):
               _dtype.float64: (2**53 + 1, '2^53+1')}
     if dtype in limits and n > limits[dtype][0]:
         raise RuntimeError(f'n cannot be greater than {limits[dtype][1]} for '
-                           f'{scalar_type_name(dtype)} type.')
+                           f'{dtype.scalar_name} type.')
     if dtype.category == _dtype.INT and n - 1 > _dtype.iinfo(dtype).max:
         raise RuntimeError(f'value cannot be converted to type {dtype.name}_t without overflow')
 
@@ -531,7 +531,7 @@ def exponential_(self, lambd=1, *, generator=None):
     if self.dtype.category != _dtype.FLOAT:
         raise RuntimeError('Exponential distribution is a continuous probability distribution. '
                            f'dtype must be a floating point but you specified '
-                           f'{scalar_type_name(self.dtype)}')
+                           f'{self.dtype.scalar_name}')
     if not lambd > 0:
         raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
     return ExponentialBackward0.apply_(
@@ -545,7 +545,7 @@ def _check_multinomial(input, num_samples, replacement):
         raise RuntimeError('prob_dist must be 1 or 2 dim')
     if input.dtype.category != _dtype.FLOAT:
         raise RuntimeError(f'multinomial only supports floating-point dtypes for input, got: '
-                           f'{scalar_type_name(input.dtype)}')
+                           f'{input.dtype.scalar_name}')
     if num_samples <= 0:
         raise RuntimeError('cannot sample n_sample <= 0 samples')
     if not replacement and num_samples > input.shape[-1]:

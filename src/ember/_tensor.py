@@ -166,7 +166,7 @@ class Tensor:
     def type(self, dtype=None):
         """torch.Tensor.type: the legacy type name, or a cast when a dtype is given."""
         if dtype is None:
-            return 'torch.' + _LEGACY_NAMES[self.dtype]
+            return f'torch.{self.dtype.scalar_name}Tensor'
         return self.to(dtype)
 
     def is_contiguous(self, memory_format=None):
@@ -442,11 +442,3 @@ def _legacy_new(cls, *args, **kwargs):
     if cls is not Tensor:
         t.__class__ = cls
     return t
-
-
-_LEGACY_NAMES = {
-    _dtype.float32: 'FloatTensor', _dtype.float64: 'DoubleTensor', _dtype.float16: 'HalfTensor',
-    _dtype.bfloat16: 'BFloat16Tensor', _dtype.int64: 'LongTensor', _dtype.int32: 'IntTensor',
-    _dtype.int16: 'ShortTensor', _dtype.int8: 'CharTensor', _dtype.uint8: 'ByteTensor',
-    _dtype.bool: 'BoolTensor', _dtype.complex64: 'ComplexFloatTensor',
-    _dtype.complex128: 'ComplexDoubleTensor'}

@@ -3,7 +3,7 @@ import math
 
 from .. import _dtype
 from .._tensor import Tensor
-from .primitive import Primitive, scalar_type_name, type_meta_name, write_out
+from .primitive import Primitive, write_out
 from .shape import TransposeBackward0, infer_size
 
 
@@ -78,9 +78,9 @@ def _pick(a, b):
     if a.dtype is not b.dtype:
         if na == 1 and nb == 1:
             raise RuntimeError(f'dot : expected both vectors to have same dtype, but found '
-                               f'{scalar_type_name(a.dtype)} and {scalar_type_name(b.dtype)}')
+                               f'{a.dtype.scalar_name} and {b.dtype.scalar_name}')
         raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
-                           f'{type_meta_name(a.dtype)} != {type_meta_name(b.dtype)}')
+                           f'{a.dtype.cpp_name} != {b.dtype.cpp_name}')
     op = _pick_shapes(sa, sb)
     if a.dtype is _dtype.bool:
         _check_bool(op, sa, sb)

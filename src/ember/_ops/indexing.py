@@ -255,7 +255,6 @@ def _check_index_put_dtype(input, index, value):
     arrays = [i for i in index if hasattr(i, 'ndim')]
     if not arrays or (len(arrays) == 1 and arrays[0].dtype == bool and value.numel() == 1):
         return
-    from .primitive import scalar_type_name
     from .shape import infer_size
     target = _index_errors(input._data.__getitem__, index).shape
     try:
@@ -265,8 +264,8 @@ def _check_index_put_dtype(input, index, value):
     if not fits:
         raise _shape_error(input, index, False, value)
     raise RuntimeError('Index put requires the source and destination dtypes match, got '
-                       f'{scalar_type_name(input.dtype)} for the destination and '
-                       f'{scalar_type_name(value.dtype)} for the source.')
+                       f'{input.dtype.scalar_name} for the destination and '
+                       f'{value.dtype.scalar_name} for the source.')
 
 
 def _shape_error(input, index, basic, value):

@@ -9,8 +9,7 @@ from .._device import array_module
 from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._tensor import Tensor
-from .primitive import (NotImplementedDerivative, Primitive, cast_scalar, scalar_type_name,
-                        type_meta_name, write_out)
+from .primitive import NotImplementedDerivative, Primitive, cast_scalar, write_out
 from .shape import infer_size
 
 
@@ -33,7 +32,7 @@ def _dtype_of(*operands):
 
 def _not_implemented(kernel, array):
     """torch's error for a kernel with no implementation for this dtype."""
-    name = scalar_type_name(_BY_NUMPY[array.dtype])
+    name = _BY_NUMPY[array.dtype].scalar_name
     return NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
 
 
@@ -1053,8 +1052,8 @@ def _clamp_(self, min=None, max=None):
     min, max = _number(min), _number(max)
     dtype = _clamp_dtype(self, min, max)
     if not _dtype.can_cast(_BY_NUMPY[dtype], self.dtype):
-        raise RuntimeError(f"result type {scalar_type_name(_BY_NUMPY[dtype])} can't be cast to "
-                           f"the desired output type {type_meta_name(self.dtype)}")
+        raise RuntimeError(f"result type {_BY_NUMPY[dtype].scalar_name} can't be cast to "
+                           f"the desired output type {self.dtype.cpp_name}")
     return ClampBackward1.apply_(self, min=min, max=max, dtype=dtype)
 
 

@@ -431,40 +431,14 @@ _AS_STRIDED = {}  # view primitive -> its subclass named as torch names a regene
 
 # -------------------------------------------------------------------- in place
 
-_CAST_NAMES = {
-    _dtype.float32: 'Float', _dtype.float64: 'Double', _dtype.float16: 'Half',
-    _dtype.bfloat16: 'BFloat16', _dtype.int64: 'Long', _dtype.int32: 'Int', _dtype.int16: 'Short',
-    _dtype.int8: 'Char', _dtype.uint8: 'Byte', _dtype.bool: 'Bool',
-    _dtype.complex64: 'ComplexFloat', _dtype.complex128: 'ComplexDouble'}
-
-
-def scalar_type_name(dtype):
-    """torch's ScalarType name of a dtype ('Float', 'Long', ...), as its messages use."""
-    return _CAST_NAMES[dtype]
-
-
-_TYPE_META_NAMES = {
-    _dtype.float32: 'float', _dtype.float64: 'double', _dtype.float16: 'c10::Half',
-    _dtype.bfloat16: 'c10::BFloat16', _dtype.int64: 'long int', _dtype.int32: 'int',
-    _dtype.int16: 'short int', _dtype.int8: 'signed char', _dtype.uint8: 'unsigned char',
-    _dtype.bool: 'bool', _dtype.complex64: 'c10::complex<float>',
-    _dtype.complex128: 'c10::complex<double>'}
-
-
-def type_meta_name(dtype):
-    """The C++ type name of a dtype ('float', 'long int', ...), as some of torch's messages
-    print it (a caffe2::TypeMeta)."""
-    return _TYPE_META_NAMES[dtype]
-
-
 def write_into(target, out):
     """Copy an op's result into ``target``'s memory with torch's casting and shape checks."""
     data = target._data
     if out.dtype != data.dtype:
         out_dtype = _BY_NUMPY[out.dtype]
         if not _dtype.can_cast(out_dtype, target.dtype):
-            raise RuntimeError(f"result type {_CAST_NAMES[out_dtype]} can't be cast to the "
-                               f"desired output type {_CAST_NAMES[target.dtype]}")
+            raise RuntimeError(f"result type {out_dtype.scalar_name} can't be cast to the "
+                               f"desired output type {target.dtype.scalar_name}")
     if out.shape != data.shape:
         from .shape import infer_size
         if infer_size(out.shape, data.shape) != data.shape:

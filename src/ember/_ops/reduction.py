@@ -104,16 +104,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if (dtype or input.dtype).category < _dtype.FLOAT:
         raise RuntimeError(
             'mean(): could not infer output dtype. Input dtype must be either a floating point or '
-            f'complex dtype. Got: {_dtype_name(input.dtype)}')
+            f'complex dtype. Got: {input.dtype.scalar_name}')
     dims = _reduced_dims(dim, input.ndim)
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
-
-
-def _dtype_name(dtype):
-    from .primitive import scalar_type_name
-    return scalar_type_name(dtype)
 
 
 def sum_to(grad, shape):

@@ -28,9 +28,8 @@ class MseLossBackward0(Primitive):
     def forward(ctx, input, target, reduction):
         if input.dtype.kind not in 'fV':    # bool, integer and complex: no kernel
             from .._dtype import _BY_NUMPY
-            from .._ops.primitive import scalar_type_name
             raise NotImplementedError(
-                f'"mse_cpu" not implemented for \'{scalar_type_name(_BY_NUMPY[input.dtype])}\'')
+                f'"mse_cpu" not implemented for \'{_BY_NUMPY[input.dtype].scalar_name}\'')
         loss = input - target
         loss *= loss  # squared in place: the difference is a fresh array
         if reduction == 'none':
