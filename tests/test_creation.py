@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, dtype_id, raises_same, sample
+from helpers import ALL_TORCH_DTYPES, check, dtype_id, outcomes, raises_same, sample
 
 
 @pytest.mark.parametrize('data', [1, 2.5, True, 1 + 2j, [1, 2], [1.0, 2], [True, False],
@@ -207,3 +207,22 @@ def test_eye_negative():
 def test_only_float_and_complex_tensors_require_grad(expression):
     """torch words this error three ways: factories, the requires_grad setter, requires_grad_()."""
     raises_same(expression)
+
+
+@pytest.mark.parametrize('data', [
+    lambda L: [L.tensor([1., 2.]), L.tensor([3., 4.])], lambda L: [L.tensor([1, 2])],
+    lambda L: [L.tensor([1])], lambda L: [L.tensor([[1.]])], lambda L: [1.5, L.tensor([1, 2])],
+    lambda L: [L.tensor(1.), L.tensor([2.])], lambda L: [L.tensor([1 + 1j, 2])],
+    lambda L: [1, None], lambda L: None, lambda L: [1, 'a'], lambda L: [object()]])
+@pytest.mark.parametrize('dtype', [None, 'float64', 'int32', 'bool', 'complex64'])
+def test_tensor_of_tensors_and_odd_leaves(data, dtype):
+    """torch reads a tensor leaf of one or more dims as a number of the target's kind
+    (__index__ or __float__, with their errors; one element of any shape is fine) and names
+    leaves it can't read: 'Could not infer dtype of NoneType', 'must be real number'..."""
+    def make(lib):
+        return lib.tensor(data(lib), dtype=getattr(lib, dtype) if dtype else None)
+    outcome = outcomes(make)
+    if outcome[0][0] == 'raise':
+        raises_same(make)
+    else:
+        check(make, exact=True)

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, dtype_id, sample
+from helpers import (ALL_TORCH_DTYPES, assert_same, check, check_grad, dtype_id, outcomes,
+                     raises_same, sample)
 
 
 @pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
@@ -63,3 +64,56 @@ def test_clone_independent():
         c[0] = 100
         return a, c
     check(fn, sample((3,), 'float32'))
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L: L.ones(2) == None, lambda L: L.ones(2) != None, lambda L: L.ones(2) == 'a',  # noqa: E711
+    lambda L: None == L.ones(2), lambda L: L.ones(2) == [1, 1], lambda L: L.ones(2) < None,  # noqa: E711
+    lambda L: L.ones(2) + None, lambda L: None + L.ones(2), lambda L: L.ones(2) * 'ab',
+    lambda L: L.ones(2) @ None, lambda L: L.ones(2) ** 'a', lambda L: [1] + L.ones(2)])
+def test_operators_with_foreign_operands(expression):
+    """torch's binary operators turn a TypeError into NotImplemented, so Python tries the
+    other operand: x == None is False, x + None is Python's own TypeError."""
+    outcome = outcomes(expression)
+    if outcome[0][0] == 'raise':
+        raises_same(expression)
+    else:
+        assert outcome[1][1] == outcome[0][1]
+
+
+def test_data():
+    """.data: the same memory out of the graph with a version counter of its own; assigning
+    it swaps the memory (shape and dtype too) and keeps requires_grad."""
+    results = []
+    for lib in (torch, ember):
+        w = lib.ones(3, requires_grad=True)
+        d = w.data
+        state = [d.requires_grad, d.is_leaf, d.grad_fn is None]
+        d.add_(1)
+        state += [w._version, d._version, w.data.data_ptr() == w.data_ptr()]
+        x = lib.ones(2, requires_grad=True)
+        z = x * x
+        x.data.mul_(3)   # escapes the version check, as in torch
+        z.sum().backward()
+        w.data = lib.zeros(2, 2, dtype=lib.float64)
+        results.append((state, w, x.grad, (w * 1).grad_fn is not None))
+    assert_same(*results)
+    raises_same(lambda L: setattr(L.ones(2), 'data', [1, 2]))
+
+
+@pytest.mark.parametrize('shape', [(2, 3), (2, 3, 4), (3,), ()])
+def test_T(shape):
+    """Tensor.T reverses the dims by a permute (torch warns once for other than 2 dims)."""
+    check_grad(lambda L, a: a.T * 1, sample(shape, 'float64'))
+    check(lambda L: L.zeros(shape).T.stride())
+
+
+@pytest.mark.parametrize('name', ['torch.DoubleTensor', 'torch.LongTensor', 'torch.BoolTensor',
+                                  'DoubleTensor', 'foo'])
+def test_type_by_name(name):
+    check(lambda L: L.ones(2, 3).type(name), exact=True)
+
+
+def test_bool_of_empty_and_many():
+    raises_same(lambda L: bool(L.tensor([])))
+    raises_same(lambda L: bool(L.ones(2)))

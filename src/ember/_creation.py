@@ -149,25 +149,28 @@ def _check_array(array, shares_memory):
     return dtype
 
 
-def _collect_leaves(data, found):
-    """Add to ``found`` the type of each leaf of nested sequences (the dtype of tensors/arrays)."""
+def _collect_leaves(data, found, sized):
+    """Add to ``found`` the type of each leaf of nested sequences (the dtype of tensors/arrays),
+    and to ``sized`` each tensor leaf of one or more dims."""
     if not data:
         found.add(float)   # an empty sequence has the default dtype
     for kind in set(map(type, data)):
         items = (x for x in data if type(x) is kind)
         if kind in (list, tuple):
             for item in items:
-                _collect_leaves(item, found)
+                _collect_leaves(item, found, sized)
         elif issubclass(kind, Tensor):
             for item in items:
-                if item.ndim:
-                    raise TypeError('only integer tensors of a single element can be converted '
-                                    'to an index')
                 found.add(item.dtype)
+                if item.ndim:
+                    sized.append(item)
         elif issubclass(kind, numpy.ndarray):
             found.update(_dtype.from_numpy_dtype(item.dtype) for item in items)
         else:
             found.add(kind)
+
+
+_NUMBERS = (bool, int, float, complex, numpy.generic)
 
 
 def _leaf_dtype(kind):
@@ -178,30 +181,50 @@ def _leaf_dtype(kind):
         return _dtype.from_numpy_dtype(numpy.dtype(kind))
     if kind in (bool, int, float, complex):
         return _dtype._scalar_dtype(kind())
-    raise TypeError(f"new(): invalid data type '{kind.__name__}'")
+    if kind is str:
+        raise TypeError("new(): invalid data type 'str'")
+    raise RuntimeError(f'Could not infer dtype of {kind.__name__}')
 
 
 def _check_leaves(kinds, dtype):
     """torch's TypeErrors for leaves that cannot be stored as ``dtype``."""
+    integral = dtype.category in (_dtype.INT, _dtype.BOOL)
     for kind in kinds:
-        if not isinstance(kind, type) or dtype.category in (_dtype.FLOAT, _dtype.COMPLEX) \
-                and kind is not complex:
+        if not isinstance(kind, type):
             continue
         name = kind.__name__ if kind.__module__ == 'builtins' else f'numpy.{kind.__name__}'
+        if not issubclass(kind, _NUMBERS):
+            raise TypeError(f"'{name}' object cannot be interpreted as an integer" if integral
+                            else f'must be real number, not {name}')
+        if dtype.category in (_dtype.FLOAT, _dtype.COMPLEX) and kind is not complex:
+            continue
         numpy_inexact = issubclass(kind, numpy.inexact) and not issubclass(kind, (float, complex))
         if dtype.category == _dtype.INT and issubclass(kind, (complex, numpy.bool_)) \
-                or dtype.category in (_dtype.INT, _dtype.BOOL) and numpy_inexact:
+                or integral and numpy_inexact:
             raise TypeError(f"'{name}' object cannot be interpreted as an integer")
         if dtype.category == _dtype.FLOAT:
             raise TypeError(f'must be real number, not {name}')
 
 
+def _check_tensor_leaves(sized, dtype):
+    """torch reads a tensor leaf of one or more dims as a Python number of ``dtype``'s kind
+    (__index__ or __float__, with their errors); 0-d tensor leaves are copied as they are."""
+    for leaf in sized:
+        if dtype.category <= _dtype.INT:
+            if leaf.dtype.category > _dtype.INT or leaf.numel() != 1:
+                raise TypeError('only integer tensors of a single element can be converted to '
+                                'an index')
+        elif leaf.numel() != 1:
+            raise ValueError('only one element tensors can be converted to Python scalars')
+
+
 def _python_data(data, dtype):
-    """Nested Python data as a NumPy array and torch's inferred dtype, with torch's errors."""
-    kinds = set()
-    _collect_leaves(data if isinstance(data, (list, tuple)) else [data], kinds)
-    inferred = functools.reduce(_dtype.promote_types, map(_leaf_dtype, kinds))
-    target = dtype or inferred
+    """Nested Python data as a NumPy array and its dtype (``dtype``, or torch's inferred one),
+    with torch's errors."""
+    kinds, sized = set(), []
+    _collect_leaves(data if isinstance(data, (list, tuple)) else [data], kinds, sized)
+    target = dtype or functools.reduce(_dtype.promote_types, map(_leaf_dtype, kinds))
+    _check_tensor_leaves(sized, target)
     _check_leaves(kinds, target)
     if any(isinstance(x, Tensor) for x in _flat(data)):
         data = _unwrap_nested(data)
@@ -220,7 +243,7 @@ def _python_data(data, dtype):
         low = -info.max if target is _dtype.uint8 and host.dtype.kind == 'i' else info.min
         if numpy.isnan(host.min()) or host.min() < low or host.max() > info.max:
             raise RuntimeError(f'value cannot be converted to type {target.name} without overflow')
-    return host, inferred
+    return host, target
 
 
 def _host_type(target, kinds):

@@ -163,10 +163,16 @@ class Tensor:
         """Whether this tensor was made in inference_mode (or is a view of one)."""
         return self._vc.inference
 
-    def type(self, dtype=None):
-        """torch.Tensor.type: the legacy type name, or a cast when a dtype is given."""
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """torch.Tensor.type: the legacy type name ('torch.FloatTensor'), or a cast to a dtype
+        or to such a name."""
         if dtype is None:
             return f'torch.{self.dtype.scalar_name}Tensor'
+        if isinstance(dtype, str):
+            named = _LEGACY_TYPES.get(dtype)
+            if named is None:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = named
         return self.to(dtype)
 
     def is_contiguous(self, memory_format=None):
@@ -272,6 +278,19 @@ class Tensor:
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
+    @property
+    def data(self):
+        """torch.Tensor.data: the same memory out of the graph, with a version counter of its
+        own (so in-place changes through it escape autograd's checks, as in torch)."""
+        return _make(self._data, self.dtype)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f'Variable data has to be a tensor, but got {type(value).__name__}')
+        self._data = value._data
+        self.dtype = value.dtype
+
     def detach(self):
         """torch.Tensor.detach: same data and version counter, out of the graph."""
         t = _make(self._data, self.dtype)
@@ -347,7 +366,9 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f'Boolean value of Tensor with more than one value is ambiguous')
+            raise RuntimeError('Boolean value of Tensor with no values is ambiguous'
+                               if self._data.size == 0 else
+                               'Boolean value of Tensor with more than one value is ambiguous')
         return self._scalar(bool)
 
     def __float__(self):
@@ -442,3 +463,6 @@ def _legacy_new(cls, *args, **kwargs):
     if cls is not Tensor:
         t.__class__ = cls
     return t
+
+
+_LEGACY_TYPES = {f'torch.{d.scalar_name}Tensor': d for d in _dtype.ALL_DTYPES}

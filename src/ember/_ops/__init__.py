@@ -10,7 +10,41 @@ MODULES = (pointwise, reduction, shape, indexing, blas)
 def _attach_methods():
     for module in MODULES:
         for name, method in module.TENSOR_METHODS.items():
+            if name in _BINARY_OPERATORS:
+                method = _operator(name, method)
             setattr(Tensor, name, method)
+
+
+# Binary operators whose TypeError torch turns into NotImplemented, so that Python tries the
+# other operand: x == None is False, x + None raises Python's own "unsupported operand".
+_BINARY_OPERATORS = {f'__{name}__' for op in (
+    'add', 'sub', 'mul', 'truediv', 'div', 'floordiv', 'mod', 'pow', 'matmul', 'and', 'or',
+    'xor') for name in (op, 'r' + op)} | {'__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__'}
+# Those torch defines in C (on TensorBase, not in torch/_tensor.py): called unbound with
+# another type as self (Tensor.__radd__(2, 3)), they raise the descriptor's TypeError.
+_DESCRIPTORS = _BINARY_OPERATORS - {'__rsub__', '__rtruediv__', '__rdiv__', '__floordiv__',
+                                    '__rfloordiv__', '__rmod__', '__pow__', '__rpow__',
+                                    '__rmatmul__'}
+
+
+def _operator(name, function):
+    """The dunder method ``name`` of ``function``: NotImplemented where it raises TypeError."""
+    descriptor = name in _DESCRIPTORS
+
+    def method(self, other):
+        if not isinstance(self, Tensor):
+            if descriptor:
+                raise TypeError(f"descriptor '{name}' for 'torch._C.TensorBase' objects doesn't "
+                                f"apply to a '{type(self).__name__}' object")
+            if name == '__pow__':  # torch's is TensorBase.pow, whose TypeError is caught
+                return NotImplemented
+        try:
+            return function(self, other)
+        except TypeError:
+            return NotImplemented
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = function.__doc__
+    return method
 
 
 _attach_methods()

@@ -760,7 +760,7 @@ def reciprocal(input, *, out=None):
 
 def _rtruediv(self, other):
     """``number / tensor``: torch computes it as ``self.reciprocal() * other``."""
-    return mul(reciprocal(self), other)
+    return self.reciprocal() * other
 
 
 def exp(input, *, out=None):
@@ -926,7 +926,7 @@ TENSOR_METHODS = {
     'bitwise_not': bitwise_not, 'multiply': mul, 'subtract': sub, 'divide': div,
     'negative': neg, 'absolute': abs, 'true_divide': div,
     '__add__': add, '__radd__': add, '__sub__': sub, '__rsub__': rsub,
-    '__mul__': mul, '__rmul__': mul, '__truediv__': div, '__rtruediv__': _rtruediv,
+    '__mul__': mul, '__rmul__': mul, '__truediv__': div, '__div__': div, '__rtruediv__': _rtruediv,
     '__rdiv__': _rtruediv,
     '__floordiv__': floor_divide, '__rfloordiv__': _swapped(floor_divide),
     '__mod__': remainder, '__rmod__': _swapped(remainder), '__pow__': pow,

@@ -2,6 +2,7 @@
 joining (cat, stack), copies (clone, to) and broadcasting rules."""
 import collections.abc
 import math
+import warnings
 
 from .. import _dtype
 from .._device import array_module, broadcast_view
@@ -324,6 +325,33 @@ def permute(input, *dims):
     return PermuteBackward0.apply(input, dims=dims)
 
 
+def _reversed_dims(input):
+    """Tensor.T: the dims reversed by a permute; torch warns once (per process) that this is
+    deprecated for other than 2 dims, and once for 0-d tensors."""
+    ndim = input.ndim
+    if ndim != 2:
+        _warn_once(_T_WARNINGS[min(ndim, 1)])
+    return PermuteBackward0.apply(input, dims=tuple(range(ndim - 1, -1, -1)))
+
+
+_T_WARNINGS = (
+    'Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. '
+    '(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)',
+    'The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated '
+    'and it will throw an error in a future release. Consider `x.mT` to transpose batches of '
+    'matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a '
+    'tensor. (Triggered internally at '
+    '/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)')
+_WARNED = set()
+
+
+def _warn_once(message):
+    """TORCH_WARN_ONCE: a UserWarning the first time in the process."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def expand(input, *sizes):
     sizes = _sizes(sizes)
     shape = input._data.shape
@@ -524,7 +552,7 @@ def _cast_method(dtype):
 TENSOR_METHODS = {
     'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as,
     'flatten': flatten, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
-    't': t, 'permute': permute, 'expand': expand, 'expand_as': expand_as,
+    't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand, 'expand_as': expand_as,
     'broadcast_to': broadcast_to, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
     'copy_': copy_, 't_': _view_in_place(t), 'transpose_': _view_in_place(transpose),
