@@ -198,7 +198,8 @@ def test_eye_negative():
 
 
 @pytest.mark.parametrize('expression', [
-    lambda L: L.tensor([1], requires_grad=True), lambda L: L.ones(2, dtype=L.int64, requires_grad=True),
+    lambda L: L.tensor([1], requires_grad=True),
+    lambda L: L.ones(2, dtype=L.int64, requires_grad=True),
     lambda L: L.arange(3, requires_grad=True), lambda L: L.randint(3, (2,), requires_grad=True),
     lambda L: L.randperm(3, requires_grad=True), lambda L: L.tensor([True], requires_grad=True),
     lambda L: L.zeros_like(L.ones(2, dtype=L.int64), requires_grad=True),

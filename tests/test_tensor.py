@@ -67,8 +67,9 @@ def test_clone_independent():
 
 
 @pytest.mark.parametrize('expression', [
-    lambda L: L.ones(2) == None, lambda L: L.ones(2) != None, lambda L: L.ones(2) == 'a',  # noqa: E711
-    lambda L: None == L.ones(2), lambda L: L.ones(2) == [1, 1], lambda L: L.ones(2) < None,  # noqa: E711
+    lambda L: L.ones(2) == None, lambda L: L.ones(2) != None,  # noqa: E711
+    lambda L: L.ones(2) == 'a', lambda L: None == L.ones(2),  # noqa: E711
+    lambda L: L.ones(2) == [1, 1], lambda L: L.ones(2) < None,
     lambda L: L.ones(2) + None, lambda L: None + L.ones(2), lambda L: L.ones(2) * 'ab',
     lambda L: L.ones(2) @ None, lambda L: L.ones(2) ** 'a', lambda L: [1] + L.ones(2)])
 def test_operators_with_foreign_operands(expression):

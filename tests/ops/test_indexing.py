@@ -148,8 +148,9 @@ def test_setitem_gradients(name):
     gradchecks(fn, sample((3, 4), 'float64', seed=2), sample((2,), 'float64', seed=3))
 
 
-@pytest.mark.parametrize('index', [lambda L: (slice(None), [0, 3]), lambda L: (slice(0, 2), L.tensor([1, 3])),
-                                   lambda L: [0, 2], lambda L: (slice(None), [0, 2], slice(None))])
+@pytest.mark.parametrize('index', [lambda L: (slice(None), [0, 3]),
+                                   lambda L: (slice(0, 2), L.tensor([1, 3])), lambda L: [0, 2],
+                                   lambda L: (slice(None), [0, 2], slice(None))])
 def test_advanced_index_results_are_contiguous(index):
     """torch writes advanced indexing results of a contiguous tensor contiguously (NumPy lays
     a slice-then-array result out column-first), so strides and is_contiguous() match."""

@@ -530,7 +530,8 @@ def test_16_bit_float_times_scalar(dtype, other, op):
     values = sample((200,), 'float32', seed=3) * 10
     results = []
     for lib in (torch, ember):
-        b = lib.tensor(other[1], dtype=getattr(lib, other[0])) if isinstance(other, tuple) else other
+        b = (lib.tensor(other[1], dtype=getattr(lib, other[0])) if isinstance(other, tuple)
+             else other)
         x = lib.tensor(values.tolist(), dtype=getattr(lib, dtype))
         results.append((ops[op](x, b), ops[op](x[0], b)))
     assert_same(*results, exact=True)
@@ -584,7 +585,8 @@ def test_true_to_the_power_of_a_bool_tensor():
 
 @pytest.mark.parametrize('expression', [
     lambda L: L.tensor([1, 2]).clamp(0.5), lambda L: L.tensor([1, 2]).clamp(max=1.5),
-    lambda L: L.tensor([True, False]).clamp(0.5), lambda L: L.tensor([1, 2], dtype=L.uint8).clamp(-1),
+    lambda L: L.tensor([True, False]).clamp(0.5),
+    lambda L: L.tensor([1, 2], dtype=L.uint8).clamp(-1),
     lambda L: L.tensor([1., 2.], dtype=L.bfloat16).clamp(0.1, 1.3),
     lambda L: L.tensor([1, 2]).clamp(L.tensor(0.5)), lambda L: L.tensor([1.5, 2.]).clamp_(1.7)])
 def test_clamp_number_bounds_promote(expression):

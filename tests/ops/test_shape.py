@@ -213,7 +213,8 @@ def test_inplace_view_op_on_leaf_and_saved_tensor():
     lambda L: L.ones(2, 3) + L.ones(3, 2), lambda L: L.ones(4, 2, 3) * L.ones(5, 1, 3),
     lambda L: L.ones(2, 3, 4) @ L.ones(5, 4, 2),
     lambda L: L.ones(3, 4).masked_fill(L.ones(2, 1) > 0, 1),
-    lambda L: L.broadcast_shapes((2, 3), (3, 2)), lambda L: L.broadcast_shapes((2, 3), (2, 4), (5, 3)),
+    lambda L: L.broadcast_shapes((2, 3), (3, 2)),
+    lambda L: L.broadcast_shapes((2, 3), (2, 4), (5, 3)),
     lambda L: L.broadcast_shapes((1,), (-1,)), lambda L: L.broadcast_shapes(1.5)])
 def test_broadcast_errors(expression):
     """Ops name the last mismatching dim, as ATen's infer_size; torch.broadcast_shapes words

@@ -19,7 +19,8 @@ def _attach_methods():
 # other operand: x == None is False, x + None raises Python's own "unsupported operand".
 _BINARY_OPERATORS = {f'__{name}__' for op in (
     'add', 'sub', 'mul', 'truediv', 'div', 'floordiv', 'mod', 'pow', 'matmul', 'and', 'or',
-    'xor') for name in (op, 'r' + op)} | {'__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__'}
+    'xor') for name in (op, 'r' + op)} | {
+    '__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__'}
 # Those torch defines in C (on TensorBase, not in torch/_tensor.py): called unbound with
 # another type as self (Tensor.__radd__(2, 3)), they raise the descriptor's TypeError.
 _DESCRIPTORS = _BINARY_OPERATORS - {'__rsub__', '__rtruediv__', '__rdiv__', '__floordiv__',

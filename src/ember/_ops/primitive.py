@@ -553,7 +553,6 @@ def write_out(result, out):
                            "differentiation, but one of the arguments requires grad.")
     check_inference_inplace(out)
     if out._data.shape != result._data.shape:
-        from .._device import array_module, as_array, quiet_float_errors
         out._data = array_module(out._data).empty(result._data.shape, dtype=out._data.dtype)
     write_into(out, result._data)
     out._vc.value += 1

@@ -552,7 +552,8 @@ def _cast_method(dtype):
 TENSOR_METHODS = {
     'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as,
     'flatten': flatten, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
-    't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand, 'expand_as': expand_as,
+    't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand,
+    'expand_as': expand_as,
     'broadcast_to': broadcast_to, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
     'copy_': copy_, 't_': _view_in_place(t), 'transpose_': _view_in_place(transpose),
