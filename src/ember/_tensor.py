@@ -242,9 +242,18 @@ class Tensor:
                 raise TypeError(f'assigned grad expected to be a Tensor or None but got grad of '
                                 f'type {type(value).__name__}')
             if value.dtype is not self.dtype:
-                raise RuntimeError('assigned grad has data of a different type')
-            if value.shape != self.shape:
-                raise RuntimeError('assigned grad has data of a different size')
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype.cpp_name}' to a "
+                    f"tensor with grad_dtype '{self.dtype.scalar_name}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                    "gradient may break downstream systems that assume they match.")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the tensor "
+                    'are the same size')
         self._grad = value
 
     @grad.deleter

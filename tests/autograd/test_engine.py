@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import assert_same, make, rand, raises_same, run_both  # noqa: E402
+from helpers import assert_same, make, outcomes, rand, raises_same, run_both  # noqa: E402
 import ember  # noqa: E402
 
 LIBS = (torch, ember)
@@ -794,3 +794,26 @@ def test_node_repr_is_the_class_name():
                  (x // 2).grad_fn)
         reprs.append([re.sub(' at 0x[0-9a-f]+', '', repr(node)) for node in nodes])
     assert reprs[1] == reprs[0]
+
+
+@pytest.mark.parametrize('hook', [lambda gi, go: (gi[0] * 10,), lambda gi, go: [gi[0], None],
+                                  lambda gi, go: gi[0], lambda gi, go: (gi[0] * 10, None)])
+def test_node_hook_results_are_checked(hook):
+    """A node hook must return None or a tuple of one gradient per input (torch's errors)."""
+    def run(lib):
+        x = lib.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        y.grad_fn.register_hook(hook)
+        y.sum().backward()
+        return x.grad
+    if outcomes(run)[0][0] == 'raise':
+        raises_same(run)
+    else:
+        assert_same(*[outcome[1] for outcome in outcomes(run)][::-1])
+
+
+@pytest.mark.parametrize('grad', [lambda L: L.ones(3), lambda L: L.ones(2, 1),
+                                  lambda L: L.ones(2, dtype=L.float64),
+                                  lambda L: L.ones(2, dtype=L.int64), lambda L: [1, 2]])
+def test_grad_assignment_errors(grad):
+    raises_same(lambda L: setattr(L.tensor([1., 2.], requires_grad=True), 'grad', grad(L)))

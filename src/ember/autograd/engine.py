@@ -73,7 +73,7 @@ def _run_node(node, grads, buffers, captured, targets):
         input_grads = (input_grads,)
     if registry is not None:
         for hook in registry.post:
-            input_grads = _replace(input_grads, hook(input_grads, tuple(grads)))
+            input_grads = _hook_result(hook, input_grads, hook(input_grads, tuple(grads)))
     for edge, grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if grad is not None and meta is not None:  # meta is None on an edge to no node
             if grad._data.shape != meta[0] or grad.dtype is not meta[1]:
@@ -91,7 +91,7 @@ def _before_backward(node, registry, grads, captured, targets):
     if registry.retained:
         _retain(registry.retained, grads)
     for hook in registry.pre:
-        grads = _replace(grads, hook(tuple(grads)))
+        grads = _hook_result(hook, grads, hook(tuple(grads)))
     return grads
 
 
@@ -150,10 +150,17 @@ def _fit(grad, shape, dtype):
     return grad
 
 
-def _replace(values, new_values):
-    if new_values is None:
+def _hook_result(hook, values, returned):
+    """The gradients a node hook returned in place of ``values`` (None: unchanged), checked
+    as torch checks them."""
+    if returned is None:
         return values
-    return list(new_values) if isinstance(values, list) else tuple(new_values)
+    if not isinstance(returned, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(returned).__name__}'")
+    if len(returned) != len(values):
+        raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect "
+                           f'number of values (got {len(returned)}, but expected {len(values)})')
+    return list(returned) if isinstance(values, list) else returned
 
 
 def _call_tensor_hooks(tensor_hooks, grads):
