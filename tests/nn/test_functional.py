@@ -1,7 +1,11 @@
 """nn.functional.mse_loss against torch: reductions, broadcasting warning, dtypes, gradients."""
-import pytest
+import warnings
 
-from helpers import check, check_grad, gradchecks, sample
+import pytest
+import torch
+
+import ember
+from helpers import assert_same, check, check_grad, gradchecks, sample
 
 
 @pytest.mark.parametrize('reduction', ['mean', 'sum', 'none'])
@@ -41,3 +45,18 @@ def test_mse_loss_gradient_rounds_as_torchs_kernel(reduction):
         grads.append((grad.detach().numpy(), grad.grad_fn.name()))
     np.testing.assert_array_equal(grads[0][0], grads[1][0])
     assert grads[0][1] == grads[1][1] == 'MseLossBackwardBackward0'
+
+
+@pytest.mark.parametrize('flags', [dict(size_average=False), dict(reduce=False),
+                                   dict(size_average=True, reduce=True)])
+def test_mse_loss_legacy_flags_warn(flags):
+    """size_average / reduce still work, with torch's deprecation warning naming the
+    reduction to use instead."""
+    results = []
+    for lib in (torch, ember):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            loss = lib.nn.functional.mse_loss(lib.tensor([1., 2.]), lib.tensor([0., 4.]), **flags)
+        results.append((loss, [(w.category, str(w.message)) for w in caught]))
+    assert results[1][1] == results[0][1]
+    assert_same(results[1][0], results[0][0])

@@ -15,9 +15,10 @@ def _legacy_reduction(size_average, reduce, reduction):
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    if not reduce:
-        return 'none'
-    return 'mean' if size_average else 'sum'
+    reduction = 'none' if not reduce else 'mean' if size_average else 'sum'
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{reduction}' instead.", stacklevel=2)
+    return reduction
 
 
 class MseLossBackward0(Primitive):
