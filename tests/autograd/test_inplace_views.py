@@ -369,3 +369,27 @@ def test_double_backward_through_inplace():
         gg, = lib.autograd.grad(g.sum(), x)
         results.append((g, gg))
     assert_same(*results)
+
+
+def test_views_made_without_grad_mode():
+    """A view made under no_grad (or inference_mode) of a tensor that requires grad requires
+    grad itself, as a leaf whose gradients go nowhere; writing it in place in grad mode is
+    torch's error, whether the view or the other operand requires grad."""
+    results = []
+    for lib in (torch, ember):
+        x = lib.ones(3, requires_grad=True)
+        with lib.no_grad():
+            v, viewed_view, reshaped = x[:2], x[:2][:1], x.reshape(3)
+        state = [v.requires_grad, v.is_leaf, viewed_view.requires_grad, reshaped.requires_grad]
+        (v * 2).sum().backward()
+        state += [v.grad is None, x.grad is None]
+        with lib.inference_mode():
+            state.append(x[:2].requires_grad)
+        results.append(state)
+    assert results[1] == results[0]
+    for other in (2, [1., 1.]):
+        def write(lib):
+            with lib.no_grad():
+                view = lib.ones(3, requires_grad=True)[:2]
+            view.mul_(other if isinstance(other, int) else lib.tensor(other, requires_grad=True))
+        raises_same(write)

@@ -411,7 +411,9 @@ def _make_view(result, source, cls, params):
     result._vc = source._vc
     base = source._base
     result._base = source if base is None else base
-    if grad_state.enabled and (base is None or source._view_fn is not None):
+    if not grad_state.enabled:  # as torch: it requires grad, a leaf that gradients skip
+        result._requires_grad = source._requires_grad
+    elif base is None or source._view_fn is not None:
         result._view_version = source._vc.value
         result._view_fn = functools.partial(_replay_view, cls, params, source._view_fn)
 

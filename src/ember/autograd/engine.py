@@ -57,7 +57,7 @@ def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
         _capture(node, grads, captured, targets)
         if (node, 0) not in targets:
             return
-    if accumulate:
+    if accumulate and node._variable._base is None:  # not a view made without grad mode
         accumulate_grad(node._variable, grads[0], create_graph)
 
 
