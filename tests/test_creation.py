@@ -227,3 +227,26 @@ def test_tensor_of_tensors_and_odd_leaves(data, dtype):
         raises_same(make)
     else:
         check(make, exact=True)
+
+
+@pytest.mark.parametrize('make', [
+    lambda L, d: L.zeros(2, dtype=d), lambda L, d: L.ones_like(L.ones(2), dtype=d),
+    lambda L, d: L.tensor([1.5, 2], dtype=d), lambda L, d: L.full((2,), 1, dtype=d),
+    lambda L, d: L.arange(3, dtype=d), lambda L, d: L.eye(2, dtype=d),
+    lambda L, d: L.ones(2).to(d), lambda L, d: L.ones(2).to(dtype=d),
+    lambda L, d: L.randperm(3, dtype=d)])
+@pytest.mark.parametrize('dtype', [float, int, bool, complex, 'float32', object])
+def test_dtype_arguments(make, dtype):
+    """dtype= takes torch dtypes and Python's number types (float is float64, int int64...);
+    anything else is torch's TypeError, not an AttributeError from inside."""
+    def made(lib):
+        lib.manual_seed(0)
+        return make(lib, dtype)
+    if outcomes(made)[0][0] == 'raise':
+        raises_same(made, match_message=False)
+    else:
+        check(made, exact=True)
+
+
+def test_layout():
+    check(lambda L: (repr(L.strided), repr(L.ones(2).layout), L.zeros(2, layout=L.strided)))

@@ -13,7 +13,7 @@ from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float1
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
 from ._device import device
-from ._tensor import Size, Tensor
+from ._tensor import Size, Tensor, layout, strided
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)

@@ -17,6 +17,7 @@ import warnings
 import numpy
 
 from . import _dtype
+from ._dtype import dtype_arg
 from ._exact import fma
 from ._device import as_device, backend, to_host
 from ._ops.primitive import write_out
@@ -302,6 +303,7 @@ def _ragged_message(data, dim=0):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: a new tensor copying ``data`` (scalars, nested lists, arrays, tensors)."""
+    dtype = dtype_arg(dtype, 'tensor')
     if isinstance(data, Tensor):
         warnings.warn(
             'To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() '
@@ -319,6 +321,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, dtype=None, device=None):
     """torch.as_tensor: share memory with ``data`` when dtype and device allow."""
+    dtype = dtype_arg(dtype, 'as_tensor')
     if isinstance(data, Tensor):
         if (dtype is None or dtype is data.dtype) and (device is None or as_device(device) == data.device):
             return data
@@ -391,24 +394,28 @@ def _fill_value(value, dtype):
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """torch.zeros."""
+    dtype = dtype_arg(dtype, 'zeros')
     return _filled(_size_arg(size, 'zeros'), 0, dtype, device, requires_grad, out, 'zeros')
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """torch.ones."""
+    dtype = dtype_arg(dtype, 'ones')
     return _filled(_size_arg(size, 'ones'), 1, dtype, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
+    dtype = dtype_arg(dtype, 'empty')
     return _filled(_size_arg(size, 'empty'), 0, dtype, device, requires_grad, out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.full: the dtype follows fill_value (bool, int64, default float, complex)."""
+    dtype = dtype_arg(dtype, 'full')
     if dtype is None and out is None:
         dtype = _dtype._scalar_dtype(_number(fill_value))
     return _filled(_size_arg((size,), 'full', varargs=False), fill_value, dtype, device,
@@ -423,30 +430,35 @@ def _like(input, value, dtype, device, requires_grad):
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """torch.zeros_like."""
+    dtype = dtype_arg(dtype, 'zeros_like')
     return _like(input, 0, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """torch.ones_like."""
+    dtype = dtype_arg(dtype, 'ones_like')
     return _like(input, 1, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """torch.empty_like (zeros, as ember's empty)."""
+    dtype = dtype_arg(dtype, 'empty_like')
     return _like(input, 0, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """torch.full_like: the input's dtype unless one is given."""
+    dtype = dtype_arg(dtype, 'full_like')
     return _like(input, fill_value, dtype, device, requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
         pin_memory=False):
     """torch.eye: ones on the diagonal of an n x m matrix."""
+    dtype = dtype_arg(dtype, 'eye')
     m = n if m is None else m
     for name, value in (('n', n), ('m', m)):
         if value < 0:
@@ -576,6 +588,7 @@ def _arange_values(start, step, count, dtype):
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
     """torch.arange: start + i * step as ATen's vectorised CPU kernel rounds it."""
+    dtype = dtype_arg(dtype, 'arange')
     if end is None:
         start, end = 0, start
     start, end, step = (_range_number(v, n, p) for v, n, p in
@@ -652,6 +665,7 @@ def _linspace_values(start, end, steps, dtype):
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """torch.linspace: the first half counts up from start, the second half down from end."""
+    dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
     return _result(_linspace_values(start, end, steps, dtype), device, requires_grad, out)
 
@@ -675,6 +689,7 @@ def _logspace_exponents(start, end, steps, dtype):
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
+    dtype = dtype_arg(dtype, 'logspace')
     dtype = _space_dtype('logspace', start, end, steps, out, dtype)
     if steps <= 1:
         power = complex(base) ** complex(_number(start)) if dtype.category == _dtype.COMPLEX \

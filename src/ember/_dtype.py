@@ -67,6 +67,21 @@ _COMPLEX_TO_REAL = {complex64: float32, complex128: float64}
 _REAL_TO_COMPLEX = {float16: complex64, bfloat16: complex64, float32: complex64,
                     float64: complex128}
 
+_PYTHON_TYPES = {float: float64, int: int64, builtins.bool: bool, complex: complex128}
+
+
+def dtype_arg(value, function):
+    """A ``dtype=`` argument as torch's parser reads it: None, a dtype, or a Python number type
+    (float is float64, int int64...); torch's TypeError for anything else."""
+    if value is None or value.__class__ is dtype:
+        return value
+    python_type = _PYTHON_TYPES.get(value) if isinstance(value, type) else None
+    if python_type is None:
+        raise TypeError(f"{function}(): argument 'dtype' must be torch.dtype, not "
+                        f"{type(value).__name__}")
+    return python_type
+
+
 # Public aliases (torch.long, torch.half, ...) exported by ember/__init__.py.
 ALIASES = {alias: d for d in ALL_DTYPES for alias in d._aliases}
 

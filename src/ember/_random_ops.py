@@ -9,6 +9,7 @@ import math
 import warnings
 
 from . import _dtype
+from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._creation import _finish
 from ._device import array_module, as_device, backend, to_host
@@ -170,6 +171,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
+    dtype = dtype_arg(dtype, 'rand')
     gen = _generator(generator)  # torch checks its arguments' types first
     dtype = dtype or _dtype.get_default_dtype()
     _require_floating(dtype if out is None else out.dtype, 'check_uniform_bounds')
@@ -179,6 +181,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None):
     """torch.rand_like: rand with input's shape, dtype and device unless given."""
+    dtype = dtype_arg(dtype, 'rand_like')
     return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
 
@@ -213,6 +216,7 @@ def normal_(self, mean=0, std=1, *, generator=None):
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """torch.randn: standard normal samples of the default (or given) floating dtype."""
+    dtype = dtype_arg(dtype, 'randn')
     dtype = dtype or _dtype.get_default_dtype()
     std = _normal_std(1, dtype if out is None else out.dtype)
     gen = _generator(generator)
@@ -223,6 +227,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None):
     """torch.randn_like: randn with input's shape, dtype and device unless given."""
+    dtype = dtype_arg(dtype, 'randn_like')
     return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
                  device=device or input.device, requires_grad=requires_grad)
 
@@ -265,6 +270,7 @@ def _mul(z, std):
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """torch.normal: all four overloads (tensor/float mean and std, or floats with a size)."""
+    dtype = dtype_arg(dtype, 'normal')
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not (mean_is_tensor or std_is_tensor):
         if size is None:
@@ -412,6 +418,7 @@ def _size_tuple(size, position):
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False, pin_memory=False):
     """torch.randint: integers in [low, high) (``randint(high, size)`` takes low = 0)."""
+    dtype = dtype_arg(dtype, 'randint')
     gen = _generator(generator)  # torch checks its arguments' types first
     if size is None:
         low, high, size, position = 0, low, high, 2
@@ -426,6 +433,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
                  device=None, requires_grad=False, memory_format=None):
     """torch.randint_like: randint with input's shape, dtype and device unless given."""
+    dtype = dtype_arg(dtype, 'randint_like')
     if high is None:
         low, high = 0, low
     dtype = dtype or input.dtype
@@ -450,6 +458,7 @@ def _check_randperm(n, dtype):
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.randperm: a random permutation of 0..n-1 (int64 unless dtype is given)."""
+    dtype = dtype_arg(dtype, 'randperm')
     gen = _generator(generator)  # torch checks its arguments' types first
     n = _int64(n)
     dtype = dtype or _dtype.int64

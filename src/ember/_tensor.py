@@ -43,6 +43,23 @@ class Size(tuple):
         return Size, (tuple(self),)
 
 
+class layout:
+    """torch.layout: how a tensor's elements are laid out in memory (ember's are strided)."""
+    __slots__ = ('name',)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return 'torch.' + self.name
+
+    def __reduce__(self):
+        return self.name
+
+
+strided = layout('strided')
+
+
 class VersionCounter:
     """Counts in-place writes; shared by a tensor and all its views."""
     # A class default, no __init__: every tensor creates a counter, and this halves its cost.
@@ -130,6 +147,10 @@ class Tensor:
     @property
     def device(self):
         return device_of(self._data)
+
+    @property
+    def layout(self):
+        return strided
 
     @property
     def is_cuda(self):

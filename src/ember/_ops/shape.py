@@ -491,11 +491,12 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, me
     flags = [arg for arg in args if isinstance(arg, bool)]   # positional non_blocking, copy
     if len(flags) > 1:
         copy = flags[1]
+    dtype = _dtype.dtype_arg(dtype, 'to')
     for arg in args:
         if isinstance(arg, bool):
             continue
-        if isinstance(arg, _dtype.dtype):
-            dtype = arg
+        if isinstance(arg, (_dtype.dtype, type)):  # a dtype, or float, int... for float64...
+            dtype = _dtype.dtype_arg(arg, 'to')
         elif isinstance(arg, Tensor):
             dtype, device = arg.dtype, arg.device
         else:
