@@ -118,3 +118,22 @@ def test_type_by_name(name):
 def test_bool_of_empty_and_many():
     raises_same(lambda L: bool(L.tensor([])))
     raises_same(lambda L: bool(L.ones(2)))
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L: np.exp(L.ones(2)), lambda L: np.add(L.ones(2), 1),
+    lambda L: np.greater(L.ones(2), 0),
+    lambda L: np.array([1., 2.]) + L.ones(2), lambda L: L.ones(2) * np.array([2.5]),
+    lambda L: np.asarray(L.ones(2, requires_grad=True)),
+    lambda L: L.ones(2, 2).reshape(np.int64(4)),
+    lambda L: L.zeros(np.int64(3)),
+    lambda L: (2 in L.tensor([1, 2]), L.tensor([1, 2]).__contains__(L.tensor(3))),
+    lambda L: L.tensor([1, 2]).__contains__('a')])
+def test_numpy_interplay(expression):
+    """NumPy ufuncs on tensors give tensors (torch's __array_wrap__: bool results as uint8), an
+    ndarray operand works through them, __array__ refuses tensors that require grad as
+    numpy() does, and NumPy ints are sizes."""
+    if outcomes(expression)[0][0] == 'raise':
+        raises_same(expression)
+    else:
+        check(expression, exact=True)

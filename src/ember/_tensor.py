@@ -5,6 +5,7 @@ Tensor stays thin. Its math methods are the op functions themselves, attached by
 definition. What lives here is the data model: construction, metadata, conversion
 to Python and NumPy, the autograd attributes, views and version counting.
 """
+import numbers
 import warnings
 import weakref
 
@@ -376,8 +377,21 @@ class Tensor:
         return to_host(self._data)
 
     def __array__(self, dtype=None, copy=None):
-        array = to_host(self._data)
+        array = self.numpy()  # with its errors, as torch's __array__
         return array if dtype is None else array.astype(dtype, copy=False)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """NumPy ufuncs on tensors (np.exp(t), ndarray + t) give tensors, as in torch (which
+        makes bool results uint8)."""
+        if array.dtype == numpy.bool_:
+            array = array.astype(numpy.uint8)
+        return wrap(array)
+
+    def __contains__(self, element):
+        if isinstance(element, (Tensor, numbers.Number)):
+            return bool((element == self)._data.any())
+        raise RuntimeError('Tensor.__contains__ only supports Tensor or scalar, but you passed '
+                           f'in a {type(element)}.')
 
     def __len__(self):
         if self._data.ndim == 0:

@@ -2,6 +2,7 @@
 joining (cat, stack), copies (clone, to) and broadcasting rules."""
 import collections.abc
 import math
+import operator
 import warnings
 
 from .. import _dtype
@@ -55,9 +56,9 @@ def broadcast_shapes(*shapes):
 
 def _sizes(args):
     """Sizes given as f(2, 3), f((2, 3)) or f(torch.Size([2, 3]))."""
-    if len(args) == 1 and not isinstance(args[0], int):
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-    return tuple(map(int, args))
+    return tuple(map(operator.index, args))  # NumPy ints and 0-d int tensors too, not floats
 
 
 def infer_shape(shape, numel):
