@@ -393,3 +393,23 @@ def test_views_made_without_grad_mode():
                 view = lib.ones(3, requires_grad=True)[:2]
             view.mul_(other if isinstance(other, int) else lib.tensor(other, requires_grad=True))
         raises_same(write)
+
+
+def test_views_made_to_require_grad_keep_their_gradient():
+    """A view of a tensor that doesn't require grad, made a leaf by requires_grad_() (in grad
+    mode or not), keeps its .grad; only views of tensors that require grad made without grad
+    mode drop theirs."""
+    results = []
+    for lib in (torch, ember):
+        base = lib.ones(3)
+        with lib.no_grad():
+            made_without = base[:2]
+        made_without.requires_grad_()
+        made_with = lib.arange(12.).reshape(3, 4).requires_grad_()
+        leaf = lib.ones(3, requires_grad=True)
+        with lib.no_grad():
+            of_leaf = leaf[:2]
+        for view in (made_without, made_with, of_leaf):
+            (view * 2).sum().backward()
+        results.append((made_without.grad, made_with.grad, of_leaf.grad, leaf.grad))
+    assert_same(*results)

@@ -50,15 +50,23 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
 
 def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
     """AccumulateGrad: the leaf's hooks, then its .grad (or the captured result)."""
-    hooks = node._variable._hooks
-    if hooks:
-        grads = [_apply_hooks(hooks, grads[0])]
+    variable = node._variable
+    if variable._hooks:
+        grads = [_apply_hooks(variable._hooks, grads[0])]
     if targets is not None:
         _capture(node, grads, captured, targets)
         if (node, 0) not in targets:
             return
-    if accumulate and node._variable._base is None:  # not a view made without grad mode
-        accumulate_grad(node._variable, grads[0], create_graph)
+    if accumulate and _keeps_grad(variable):
+        accumulate_grad(variable, grads[0], create_graph)
+
+
+def _keeps_grad(leaf):
+    """Whether a leaf keeps its gradient: not where it is a view, made without grad mode, of a
+    tensor that requires grad (torch makes such views require grad, as leaves whose gradients
+    go nowhere)."""
+    base = leaf._base
+    return base is None or leaf._view_fn is not None or not base._requires_grad
 
 
 def _run_node(node, grads, buffers, captured, targets):
