@@ -75,3 +75,12 @@ def test_gradient_dtype_argument_and_complex():
     check_grad(lambda T, a: a.mean(0, dtype=T.float64), x)
     check_grad(lambda T, a: (a.sum(1) * 2).mean(), x)
     check_grad(lambda T, a: a.mean(0).abs(), sample((3, 4), 'complex64', seed=5))
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L, x: x.sum(axis=0), lambda L, x: x.sum(0, keepdims=True),
+    lambda L, x: x.mean(axis=1, keepdims=True), lambda L, x: L.sum(x, axis=(0, 1)),
+    lambda L, x: L.cat([x, x], axis=1), lambda L, x: L.stack([x, x], axis=1)])
+def test_numpy_argument_names(expression):
+    """torch also takes NumPy's names axis= and keepdims= for dim and keepdim."""
+    check(lambda L: expression(L, L.arange(6.).reshape(2, 3)), exact=True)

@@ -89,8 +89,9 @@ def _sum_dtype(input, dtype):
     return None
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
+    dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
     dims = _reduced_dims(dim, input.ndim)
     if dtype is None and out is not None:
         dtype = out.dtype   # torch sums straight into out's dtype
@@ -99,8 +100,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return result if out is None else write_out(result, out)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """torch.mean: floating or complex inputs only (or dtype= one)."""
+    dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
     if (dtype or input.dtype).category < _dtype.FLOAT:
         raise RuntimeError(
             'mean(): could not infer output dtype. Input dtype must be either a floating point or '
@@ -109,6 +111,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
+
+
+def _numpy_names(dim, keepdim, axis, keepdims):
+    """dim and keepdim, also given by NumPy's names axis= and keepdims= (torch takes both)."""
+    return (dim if axis is None else axis), (keepdim if keepdims is None else keepdims)
 
 
 def sum_to(grad, shape):

@@ -432,8 +432,10 @@ def _check_joinable(tensors, name):
         raise ValueError(f'torch.{name}(): expected a non-empty list of Tensors')
 
 
-def cat(tensors, dim=0, *, out=None):
-    """torch.cat: join along an existing dim (1-d empty tensors are skipped, as in torch)."""
+def cat(tensors, dim=0, *, out=None, axis=None):
+    """torch.cat: join along an existing dim (1-d empty tensors are skipped, as in torch);
+    axis= is NumPy's name for dim, which torch takes too."""
+    dim = dim if axis is None else axis
     _check_joinable(tensors, 'cat')
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
@@ -459,8 +461,9 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0, *, out=None):
-    """torch.stack: join along a new dim."""
+def stack(tensors, dim=0, *, out=None, axis=None):
+    """torch.stack: join along a new dim (axis= is NumPy's name for it, which torch takes)."""
+    dim = dim if axis is None else axis
     _check_joinable(tensors, 'stack')
     ref = tensors[0]._data.shape
     for i, t in enumerate(tensors):
