@@ -3,7 +3,7 @@ non-differentiable outputs, materialized grads, once_differentiable, double back
 import pytest
 import torch
 
-from helpers import assert_same, make, rand, raises_same
+from helpers import assert_same, check, make, outcomes, rand, raises_same
 import ember
 
 LIBS = (torch, ember)
@@ -336,3 +336,26 @@ def test_function_ctx_is_grad_fn_and_hooks():
         (y * 4).sum().backward()
         results.append((seen, x.grad))
     assert_same(*results)
+
+
+@pytest.mark.parametrize('extra', [(None,), (None, None), ('grad',)])
+def test_extra_gradients(extra):
+    """backward may return more gradients than forward had inputs only if the extra ones
+    are None (torch's error otherwise)."""
+    def run(lib):
+        class Double(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                return (grad * 2,) + tuple(grad if e == 'grad' else None for e in extra)
+
+        x = lib.tensor([1., 2.], requires_grad=True)
+        Double.apply(x).sum().backward()
+        return x.grad
+    if outcomes(run)[0][0] == 'raise':
+        raises_same(run)
+    else:
+        check(run, exact=True)

@@ -43,7 +43,7 @@ class FunctionCtx(Node):
         if not isinstance(result, tuple):
             result = (result,)
         expected = self.num_inputs
-        if len(result) < expected:
+        if len(result) < expected or any(g is not None for g in result[expected:]):
             raise RuntimeError(f'function {self.name()} returned an incorrect number of gradients '
                                f'(expected {expected}, got {len(result)})')
         return tuple(result[i] for i in self.tensor_positions)
