@@ -8,7 +8,7 @@ Public print options (re-exported as ember.set_printoptions, ...):
     set_printoptions, get_printoptions, printoptions, and the live PRINT_OPTS.
 
 The tensor needs ``_data`` (backend array), ``dtype``, ``device``, ``shape``, ``requires_grad``
-and ``grad_fn`` (None or a node whose ``name()`` is e.g. 'MulBackward0'). Printing reads
+and ``grad_fn`` (None or a node whose class is named e.g. 'MulBackward0'). Printing reads
 ``_data`` only, so nothing is recorded by autograd.
 """
 import contextlib
@@ -236,7 +236,7 @@ def _suffixes(tensor):
         suffixes.append(f"device='{tensor.device}'")
     suffixes += _size_and_dtype_suffixes(tensor)
     if tensor.grad_fn is not None:
-        suffixes.append(f'grad_fn=<{tensor.grad_fn.name()}>')
+        suffixes.append(f'grad_fn=<{type(tensor.grad_fn).__name__}>')  # not name(): CopySlices
     elif tensor.requires_grad:
         suffixes.append('requires_grad=True')
     return suffixes

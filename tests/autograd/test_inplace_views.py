@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import assert_same, make, rand, raises_same, run_both
+from helpers import assert_same, make, outcomes, rand, raises_same, run_both
 import ember
 
 LIBS = (torch, ember)
@@ -413,3 +413,25 @@ def test_views_made_to_require_grad_keep_their_gradient():
             (view * 2).sum().backward()
         results.append((made_without.grad, made_with.grad, of_leaf.grad, leaf.grad))
     assert_same(*results)
+
+
+@pytest.mark.parametrize('fill', [lambda L, y: y.fill_(3), lambda L, y: y.fill_(L.tensor(3.)),
+                                  lambda L, y: y.zero_(), lambda L, y: y.fill_(L.tensor([3.])),
+                                  lambda L, y: y.__setitem__(0, 5) or y,
+                                  lambda L, y: y.copy_(L.ones(3)), lambda L, y: y // 2])
+def test_fill_and_copy_nodes_print_as_torch(fill):
+    """fill_(number) is FillBackward2, fill_(0-d tensor) FillBackward3 (its value gets the
+    gradient's sum); printed grad_fn names are class names (CopySlices, not
+    torch::autograd::CopySlices)."""
+    import re
+
+    def filled(lib):
+        x = lib.ones(3, requires_grad=True)
+        value = lib.tensor(2., requires_grad=True)
+        y = fill(lib, x * value)
+        return re.sub(' at 0x[0-9a-f]+', '', repr(y))
+    if outcomes(filled)[0][0] == 'raise':
+        raises_same(filled)
+    else:
+        outs = outcomes(filled)
+        assert outs[1][1] == outs[0][1]

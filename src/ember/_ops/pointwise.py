@@ -953,14 +953,24 @@ FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'p
 multiply, subtract, divide, true_divide, negative, absolute = mul, sub, div, div, neg, abs
 
 
-class FillBackward0(Primitive):
-    """fill_ / zero_: every element replaced, so no gradient reaches the old values."""
+class FillBackward2(Primitive):
+    """fill_(number) / zero_: every element replaced, so no gradient reaches the old values."""
 
     def forward(ctx, a, value):
         return _xp(a).full_like(a, value)
 
     def backward(ctx, grad):
         return grad * 0
+
+
+class FillBackward3(Primitive):
+    """fill_(0-d tensor): the value gets the sum of the gradient."""
+
+    def forward(ctx, a, value):
+        return _xp(a).full_like(a, value)
+
+    def backward(ctx, grad):
+        return grad * 0, grad.sum()
 
 
 class ClampBackward1(Primitive):
@@ -1059,10 +1069,15 @@ def _clamp_(self, min=None, max=None):
 
 
 def _fill_(self, value):
-    return FillBackward0.apply_(self, value=_number(value))
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(f'fill_ only supports 0-dimension value tensor but got tensor with '
+                               f'{value.ndim} dimensions.')
+        return FillBackward3.apply_(self, value)
+    return FillBackward2.apply_(self, value=value)
 
 
-class ZeroBackward0(FillBackward0):
+class ZeroBackward0(FillBackward2):
     """zero_: torch names its node apart from fill_'s."""
 
 
