@@ -602,3 +602,18 @@ def test_clamp_number_bounds_promote(expression):
     lambda L: L.tensor([1 + 1j]).clamp(0)])
 def test_clamp_number_bounds_errors(expression):
     raises_same(expression)
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'uint8'])
+@pytest.mark.parametrize('op', ['sign', 'sgn'])
+def test_sign_of_nan_and_negative_zero(dtype, op):
+    """torch's sign is (0 < x) - (x < 0): 0 for nan and for -0 (NumPy's keeps them)."""
+    values = [-0.0, 0.0, -1.0, float('nan') if dtype.startswith(('float', 'bfloat')) else 2, 5.0]
+    check(lambda L: repr(getattr(L, op)(L.tensor(values).to(getattr(L, dtype)))))
+
+
+@pytest.mark.parametrize('dtype', ['complex64', 'complex128'])
+def test_complex_reciprocal(dtype):
+    """1 / (1 + 0j) is 1 + 0j and 1 / 0 is inf + nanj, by complex division as in torch."""
+    check(lambda L: repr(L.reciprocal(L.tensor([0j, 1 + 0j, -0.0 - 0.0j, 2 - 3j, complex('nan')],
+                                                dtype=getattr(L, dtype)))))

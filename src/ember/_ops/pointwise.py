@@ -351,6 +351,8 @@ class ReciprocalBackward0(Primitive):
     saves_output = True
 
     def forward(ctx, a):
+        if a.dtype.kind == 'c':  # by complex division, as torch: 1 / (1 + 0j) is 1 + 0j, 1 / 0 inf + nanj
+            return _xp(a).divide(a.dtype.type(1), a)
         return _xp(a).reciprocal(a)
 
     def backward(ctx, grad):
@@ -378,10 +380,17 @@ class SignBackward0(Primitive):
         if a.dtype.kind == 'c':
             raise NotImplementedError('Unlike NumPy, torch.sign is not intended to support complex '
                                       'numbers. Please use torch.sgn instead.')
-        return _xp(a).sign(a) if a.dtype != bool else a
+        return _real_sign(a)
 
     def backward(ctx, grad):
         return grad * 0
+
+
+def _real_sign(a):
+    """torch's (0 < a) - (a < 0): -1, 0 or 1, and 0 for nan and -0 (NumPy's sign keeps those)."""
+    if a.dtype == bool:
+        return a
+    return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)
 
 
 class SgnBackward0(Primitive):
@@ -392,7 +401,7 @@ class SgnBackward0(Primitive):
     def forward(ctx, a):
         xp = _xp(a)
         if a.dtype.kind != 'c':
-            return xp.sign(a) if a.dtype != bool else a
+            return _real_sign(a)
         magnitude = xp.abs(a)
         nonzero = magnitude != 0
         return xp.where(nonzero, a / xp.where(nonzero, magnitude, 1), 0).astype(a.dtype)
