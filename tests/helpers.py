@@ -176,12 +176,15 @@ def _has_torch(obj):
     return False
 
 
-def check(fn, *args, exact=False, rtol=None, atol=None, **kwargs):
-    """fn(torch, *torch_args) and fn(ember, *ember_args) agree (values or exception type)."""
+def check(fn, *args, exact=False, rtol=None, atol=None, match_message=False, **kwargs):
+    """fn(torch, *torch_args) and fn(ember, *ember_args) agree (values, or exception type and,
+    with match_message, its message)."""
     (t_kind, t_val, _), (e_kind, e_val, _) = outcomes(fn, *args, **kwargs)
     if t_kind == 'raise':
         assert e_kind == 'raise', f'torch raised {type(t_val).__name__}: {t_val}; ember returned {e_val!r}'
         assert_same_exception(e_val, t_val)
+        if match_message:
+            assert_same_message(e_val, t_val)
         return None
     if e_kind == 'raise':
         raise AssertionError(f'ember raised {type(e_val).__name__}: {e_val}; torch returned '
@@ -315,7 +318,13 @@ def raises_same(fn, *arrays, requires_grad=True, match_message=True):
         errors.append(info.value)
     assert_same_exception(errors[1], errors[0])
     if match_message:
-        t_msg, e_msg = str(errors[0]).strip(), str(errors[1]).strip()
-        t_first, e_first = t_msg.splitlines()[0] if t_msg else '', e_msg.splitlines()[0] if e_msg else ''
-        assert e_first == t_first or e_first in t_msg or t_first in e_msg, \
-            f'messages differ:\n torch: {t_msg}\n ember: {e_msg}'
+        assert_same_message(errors[1], errors[0])
+
+
+def assert_same_message(e_err, t_err):
+    """ember's error message says what torch's does (the first lines agree or one holds the
+    other's)."""
+    t_msg, e_msg = str(t_err).strip(), str(e_err).strip()
+    t_first, e_first = t_msg.splitlines()[0] if t_msg else '', e_msg.splitlines()[0] if e_msg else ''
+    assert e_first == t_first or e_first in t_msg or t_first in e_msg, \
+        f'messages differ:\n torch: {t_msg}\n ember: {e_msg}'
