@@ -85,8 +85,18 @@ def test_finfo(d):
 
 def test_finfo_default_and_errors():
     assert ember.finfo().eps == torch.finfo().eps
-    check(lambda T: T.finfo(T.int32))
-    check(lambda T: T.iinfo(T.float32))
+    check(lambda T: T.finfo(T.int32), match_message=True)
+    check(lambda T: T.iinfo(T.float32), match_message=True)
+
+
+@pytest.mark.parametrize('d', [d for d in ALL_TORCH_DTYPES if d is not torch.float16],
+                         ids=dtype_id)
+def test_to_real_and_to_complex(d):
+    """dtype.to_complex() of an integer or bool dtype is torch's RuntimeError (float16's
+    complex32 is not in ember)."""
+    check(lambda T: (d if T is torch else ember_dtype(d)).to_real(), exact=True)
+    check(lambda T: (d if T is torch else ember_dtype(d)).to_complex(), exact=True,
+          match_message=True)
 
 
 @pytest.mark.parametrize('d', [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool],

@@ -36,6 +36,8 @@ class dtype:
         return _COMPLEX_TO_REAL.get(self, self)
 
     def to_complex(self):
+        if self.category < FLOAT:
+            raise RuntimeError(f'Unknown Complex ScalarType for {self.scalar_name}')
         return _REAL_TO_COMPLEX.get(self, self)
 
     def __repr__(self):
@@ -192,7 +194,8 @@ class finfo:
     def __init__(self, type=None):
         type = type or _default[0]
         if type.category not in (FLOAT, COMPLEX):
-            raise TypeError(f'torch.finfo() requires a floating point input type.')
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to "
+                            "handle 'torch.finfo'")
         info = ml_dtypes.finfo(type.to_real().np)
         self.bits = info.bits
         self.eps = float(info.eps)
@@ -215,7 +218,8 @@ class iinfo:
         if type is bool:
             raise TypeError('torch.bool is not supported by torch.iinfo')
         if type.category != INT:
-            raise TypeError(f'torch.iinfo() requires an integer input type.')
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
+                            "handle 'torch.iinfo'")
         info = np.iinfo(type.np)
         self.bits = info.bits
         self.max = int(info.max)
