@@ -814,3 +814,14 @@ def test_node_hook_results_are_checked(hook):
                                   lambda L: L.ones(2, dtype=L.int64), lambda L: [1, 2]])
 def test_grad_assignment_errors(grad):
     raises_same(lambda L: setattr(L.tensor([1., 2.], requires_grad=True), 'grad', grad(L)))
+
+
+@pytest.mark.parametrize('count', [1, 3])
+def test_gradient_count(count):
+    """Fewer gradients than outputs is torch's 'got 2 tensors and 1 gradients'; more are
+    ignored."""
+    def run(lib):
+        x = lib.tensor([1., 2.], requires_grad=True)
+        grads = [lib.ones(2) * (i + 2) for i in range(count)]
+        return lib.autograd.grad([x * 2, x * 3], x, grads)
+    check(run, match_message=True)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import rand
+from helpers import check, rand
 import ember
 
 gradcheck = ember.autograd.gradcheck
@@ -138,3 +138,24 @@ def test_gradcheck_agrees_with_torch_on_same_function():
     for lib in (torch, ember):
         x = lib.tensor(rand(2, 2, low=0.5, high=1.5, dtype=np.float64), requires_grad=True)
         assert lib.autograd.gradcheck(lambda a: (a @ a).sqrt().sum(0), (x,))
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_gradcheck_failure_message(dtype):
+    """The Jacobians in gradcheck's error print as torch prints them: tensors of the input's
+    dtype with a row per input element."""
+    def failed(lib):
+        class Wrong(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+        x = lib.tensor([[1., 2.], [3., 4.]], dtype=getattr(lib, dtype), requires_grad=True)
+        try:
+            lib.autograd.gradcheck(Wrong.apply, (x,), atol=1e-2, rtol=1e-2)
+        except RuntimeError as error:
+            return str(error)
+    check(failed)

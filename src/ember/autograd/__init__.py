@@ -20,9 +20,8 @@ def _as_tuple(x):
 def _root_edges(outputs, grad_outputs, create_graph):
     """(node, output_nr) for each output, with its initial gradient."""
     grad_outputs = grad_outputs or (None,) * len(outputs)
-    if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f'grad requires one gradient per output: got {len(grad_outputs)} '
-                           f'gradients for {len(outputs)} outputs')
+    if len(grad_outputs) < len(outputs):  # (more are ignored, as in torch)
+        raise RuntimeError(f'got {len(outputs)} tensors and {len(grad_outputs)} gradients')
     roots, grads = [], []
     for i, (out, grad) in enumerate(zip(outputs, grad_outputs)):
         if not out.requires_grad:

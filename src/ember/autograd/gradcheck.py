@@ -65,9 +65,17 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 if raise_exception:
                     raise GradcheckError(
                         f'Jacobian mismatch for output {k} with respect to input {t_index},\n'
-                        f'numerical:{n}\nanalytical:{a}\n')
+                        f'numerical:{_jacobian_tensor(n, wrt[t_index])}\n'
+                        f'analytical:{_jacobian_tensor(a, wrt[t_index])}\n')
                 return False
     return True
+
+
+def _jacobian_tensor(jacobian, input):
+    """A Jacobian (output elements x input elements) as torch prints it in gradcheck's error:
+    a tensor of the input's dtype, a row per input element."""
+    from .._tensor import _make
+    return _make(jacobian.T.astype(input._data.dtype), input.dtype)
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
