@@ -90,22 +90,27 @@ def test_gradcheck_fails_on_wrong_backward():
     assert gradcheck(f, (leaf(3),), raise_exception=False) is False
 
 
+def _doubling_with_wrong_backward(lib):
+    """A custom Function computing 2 x whose backward forgets the 2."""
+    class Wrong(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+    return Wrong
+
+
 def test_gradcheck_error_type_like_torch():
     from torch.autograd.gradcheck import GradcheckError as TorchError
     from ember.autograd.gradcheck import GradcheckError
     assert issubclass(TorchError, RuntimeError) and issubclass(GradcheckError, RuntimeError)
     for lib, error in ((torch, TorchError), (ember, GradcheckError)):
-        class Wrong(lib.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                return x * 2
-
-            @staticmethod
-            def backward(ctx, g):
-                return g
         x = lib.tensor(rand(2, dtype=np.float64), requires_grad=True)
         with pytest.raises(error, match='Jacobian mismatch'):
-            lib.autograd.gradcheck(Wrong.apply, (x,))
+            lib.autograd.gradcheck(_doubling_with_wrong_backward(lib).apply, (x,))
 
 
 def test_gradgradcheck_fails_on_wrong_double_backward():
@@ -145,17 +150,10 @@ def test_gradcheck_failure_message(dtype):
     """The Jacobians in gradcheck's error print as torch prints them: tensors of the input's
     dtype with a row per input element."""
     def failed(lib):
-        class Wrong(lib.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                return x * 2
-
-            @staticmethod
-            def backward(ctx, g):
-                return g
         x = lib.tensor([[1., 2.], [3., 4.]], dtype=getattr(lib, dtype), requires_grad=True)
         try:
-            lib.autograd.gradcheck(Wrong.apply, (x,), atol=1e-2, rtol=1e-2)
+            lib.autograd.gradcheck(_doubling_with_wrong_backward(lib).apply, (x,), atol=1e-2,
+                                   rtol=1e-2)
         except RuntimeError as error:
             return str(error)
     check(failed)
