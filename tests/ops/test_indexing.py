@@ -173,3 +173,17 @@ def test_index_errors(index, write):
             x[index] = 1
         return x[index]
     raises_same(indexed)
+
+
+@pytest.mark.parametrize('value', [[7., 8., 9., 10.], (1, 2), np.array([1., 2., 3., 4.]), 'a', None,
+                                   np.float32(1.5), np.bool_(True), np.float64(2.5), np.int32(4),
+                                   2.7, 1 + 0j, 1 + 2j, float('inf'), -1, True])
+@pytest.mark.parametrize('dtype', ['float32', 'int64', 'uint8'])
+def test_setitem_values(value, dtype):
+    """x[i] = value takes a tensor or a number, converted as c10 converts it (its overflow
+    errors, uint8 wrapping); anything else is torch's "can't assign a list to a ...Tensor"."""
+    def assign(lib):
+        x = lib.arange(12).reshape(3, 4).to(getattr(lib, dtype))
+        x[0] = value
+        return x
+    check(assign, exact=True, match_message=True)

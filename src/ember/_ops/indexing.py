@@ -4,6 +4,7 @@ Basic indices (ints, slices, None, Ellipsis) give views; indices holding tensors
 or bools are advanced (a copy, torch's IndexBackward0). Both backward through one
 primitive that places a gradient into zeros of the input's shape.
 """
+import numbers
 import re
 
 from .._device import array_module
@@ -217,6 +218,8 @@ def getitem(input, index, normalized=False):
 
 def setitem(input, index, value):
     """torch.Tensor.__setitem__: an in-place write, differentiable for non-leaf tensors."""
+    if not isinstance(value, Tensor):
+        value = _assigned_number(input, value)
     index, basic = normalize_index(index)
     if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
         value = _strip_leading_ones(value)
@@ -238,6 +241,17 @@ def setitem(input, index, value):
         getitem(input, index).copy_(value)
     else:
         IndexPutBackward0.apply_(input, value, index=index)
+
+
+def _assigned_number(input, value):
+    """A number written by x[i] = value, converted as c10 converts it (its overflow errors);
+    torch takes no other kind of value than a tensor or a number."""
+    if not isinstance(value, (numbers.Integral, float, complex)):  # NumPy ints, not its floats
+        kind = type(value)
+        name = kind.__name__ if kind.__module__ == 'builtins' else f'{kind.__module__}.{kind.__name__}'
+        raise TypeError(f"can't assign a {name} to a {input.type()}")
+    from .._creation import _scalar_to
+    return _scalar_to(value, input.dtype)
 
 
 def _strip_leading_ones(value):
