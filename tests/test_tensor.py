@@ -130,3 +130,13 @@ def test_numpy_interplay(expression):
     ndarray operand works through them, __array__ refuses tensors that require grad as
     numpy() does, and NumPy ints are sizes."""
     check(expression, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L, s: (4,) + s, lambda L, s: s + (4,), lambda L, s: s * 2, lambda L, s: 2 * s,
+    lambda L, s: s[1:], lambda L, s: s + [4], lambda L, s: L.Size([2.5]), lambda L, s: L.Size(['a']),
+    lambda L, s: L.Size([L.tensor(2), np.int64(3), True])])
+def test_size(expression):
+    """torch.Size stays a Size through + and * (a list is refused), and holds only ints
+    (NumPy ints, bools and 0-d int tensors are read as ints)."""
+    check(lambda L: repr(expression(L, L.Size([2, 3]))), match_message=True)

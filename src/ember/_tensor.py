@@ -6,6 +6,7 @@ definition. What lives here is the data model: construction, metadata, conversio
 to Python and NumPy, the autograd attributes, views and version counting.
 """
 import numbers
+import operator
 import warnings
 import weakref
 
@@ -21,6 +22,16 @@ _new = object.__new__
 
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for i, size in enumerate(sizes):
+            if size.__class__ is not int:  # NumPy ints, bools and 0-d int tensors are read as ints
+                if not hasattr(size, '__index__'):
+                    raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
+                                    f"'{type(size).__name__}')")
+                return tuple.__new__(cls, [operator.index(s) for s in sizes])
+        return tuple.__new__(cls, sizes)
 
     def __repr__(self):
         return f'torch.Size({list(self)})'
@@ -38,7 +49,17 @@ class Size(tuple):
         return Size(r) if isinstance(item, slice) else r
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if not isinstance(other, tuple):
+            raise TypeError(f'can only concatenate tuple (not {type(other).__name__}) to torch.Size')
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, count):
+        return Size(tuple.__mul__(self, count))
+
+    __rmul__ = __mul__
 
     def __reduce__(self):
         return Size, (tuple(self),)
