@@ -21,61 +21,11 @@ from ._dtype import dtype_arg
 from ._exact import fma
 from ._device import as_device, backend, to_host
 from ._ops.primitive import write_out
+from ._scalar import C_NAMES, as_number, scalar_to
 from ._tensor import Tensor, _make, wrap
 
-_C_NAMES = {'bool': 'bool', 'uint8': 'uint8_t', 'int8': 'int8_t', 'int16': 'int16_t',
-            'int32': 'int', 'int64': 'int64_t', 'float16': 'c10::Half',
-            'bfloat16': 'c10::BFloat16', 'float32': 'float', 'float64': 'double',
-            'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}
 _GRAIN_SIZE = 32768   # at::internal::GRAIN_SIZE
 _VECTOR_BYTES = 32    # AVX2's Vectorized<T>
-
-
-# -------------------------------------------------------------------- scalars
-
-def _number(value):
-    """A Python number from a number, a NumPy scalar or a one-element tensor."""
-    return value.item() if isinstance(value, (Tensor, numpy.generic)) else value
-
-
-def _scalar_to(value, dtype):
-    """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
-    value = _number(value)
-    if dtype is _dtype.bool:
-        return dtype.np.type(value)
-    if dtype.category == _dtype.COMPLEX:
-        value = complex(value)
-        for part in (value.real, value.imag):
-            _scalar_to(part, dtype.to_real())
-        return dtype.np.type(value)
-    if isinstance(value, complex):
-        if value.imag:
-            _overflow(dtype)
-        value = value.real
-    if dtype.category == _dtype.INT:
-        return _int_scalar(value, dtype)
-    value = float(value)
-    if math.isfinite(value) and abs(value) > _largest(dtype):
-        _overflow(dtype)
-    return numpy.float32(value).astype(dtype.np) if dtype.itemsize == 2 else dtype.np.type(value)
-
-
-@functools.cache
-def _largest(dtype):
-    """The largest finite value of a floating dtype (finfo is too slow to build per call)."""
-    return float(_dtype.finfo(dtype).max)
-
-
-def _int_scalar(value, dtype):
-    info = numpy.iinfo(dtype.np)
-    wraps = dtype is _dtype.uint8 and isinstance(value, int) and -info.max <= value < 0
-    if not (info.min <= value <= info.max or wraps):   # NaN fails too
-        _overflow(dtype)
-    return numpy.array(int(value)).astype(dtype.np)[()]
-
-
-def _overflow(dtype):
-    raise RuntimeError(f'value cannot be converted to type {_C_NAMES[dtype.name]} without overflow')
 
 
 def _cast(host, dtype):
@@ -388,7 +338,7 @@ def _negative_size(shape, name):
 def _fill_value(value, dtype):
     """``value`` as c10::Scalar::to<T> converts it to ``dtype``; the Python ints 0 and 1, exact in
     every dtype, as they are (NumPy stores them faster than its own scalars)."""
-    return value if value.__class__ is int and 0 <= value <= 1 else _scalar_to(value, dtype)
+    return value if value.__class__ is int and 0 <= value <= 1 else scalar_to(value, dtype)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -417,7 +367,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     """torch.full: the dtype follows fill_value (bool, int64, default float, complex)."""
     dtype = dtype_arg(dtype, 'full')
     if dtype is None and out is None:
-        dtype = _dtype._scalar_dtype(_number(fill_value))
+        dtype = _dtype._scalar_dtype(as_number(fill_value))
     return _filled(_size_arg((size,), 'full', varargs=False), fill_value, dtype, device,
                    requires_grad, out)
 
@@ -546,12 +496,12 @@ def _range_number(value, name, position):
     if isinstance(value, Tensor) and value.ndim:
         raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, "
                         f"not Tensor")
-    return _number(value)
+    return as_number(value)
 
 
 def _arange_count(start, end, step, dtype):
     """ATen's compute_arange_size: checks in double; int64 counts in (wrapping) int64."""
-    d_start, d_end, d_step = (float(_scalar_to(v, _dtype.float64)) for v in (start, end, step))
+    d_start, d_end, d_step = (float(scalar_to(v, _dtype.float64)) for v in (start, end, step))
     if not d_step:
         raise RuntimeError('step must be nonzero')
     if not (math.isfinite(d_start) and math.isfinite(d_end)):
@@ -559,7 +509,7 @@ def _arange_count(start, end, step, dtype):
     if (d_step > 0 and d_end < d_start) or (d_step < 0 and d_end > d_start):
         raise RuntimeError('upper bound and lower bound inconsistent with step sign')
     if dtype is _dtype.int64:
-        x_start, x_end, x_step = (int(_scalar_to(v, _dtype.int64)) for v in (start, end, step))
+        x_start, x_end, x_step = (int(scalar_to(v, _dtype.int64)) for v in (start, end, step))
         if not x_step:
             raise ValueError('step must be nonzero')
         wrap64 = lambda x: (x + 2 ** 63) % 2 ** 64 - 2 ** 63  # noqa: E731
@@ -576,10 +526,10 @@ def _arange_count(start, end, step, dtype):
 def _arange_values(start, step, count, dtype):
     """ATen's arange_kernel: int types exactly in int64; floats in the accumulate type."""
     if dtype.category == _dtype.INT:
-        start, step = (int(_scalar_to(v, _dtype.int64)) for v in (start, step))
+        start, step = (int(scalar_to(v, _dtype.int64)) for v in (start, step))
         return (numpy.arange(count, dtype=numpy.int64) * numpy.int64(step) + start).astype(dtype.np)
     acc = _dtype.float32 if dtype.itemsize == 2 else _dtype.float64
-    start, step = _scalar_to(start, acc), _scalar_to(step, acc)
+    start, step = scalar_to(start, acc), scalar_to(step, acc)
     vector_start, lane = _vector_layout(count, _VECTOR_BYTES // dtype.itemsize)
     base = _fma(step, vector_start.astype(acc.np), start, acc.np).astype(dtype.np)
     return _fma(lane.astype(acc.np), step, base.astype(acc.np), acc.np).astype(dtype.np)
@@ -616,7 +566,7 @@ def _space_dtype(name, start, end, steps, out, dtype):
            for v in (start, end)):
         inferred = _dtype.default_complex_dtype()
         if dtype is not None and dtype.category != _dtype.COMPLEX:
-            raise RuntimeError(f"torch.{name}(): inferred dtype {_C_NAMES[inferred.name]} can't be "
+            raise RuntimeError(f"torch.{name}(): inferred dtype {C_NAMES[inferred.name]} can't be "
                                f'safely cast to passed dtype {dtype.scalar_name}')
         dtype = dtype or inferred
     dtype = dtype or _dtype.get_default_dtype()
@@ -650,7 +600,7 @@ def _linspace_real(start, end, steps, np_type):
 
 
 def _linspace_values(start, end, steps, dtype):
-    start, end = _scalar_to(start, dtype), _scalar_to(end, dtype)
+    start, end = scalar_to(start, dtype), scalar_to(end, dtype)
     if steps <= 1:
         return numpy.full(steps, start, dtype.np)
     if dtype.category != _dtype.COMPLEX:
@@ -692,11 +642,11 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dtype = dtype_arg(dtype, 'logspace')
     dtype = _space_dtype('logspace', start, end, steps, out, dtype)
     if steps <= 1:
-        power = complex(base) ** complex(_number(start)) if dtype.category == _dtype.COMPLEX \
-            else float(base) ** float(_number(start))
-        return _result(numpy.full(steps, _scalar_to(power, dtype), dtype.np), device,
+        power = complex(base) ** complex(as_number(start)) if dtype.category == _dtype.COMPLEX \
+            else float(base) ** float(as_number(start))
+        return _result(numpy.full(steps, scalar_to(power, dtype), dtype.np), device,
                        requires_grad, out)
-    start, end = _scalar_to(start, dtype), _scalar_to(end, dtype)
+    start, end = scalar_to(start, dtype), scalar_to(end, dtype)
     with numpy.errstate(all='ignore'):
         values = numpy.power(dtype.np.type(base) if dtype.category == _dtype.COMPLEX else float(base),
                              _logspace_exponents(start, end, steps, dtype))

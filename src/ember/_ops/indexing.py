@@ -8,6 +8,7 @@ import numbers
 import re
 
 from .._device import array_module
+from .._scalar import scalar_to
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as grad_state
 from .primitive import Primitive, check_inference_inplace, check_writeable as _check_writeable
@@ -250,8 +251,7 @@ def _assigned_number(input, value):
         kind = type(value)
         name = kind.__name__ if kind.__module__ == 'builtins' else f'{kind.__module__}.{kind.__name__}'
         raise TypeError(f"can't assign a {name} to a {input.type()}")
-    from .._creation import _scalar_to
-    return _scalar_to(value, input.dtype)
+    return scalar_to(value, input.dtype)
 
 
 def _strip_leading_ones(value):

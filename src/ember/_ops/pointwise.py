@@ -8,6 +8,7 @@ from .. import _dtype
 from .._device import array_module
 from .._dtype import _BY_NUMPY
 from .._exact import fma
+from .._scalar import scalar_to
 from .._tensor import Tensor
 from .primitive import NotImplementedDerivative, Primitive, cast_scalar, write_out
 from .shape import infer_size
@@ -737,8 +738,7 @@ def _check_exponent_fits(input, exponent):
     c10's overflow error (int8 ** 300, float16 ** 1e10)."""
     dtype = _dtype.result_type_of((input, exponent))
     if dtype.category <= _dtype.INT or (dtype.category == _dtype.FLOAT and dtype.itemsize == 2):
-        from .._creation import _scalar_to
-        _scalar_to(exponent, dtype)
+        scalar_to(exponent, dtype)
 
 
 def neg(input, *, out=None):
@@ -990,13 +990,12 @@ class ClampBackward1(Primitive):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if dtype.kind == 'c':
             raise NotImplementedError('clamp is not supported for complex types')
-        from .._creation import _scalar_to  # c10's Scalar::to, with its overflow error
         xp = _xp(a)
         out = a.astype(dtype, copy=False)  # torch's result_type of a and the bounds
         if min is not None:
-            out = xp.maximum(out, _scalar_to(min, _BY_NUMPY[dtype]))
+            out = xp.maximum(out, scalar_to(min, _BY_NUMPY[dtype]))
         if max is not None:
-            out = xp.minimum(out, _scalar_to(max, _BY_NUMPY[dtype]))
+            out = xp.minimum(out, scalar_to(max, _BY_NUMPY[dtype]))
         return out
 
     def backward(ctx, grad):

@@ -1,0 +1,59 @@
+"""Numbers as c10::Scalar::to<T> converts them to a dtype, with torch's overflow errors."""
+import functools
+import math
+
+import numpy
+
+from . import _dtype
+from ._tensor import Tensor
+
+# The C++ type names c10's conversion errors print.
+C_NAMES = {'bool': 'bool', 'uint8': 'uint8_t', 'int8': 'int8_t', 'int16': 'int16_t',
+           'int32': 'int', 'int64': 'int64_t', 'float16': 'c10::Half',
+           'bfloat16': 'c10::BFloat16', 'float32': 'float', 'float64': 'double',
+           'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}
+
+
+def as_number(value):
+    """A Python number from a number, a NumPy scalar or a one-element tensor."""
+    return value.item() if isinstance(value, (Tensor, numpy.generic)) else value
+
+
+def scalar_to(value, dtype):
+    """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
+    value = as_number(value)
+    if dtype is _dtype.bool:
+        return dtype.np.type(value)
+    if dtype.category == _dtype.COMPLEX:
+        value = complex(value)
+        for part in (value.real, value.imag):
+           scalar_to(part, dtype.to_real())
+        return dtype.np.type(value)
+    if isinstance(value, complex):
+        if value.imag:
+           _overflow(dtype)
+        value = value.real
+    if dtype.category == _dtype.INT:
+        return _int_scalar(value, dtype)
+    value = float(value)
+    if math.isfinite(value) and abs(value) > _largest(dtype):
+        _overflow(dtype)
+    return numpy.float32(value).astype(dtype.np) if dtype.itemsize == 2 else dtype.np.type(value)
+
+
+@functools.cache
+def _largest(dtype):
+    """The largest finite value of a floating dtype (finfo is too slow to build per call)."""
+    return float(_dtype.finfo(dtype).max)
+
+
+def _int_scalar(value, dtype):
+    info = numpy.iinfo(dtype.np)
+    wraps = dtype is _dtype.uint8 and isinstance(value, int) and -info.max <= value < 0
+    if not (info.min <= value <= info.max or wraps):   # NaN fails too
+        _overflow(dtype)
+    return numpy.array(int(value)).astype(dtype.np)[()]
+
+
+def _overflow(dtype):
+    raise RuntimeError(f'value cannot be converted to type {C_NAMES[dtype.name]} without overflow')
