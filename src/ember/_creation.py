@@ -19,7 +19,7 @@ import numpy
 from . import _dtype
 from ._dtype import dtype_arg
 from ._exact import fma
-from ._device import as_device, backend, to_host
+from ._device import as_device, backend, device_of, to_host
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
 from ._tensor import Tensor, _make, wrap
@@ -373,7 +373,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 
 
 def _like(input, value, dtype, device, requires_grad):
-    device = input.device if device is None else device
+    device = device_of(input._data) if device is None else device
     return _filled(input._data.shape, value, dtype or input.dtype, device, requires_grad)
 
 

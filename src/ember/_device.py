@@ -81,11 +81,15 @@ def _cupy():
 
 def array_module(array):
     """The module (numpy or cupy) of an array: Chainer's get_array_module."""
+    if array.__class__ is numpy.ndarray:  # the common case, without a call
+        return numpy
     return _cupy() if _on_gpu(array) else numpy
 
 
 def device_of(array):
     """The ember device an array lives on."""
+    if array.__class__ is numpy.ndarray:
+        return CPU
     return device('cuda', array.device.id) if _on_gpu(array) else CPU
 
 

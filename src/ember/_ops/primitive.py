@@ -199,13 +199,14 @@ def _arrays(promote, operands):
         a, b = operands
         dtype = a.dtype
         if promote != 'float' or dtype.category >= _dtype.FLOAT:
+            data = a._data
             if isinstance(b, Tensor):
                 if b.dtype is dtype:
-                    return a._data, b._data
-            elif dtype in _KEEPS_DTYPE_WITH.get(b.__class__, _EMPTY):
-                scalar = _scalar_array(b, dtype, a._data)
+                    return data, b._data
+            elif b.__class__ in _KEEPS_DTYPE_WITH:  # a number seen before: _scalar_array's cache
+                scalar = _SCALAR_ARRAYS.get((b, b.__class__, dtype, data.__class__))
                 if scalar is not None:
-                    return a._data, scalar
+                    return data, scalar
     return _unpromoted(promote, operands) or _promoted_arrays(promote, operands)
 
 
@@ -285,7 +286,7 @@ def _unpromoted(promote, operands):
 def _scalar_array(value, dtype, like):
     """``value`` as a read-only 0-d array of ``dtype`` on ``like``'s backend, cached (a loop
     multiplies by the same few constants); None where it does not fit the dtype."""
-    key = (value, dtype, like.__class__)
+    key = (value, value.__class__, dtype, like.__class__)  # 1, 1.0 and True are one dict key
     array = _SCALAR_ARRAYS.get(key)
     if array is None:
         xp = array_module(like)
