@@ -1,5 +1,6 @@
 """repr/str of ember tensors against torch's, built from the same data in both libraries."""
 import math
+import re
 import types
 
 import ml_dtypes
@@ -249,14 +250,71 @@ def on_device(tensor, device):
 @pytest.mark.parametrize('shape', [(), (0,), (2, 3)])
 def test_meta_device_prints_no_values(dtype, shape):
     t, e = make_pair(np.zeros(shape), dtype)
-    assert tensor_repr(on_device(e, 'meta')) == repr(t.to('meta'))
+    assert tensor_repr(on_device(e, 'meta'), prefix='tensor(') == repr(t.to('meta'))
 
 
 def test_cuda_device_suffix_comes_first():
     _, e = make_pair([1.0, 2.0], 'float64', requires_grad=True)
-    assert tensor_repr(on_device(e, 'cuda:0')) == (
+    assert tensor_repr(on_device(e, 'cuda:0'), prefix='tensor(') == (
         "tensor([1., 2.], device='cuda:0', dtype=torch.float64, requires_grad=True)")
     _, e = make_pair(np.arange(24), 'int64')
-    assert tensor_repr(on_device(e, 'cuda:1')) == (
+    assert tensor_repr(on_device(e, 'cuda:1'), prefix='tensor(') == (
         "tensor([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16, 17,\n"
         "        18, 19, 20, 21, 22, 23], device='cuda:1')")
+
+
+def test_subclass_prints_its_name_as_prefix():
+    class Custom(torch.Tensor):
+        pass
+
+    class EmberCustom(ember.Tensor):
+        pass
+
+    EmberCustom.__name__ = 'Custom'
+    for values in [[1.0, 2.0], (np.arange(60.0).reshape(2, 30) / 7).tolist(), [], [[], []]]:
+        assert_same((Custom(values), EmberCustom(values)))
+    t, e = Custom([[1.5, 2.0], [3.0, 4.0]]), EmberCustom([[1.5, 2.0], [3.0, 4.0]])
+    assert_same((t.requires_grad_(), e.requires_grad_()))
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'int32'])
+@pytest.mark.parametrize('shape', [(), (3,), (0,), (2, 0)])
+def test_given_contents_replace_the_values(dtype, shape):
+    t, e = make_pair(np.ones(shape), dtype, requires_grad=dtype != 'int32')
+    assert tensor_repr(e, contents='[...]') == t.__repr__(tensor_contents='[...]')
+
+
+VIEWS = {
+    'transposed': lambda T: (T.arange(12.0).reshape(3, 4) / 3).t(),
+    'stepped': lambda T: T.arange(20.0)[::3],
+    'sliced_columns': lambda T: T.arange(20).reshape(4, 5)[1:, ::2],
+    'expanded': lambda T: T.tensor([1.5, 2.0]).expand(3, 2),
+    'expanded_summarized': lambda T: T.tensor([1.5, 2e-5]).expand(1000, 2),
+    'conjugated': lambda T: T.tensor([1 + 2j, 3 - 4j]).conj(),
+    'real_part': lambda T: T.tensor([1 + 2j, 3 - 4j]).real,
+    'select_of_grad': lambda T: T.ones(6, requires_grad=True)[1],
+    'view_of_grad': lambda T: T.ones(6, requires_grad=True).view(2, 3),
+    'written_view': lambda T: T.ones(2, requires_grad=True).clone()[:1].mul_(2),
+}
+
+
+@pytest.mark.parametrize('name', sorted(VIEWS))
+def test_views_and_noncontiguous(name):
+    assert_same((VIEWS[name](torch), VIEWS[name](ember)))
+
+
+@pytest.mark.parametrize('spec', ['.3f', '', 'e', '>10', '+.1e', 'd'])
+@pytest.mark.parametrize('make', [lambda T: T.tensor(3.14159), lambda T: T.tensor(7),
+                                  lambda T: T.tensor(True), lambda T: T.tensor(1 + 2j),
+                                  lambda T: T.tensor(2.5, requires_grad=True),
+                                  lambda T: T.tensor(2.5, dtype=T.float16),
+                                  lambda T: T.tensor(2.5, dtype=T.bfloat16),
+                                  lambda T: T.tensor([1.0, 2.0]), lambda T: T.tensor([])])
+def test_format_spec(spec, make):
+    try:
+        expected = format(make(torch), spec)
+    except (TypeError, ValueError) as error:
+        with pytest.raises(type(error), match='^' + re.escape(str(error)) + '$'):
+            format(make(ember), spec)
+    else:
+        assert format(make(ember), spec) == expected

@@ -1,9 +1,12 @@
 """Tensor printing, character for character as torch/_tensor_str.py prints.
 
 What the core calls:
-    tensor_repr(t, prefix='tensor(')  the whole repr/str of tensor ``t``: Tensor.__repr__ returns
-                                      ``tensor_repr(self)``; a subclass passes its own prefix
-                                      (the indentation of wrapped lines follows its length).
+    tensor_repr(t, prefix=None, contents=None)
+                                      the whole repr/str of tensor ``t``: Tensor.__repr__ returns
+                                      ``tensor_repr(self)``. The prefix defaults to 'tensor(', or
+                                      'Name(' for a subclass Name (wrapped lines are indented by
+                                      its length); ``contents`` replaces the printed values, as
+                                      torch's ``__repr__(tensor_contents=...)``.
 Public print options (re-exported as ember.set_printoptions, ...):
     set_printoptions, get_printoptions, printoptions, and the live PRINT_OPTS.
 
@@ -19,6 +22,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import to_host
+from ._tensor import Tensor
 
 
 @dataclasses.dataclass
@@ -264,8 +268,14 @@ def _contents(tensor, indent):
     return _contents_str(array, indent) if array.size else '[]'
 
 
-def tensor_repr(tensor, prefix='tensor('):
+def _default_prefix(tensor):
+    """'tensor(' for a Tensor, 'Name(' for an instance of a subclass Name (torch's _str_intern)."""
+    return 'tensor(' if type(tensor) is Tensor else f'{type(tensor).__name__}('
+
+
+def tensor_repr(tensor, prefix=None, contents=None):
     """The repr (and str) of ``tensor``, as torch prints it: ``prefix`` + values + suffixes."""
+    prefix = _default_prefix(tensor) if prefix is None else prefix
     indent = len(prefix)
-    contents = _contents(tensor, indent)
+    contents = _contents(tensor, indent) if contents is None else contents
     return _add_suffixes(prefix + contents, _suffixes(tensor), indent)
