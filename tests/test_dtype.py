@@ -1,5 +1,6 @@
 """dtypes and type promotion against torch: promote_types, result_type, can_cast, finfo, iinfo,
 default dtype, dtype objects."""
+import numpy as np
 import pytest
 import torch
 
@@ -113,3 +114,50 @@ def test_is_floating_point():
         check(lambda T, x: (T.is_floating_point(x), x.is_floating_point(), T.is_complex(x),
                             x.is_complex(), x.dtype.is_floating_point, x.itemsize, x.element_size()),
               sample((2,), d))
+
+
+@pytest.mark.parametrize('scalar', [np.float64(1.5), np.float32(1.5), np.float16(1.5), np.int8(1),
+                                    np.uint8(1), np.int64(1), np.bool_(True), np.complex128(1j)],
+                         ids=repr)
+@pytest.mark.parametrize('dtype', [torch.bool, torch.uint8, torch.int32, torch.float64,
+                                   torch.complex64], ids=dtype_id)
+def test_result_type_of_numpy_scalars(scalar, dtype):
+    """torch parses NumPy scalars as Python numbers: ints are ints, complex128 is complex, the
+    rest (bools too) are floats."""
+    check(lambda T, x: T.result_type(x, scalar), sample((2,), dtype))
+    check(lambda T, x: T.result_type(scalar, x), sample((), dtype))
+    check(lambda T, x: x + scalar, sample((2,), dtype))
+
+
+@pytest.mark.parametrize('value', [2 ** 64, -2 ** 63 - 1, 2 ** 63, 2 ** 64 - 1], ids=str)
+def test_result_type_of_huge_ints(value):
+    check(lambda T, x: T.result_type(x, value), sample((2,), torch.int8), match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.finfo(None), lambda T: T.finfo(float), lambda T: T.finfo(complex),
+    lambda T: T.finfo(int), lambda T: T.finfo('float32'), lambda T: T.finfo(type=T.float16),
+    lambda T: T.iinfo(int), lambda T: T.iinfo(float), lambda T: T.iinfo(bool), lambda T: T.iinfo(),
+    lambda T: T.iinfo(type=T.int8), lambda T: T.finfo(T.float32) == T.finfo(T.float32),
+    lambda T: T.finfo(T.float32) == T.finfo(T.float64),
+    lambda T: T.promote_types(T.float32, float), lambda T: T.promote_types(float, int),
+    lambda T: T.promote_types(T.float32, 'float32'),
+    lambda T: T.promote_types(type1=T.int8, type2=T.float16),
+    lambda T: T.can_cast(float, T.int32), lambda T: T.can_cast(T.float32, None),
+    lambda T: T.can_cast(from_=T.int8, to=T.float16),
+    lambda T: T.set_default_dtype(float), lambda T: T.set_default_dtype('x'),
+    lambda T: T.set_default_dtype(T.int32)], ids=range(23))
+def test_dtype_function_arguments(call):
+    """Python number types stand for their dtypes; anything else is torch's TypeError."""
+    def result(T):
+        value = call(T)
+        return repr(value) if type(value).__name__ in ('finfo', 'iinfo') else value
+    check(result, match_message=True)
+
+
+def test_default_bfloat16_has_no_complex():
+    with default_dtype(torch.bfloat16):
+        check(lambda T: T.tensor(1j), match_message=True)
+        check(lambda T: T.full((2,), 1j), exact=True)
+        check(lambda T: T.tensor([1, 1j]), match_message=True)
+        check(lambda T: T.tensor(1.5), exact=True)

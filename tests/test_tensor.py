@@ -140,3 +140,64 @@ def test_size(expression):
     """torch.Size stays a Size through + and * (a list is refused), and holds only ints
     (NumPy ints, bools and 0-d int tensors are read as ints)."""
     check(lambda L: repr(expression(L, L.Size([2, 3]))), match_message=True)
+
+
+@pytest.mark.parametrize('value', [2.5 + 0j, 2.5 + 1j, complex('nan'), complex('inf'), 1e30 + 0j,
+                                   2.0 ** 63 + 0j, -2.0 ** 63 + 0j, -0.0 + 0j], ids=str)
+@pytest.mark.parametrize('convert', [int, float, bool, complex])
+def test_python_numbers_of_complex_tensors(value, convert):
+    """int()/float() of a complex tensor take its real part, torch's overflow error when the
+    imaginary part is not zero (or the real part does not fit an int64)."""
+    if convert is complex and value != value:
+        return  # nan != nan: check cannot compare the results
+    for dtype in (torch.complex64, torch.complex128):
+        check(lambda T, d: convert(T.tensor(value, dtype=d)), dtype, match_message=True)
+
+
+@pytest.mark.parametrize('dim', [0, -1, 2, 1.0, 'a', None, True, np.int64(1)], ids=repr)
+def test_size_and_stride_dims(dim):
+    for shape in ((), (2, 3)):
+        check(lambda T: T.zeros(shape).size(dim), match_message=True)
+        check(lambda T: T.zeros(shape).stride(dim), match_message=True)
+
+
+@pytest.mark.parametrize('view', [lambda t: t, lambda t: t.transpose(0, 2), lambda t: t[:, 1:, ::2],
+                                  lambda t: t[1], lambda t: t[1, 2, 3]],
+                         ids=['base', 'T', 'sliced', 'select', 'element'])
+def test_storage_offset_and_flags(view):
+    check(lambda T: (lambda y: (y.storage_offset(), y.is_sparse, y.is_quantized, y.is_meta,
+                                y.is_mkldnn, y.is_nested, y.is_conj(), y.is_neg(), y.is_shared(),
+                                y.is_pinned(), y.output_nr))(view(T.zeros(2, 3, 4))))
+
+
+@pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
+def test_is_signed(dtype):
+    check(lambda T, a: a.is_signed(), sample((2,), dtype))
+
+
+@pytest.mark.parametrize('shape', [(), (3,), (2, 3), (2, 3, 4)], ids=str)
+@pytest.mark.parametrize('dtype', [torch.float32, torch.complex64], ids=dtype_id)
+def test_conjugate_transposes(shape, dtype):
+    x = sample(shape, dtype)
+    check(lambda T, a: a.mH, x, exact=True, match_message=True)
+    check(lambda T, a: a.H, x, exact=True, match_message=True)
+    if len(shape) >= 2:
+        check_grad(lambda T, a: a.mH * 2, x)
+
+
+@pytest.mark.parametrize('args', [(), (2, 3), (2,), ([1, 2],), ((2, 3),), (2.5,), (True,), (None,),
+                                  ('a',), ((2, 3.5),), ([[1, 2], [3]],), (np.array([1.5]),),
+                                  (np.int64(3),), ('size',), (2, 2.5), ('int tensor',)], ids=str)
+def test_legacy_constructor(args):
+    """torch.Tensor(*sizes), torch.Tensor(data), torch.Tensor(tensor) (an alias)."""
+    def made(T):
+        values = {'size': T.Size([2]), 'int tensor': T.ones(2, dtype=T.int64)}
+        return T.Tensor(*[values.get(a, a) if isinstance(a, str) else a for a in args]).shape
+    check(made, match_message=True)
+    check(lambda T: T.Tensor(T.ones(2, dtype=T.int64)), exact=True)
+
+
+@pytest.mark.parametrize('target', [float, int, bool, 'float', 'torch.LongTensor', 'torch.cfloat'],
+                         ids=str)
+def test_type_conversion_names(target):
+    check(lambda T: T.ones(2).type(target), exact=True, match_message=True)

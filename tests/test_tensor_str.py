@@ -318,3 +318,21 @@ def test_format_spec(spec, make):
             format(make(ember), spec)
     else:
         assert format(make(ember), spec) == expected
+
+
+def test_repr_passes_tensor_contents():
+    for T in (torch, ember):
+        assert T.ones(2).__repr__(tensor_contents='X') == 'tensor(X)'
+
+
+def test_format_of_a_0d_subclass_is_object_format():
+    results = []
+    for T in (torch, ember):
+        class Sub(T.Tensor):
+            pass
+        t = T.tensor(1.5)
+        t.__class__ = Sub
+        with pytest.raises(TypeError) as error:
+            format(t, '.3f')
+        results.append((format(t, ''), str(error.value)))
+    assert results[0] == results[1]

@@ -7,6 +7,7 @@ vectorised nullary loop (each vector of 32 bytes starts at ``start + step * i`` 
 as GCC's contracted FMA does, and arange splits its range into at::parallel_for chunks
 (GRAIN_SIZE elements, torch's default thread count) whose vectors start at the chunk.
 """
+import collections.abc
 import functools
 import glob
 import math
@@ -100,28 +101,52 @@ def _check_array(array, shares_memory):
     return dtype
 
 
-def _collect_leaves(data, found, sized):
+def _is_sequence(kind):
+    """Whether torch reads objects of type ``kind`` as nested data (PySequence_Check, strings
+    and the leaf types excepted): lists, tuples (torch.Size), ranges, deques..."""
+    return kind in (list, tuple) or issubclass(kind, _SEQUENCES) and not issubclass(
+        kind, (str, bytes, Tensor, numpy.ndarray))
+
+
+_SEQUENCES = (list, tuple, range, collections.abc.Sequence, collections.abc.MutableSequence)
+
+
+def _collect_leaves(data, found, tensors):
     """Add to ``found`` the type of each leaf of nested sequences (the dtype of tensors/arrays),
-    and to ``sized`` each tensor leaf of one or more dims."""
+    and to ``tensors`` each tensor leaf; True when some sequence is not a list or tuple."""
     if not data:
         found.add(float)   # an empty sequence has the default dtype
+    other = False
     for kind in set(map(type, data)):
         items = (x for x in data if type(x) is kind)
-        if kind in (list, tuple):
+        if _is_sequence(kind):
+            other = other or kind not in (list, tuple)
             for item in items:
-                _collect_leaves(item, found, sized)
+                other = _collect_leaves(item, found, tensors) or other
         elif issubclass(kind, Tensor):
             for item in items:
                 found.add(item.dtype)
-                if item.ndim:
-                    sized.append(item)
+                tensors.append(item)
         elif issubclass(kind, numpy.ndarray):
             found.update(_dtype.from_numpy_dtype(item.dtype) for item in items)
         else:
             found.add(kind)
+    return other
 
 
 _NUMBERS = (bool, int, float, complex, numpy.generic)
+
+
+def _type_name(obj_or_type):
+    """A type's name as CPython's tp_name gives it: 'list', 'numpy.float32', and for classes
+    defined in Python (heap types) the bare name, 'Tensor'."""
+    kind = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
+    if kind.__module__ == 'builtins' or kind.__flags__ & _HEAP_TYPE:
+        return kind.__name__
+    return f'{kind.__module__}.{kind.__name__}'
+
+
+_HEAP_TYPE = 1 << 9   # Py_TPFLAGS_HEAPTYPE
 
 
 def _leaf_dtype(kind):
@@ -130,10 +155,12 @@ def _leaf_dtype(kind):
         return kind
     if issubclass(kind, numpy.generic):
         return _dtype.from_numpy_dtype(numpy.dtype(kind))
+    if kind is complex and _dtype.get_default_dtype() is _dtype.bfloat16:
+        raise RuntimeError('invalid default scalar type for complex')
     if kind in (bool, int, float, complex):
         return _dtype._scalar_dtype(kind())
-    if kind is str:
-        raise TypeError("new(): invalid data type 'str'")
+    if issubclass(kind, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{_type_name(kind)}'")
     raise RuntimeError(f'Could not infer dtype of {kind.__name__}')
 
 
@@ -143,7 +170,7 @@ def _check_leaves(kinds, dtype):
     for kind in kinds:
         if not isinstance(kind, type):
             continue
-        name = kind.__name__ if kind.__module__ == 'builtins' else f'numpy.{kind.__name__}'
+        name = _type_name(kind)
         if not issubclass(kind, _NUMBERS):
             raise TypeError(f"'{name}' object cannot be interpreted as an integer" if integral
                             else f'must be real number, not {name}')
@@ -157,37 +184,44 @@ def _check_leaves(kinds, dtype):
             raise TypeError(f'must be real number, not {name}')
 
 
-def _check_tensor_leaves(sized, dtype):
-    """torch reads a tensor leaf of one or more dims as a Python number of ``dtype``'s kind
-    (__index__ or __float__, with their errors); 0-d tensor leaves are copied as they are."""
-    for leaf in sized:
+def _check_tensor_leaves(tensors, dtype):
+    """torch reads a tensor leaf as a Python number of ``dtype``'s kind (__index__, __float__
+    or __complex__), with their errors."""
+    for leaf in tensors:
         if dtype.category <= _dtype.INT:
             if leaf.dtype.category > _dtype.INT or leaf.numel() != 1:
                 raise TypeError('only integer tensors of a single element can be converted to '
                                 'an index')
         elif leaf.numel() != 1:
             raise ValueError('only one element tensors can be converted to Python scalars')
+        elif dtype.category == _dtype.FLOAT and leaf.dtype.category == _dtype.COMPLEX \
+                and leaf.item().imag:
+            raise RuntimeError('value cannot be converted to type double without overflow')
 
 
 def _python_data(data, dtype):
     """Nested Python data as a NumPy array and its dtype (``dtype``, or torch's inferred one),
     with torch's errors."""
-    kinds, sized = set(), []
-    _collect_leaves(data if isinstance(data, (list, tuple)) else [data], kinds, sized)
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{_type_name(data)}'")
+    kinds, tensors = set(), []
+    other_sequences = _collect_leaves(data if isinstance(data, (list, tuple)) else [data],
+                                      kinds, tensors)
+    shape = _first_shape(data)
     target = dtype or functools.reduce(_dtype.promote_types, map(_leaf_dtype, kinds))
-    _check_tensor_leaves(sized, target)
+    _check_tensor_leaves(tensors, target)
     _check_leaves(kinds, target)
-    if any(isinstance(x, Tensor) for x in _flat(data)):
-        data = _unwrap_nested(data)
+    if tensors or other_sequences:
+        data = _as_lists(data, target.category == _dtype.COMPLEX)
     host_type = _host_type(target, kinds)
     try:
         host = numpy.asarray(data, dtype=host_type)
     except OverflowError:
         raise ValueError('Overflow when unpacking long long') from None
     except ValueError as error:
-        shape = _first_shape(data)
         if 0 not in shape:
-            raise ValueError(_ragged_message(data) or str(error)) from None
+            _check_nesting(data, shape, target)
+            raise ValueError(str(error)) from None
         host = numpy.zeros(shape, host_type)
     if target.category == _dtype.INT and host.size:
         info = numpy.iinfo(target.np)
@@ -207,28 +241,23 @@ def _host_type(target, kinds):
         target.category, numpy.float64)
 
 
-def _flat(data):
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        else:
-            yield item
-
-
-def _unwrap_nested(data):
+def _as_lists(data, complex_target):
+    """Nested data as nested lists of numbers (tensor leaves read as numbers, the imaginary
+    part dropped unless the target is complex)."""
     if isinstance(data, Tensor):
-        return data.item()
-    if isinstance(data, (list, tuple)):
-        return [_unwrap_nested(x) for x in data]
+        value = data.item()
+        return value if complex_target or not isinstance(value, complex) else value.real
+    if _is_sequence(type(data)):
+        return [_as_lists(x, complex_target) for x in data]
     return data
 
 
 def _first_shape(data):
     """torch's shape of nested sequences: the lengths along the first elements."""
     shape = []
-    while isinstance(data, (list, tuple)):
+    while _is_sequence(type(data)) or isinstance(data, str):
+        if isinstance(data, str) and data:   # a str's first item is a str again, forever
+            raise ValueError("too many dimensions 'str'")
         shape.append(len(data))
         if not data:
             break
@@ -236,19 +265,21 @@ def _first_shape(data):
     return tuple(shape)
 
 
-def _ragged_message(data, dim=0):
-    if not isinstance(data, (list, tuple)) or not data:
-        return None
-    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
-    first = lengths[0]
-    for n in lengths[1:]:
-        if n != first:
-            return f'expected sequence of length {first} at dim {dim + 1} (got {n})'
-    for x in data:
-        message = _ragged_message(x, dim + 1)
-        if message:
-            return message
-    return None
+def _check_nesting(data, shape, dtype, dim=0):
+    """torch's error for nested lists that do not fill ``shape`` (recursive_store's checks, in
+    its depth-first order)."""
+    if dim == len(shape):
+        if isinstance(data, (list, tuple)):
+            name = type(data).__name__
+            raise TypeError(f"'{name}' object cannot be interpreted as an integer"
+                            if dtype.category <= _dtype.INT else f'must be real number, not {name}')
+        return
+    if not isinstance(data, (list, tuple)):
+        raise TypeError('not a sequence')
+    if len(data) != shape[dim]:
+        raise ValueError(f'expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})')
+    for item in data:
+        _check_nesting(item, shape, dtype, dim + 1)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -266,7 +297,21 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         host, inferred = _python_data(data, dtype)
     dtype = dtype or inferred
     xp = backend(as_device(device))
-    return _finish(_make(xp.array(_cast(host, dtype), copy=True), dtype), requires_grad)
+    order = 'K' if _dense(host) else 'C'   # torch's copy keeps dense strides only
+    return _finish(_make(xp.array(_cast(host, dtype), copy=True, order=order), dtype),
+                   requires_grad)
+
+
+def _dense(array):
+    """Whether an array's elements fill its memory without gaps or overlaps (any dim order)."""
+    if array.flags.c_contiguous or array.flags.f_contiguous:
+        return True
+    expected = array.itemsize
+    for stride, size in sorted(zip(array.strides, array.shape)):
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -286,27 +331,62 @@ def as_tensor(data, dtype=None, device=None):
 def from_numpy(array):
     """torch.from_numpy: a tensor sharing memory with a NumPy array."""
     if not isinstance(array, numpy.ndarray):
-        raise TypeError(f'expected np.ndarray (got {type(array).__name__})')
+        raise TypeError(f'expected np.ndarray (got {_type_name(array)})')
     return _make(array, _check_array(array, shares_memory=True))
 
 
 # -------------------------------------------------------------------- filled factories
 
-def _size_arg(size, name, varargs=True):
-    """An int-list argument: f(2, 3), f((2, 3)), f([2, 3]) or f(torch.Size([2, 3]))."""
-    if varargs and len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    elif not varargs:
-        size = size[0]
-        if not isinstance(size, (tuple, list)):
-            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                            f"not {type(size).__name__}")
-    try:
-        return tuple(map(operator.index, size))
-    except TypeError:
-        bad = next(s for s in size if not hasattr(s, '__index__'))
+def _size_arg(args, name, size=None):
+    """The size of f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3])) or f(size=...), with
+    torch's argument errors."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        if not isinstance(size, (tuple, list)) or size and not _is_size(size[0]):
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not "
+                            f"{_type_name(size)}")
+        return _size_items(size, name)
+    if len(args) == 1:
+        return _size_list(args[0], name)
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    if not _is_size(args[0]):
+        raise TypeError(f'{name}() takes 1 positional argument but {len(args)} were given')
+    return _size_items(args, name)
+
+
+def _size_list(size, name, int_allowed=True):
+    """One size argument: a sequence of ints (or, where ``int_allowed``, one int)."""
+    if isinstance(size, (tuple, list)):
+        if size and not _is_size(size[0]):
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
+                            f"found element of type {_type_name(size[0])} at pos 0")
+        return _size_items(size, name)
+    if not (int_allowed and _is_size(size)):
         raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                        f"not {type(bad).__name__}") from None
+                        f"not {_type_name(size)}")
+    return (operator.index(size),)
+
+
+def _is_size(value):
+    """Whether torch's parser reads ``value`` as one size (ints, not bools; integer tensors of
+    one element)."""
+    if value.__class__ is int:
+        return True
+    if isinstance(value, Tensor):
+        return value.dtype.category == _dtype.INT and value.numel() == 1
+    return hasattr(value, '__index__') and not isinstance(value, bool)
+
+
+def _size_items(sizes, name):
+    try:
+        return tuple(map(operator.index, sizes))
+    except TypeError:
+        pos, bad = next((i, s) for i, s in enumerate(sizes) if not _is_size(s)
+                        and not isinstance(s, bool))
+        raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {pos + 1} "
+                        f'with error "type must be tuple of ints,but got {_type_name(bad)}"') from None
 
 
 def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
@@ -341,68 +421,93 @@ def _fill_value(value, dtype):
     return value if value.__class__ is int and 0 <= value <= 1 else scalar_to(value, dtype)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """torch.zeros."""
     dtype = dtype_arg(dtype, 'zeros')
-    return _filled(_size_arg(size, 'zeros'), 0, dtype, device, requires_grad, out, 'zeros')
+    return _filled(_size_arg(args, 'zeros', size), 0, dtype, device, requires_grad, out, 'zeros')
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """torch.ones."""
     dtype = dtype_arg(dtype, 'ones')
-    return _filled(_size_arg(size, 'ones'), 1, dtype, device, requires_grad, out)
+    return _filled(_size_arg(args, 'ones', size), 1, dtype, device, requires_grad, out)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
     dtype = dtype_arg(dtype, 'empty')
-    return _filled(_size_arg(size, 'empty'), 0, dtype, device, requires_grad, out)
+    return _filled(_size_arg(args, 'empty', size), 0, dtype, device, requires_grad, out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.full: the dtype follows fill_value (bool, int64, default float, complex)."""
     dtype = dtype_arg(dtype, 'full')
+    size = _size_list(size, 'full', int_allowed=False)
+    fill_value = _fill_arg(fill_value, 'full')
     if dtype is None and out is None:
-        dtype = _dtype._scalar_dtype(as_number(fill_value))
-    return _filled(_size_arg((size,), 'full', varargs=False), fill_value, dtype, device,
-                   requires_grad, out)
+        dtype = _dtype._scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor)
+                                     else fill_value)
+    return _filled(size, fill_value, dtype, device, requires_grad, out)
 
 
-def _like(input, value, dtype, device, requires_grad):
-    device = device_of(input._data) if device is None else device
-    return _filled(input._data.shape, value, dtype or input.dtype, device, requires_grad)
+def _fill_arg(value, name):
+    """A fill_value as torch's parser reads a Number: numbers and 0-d tensors."""
+    if not (isinstance(value, (int, float, complex, numpy.number, numpy.bool_))
+            or isinstance(value, Tensor) and not value.ndim):
+        raise TypeError(f"{name}(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{_type_name(value)}")
+    return value
+
+
+def _like(input, value, dtype, device, requires_grad, name):
+    """A filled tensor shaped as ``input``, with its strides where they are dense
+    (torch.preserve_format)."""
+    try:
+        data = input._data
+    except AttributeError:
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{_type_name(input)}") from None
+    device = device_of(data) if device is None else device
+    if data.flags.c_contiguous or not _dense(data):
+        return _filled(data.shape, value, dtype or input.dtype, device, requires_grad)
+    order = sorted(range(data.ndim), key=lambda d: -data.strides[d])
+    t = _filled(tuple(data.shape[d] for d in order), value, dtype or input.dtype, device,
+                requires_grad)
+    t._data = t._data.transpose(numpy.argsort(order))
+    return t
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """torch.zeros_like."""
     dtype = dtype_arg(dtype, 'zeros_like')
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like(input, 0, dtype, device, requires_grad, 'zeros_like')
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """torch.ones_like."""
     dtype = dtype_arg(dtype, 'ones_like')
-    return _like(input, 1, dtype, device, requires_grad)
+    return _like(input, 1, dtype, device, requires_grad, 'ones_like')
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """torch.empty_like (zeros, as ember's empty)."""
     dtype = dtype_arg(dtype, 'empty_like')
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like(input, 0, dtype, device, requires_grad, 'empty_like')
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """torch.full_like: the input's dtype unless one is given."""
     dtype = dtype_arg(dtype, 'full_like')
-    return _like(input, fill_value, dtype, device, requires_grad)
+    return _like(input, _fill_arg(fill_value, 'full_like'), dtype, device, requires_grad,
+                 'full_like')
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -410,7 +515,10 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     """torch.eye: ones on the diagonal of an n x m matrix."""
     dtype = dtype_arg(dtype, 'eye')
     m = n if m is None else m
-    for name, value in (('n', n), ('m', m)):
+    for name, position, value in (('n', 1, n), ('m', 2, m)):
+        if not _is_size(value):
+            raise TypeError(f"eye(): argument '{name}' (position {position}) must be int, not "
+                            f"{_type_name(value)}")
         if value < 0:
             raise RuntimeError(f'{name} must be greater or equal to 0, got {value}')
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
@@ -426,32 +534,33 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layo
                   requires_grad=requires_grad)
 
 
-def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     """torch.Tensor.new_zeros."""
-    return _filled(_size_arg(size, 'new_zeros'), 0, dtype or self.dtype, device or self.device,
+    return _filled(_size_arg(args, 'new_zeros', size), 0, dtype or self.dtype, device or self.device,
                    requires_grad)
 
 
-def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
     """torch.Tensor.new_ones."""
-    return _filled(_size_arg(size, 'new_ones'), 1, dtype or self.dtype, device or self.device,
+    return _filled(_size_arg(args, 'new_ones', size), 1, dtype or self.dtype, device or self.device,
                    requires_grad)
 
 
-def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     """torch.Tensor.new_empty (zeros, as ember's empty)."""
-    return _filled(_size_arg(size, 'new_empty'), 0, dtype or self.dtype, device or self.device,
+    return _filled(_size_arg(args, 'new_empty', size), 0, dtype or self.dtype, device or self.device,
                    requires_grad)
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
              layout=None, pin_memory=False):
     """torch.Tensor.new_full."""
-    return _filled(_size_arg((size,), 'new_full', varargs=False), fill_value,
-                   dtype or self.dtype, device or self.device, requires_grad)
+    return _filled(_size_list(size, 'new_full', int_allowed=False),
+                   _fill_arg(fill_value, 'new_full'), dtype or self.dtype, device or self.device,
+                   requires_grad)
 
 
 # -------------------------------------------------------------------- exact arithmetic

@@ -72,15 +72,25 @@ _REAL_TO_COMPLEX = {float16: complex64, bfloat16: complex64, float32: complex64,
 _PYTHON_TYPES = {float: float64, int: int64, builtins.bool: bool, complex: complex128}
 
 
-def dtype_arg(value, function):
+def dtype_arg(value, function, argument="argument 'dtype'"):
     """A ``dtype=`` argument as torch's parser reads it: None, a dtype, or a Python number type
     (float is float64, int int64...); torch's TypeError for anything else."""
     if value is None or value.__class__ is dtype:
         return value
+    return _python_dtype(value, f'{function}(): {argument}')
+
+
+def required_dtype(value, function, name, position):
+    """A dtype parameter that may not be None (finfo's type, promote_types' type1...)."""
+    if value.__class__ is dtype:
+        return value
+    return _python_dtype(value, f"{function}(): argument '{name}' (position {position})")
+
+
+def _python_dtype(value, argument):
     python_type = _PYTHON_TYPES.get(value) if isinstance(value, type) else None
     if python_type is None:
-        raise TypeError(f"{function}(): argument 'dtype' must be torch.dtype, not "
-                        f"{type(value).__name__}")
+        raise TypeError(f'{argument} must be torch.dtype, not {type(value).__name__}')
     return python_type
 
 
@@ -93,10 +103,11 @@ def from_numpy_dtype(np_dtype):
     try:
         return _BY_NUMPY[np.dtype(np_dtype)]
     except KeyError:
+        name = np.dtype(np_dtype).type.__name__
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
-            "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
-            "int8, uint8, and bool.") from None
+            f"can't convert np.ndarray of type numpy.{name}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, "
+            "and bool.") from None
 
 
 # ---------------------------------------------------------------- default dtype
@@ -109,19 +120,29 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    if not isinstance(d, dtype) or d.category != FLOAT:
-        raise TypeError(f'only floating-point types are supported as the default type')
+    """torch.set_default_dtype: the dtype of Python floats (float32, float64, or 16-bit)."""
+    if not isinstance(d, dtype):
+        raise TypeError('invalid dtype object: only floating-point types are supported as the '
+                        'default type')
+    if d.category != FLOAT:
+        raise TypeError('only floating-point types are supported as the default type')
     _default[0] = d
 
 
 def default_complex_dtype():
+    """The dtype of Python complex numbers (ember has no complex32: float16 gives complex64)."""
     return complex128 if _default[0] is float64 else complex64
 
 
 # ---------------------------------------------------------------- promotion
 
-def promote_types(a, b):
-    """torch.promote_types: the smallest dtype both ``a`` and ``b`` cast to safely."""
+def promote_types(type1, type2):
+    """torch.promote_types: the smallest dtype both types cast to safely."""
+    return _promote(required_dtype(type1, 'promote_types', 'type1', 1),
+                    required_dtype(type2, 'promote_types', 'type2', 2))
+
+
+def _promote(a, b):
     if a is b:
         return a
     if a.category != b.category:
@@ -134,19 +155,30 @@ def promote_types(a, b):
     return _BY_NUMPY[np.promote_types(a.np, b.np)]
 
 
+def check_int_scalar(value):
+    """torch's parser's OverflowError for a Python int that is neither an int64 nor a uint64."""
+    if not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("can't convert negative int to unsigned" if value < 0
+                            else 'int too big to convert')
+
+
 def _scalar_dtype(value):
-    """The dtype a Python scalar takes when it stands alone as an operand."""
+    """The dtype a Python scalar takes when it stands alone as an operand: NumPy's integers are
+    ints, its complex128 is a complex, its other scalars (bools too) are floats."""
     t = type(value)
     if t is builtins.bool:
         return bool
     if t is builtins.int:
+        check_int_scalar(value)
         return int64
     if t is builtins.float:
         return _default[0]
     if t is builtins.complex:
         return default_complex_dtype()
-    if isinstance(value, np.generic):
-        return from_numpy_dtype(value.dtype)
+    if isinstance(value, np.generic):   # torch parses NumPy scalars as Python numbers
+        if isinstance(value, np.integer):
+            return int64
+        return default_complex_dtype() if isinstance(value, builtins.complex) else _default[0]
     raise TypeError(f'unsupported operand type: {t.__name__}')
 
 
@@ -163,7 +195,7 @@ def _combine(higher, lower):
     if higher.category == FLOAT:
         return higher
     if higher is bool or lower.category == FLOAT:
-        return promote_types(higher, lower)
+        return _promote(higher, lower)
     return higher
 
 
@@ -174,25 +206,29 @@ def result_type_of(operands):
         d = getattr(x, 'dtype', None)
         if isinstance(d, dtype) and hasattr(x, 'ndim'):
             if x.ndim:
-                dim_result = d if dim_result is None else promote_types(dim_result, d)
+                dim_result = d if dim_result is None else _promote(dim_result, d)
             else:
-                zero_result = d if zero_result is None else promote_types(zero_result, d)
+                zero_result = d if zero_result is None else _promote(zero_result, d)
         else:
             d = _scalar_dtype(x)
-            scalar_result = d if scalar_result is None else promote_types(scalar_result, d)
+            scalar_result = d if scalar_result is None else _promote(scalar_result, d)
     return _combine(dim_result, _combine(zero_result, scalar_result))
 
 
 def can_cast(from_, to):
     """torch.can_cast: False only when the cast would lower the category."""
-    return from_.category <= to.category
+    return (required_dtype(from_, 'can_cast', 'from_', 1).category
+            <= required_dtype(to, 'can_cast', 'to', 2).category)
+
+
+_MISSING = object()
 
 
 class finfo:
     """torch.finfo: machine limits of a floating dtype."""
 
-    def __init__(self, type=None):
-        type = type or _default[0]
+    def __init__(self, type=_MISSING):
+        type = _default[0] if type is _MISSING else required_dtype(type, 'finfo', 'type', 1)
         if type.category not in (FLOAT, COMPLEX):
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to "
                             "handle 'torch.finfo'")
@@ -205,6 +241,12 @@ class finfo:
         self.resolution = 10.0 ** -int(info.precision)   # torch: exactly 1e-3, 1e-6, ...
         self.dtype = type.to_real().name
 
+    def __eq__(self, other):
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(self.dtype)
+
     def __repr__(self):
         return (f'finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, '
                 f'eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, '
@@ -214,7 +256,10 @@ class finfo:
 class iinfo:
     """torch.iinfo: limits of an integer dtype."""
 
-    def __init__(self, type):
+    def __init__(self, type=_MISSING):
+        if type is _MISSING:
+            raise TypeError('iinfo() missing 1 required positional arguments: "type"')
+        type = required_dtype(type, 'iinfo', 'type', 1)
         if type is bool:
             raise TypeError('torch.bool is not supported by torch.iinfo')
         if type.category != INT:

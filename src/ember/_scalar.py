@@ -22,12 +22,15 @@ def as_number(value):
 def scalar_to(value, dtype):
     """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
     value = as_number(value)
+    if value.__class__ is int:
+        _dtype.check_int_scalar(value)
     if dtype is _dtype.bool:
         return dtype.np.type(value)
     if dtype.category == _dtype.COMPLEX:
         value = complex(value)
-        for part in (value.real, value.imag):
-           scalar_to(part, dtype.to_real())
+        largest = _largest(dtype.to_real())
+        if any(math.isfinite(part) and abs(part) > largest for part in (value.real, value.imag)):
+            _overflow(dtype)
         return dtype.np.type(value)
     if isinstance(value, complex):
         if value.imag:

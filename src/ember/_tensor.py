@@ -139,7 +139,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_metadata_dim(dim, self._data.ndim, 'size')]
 
     def dim(self):
         return self._data.ndim
@@ -154,6 +154,9 @@ class Tensor:
         return self._data.size
 
     nelement = numel
+
+    def is_signed(self):
+        return self.dtype.is_signed
 
     def element_size(self):
         return self.dtype.itemsize
@@ -186,6 +189,50 @@ class Tensor:
         d = self.device
         return -1 if d.type == 'cpu' else d.index
 
+    # Kinds of tensor ember has no such thing as.
+    is_sparse = is_quantized = is_meta = is_mkldnn = is_nested = False
+
+    def is_conj(self):
+        return False   # ember's conj is eager: no tensor carries a conjugate bit
+
+    def is_neg(self):
+        return False
+
+    def is_shared(self):
+        return False
+
+    def is_pinned(self, device=None):
+        return False
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def mH(self):
+        """torch.Tensor.mH: the conjugate transpose of the last two dims."""
+        if self._data.ndim == 0:
+            warnings.warn('Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().',
+                          UserWarning, stacklevel=2)
+            return self.conj()
+        if self._data.ndim == 1:
+            raise RuntimeError('tensor.mH is only supported on matrices or batches of matrices. '
+                               'Got 1-D tensor.')
+        return self.mT.conj() if self.dtype.category == _dtype.COMPLEX else self.mT
+
+    @property
+    def H(self):
+        """torch.Tensor.H: the conjugate transpose of a matrix."""
+        if self._data.ndim == 0:
+            warnings.warn('Tensor.H is deprecated on 0-D tensors. Consider using x.conj().',
+                          UserWarning, stacklevel=2)
+            return self.conj()
+        if self._data.ndim != 2:
+            hint = ' For batches of matrices, consider using tensor.mH' if self._data.ndim > 2 else ''
+            raise RuntimeError(f'tensor.H is only supported on matrices (2-D tensors). Got '
+                               f'{self._data.ndim}-D tensor.{hint}')
+        return self.mH
+
     def is_floating_point(self):
         return self.dtype.category == _dtype.FLOAT
 
@@ -211,11 +258,11 @@ class Tensor:
         or to such a name."""
         if dtype is None:
             return f'torch.{self.dtype.scalar_name}Tensor'
-        if isinstance(dtype, str):
-            named = _LEGACY_TYPES.get(dtype)
-            if named is None:
-                raise ValueError(f"invalid type: '{dtype}'")
-            dtype = named
+        if isinstance(dtype, (str, type)):
+            name = dtype if isinstance(dtype, str) else dtype.__name__
+            dtype = _LEGACY_TYPES.get(name)
+            if dtype is None:
+                raise ValueError(f"invalid type: '{name}'")
         return self.to(dtype)
 
     def is_contiguous(self, memory_format=None):
@@ -223,7 +270,17 @@ class Tensor:
 
     def stride(self, dim=None):
         strides = tuple(s // self.dtype.itemsize for s in self._data.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+        return strides if dim is None else strides[_metadata_dim(dim, self._data.ndim, 'stride')]
+
+    def storage_offset(self):
+        """torch.Tensor.storage_offset: elements between the storage's start and this view's."""
+        root = self._data
+        while isinstance(root.base, type(root)):
+            root = root.base
+        interface = '__array_interface__' if hasattr(root, '__array_interface__') else \
+            '__cuda_array_interface__'
+        start = getattr(root, interface)['data'][0]
+        return (getattr(self._data, interface)['data'][0] - start) // self.dtype.itemsize
 
     def data_ptr(self):
         return self._data.__array_interface__['data'][0]
@@ -427,7 +484,10 @@ class Tensor:
     def _scalar(self, kind):
         if self._data.size != 1:
             raise ValueError('only one element tensors can be converted to Python scalars')
-        return kind(to_host(self._data).reshape(()).item())
+        value = to_host(self._data).reshape(()).item()
+        if value.__class__ is complex and kind in (int, float):
+            return _real_part(value, kind)
+        return kind(value)
 
     def __bool__(self):
         if self._data.size != 1:
@@ -452,10 +512,10 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, contents=tensor_contents)
 
     def __format__(self, spec):
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and type(self) is Tensor:  # a subclass formats as an object
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -507,6 +567,31 @@ def wrap(data):
     return _make(data, _BY_NUMPY[data.dtype])
 
 
+def _real_part(value, kind):
+    """int() or float() of a complex tensor's value: its real part, converted as c10's checked
+    conversion does (a nonzero imaginary part, or a real part out of int64's range, overflow)."""
+    real = value.real
+    if kind is int:
+        if value.imag or not -2.0 ** 63 <= real <= 2.0 ** 63:   # NaN fails too
+            raise RuntimeError('value cannot be converted to type int64_t without overflow')
+        return int(real) if real < 2.0 ** 63 else -2 ** 63   # x86's cast of 2**63 wraps
+    if value.imag:
+        raise RuntimeError('value cannot be converted to type double without overflow')
+    return real
+
+
+def _metadata_dim(dim, ndim, method):
+    """The dim of size(dim)/stride(dim), with torch's errors (a 0-d tensor has none)."""
+    if dim.__class__ is not int:
+        if not hasattr(dim, '__index__') or isinstance(dim, bool):
+            raise TypeError(f"{method}(): argument 'dim' (position 1) must be int, not "
+                            f"{type(dim).__name__}")
+        dim = operator.index(dim)
+    if not ndim:
+        raise IndexError(f'Dimension specified as {dim} but tensor has no dimensions')
+    return _wrap_dim(dim, ndim)
+
+
 def _wrap_dim(dim, ndim):
     """Normalise a possibly negative dim; IndexError like torch when out of range."""
     if 0 <= dim < ndim:
@@ -519,15 +604,27 @@ def _wrap_dim(dim, ndim):
 
 
 def _legacy_new(cls, *args, **kwargs):
-    """torch.Tensor(...) legacy constructor: sizes give an uninitialised float tensor."""
-    from ._creation import empty, tensor
-    if len(args) == 1 and not isinstance(args[0], int):
-        t = tensor(args[0], dtype=_dtype.get_default_dtype(), **kwargs)
+    """torch.Tensor(...) legacy constructor: sizes give an uninitialised float tensor, data a
+    default-float copy, a tensor an alias of it."""
+    from ._creation import _is_sequence, _size_arg, _type_name, empty, tensor
+    data = args[0] if len(args) == 1 else 0
+    if not args:
+        t = empty(0, **kwargs)
+    elif isinstance(data, Tensor):
+        t = _make(data._data, data.dtype)
+    elif isinstance(data, Size) or _is_size_number(data):
+        t = empty(_size_arg(args, 'new'), **kwargs)
+    elif isinstance(data, (str, bytes, numpy.ndarray)) or _is_sequence(type(data)):
+        t = tensor(data, dtype=_dtype.get_default_dtype(), **kwargs)
     else:
-        t = empty(*args, **kwargs)
+        raise TypeError(f'new(): data must be a sequence (got {_type_name(data)})')
     if cls is not Tensor:
         t.__class__ = cls
     return t
+
+
+def _is_size_number(value):
+    return isinstance(value, (int, numpy.integer)) and not isinstance(value, bool)
 
 
 _LEGACY_TYPES = {f'torch.{d.scalar_name}Tensor': d for d in _dtype.ALL_DTYPES}
