@@ -201,3 +201,41 @@ def test_legacy_constructor(args):
                          ids=str)
 def test_type_conversion_names(target):
     check(lambda T: T.ones(2).type(target), exact=True, match_message=True)
+
+
+LEGACY_TYPE_NAMES = ['FloatTensor', 'DoubleTensor', 'HalfTensor', 'BFloat16Tensor', 'ByteTensor',
+                     'CharTensor', 'ShortTensor', 'IntTensor', 'LongTensor', 'BoolTensor']
+
+
+@pytest.mark.parametrize('name', LEGACY_TYPE_NAMES)
+def test_legacy_tensor_types(name):
+    check(lambda T: getattr(T, name)([1, 0, 2]))
+    check(lambda T: getattr(T, name)(2, 3).shape)
+    check(lambda T: getattr(T, name)().shape)
+    check(lambda T: getattr(T, name)(T.ones(2, dtype=getattr(T, name).dtype)))
+    check(lambda T: [isinstance(T.zeros(2, dtype=d), getattr(T, name)) for d in
+                     (T.float32, T.float64, T.int64, T.uint8, T.bool)])
+    check(lambda T: T.ones(2).type(getattr(T, name)))
+    check(lambda T: (getattr(T, name).__name__, getattr(T, name).__module__, getattr(T, name).dtype))
+
+
+def test_legacy_tensor_type_errors():
+    check(lambda T: T.FloatTensor(T.ones(2, dtype=T.int64)), match_message=True)
+    check(lambda T: T.DoubleTensor(T.ones(2)), match_message=True)
+    check(lambda T: T.FloatTensor(2.5), match_message=True)
+    check(lambda T: T.ones(1).type(dict), match_message=True)
+    assert not hasattr(ember, 'ComplexFloatTensor') and not hasattr(torch, 'ComplexFloatTensor')
+
+
+def test_legacy_type_of_a_tensor_aliases_it():
+    for T in (torch, ember):
+        x = T.ones(2)
+        T.FloatTensor(x)[0] = 5
+        assert x.tolist() == [5.0, 1.0]
+
+
+def test_is_nonzero():
+    for make in (lambda T: T.tensor([1.5]), lambda T: T.tensor(0), lambda T: T.tensor([[False]]),
+                 lambda T: T.tensor([]), lambda T: T.tensor([1, 2]), lambda T: 1):
+        check(lambda T: T.is_nonzero(make(T)), match_message=True)
+    check(lambda T: T.tensor([3]).is_nonzero())

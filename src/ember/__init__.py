@@ -15,6 +15,7 @@ from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float1
 from ._device import device
 from ._tensor import Size, Tensor, layout, strided
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from ._tensor_types import LEGACY_CLASSES as _LEGACY_CLASSES
 from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)
 from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
@@ -32,6 +33,7 @@ for _name in _random_ops.TENSOR_METHODS:
 for _name, _method in _creation.TENSOR_METHODS.items():  # new_tensor, new_zeros, ...
     setattr(Tensor, _name, _method)
 globals().update(_dtype.ALIASES)  # torch.long, torch.half, torch.double, ...
+globals().update(_LEGACY_CLASSES)  # torch.FloatTensor, torch.LongTensor, ...
 cfloat, cdouble = complex64, complex128
 
 
@@ -58,3 +60,14 @@ def result_type(tensor1, tensor2):
 
 def can_cast(from_, to):
     return _dtype.can_cast(from_, to)
+
+
+def is_nonzero(input):
+    """torch.is_nonzero: the truth of a one-element tensor (torch's errors otherwise)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_nonzero(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input.__bool__()  # (bool here is ember.bool, the dtype)
+
+
+Tensor.is_nonzero = is_nonzero

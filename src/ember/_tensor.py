@@ -259,10 +259,10 @@ class Tensor:
         if dtype is None:
             return f'torch.{self.dtype.scalar_name}Tensor'
         if isinstance(dtype, (str, type)):
-            name = dtype if isinstance(dtype, str) else dtype.__name__
-            dtype = _LEGACY_TYPES.get(name)
-            if dtype is None:
-                raise ValueError(f"invalid type: '{name}'")
+            named = LEGACY_TYPES.get(dtype)  # 'torch.FloatTensor' or torch.FloatTensor
+            if named is None:
+                raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
+            dtype = named
         return self.to(dtype)
 
     def is_contiguous(self, memory_format=None):
@@ -606,25 +606,40 @@ def _wrap_dim(dim, ndim):
 def _legacy_new(cls, *args, **kwargs):
     """torch.Tensor(...) legacy constructor: sizes give an uninitialised float tensor, data a
     default-float copy, a tensor an alias of it."""
-    from ._creation import _is_sequence, _size_arg, _type_name, empty, tensor
-    data = args[0] if len(args) == 1 else 0
-    if not args:
-        t = empty(0, **kwargs)
-    elif isinstance(data, Tensor):
-        t = _make(data._data, data.dtype)
-    elif isinstance(data, Size) or _is_size_number(data):
-        t = empty(_size_arg(args, 'new'), **kwargs)
-    elif isinstance(data, (str, bytes, numpy.ndarray)) or _is_sequence(type(data)):
-        t = tensor(data, dtype=_dtype.get_default_dtype(), **kwargs)
-    else:
-        raise TypeError(f'new(): data must be a sequence (got {_type_name(data)})')
+    t = typed_new(None, args, kwargs)
     if cls is not Tensor:
         t.__class__ = cls
     return t
+
+
+def typed_new(dtype, args, kwargs):
+    """The legacy constructors' tensor: torch.Tensor(...) for ``dtype`` None (the default dtype;
+    any tensor is aliased), else torch.FloatTensor(...) and the like (a tensor must have it)."""
+    from ._creation import _is_sequence, _size_arg, _type_name, empty, tensor
+    data = args[0] if len(args) == 1 else 0
+    if not args:
+        return empty(0, dtype=dtype, **kwargs)
+    if isinstance(data, Tensor):
+        if dtype is not None and data.dtype is not dtype:
+            raise TypeError(f'expected {_tensor_options(dtype)} (got {_tensor_options(data.dtype)})')
+        return _make(data._data, data.dtype)
+    if isinstance(data, Size) or _is_size_number(data):
+        return empty(_size_arg(args, 'new'), dtype=dtype, **kwargs)
+    if isinstance(data, (str, bytes, numpy.ndarray)) or _is_sequence(type(data)):
+        return tensor(data, dtype=dtype or _dtype.get_default_dtype(), **kwargs)
+    raise TypeError(f'new(): data must be a sequence (got {_type_name(data)})')
+
+
+def _tensor_options(dtype):
+    """c10's printout of a CPU tensor's options, as in the legacy constructors' dtype error."""
+    return (f'TensorOptions(dtype={dtype.cpp_name}, device=cpu, layout=Strided, '
+            'requires_grad=false (default), pinned_memory=false (default), '
+            'memory_format=(nullopt))')
 
 
 def _is_size_number(value):
     return isinstance(value, (int, numpy.integer)) and not isinstance(value, bool)
 
 
-_LEGACY_TYPES = {f'torch.{d.scalar_name}Tensor': d for d in _dtype.ALL_DTYPES}
+# torch.Tensor.type's names of the dtypes; ember._tensor_types adds the classes they name.
+LEGACY_TYPES = {f'torch.{d.scalar_name}Tensor': d for d in _dtype.ALL_DTYPES}
