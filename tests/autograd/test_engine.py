@@ -825,3 +825,191 @@ def test_gradient_count(count):
         grads = [lib.ones(2) * (i + 2) for i in range(count)]
         return lib.autograd.grad([x * 2, x * 3], x, grads)
     check(run, match_message=True)
+
+
+# ------------------------------------------------------------------ argument checks (sweep)
+
+@pytest.mark.parametrize('make_grad', [
+    lambda t: t.ones(3, dtype=t.complex64),              # complex gradient of a real output
+    lambda t: 2.0,                                       # not iterable
+    lambda t: [2.0],                                     # not a tensor
+], ids=['complex', 'float', 'float_in_list'])
+def test_backward_bad_gradient_types(make_grad):
+    raises_same(lambda t, x: (x * 2).backward(make_grad(t)), rand(3))
+
+
+@pytest.mark.parametrize('call', [
+    lambda t, x: t.autograd.grad((x * 2).sum(), []),
+    lambda t, x: t.autograd.grad((x * 2).sum(), [1.0]),
+    lambda t, x: t.autograd.grad([x * 2, x * 3], x, [t.ones(3)]),
+    lambda t, x: t.autograd.grad((x * 2).sum(), [x, x * 1], materialize_grads=True,
+                                 allow_unused=False),
+    lambda t, x: t.autograd.grad(x * 2, x, t.ones(3, 2), is_grads_batched=True),
+    lambda t, x: (x * 2).sum().backward(inputs=[t.ones(3)]),
+], ids=['empty_inputs', 'float_input', 'too_few_grads', 'materialize_not_unused',
+        'batched_shape', 'backward_input_no_grad'])
+def test_grad_argument_errors(call):
+    raises_same(call, rand(3))
+
+
+def test_grad_same_input_twice():
+    def fn(t, x):
+        return t.autograd.grad((x * x).sum(), [x, x])
+    check(lambda t, x: fn(t, x.requires_grad_()), rand(3), exact=True)
+
+
+def test_grad_inputs_dict_and_materialized_zeros():
+    results = []
+    for lib in LIBS:
+        x, y = make(lib, rand(3)), make(lib, rand(3, seed=1))
+        got = lib.autograd.grad((x * 2).sum(), {'x': x, 'y': y}, materialize_grads=True,
+                                create_graph=True)
+        assert list(got) == ['x', 'y']
+        results.append((got['x'], got['y'], got['y'].requires_grad))
+    assert_same(*results)
+
+
+def test_grad_is_grads_batched():
+    check(lambda t, x: t.autograd.grad(x.requires_grad_() * x, x, t.eye(3) * 2,
+                                       is_grads_batched=True), rand(3), exact=True)
+
+
+@pytest.mark.parametrize('call', [
+    lambda t, x: t.autograd.grad((x * x).sum(), x, only_inputs=False),
+    lambda t, x: t.autograd.backward([(x * x).sum()], grad_variables=[None]),
+], ids=['only_inputs', 'grad_variables'])
+def test_deprecated_arguments_warn(call):
+    messages = []
+    for lib in LIBS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            call(lib, make(lib, rand(3)))
+        messages.append([(w.category, str(w.message)) for w in caught])
+    assert messages[1] == messages[0]
+
+
+def test_backward_inputs_nonleaf_keeps_retaining():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        z = x * 2
+        loss = (z * z).sum()
+        loss.backward(inputs=[z], retain_graph=True)
+        loss.backward()  # z retains its grad from now on, as in torch
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            results.append((z.grad, z.retains_grad, x.grad))
+    assert_same(*results)
+
+
+# ------------------------------------------------------------------ accumulation (sweep)
+
+def test_user_grad_requiring_grad_accumulates_in_place():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        g = lib.ones(3, requires_grad=True)
+        x.grad = g
+        (x * 2).sum().backward()
+        results.append((x.grad is g, x.grad.requires_grad, x.grad))
+    assert_same(*results)
+
+
+def test_create_graph_grad_is_a_copy_node():
+    names = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            (x * x).sum().backward(create_graph=True)
+        fn = x.grad.grad_fn
+        names.append((fn.name(), [n and n.name() for n, _ in fn.next_functions]))
+    assert names[1] == names[0]
+
+
+def test_retained_grad_sums_out_of_place_and_clones_with_graph():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * x
+        y.retain_grad()
+        loss = (y * y).sum()
+        loss.backward(retain_graph=True)
+        first = y.grad
+        loss.backward()
+        z = x * x
+        z.retain_grad()
+        (z * z).sum().backward(create_graph=True)
+        results.append((first is y.grad, first, y.grad, z.grad.grad_fn.name()))
+    assert_same(*results)
+
+
+# ------------------------------------------------------------------ hooks (sweep)
+
+class _Unnamed:
+    def __call__(self, grad):
+        return grad[:2]
+
+
+@pytest.mark.parametrize('hook', [
+    lambda g: g[:2], lambda g: g.double(), lambda g: 3.0, lambda g: (g,), _Unnamed(),
+], ids=['size', 'type', 'float', 'tuple', 'unnamed'])
+@pytest.mark.parametrize('leaf', [True, False], ids=['leaf', 'nonleaf'])
+def test_tensor_hook_bad_result(hook, leaf):
+    def fn(t, x):
+        y = x if leaf else x * 2
+        y.register_hook(hook)
+        (y * y).sum().backward()
+    raises_same(fn, rand(3))
+
+
+@pytest.mark.parametrize('hook', [
+    lambda gi, go: (gi[0][:2], None), lambda gi, go: (gi[0], go[0]),
+], ids=['size', 'replace_none'])
+def test_node_hook_bad_result(hook):
+    def fn(t, x):
+        y = x * 2
+        y.grad_fn.register_hook(hook)
+        (y * y).sum().backward()
+    raises_same(fn, rand(3))
+
+
+def test_accumulate_grad_node_hooks():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        acc = y.grad_fn.next_functions[0][0]
+        seen = []
+        acc.register_prehook(lambda go: (go[0] * 3,))
+        acc.register_hook(lambda gi, go: seen.append((gi, go[0].clone())))
+        (y * y).sum().backward()
+        results.append((x.grad, seen))
+    assert_same(*results)
+
+
+def test_node_call_runs_backward():
+    check(lambda t, x: (lambda x: ((x * x).grad_fn(t.ones(3)), (x + 2).grad_fn(t.ones(3)),
+                                   x.exp().grad_fn(t.ones(3))))(x.requires_grad_()), rand(3))
+
+
+def test_grad_captures_before_hooks_where_the_node_passes_on():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        y = x * 2
+        y.register_hook(lambda g: g * 10)
+        z = (y * y).sum()
+        results.append((lib.autograd.grad(z, [y], retain_graph=True),
+                        lib.autograd.grad(z, [y, x], retain_graph=True)))
+    assert_same(*results)
+
+
+def test_accumulating_into_grad_bumps_its_version():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        (x * 2).sum().backward()
+        (x * 2).sum().backward()
+        results.append(x.grad._version)
+    assert results[1] == results[0]

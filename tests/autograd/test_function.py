@@ -1,9 +1,11 @@
 """Custom autograd.Function against torch: ctx API, apply, setup_context, dirty and
 non-differentiable outputs, materialized grads, once_differentiable, double backward."""
+import warnings
+
 import pytest
 import torch
 
-from helpers import assert_same, check, make, rand, raises_same
+from helpers import assert_same, check, make, rand, raises_same, run_both
 import ember
 
 LIBS = (torch, ember)
@@ -356,3 +358,128 @@ def test_extra_gradients(extra):
         Double.apply(x).sum().backward()
         return x.grad
     check(run, exact=True, match_message=True)
+
+
+# ------------------------------------------------------------------ sweep
+
+def _fn(lib, forward, backward=None, **methods):
+    """A Function subclass of library ``lib`` named MyFn."""
+    attrs = {'forward': staticmethod(forward), **{k: staticmethod(v) for k, v in methods.items()}}
+    if backward is not None:
+        attrs['backward'] = staticmethod(backward)
+    return type('MyFn', (lib.autograd.Function,), attrs)
+
+
+def _double(ctx, x):
+    return x * 2
+
+
+@pytest.mark.parametrize('backward', [
+    lambda ctx, g: g[:2],                  # not reducible to the input's shape
+    lambda ctx, g: g.sum(),                # a scalar is not either
+    lambda ctx, g: 2.0,                    # not a tensor
+    lambda ctx, g: (g, g),                 # too many
+], ids=['shape', 'scalar', 'float', 'count'])
+def test_backward_result_checked(backward):
+    raises_same(lambda t, x: _fn(t, _double, backward).apply(x).sum().backward(), rand(3))
+
+
+def test_backward_gradient_for_non_tensor_input():
+    def fn(t, x):
+        f = _fn(t, lambda ctx, k, x: x * k, lambda ctx, g: (g, g))
+        f.apply(2.0, x).sum().backward()
+    raises_same(fn, rand(3))
+
+
+def test_backward_gradient_broadcast_to_input_is_summed():
+    def fn(t, x):
+        f = _fn(t, lambda ctx, x: x.sum(), lambda ctx, g: (g.expand(2, 3), None))
+        return f.apply(x)
+    run_both(fn, rand(3))
+
+
+@pytest.mark.parametrize('forward', [
+    lambda ctx, x: ctx.save_for_backward(x, 3) or x * 2,
+    lambda ctx, x: (x.mul_(2), ctx.mark_dirty(x))[0] * 1,
+], ids=['save_int', 'dirty_not_returned'])
+def test_forward_errors(forward):
+    raises_same(lambda t, x: _fn(t, forward, lambda ctx, g: g).apply(x * 1), rand(3))
+
+
+def test_dirty_output_saved_after_forward():
+    def forward(ctx, x):
+        x.mul_(2)
+        ctx.mark_dirty(x)
+        ctx.save_for_backward(x)
+        return x
+
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * x
+    run_both(lambda t, x: _fn(t, forward, backward).apply(x * 1).sum(), rand(3))
+
+
+def test_saved_tensors_empty_during_forward():
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * len(ctx.saved_tensors)
+    run_both(lambda t, x: _fn(t, forward, lambda ctx, g: g).apply(x).sum(), rand(3))
+
+
+def test_non_differentiable_input_returned():
+    results = []
+    for lib in LIBS:
+        x = make(lib, rand(3))
+        f = _fn(lib, lambda ctx, x: ctx.mark_non_differentiable(x) or x, lambda ctx, g: g)
+        y = f.apply(x)
+        results.append((y.requires_grad, y.grad_fn is None))
+    assert results[1] == results[0]
+
+
+def test_vjp_instead_of_backward():
+    run_both(lambda t, x: _fn(t, _double, vjp=lambda ctx, g: g * 5).apply(x).sum(), rand(3))
+
+
+@pytest.mark.parametrize('call', [
+    lambda t, f, x: f.apply(x).sum().backward(),          # backward and vjp both defined
+    lambda t, f, x: f()(x),                               # legacy call of an instance
+    lambda t, f, x: f.jvp(None, x),
+], ids=['backward_and_vjp', 'legacy_call', 'jvp'])
+def test_function_class_errors(call):
+    def fn(t, x):
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', DeprecationWarning)
+            call(t, _fn(t, _double, lambda ctx, g: g, vjp=lambda ctx, g: g), x)
+    raises_same(fn, rand(3))
+
+
+def test_instantiating_warns():
+    messages = []
+    for lib in LIBS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            _fn(lib, _double)()
+        messages.append([(w.category, str(w.message).split('>', 1)[1]) for w in caught])
+    assert messages[1] == messages[0]
+
+
+def _once_square(lib):
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * 2 * x
+    return _fn(lib, lambda ctx, x: ctx.save_for_backward(x) or x * x,
+               lib.autograd.function.once_differentiable(backward))
+
+
+def test_once_differentiable_error_node():
+    results = []
+    for lib in LIBS:
+        x, g0 = make(lib, rand(3)), make(lib, rand(3, seed=1))
+        g, = lib.autograd.grad(_once_square(lib).apply(x), x, g0, create_graph=True)
+        fn = g.grad_fn
+        results.append((g.requires_grad, fn.name(), type(fn).__name__,
+                        [n.name() for n, _ in fn.next_functions]))
+    assert results[1] == results[0]
+    raises_same(lambda t, x, g0: t.autograd.grad(_once_square(t).apply(x), x, g0,
+                                                 create_graph=True)[0].sum().backward(),
+                rand(3), rand(3, seed=1))

@@ -1,6 +1,7 @@
 """Grad-mode switches against torch: no_grad, enable_grad, set_grad_enabled, inference_mode
 as context managers and decorators; detach, detach_, requires_grad_."""
 import threading
+import warnings
 
 import pytest
 import torch
@@ -266,3 +267,48 @@ def test_tensor_factory_requires_grad():
     for lib in LIBS:
         assert lib.ones(2, requires_grad=True).requires_grad
         assert lib.tensor([1.0], requires_grad=True).is_leaf
+
+
+# ------------------------------------------------------------------ sweep
+
+@pytest.mark.parametrize('mode', [1, 0.0, None, 'yes'], ids=['int', 'float', 'none', 'str'])
+def test_set_grad_enabled_needs_a_bool(mode):
+    for lib in (torch, ember):
+        with pytest.raises(TypeError) as info:
+            lib.set_grad_enabled(mode)
+        assert lib.is_grad_enabled()
+        if lib is torch:
+            message = str(info.value)
+        else:
+            assert str(info.value) == message
+
+
+def test_inference_mode_false_turns_grad_mode_on():
+    results = []
+    for lib in (torch, ember):
+        x = lib.ones(3, requires_grad=True)
+        with lib.no_grad():
+            with lib.inference_mode(False):
+                y = x * 2
+                inner = lib.is_grad_enabled(), lib.is_inference_mode_enabled()
+            outer = lib.is_grad_enabled()
+        with lib.inference_mode():
+            with lib.inference_mode(False):
+                z = x * 2
+        results.append((inner, outer, y.requires_grad, z.requires_grad, z.is_inference()))
+    assert results[1] == results[0]
+
+
+def test_decorating_a_class_warns():
+    messages = []
+    for lib in (torch, ember):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+
+            @lib.no_grad()
+            class A:
+                def __init__(self, k):
+                    self.grad_enabled = lib.is_grad_enabled()
+        assert A(1).grad_enabled is False
+        messages.append([(w.category, str(w.message)) for w in caught])
+    assert messages[1] == messages[0]

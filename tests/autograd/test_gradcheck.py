@@ -1,5 +1,7 @@
 """autograd.gradcheck / gradgradcheck in float64: pass on correct backward formulas of the
 core ops, fail (raise GradcheckError, or return False) on a deliberately wrong one."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -157,3 +159,146 @@ def test_gradcheck_failure_message(dtype):
         except RuntimeError as error:
             return str(error)
     check(failed)
+
+
+# ------------------------------------------------------------------ sweep
+
+def _outcome(lib, fn, *args, **kwargs):
+    """The result, or the exception's type name and message, with the warnings raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        try:
+            result = fn(lib, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - compared with torch's
+            result = (type(error).__name__, str(error).replace('-0.', ' 0.'))
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def _same_outcome(fn, *args, **kwargs):
+    expected = _outcome(torch, fn, *args, **kwargs)
+    assert _outcome(ember, fn, *args, **kwargs) == expected
+    return expected
+
+
+def _leaf(lib, shape, dtype='float64', seed=0):
+    return lib.tensor(rand(shape, seed=seed, low=0.5, high=1.5, dtype=np.float64),
+                      dtype=getattr(lib, dtype), requires_grad=True)
+
+
+@pytest.mark.parametrize('make_input', [
+    lambda t: _leaf(t, (3, 2)).detach().t().requires_grad_(),
+    lambda t: t.zeros(0, 3, dtype=t.float64, requires_grad=True),
+    lambda t: _leaf(t, ()),
+], ids=['non_contiguous', 'empty', 'scalar'])
+def test_gradcheck_input_layouts(make_input):
+    assert _same_outcome(lambda t: t.autograd.gradcheck(lambda x: x.exp(), (make_input(t),)))[0]
+
+
+def test_gradcheck_non_contiguous_output():
+    assert _same_outcome(lambda t: t.autograd.gradcheck(
+        lambda a, b: (a * b).t(), (_leaf(t, (2, 3)), _leaf(t, (2, 3), seed=1))))[0]
+
+
+@pytest.mark.parametrize('call', [
+    lambda t: t.autograd.gradcheck(lambda x: x * 2, (_leaf(t, 3).detach(),)),
+    lambda t: t.autograd.gradcheck(lambda x: x.detach() * 2, (_leaf(t, 3),)),
+    lambda t: t.autograd.gradcheck(_doubling_with_wrong_backward(t).apply,
+                                   (_leaf(t, 3, 'float32'),), atol=1e-2, rtol=1e-2),
+    lambda t: t.autograd.gradcheck(lambda x: x * 2, (_leaf(t, 3).expand(2, 3),)),
+], ids=['none_requires_grad', 'output_without_grad', 'float32_warns', 'stride_zero'])
+def test_gradcheck_input_and_output_checks(call):
+    _same_outcome(call)
+
+
+def _nondeterministic(lib):
+    calls = iter(range(1000))
+
+    class Noisy(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2 + next(calls) * 1e-4
+    return Noisy
+
+
+@pytest.mark.parametrize('nondet_tol', [0.0, 1.0])
+def test_gradcheck_reentrant_check(nondet_tol):
+    _same_outcome(lambda t: t.autograd.gradcheck(_nondeterministic(t).apply, (_leaf(t, 2),),
+                                                 atol=1e-2, nondet_tol=nondet_tol))
+
+
+def test_gradcheck_backward_not_multiplied_by_grad_output():
+    _same_outcome(lambda t: t.autograd.gradcheck(
+        lambda x: _zero_sum(t, x), (_leaf(t, 2),)))
+
+
+def _zero_sum(lib, x):
+    """sum(x) whose backward also adds 1 where grad_output is 0 (not scaled by it)."""
+    class F(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.expand(2) + (g == 0).to(g.dtype)
+    return F.apply(x)
+
+
+@pytest.mark.parametrize('fn', [
+    lambda t, z: z * z,
+    lambda t, z: _doubling_with_wrong_backward(t).apply(z) * z,
+    lambda t, z: (z * z.conj()).real,
+], ids=['holomorphic', 'wrong', 'real_output'])
+def test_gradcheck_complex(fn):
+    _same_outcome(lambda t: t.autograd.gradcheck(
+        lambda z: fn(t, z), (t.tensor([1 + 2j, 3 - 1j], requires_grad=True),)))
+
+
+def test_gradcheck_complex_output_of_real_input():
+    _same_outcome(lambda t: t.autograd.gradcheck(
+        lambda x: _doubling_with_wrong_backward(t).apply(x) * (1 + 2j), (_leaf(t, 2),)))
+
+
+def test_gradgradcheck_once_differentiable():
+    def fn(lib):
+        class Square(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            @lib.autograd.function.once_differentiable
+            def backward(ctx, g):
+                x, = ctx.saved_tensors
+                return g * 2 * x
+        return lib.autograd.gradgradcheck(Square.apply, (_leaf(lib, 2),), raise_exception=False)
+    assert _same_outcome(fn)[0] is False
+
+
+def test_gradgradcheck_draws_grad_outputs_as_torch():
+    """gradgradcheck's random grad_outputs come from the global generator as torch's
+    make_tensor draws them: the Jacobians in the error agree."""
+    def fn(lib):
+        lib.manual_seed(0)
+        return lib.autograd.gradgradcheck(_right_square_wrong_second_of(lib).apply,
+                                          (_leaf(lib, 2),))
+    _same_outcome(fn)
+
+
+def _right_square_wrong_second_of(lib):
+    class Square(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 2 * x.detach() * g
+    return Square

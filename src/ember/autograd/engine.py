@@ -13,7 +13,7 @@ import operator
 
 from . import grad_mode
 from .graph import AccumulateGrad
-from .._tensor import _make
+from .._tensor import Tensor, _make
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
@@ -25,7 +25,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     ``targets`` when targets are given).
     """
     order = _ordered([node for node, _ in roots])
-    needed = _needed_nodes(order, targets) if targets is not None else None
+    needed = None
+    if targets is not None:
+        needed = _needed_nodes(order, targets)
+        targets = _Targets(targets, needed)
     buffers = {}
     for edge, grad in zip(roots, root_grads):
         _add_to_buffer(buffers, edge, grad)
@@ -49,16 +52,24 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
 
 
 def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
-    """AccumulateGrad: the leaf's hooks, then its .grad (or the captured result)."""
+    """AccumulateGrad: the leaf's hooks and the node's pre-hooks, then its .grad (or the
+    captured result), then the node's post-hooks."""
     variable = node._variable
     if variable._hooks:
         grads = [_apply_hooks(variable._hooks, grads[0])]
+    registry = node._registry
+    if registry is not None:
+        for hook in registry.pre:
+            grads = _hook_result(hook, grads, hook(tuple(grads)))
     if targets is not None:
         _capture(node, grads, captured, targets)
         if (node, 0) not in targets:
             return
     if accumulate and _keeps_grad(variable):
         accumulate_grad(variable, grads[0], create_graph)
+    if registry is not None:
+        for hook in registry.post:
+            _hook_result(hook, (), hook((), tuple(grads)))
 
 
 def _keeps_grad(leaf):
@@ -94,11 +105,15 @@ def _run_node(node, grads, buffers, captured, targets):
 
 
 def _before_backward(node, registry, grads, captured, targets):
-    """The output gradients after the tensor hooks (captured and retained as torch does,
-    after those hooks) and the node's pre-hooks."""
+    """The output gradients after the tensor hooks (retained after those hooks; captured
+    after them too, unless the node passes gradients on to a needed node, as in torch's
+    engine) and the node's pre-hooks."""
+    early = targets is not None and node in targets.passing_on
+    if early:
+        _capture(node, grads, captured, targets)
     if registry.tensor:
         grads = _call_tensor_hooks(registry.tensor, grads)
-    if targets is not None:
+    if targets is not None and not early:
         _capture(node, grads, captured, targets)
     if registry.retained:
         _retain(registry.retained, grads)
@@ -113,6 +128,16 @@ def _capture(node, grads, captured, targets):
         slot = targets.get((node, nr))
         if slot is not None:
             captured[slot] = grad
+
+
+class _Targets(dict):
+    """The target edges of a backward pass ({edge: result slot}), with the nodes that both
+    hold a target and pass gradients on to a needed node (``passing_on``)."""
+
+    def __init__(self, targets, needed):
+        super().__init__(targets)
+        self.passing_on = {node for node, _ in targets
+                           if any(n in needed for n, _ in node.next_functions)}
 
 
 def _needed_nodes(order, targets):
@@ -170,9 +195,31 @@ def _hook_result(hook, values, returned):
     if not isinstance(returned, tuple):
         raise TypeError(f"expected tuple, but hook returned '{type(returned).__name__}'")
     if len(returned) != len(values):
-        raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has returned an incorrect "
-                           f'number of values (got {len(returned)}, but expected {len(values)})')
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of "
+                           f'values (got {len(returned)}, but expected {len(values)})')
+    for value, new in zip(values, returned):
+        _check_replacement(hook, value, new)
     return list(returned) if isinstance(values, list) else returned
+
+
+def _hook_name(hook):
+    name = getattr(hook, '__name__', None)
+    return name if isinstance(name, str) else '<unknown>'
+
+
+def _check_replacement(hook, value, new):
+    """torch's check of a gradient a hook returned: a tensor of the same type and size."""
+    if new is None:
+        return
+    if value is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new.dtype is not value.dtype:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value (was "
+                           f'{value.type()} got {new.type()})')
+    if new._data.shape != value._data.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
 
 
 def _call_tensor_hooks(tensor_hooks, grads):
@@ -185,26 +232,36 @@ def _call_tensor_hooks(tensor_hooks, grads):
 
 
 def _apply_hooks(hooks, grad):
+    """Tensor.register_hook hooks, in order: each may return a replacement gradient."""
     for hook in list(hooks):
         new = hook(grad)
         if new is not None:
+            _check_replacement(hook, grad, new)
             grad = new
     return grad
 
 
 def _retain(retained, grads):
-    """Store gradients of non-leaf tensors that asked for .retain_grad()."""
+    """Store gradients of non-leaf tensors that asked for .retain_grad(): a copy, then sums
+    (out of place, as torch's retain_grad hook)."""
     for nr, ref in retained.items():
         tensor = ref()
-        if tensor is not None and grads[nr] is not None:
-            accumulate_grad(tensor, grads[nr], False)
+        grad = grads[nr]
+        if tensor is not None and grad is not None:
+            tensor._grad = grad.clone() if tensor._grad is None else tensor._grad + grad
 
 
 def accumulate_grad(variable, grad, create_graph):
-    """AccumulateGrad: variable.grad = grad (a copy), or += on later backward passes."""
+    """AccumulateGrad: variable.grad = grad (a copy), or += on later backward passes (in place
+    unless building a graph of the gradients, as torch's AccumulateGrad)."""
     if variable._grad is None:
-        variable._grad = grad if create_graph else _make(grad._data.copy(), grad.dtype)
-    elif create_graph or variable._grad.requires_grad:
+        if not create_graph:
+            variable._grad = _make(grad._data.copy(), grad.dtype)
+        else:  # torch's clone_obey_contract: a CopyBackwards node where grad requires grad
+            from .._creation import empty_like
+            variable._grad = empty_like(grad).copy_(grad)
+    elif create_graph:
         variable._grad = variable._grad + grad
     else:
         variable._grad._data += grad._data
+        variable._grad._vc.value += 1

@@ -6,6 +6,7 @@ records one node (the ``ctx``, named ``MyOpBackward``) whose backward calls
 version checks, hooks and freeing after backward work as for built-in ops.
 """
 import functools
+import warnings
 
 from . import grad_mode
 from .._dtype import FLOAT
@@ -18,7 +19,12 @@ class FunctionCtx(Node):
     """The ``ctx`` of a custom Function, and its grad_fn node."""
 
     def save_for_backward(self, *tensors):
-        self._save(tensors)
+        from .._tensor import Tensor
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f'save_for_backward can only save variables, but argument {i} '
+                                f'is of type {type(t).__name__}')
+        self._to_save = tensors  # saved (with their versions) once forward has returned
 
     @property
     def saved_tensors(self):
@@ -39,14 +45,39 @@ class FunctionCtx(Node):
         if self.materialize_grads and any(g is None for g in grads):
             grads = [g if g is not None or meta is None else _zeros(meta)
                      for g, meta in zip(grads, self.output_meta)]
-        result = self._forward_cls.backward(self, *grads)
+        result = self._forward_cls._user_backward()(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
         expected = self.num_inputs
         if len(result) < expected or any(g is not None for g in result[expected:]):
             raise RuntimeError(f'function {self.name()} returned an incorrect number of gradients '
                                f'(expected {expected}, got {len(result)})')
-        return tuple(result[i] for i in self.tensor_positions)
+        return self._checked(result[:expected])
+
+    def _checked(self, result):
+        """The gradients of the tensor inputs, checked as torch's engine checks them."""
+        from .._tensor import Tensor
+        for i, g in enumerate(result):
+            if g is not None and not isinstance(g, Tensor):
+                raise RuntimeError(f'expected Variable or None (got {type(g).__name__})')
+            if g is not None and i not in self.tensor_positions:
+                raise RuntimeError(f'function {self.name()} returned a gradient different than '
+                                   f'None at position {i + 1}, but the corresponding forward '
+                                   'input was not a Variable')
+        grads = tuple(result[i] for i in self.tensor_positions)
+        for index, (g, meta) in enumerate(zip(grads, self._input_meta)):
+            if g is not None and meta is not None and not _reducible(g.shape, meta[0]):
+                raise RuntimeError(f'Function {self.name()} returned an invalid gradient at index '
+                                   f'{index} - got {list(g.shape)} but expected shape compatible '
+                                   f'with {list(meta[0])}')
+        return grads
+
+
+def _reducible(grad_shape, shape):
+    """Whether a gradient of ``grad_shape`` sums back to ``shape`` (``shape`` broadcasts to it)."""
+    if len(shape) > len(grad_shape):
+        return False
+    return all(s == g or s == 1 for s, g in zip(reversed(shape), reversed(grad_shape)))
 
 
 def _zeros(meta):
@@ -66,6 +97,18 @@ class _FunctionMeta(type):
 class Function(metaclass=_FunctionMeta):
     """torch.autograd.Function: subclass with static forward(ctx, ...) and backward(ctx, ...)."""
 
+    def __init__(self, *args, **kwargs):
+        warnings.warn(f'{self.__class__} should not be instantiated. Methods on autograd '
+                      'functions are all static, so you should invoke them on the class itself. '
+                      'Instantiating an autograd function will raise an error in a future version '
+                      'of PyTorch.', DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            'Legacy autograd function with non-static forward method is deprecated. Please use '
+            'new-style autograd function with static forward method. (Example: '
+            'https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)')
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError('You must implement the forward function for custom autograd.Function.')
@@ -75,13 +118,29 @@ class Function(metaclass=_FunctionMeta):
         raise NotImplementedError('You must implement either the backward or vjp method for your '
                                   'custom autograd.Function to use it with backward mode AD.')
 
+    vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError('You must implement the jvp function for custom '
+                                  'autograd.Function to use it with forward mode AD.')
+
     setup_context = None
+
+    @classmethod
+    def _user_backward(cls):
+        """backward, or vjp where a subclass defines that instead (not both, as in torch)."""
+        backward, vjp = cls.backward, cls.vjp
+        if backward is not Function.backward and vjp is not Function.vjp:
+            raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is "
+                               'not allowed. You should only implement one of them.')
+        return vjp if vjp is not Function.vjp else backward
 
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
         ctx = new_node(cls._backward_cls)
-        ctx.dirty = ctx.non_differentiable = ()
+        ctx.dirty = ctx.non_differentiable = ctx._to_save = ()
         ctx.materialize_grads = True
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         with grad_mode.no_grad():
@@ -92,10 +151,18 @@ class Function(metaclass=_FunctionMeta):
                 cls.setup_context(ctx, args, outputs)
         is_tuple = isinstance(outputs, tuple)
         outputs = outputs if is_tuple else (outputs,)
+        if any(not any(d is o for o in outputs) for d in ctx.dirty):
+            raise RuntimeError('Some elements marked as dirty during the forward method were not '
+                               'returned as output. The inputs that are modified inplace must all '
+                               'be outputs of the Function.')
         record = grad_mode.state.enabled and any(ctx.needs_input_grad)
+        differentiable = [isinstance(o, Tensor) and o.dtype.category >= FLOAT and
+                          not any(o is n for n in ctx.non_differentiable) for o in outputs]
         outputs = tuple(_output(ctx, out, args, record) for out in outputs)
+        if ctx._to_save:
+            ctx._save(ctx._to_save)
         if record:
-            _link(ctx, args, outputs)
+            _link(ctx, args, outputs, differentiable)
         return outputs if is_tuple else outputs[0]
 
 
@@ -115,7 +182,7 @@ def _output(ctx, out, args, record):
     return out
 
 
-def _link(ctx, args, outputs):
+def _link(ctx, args, outputs, differentiable):
     from .._tensor import Tensor
     edges, metas, positions = [], [], []
     for i, a in enumerate(args):
@@ -135,16 +202,48 @@ def _link(ctx, args, outputs):
     ctx.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None
                             for o in outputs)
     for nr, out in enumerate(outputs):
-        differentiable = isinstance(out, Tensor) and out.dtype.category >= FLOAT and \
-            not any(out is n for n in ctx.non_differentiable)
-        if differentiable:
+        if differentiable[nr]:
             out._grad_fn, out._requires_grad, out._output_nr = ctx, True, nr
 
 
 def once_differentiable(backward):
-    """torch.autograd.function.once_differentiable: backward runs without recording."""
+    """torch.autograd.function.once_differentiable: backward runs without recording; where a
+    graph of the gradients is being built, they get an ``Error`` node that raises when
+    differentiated."""
     @functools.wraps(backward)
     def wrapper(ctx, *grads):
+        from .._tensor import Tensor
         with grad_mode.no_grad():
-            return backward(ctx, *grads)
+            outputs = backward(ctx, *grads)
+        if not grad_mode.state.enabled or not any(isinstance(g, Tensor) and g.requires_grad
+                                                  for g in grads):
+            return outputs
+        is_tuple = isinstance(outputs, tuple)
+        leaves = [None if o is None else o.detach().requires_grad_()
+                  for o in (outputs if is_tuple else (outputs,))]
+        wrapped = _DelayedError.apply(*leaves)
+        return wrapped if is_tuple else wrapped[0]
     return wrapper
+
+
+class _DelayedError(Function):
+    """The gradients of a once_differentiable backward, when a graph of them is built."""
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tensors
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError('trying to differentiate twice a function that was marked with '
+                           '@once_differentiable')
+
+
+class Error(_DelayedError._backward_cls):
+    """torch's ``Error`` node (torch.autograd._functions.DelayedError)."""
+
+    def name(self):
+        return 'torch::autograd::Error'
+
+
+_DelayedError._backward_cls = Error

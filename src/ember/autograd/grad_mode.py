@@ -2,6 +2,7 @@
 import functools
 import sys
 import threading
+import warnings
 
 from .. import _tensor
 
@@ -54,6 +55,14 @@ class _GradModeContext:
 
     def __call__(self, func):
         import inspect  # only when decorating: it is slow to import
+        if inspect.isclass(func):
+            warnings.warn(
+                'Decorating classes is deprecated and will be disabled in future versions. You '
+                'should only decorate functions or methods. To preserve the current behavior of '
+                'class decoration, you can directly decorate the `__init__` method and nothing '
+                'else.', FutureWarning, stacklevel=2)
+            cls = func
+            func = lambda *args, **kwargs: cls(*args, **kwargs)  # noqa: E731
         if inspect.isgeneratorfunction(func):
             return self._wrap_generator(func)
 
@@ -128,7 +137,10 @@ class set_grad_enabled(_GradModeContext):
     """torch.set_grad_enabled(mode): takes effect at once, and as a context manager."""
 
     def __init__(self, mode):
-        self.mode = bool(mode)
+        if mode.__class__ is not bool:
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f'not {type(mode).__name__}')
+        self.mode = mode
         self._prev = state.enabled, state.inference
         state.enabled = self.mode
 
@@ -147,7 +159,7 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """torch.inference_mode: like no_grad (ember keeps no extra inference bookkeeping)."""
+    """torch.inference_mode: no_grad that also makes the new tensors inference tensors."""
 
     def __new__(cls, mode=True):
         if isinstance(mode, bool):
@@ -161,11 +173,8 @@ class inference_mode(_GradModeContext):
         return self.__class__(self.mode)
 
     def _set(self):
-        if self.mode:
-            state.enabled = False
-            _set_inference(True)
-        else:
-            _set_inference(False)
+        state.enabled = not self.mode  # inference_mode(False) turns grad mode on, as torch's
+        _set_inference(self.mode)
 
 
 class _ThreadFlag(_GradModeContext):

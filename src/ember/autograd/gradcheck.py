@@ -1,48 +1,209 @@
-"""torch.autograd.gradcheck / gradgradcheck: analytical vs. finite-difference Jacobians."""
-from . import grad_mode
+"""torch.autograd.gradcheck / gradgradcheck: analytical vs. finite-difference Jacobians.
+
+A Jacobian here is a backend array with a row per input element and a column per output
+element, as torch builds and prints them. ``fast_mode`` runs the full (slow) comparison;
+the undefined-gradient and batched-gradient checks are not there.
+"""
+import itertools
+import warnings
+
+
+class GradcheckError(RuntimeError):
+    """torch.autograd.gradcheck.GradcheckError."""
+
+
+_NONDET_NOTE = """
+
+NOTE: If your op relies on non-deterministic operations i.e., it is listed here:
+https://pytorch.org/docs/stable/generated/torch.use_deterministic_algorithms.html
+this failure might be expected.
+
+If you are adding a new operator, please file an issue and then use one of the
+workarounds. The workaround depends on how your test invokes gradcheck/gradgradcheck.
+If the test
+- manually invokes gradcheck/gradgradcheck, then call gradcheck/gradgradcheck
+  with `nondet_tol=<tol>` as a keyword argument.
+- is OpInfo-based (e.g., in test_ops_gradients.py), then modify the OpInfo for the test
+  to have `gradcheck_nondet_tol=<tol>`.
+- is a Module test (e.g., in common_nn.py), then modify the corresponding
+  module_test entry to have `gradcheck_nondet_tol=<tol>`
+"""
 
 
 def _as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def _differentiable(inputs):
+def _checked_inputs(inputs):
+    """The inputs that require grad, after torch's checks of all inputs."""
+    from .._dtype import complex128, float64
     from .._tensor import Tensor
-    return [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    wrt = []
+    for i, t in enumerate(inputs):
+        if isinstance(t, Tensor) and t.requires_grad:
+            if t.dtype not in (float64, complex128):
+                warnings.warn(f'Input #{i} requires gradient and is not a double precision '
+                              'floating point or complex. This check will likely fail if all the '
+                              'inputs are not of double precision floating point or complex. ',
+                              UserWarning, stacklevel=4)
+            if t.numel() and any(st == 0 and sz > 1 for st, sz in zip(t.stride(), t.shape)):
+                raise RuntimeError(
+                    f'The {i}th input has a dimension with stride 0. gradcheck only supports '
+                    'inputs that are non-overlapping to be able to compute the numerical '
+                    'gradients correctly. You should call .contiguous on the input before passing '
+                    'it to gradcheck.')
+            wrt.append(t)
+    if not wrt:
+        raise ValueError('gradcheck expects at least one input tensor to require gradient, but '
+                         'none of them have requires_grad=True.')
+    return wrt
 
 
-def _numerical_jacobian(func, inputs, wrt, eps):
-    """Column j: (f(x + eps e_j) - f(x - eps e_j)) / 2eps, for each input in ``wrt``."""
-    jacobians = []
+def _numerical_jacobians(func, inputs, wrt, eps):
+    """[input][output] Jacobians by central differences, for every output of ``func``; for
+    a complex input, d/d(real part) + 1j d/d(imaginary part), as torch combines them."""
+    xp = _xp(wrt[0])
+    per_input = []
     for t in wrt:
-        flat = t._data.reshape(-1)
         columns = []
-        for j in range(flat.size):
-            original = flat[j].copy()
-            flat[j] = original + eps
-            plus = [o.detach()._data.copy() for o in _as_tuple(func(*inputs))]
-            flat[j] = original - eps
-            minus = [o.detach()._data.copy() for o in _as_tuple(func(*inputs))]
-            flat[j] = original
-            columns.append([((p - m) / (2 * eps)).reshape(-1) for p, m in zip(plus, minus)])
-        jacobians.append(columns)
+        for index in itertools.product(*map(range, t._data.shape)):
+            column = _difference(func, inputs, t._data, index, eps)
+            if t.is_complex():
+                imaginary = _difference(func, inputs, t._data, index, eps * 1j)
+                column = [re + 1j * im for re, im in zip(column, imaginary)]
+            columns.append(column)
+        n_outputs = len(columns[0]) if columns else len(_as_tuple(func(*inputs)))
+        per_input.append([xp.stack([c[k] for c in columns]) if columns else xp.zeros((0, 0))
+                          for k in range(n_outputs)])
+    return per_input
+
+
+def _difference(func, inputs, data, index, step):
+    """(f(x + step) - f(x - step)) / 2|step| for every output (flat), with x = data[index]."""
+    original = data[index].copy()
+    data[index] = original + step
+    plus = [o.detach().clone() for o in _as_tuple(func(*inputs))]
+    data[index] = original - step
+    minus = [o.detach().clone() for o in _as_tuple(func(*inputs))]
+    data[index] = original
+    return [((p - m) / (2 * abs(step)))._data.reshape(-1) for p, m in zip(plus, minus)]
+
+
+def _xp(tensor):
+    from .._device import array_module
+    return array_module(tensor._data)
+
+
+def _analytical_jacobians(output, wrt, nondet_tol, check_grad_dtypes):
+    """[input] Jacobians of one output from backward, computed twice (torch's reentrancy
+    check: the two must agree within ``nondet_tol``)."""
+    first = _vjp_rows(output, wrt)
+    second = _vjp_rows(output, wrt)
+    xp = _xp(output)
+    if check_grad_dtypes and any(g is not None and g.dtype is not t.dtype
+                                 for row in first for g, t in zip(row, wrt)):
+        raise GradcheckError('Gradient has dtype mismatch')
+    jacobians = [_stacked(xp, first, j, t) for j, t in enumerate(wrt)]
+    again = [_stacked(xp, second, j, t) for j, t in enumerate(wrt)]
+    if any(xp.abs(a - b).max(initial=0) > nondet_tol for a, b in zip(jacobians, again)):
+        raise GradcheckError(
+            'Backward is not reentrant, i.e., running backward with same input and grad_output '
+            'multiple times gives different values, although analytical gradient matches '
+            f'numerical gradient.The tolerance for nondeterminism was {nondet_tol}.'
+            + _NONDET_NOTE)
     return jacobians
 
 
-def _analytical_jacobian(outputs, wrt):
-    """Row i of output k: gradient of its element i with respect to each input in ``wrt``."""
+def _vjp_rows(output, wrt):
+    """For each output element, the gradients of the inputs with a one-hot grad_output."""
+    from . import grad as autograd_grad
+    from .._creation import zeros
+    rows = []
+    for i in range(output.numel()):
+        seed = zeros(output.numel(), dtype=output.dtype)
+        seed._data[i] = 1
+        rows.append(autograd_grad(output, wrt, seed.reshape(output.shape), retain_graph=True,
+                                  allow_unused=True))
+    return rows
+
+
+def _stacked(xp, rows, j, t):
+    """Input ``j``'s Jacobian: a column per output element (zeros where unused)."""
+    columns = [xp.zeros(t.numel(), dtype=t._data.dtype) if row[j] is None
+               else row[j]._data.reshape(-1) for row in rows]
+    if not columns:
+        return xp.zeros((t.numel(), 0), dtype=t._data.dtype)
+    return xp.stack(columns, axis=1)
+
+
+def _check_mul_by_grad_output(outputs, wrt):
+    """torch's check that zero output gradients give zero input gradients."""
     from . import grad as autograd_grad
     from .._creation import zeros_like
-    rows = []
-    for out in outputs:
-        out_rows = []
-        for i in range(out.numel()):
-            seed = zeros_like(out)
-            seed._data.reshape(-1)[i] = 1
-            grads = autograd_grad(out, wrt, seed, retain_graph=True, allow_unused=True)
-            out_rows.append([None if g is None else g._data.reshape(-1).copy() for g in grads])
-        rows.append(out_rows)
-    return rows
+    grads = autograd_grad(outputs, wrt, [zeros_like(o) for o in outputs], allow_unused=True)
+    for g, t in zip(grads, wrt):
+        if g is None:
+            continue
+        if g._data.any():
+            raise GradcheckError('backward not multiplied by grad_output')
+        if g.dtype is not t.dtype:
+            raise GradcheckError('grad is incorrect type')
+        if g.shape != t.shape:
+            raise GradcheckError('grad is incorrect size')
+
+
+def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes):
+    """The whole check; complex outputs are checked as their imaginary, then real, part."""
+    wrt = _checked_inputs(inputs)
+    func_out = _as_tuple(func(*inputs))
+    differentiable = [k for k, o in enumerate(func_out) if o.requires_grad]
+    complex_outputs = {i for i, k in enumerate(differentiable) if func_out[k].is_complex()}
+    if not complex_outputs:
+        return _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    for part in ('imaginary', 'real'):
+        _check_part(_part_of(func, part), inputs, wrt, eps, atol, rtol, nondet_tol,
+                    check_grad_dtypes, (part, complex_outputs))
+    return True
+
+
+def _part_of(func, part):
+    """``func`` with its complex outputs replaced by their real or imaginary part."""
+    def part_of(o):
+        if not o.is_complex():
+            return o
+        return o.real if part == 'real' else (o * -1j).real
+    return lambda *inputs: tuple(part_of(o) for o in _as_tuple(func(*inputs)))
+
+
+def _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtypes,
+                complex_part=None):
+    func_out = _as_tuple(func(*inputs))
+    differentiable = [k for k, o in enumerate(func_out) if o.requires_grad]
+    numerical = _numerical_jacobians(func, inputs, wrt, eps)
+    if not differentiable:
+        if any(n.any() for per_output in numerical for n in per_output):
+            raise GradcheckError('Numerical gradient for function expected to be zero')
+        return True
+    xp = _xp(wrt[0])
+    for i, k in enumerate(differentiable):
+        analytical = _analytical_jacobians(func_out[k], wrt, nondet_tol, check_grad_dtypes)
+        for j, (a, t) in enumerate(zip(analytical, wrt)):
+            n = numerical[j][k].reshape(a.shape)
+            if not xp.allclose(a, n, rtol=rtol, atol=atol):
+                prefix = ''
+                if complex_part is not None and i in complex_part[1]:
+                    prefix = f'While considering the {complex_part[0]} part of complex outputs only, '
+                raise GradcheckError(
+                    f'{prefix}Jacobian mismatch for output {i} with respect to input {j},\n'
+                    f'numerical:{_jacobian_tensor(n, t)}\nanalytical:{_jacobian_tensor(a, t)}\n')
+    _check_mul_by_grad_output([func_out[k] for k in differentiable], wrt)
+    return True
+
+
+def _jacobian_tensor(jacobian, input):
+    """A Jacobian as torch prints it in gradcheck's error: a tensor of the input's dtype."""
+    from .._tensor import _make
+    return _make(jacobian.astype(input._data.dtype), input.dtype)
 
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
@@ -50,32 +211,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_batched_grad=False, check_batched_forward_grad=False,
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
     """torch.autograd.gradcheck: True when backward agrees with finite differences."""
-    import numpy
-    inputs = _as_tuple(inputs)
-    wrt = _differentiable(inputs)
-    outputs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
-    analytical = _analytical_jacobian(outputs, wrt)
-    numerical = _numerical_jacobian(func, inputs, wrt, eps)
-    for k, out in enumerate(outputs):
-        for t_index in range(len(wrt)):
-            a = numpy.array([[0.0] * wrt[t_index].numel() if r[t_index] is None else r[t_index]
-                             for r in analytical[k]]).reshape(out.numel(), -1)
-            n = numpy.array([col[k] for col in numerical[t_index]]).T.reshape(out.numel(), -1)
-            if not numpy.allclose(a, n, rtol=rtol, atol=atol):
-                if raise_exception:
-                    raise GradcheckError(
-                        f'Jacobian mismatch for output {k} with respect to input {t_index},\n'
-                        f'numerical:{_jacobian_tensor(n, wrt[t_index])}\n'
-                        f'analytical:{_jacobian_tensor(a, wrt[t_index])}\n')
-                return False
-    return True
-
-
-def _jacobian_tensor(jacobian, input):
-    """A Jacobian (output elements x input elements) as torch prints it in gradcheck's error:
-    a tensor of the input's dtype, a row per input element."""
-    from .._tensor import _make
-    return _make(jacobian.T.astype(input._data.dtype), input.dtype)
+    try:
+        return _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
@@ -86,30 +227,28 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     """torch.autograd.gradgradcheck: gradcheck of the first derivative (second order)."""
     from . import grad as autograd_grad
     inputs = _as_tuple(inputs)
-    outputs = _as_tuple(func(*inputs))
     if grad_outputs is None:
+        outputs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
         grad_outputs = tuple(_random_like(o) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     n_inputs = len(inputs)
 
     def first_derivative(*args):
         ins, seeds = args[:n_inputs], args[n_inputs:]
-        outs = _as_tuple(func(*ins))
-        wrt = _differentiable(ins)
+        outs = [o for o in _as_tuple(func(*ins)) if o.requires_grad]
+        wrt = _checked_inputs(ins)
         grads = autograd_grad(outs, wrt, seeds, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(first_derivative, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+                     raise_exception=raise_exception, nondet_tol=nondet_tol,
+                     check_grad_dtypes=check_grad_dtypes)
 
 
 def _random_like(t):
-    """A fixed pseudo-random float64 seed gradient (torch draws one with randn_like)."""
-    import numpy
-    from .._tensor import _make
-    values = numpy.random.default_rng(0).standard_normal(t._data.shape).astype(t._data.dtype)
-    return _make(values, t.dtype).requires_grad_(True)
-
-
-class GradcheckError(RuntimeError):
-    """torch.autograd.gradcheck.GradcheckError."""
+    """torch.testing.make_tensor(low=-1, high=1) of the output's shape and dtype (double for
+    integer outputs), drawn from the global generator as torch draws it."""
+    from .._creation import empty
+    from .._dtype import FLOAT, float64
+    dtype = t.dtype if t.dtype.category >= FLOAT else float64
+    return empty(t.shape, dtype=dtype).uniform_(-1, 1).requires_grad_(True)

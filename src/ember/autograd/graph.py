@@ -43,6 +43,17 @@ class Node:
     def __repr__(self):  # the class name even where name() is qualified (AccumulateGrad)
         return f'<{type(self).__name__} object at {hex(id(self))}>'
 
+    def __call__(self, *grads):
+        """Run this node's backward on one gradient per output (torch's Node.__call__):
+        the gradient of each input, alone when there is one."""
+        from .engine import _fit
+        result = self._run_backward(list(grads))
+        if result.__class__ is not tuple:
+            result = (result,)
+        result = tuple(None if g is None or meta is None else _fit(g, *meta)
+                       for g, meta in zip(result, self._input_meta))
+        return result[0] if len(result) == 1 else result
+
     # -------------------------------------------------------------- saving
 
     def _save(self, values):
