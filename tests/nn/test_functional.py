@@ -60,3 +60,43 @@ def test_mse_loss_legacy_flags_warn(flags):
         results.append((loss, [(w.category, str(w.message)) for w in caught]))
     assert results[1][1] == results[0][1]
     assert_same(results[1][0], results[0][0])
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+@pytest.mark.parametrize('reduction', ['mean', 'sum'])
+def test_mse_loss_half_precision_reduces_in_float32(dtype, reduction):
+    """16-bit losses accumulate in float32 and round once: bit-identical to torch."""
+    a, b = sample((7, 9), dtype, seed=1), sample((7, 9), dtype, seed=2)
+    check(lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction=reduction), a, b, exact=True)
+
+
+def test_mse_loss_expands_only_the_broadcast_operand():
+    """torch.broadcast_tensors expands only an operand whose shape changes: the other one stays
+    a direct edge of MseLossBackward0."""
+    names = []
+    for lib in (torch, ember):
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            x = lib.ones(3, requires_grad=True)
+            y = lib.ones(2, 3, requires_grad=True)
+            losses = (lib.nn.functional.mse_loss(x, y), lib.nn.functional.mse_loss(x, x * 2))
+        names.append([[type(fn).__name__ for fn, _ in loss.grad_fn.next_functions]
+                      for loss in losses])
+    assert names[1] == names[0]
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum', 'none', 'avg'])
+@pytest.mark.parametrize('shapes', [((3, 4), (3, 4), (3, 4)), ((4,), (3, 4), (4,)),
+                                    ((3, 4), (3, 4), (4,)), ((3,), (2,), (3,))], ids=str)
+def test_mse_loss_weight(reduction, shapes):
+    """The weight must have the input's (not the broadcast) size; the weighted branch's own
+    invalid-reduction message."""
+    a, b = sample(shapes[0], 'float32', seed=1), sample(shapes[1], 'float32', seed=2)
+    w = sample(shapes[2], 'float32', seed=3, low=0.1, high=2.0)
+    check(lambda T, x, y, z: T.nn.functional.mse_loss(x, y, reduction=reduction, weight=z),
+          a, b, w, match_message=True)
+
+
+def test_mse_loss_checks_shapes_before_reduction():
+    check(lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction='avg'),
+          sample((3,), 'float32'), sample((2,), 'float32'), match_message=True)

@@ -14,7 +14,8 @@ import pytest
 import torch
 
 import ember
-from test_optimizer import assert_same_error, run_optimizer
+from helpers import assert_same
+from test_optimizer import assert_same_error, assert_same_steps, run_optimizer
 
 OPTIONS = [dict(lr=lr, betas=b, amsgrad=a, maximize=m, weight_decay=wd,
                 decoupled_weight_decay=dwd)
@@ -146,3 +147,80 @@ def test_capturable_on_cpu_fails_at_step():
         w.grad = lib.tensor([1.0])
         lib.optim.Adam([w], capturable=True).step()
     assert_same_error(run)
+
+
+LOW_PRECISION_OPTIONS = [dict(lr=0.1, amsgrad=a, maximize=m, weight_decay=wd,
+                              decoupled_weight_decay=dwd, foreach=fe)
+                         for a, m, wd, dwd, fe in itertools.product(
+                             (False, True), (False, True), (0, 0.1), (False, True), (None, True))
+                         if not (dwd and not wd)]
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+@pytest.mark.parametrize('kwargs', LOW_PRECISION_OPTIONS, ids=str)
+def test_bit_identical_float16_bfloat16(kwargs, dtype):
+    """Scalars stay in float32 (opmath) for Tensor ops; torch._foreach_mul_ (foreach) rounds
+    beta2 and 1 - lr * weight_decay to the dtype; float16 sqrt is exact in torch."""
+    assert_same_steps('Adam', kwargs, [(3, 1), (40,)], dtype, 10)
+
+
+@pytest.mark.parametrize('dtype', ['complex64', 'complex128'])
+@pytest.mark.parametrize('foreach', [None, True])
+@pytest.mark.parametrize('maximize', [False, True])
+def test_complex_weight_decay_first_step(dtype, foreach, maximize):
+    """grad.add(param, alpha=weight_decay) on complex values (single tensor: unfused) or on
+    their real views (foreach: one FMA): the first step's moments are bit-identical."""
+    kwargs = dict(lr=0.1, weight_decay=0.1, foreach=foreach, maximize=maximize)
+    assert_same_steps('Adam', kwargs, [(3, 1), (40,)], dtype, 1, exact_params=False)
+
+
+def test_integer_params_error_after_counting_the_step():
+    def run(lib, dtype):
+        w = lib.tensor([1, 0], dtype=getattr(lib, dtype))
+        w.grad = lib.tensor([1, 1], dtype=getattr(lib, dtype))
+        opt = lib.optim.Adam([w])
+        try:
+            opt.step()
+        except NotImplementedError as error:
+            return str(error), opt.state[w]['step'].item()
+    for dtype in ('int64', 'bool', 'uint8'):
+        assert run(ember, dtype) == run(torch, dtype)
+
+
+@pytest.mark.parametrize('decoupled', [False, True])
+def test_one_element_tensor_lr(decoupled):
+    """A 1-d one-element lr is squeezed (torch's _to_scalar)."""
+    kwargs = dict(weight_decay=0.1, decoupled_weight_decay=decoupled)
+    expected, _ = run_optimizer(torch, 'Adam', dict(kwargs, lr=torch.tensor([0.05])), (5,),
+                                'float32', 3)
+    actual, _ = run_optimizer(ember, 'Adam', dict(kwargs, lr=ember.tensor([0.05])), (5,),
+                              'float32', 3)
+    numpy.testing.assert_allclose(actual, expected, rtol=0, atol=TOLERANCE['float32'])
+
+
+def test_tensor_betas_with_float16_params():
+    """A Tensor beta1 is cast to the parameter's dtype before exp_avg.lerp_(grad, 1 - beta1)."""
+    def run(lib):
+        rng = numpy.random.default_rng(3)
+        w = lib.tensor(rng.standard_normal(40), dtype=lib.float16, requires_grad=True)
+        opt = lib.optim.Adam([w], lr=lib.tensor(0.05), betas=(lib.tensor(0.8), lib.tensor(0.95)))
+        for _ in range(5):
+            w.grad = lib.tensor(rng.standard_normal(40), dtype=lib.float16)
+            opt.step()
+        return w, opt.state[w]['exp_avg'], opt.state[w]['exp_avg_sq']
+    assert_same(run(ember), run(torch), exact=True)
+
+
+def test_load_state_dict_with_a_number_step():
+    """Older checkpoints hold 'step' as a number: Adam.__setstate__ makes it a tensor."""
+    def run(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        w.grad = lib.tensor([0.5, -0.5])
+        opt = lib.optim.Adam([w], lr=0.1)
+        groups = opt.state_dict()['param_groups']
+        opt.load_state_dict({'state': {0: {'step': 3, 'exp_avg': lib.zeros(2),
+                                           'exp_avg_sq': lib.ones(2)}}, 'param_groups': groups})
+        loaded = repr(opt.state[w]['step'])
+        opt.step()
+        return loaded, repr(opt.state[w]), w.tolist()
+    assert run(ember) == run(torch)

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import ember
+from helpers import assert_same, from_numpy_torch, to_ember
 
 
 def run_optimizer(lib, name, kwargs, shape, dtype, steps, seed=0):
@@ -19,6 +20,42 @@ def run_optimizer(lib, name, kwargs, shape, dtype, steps, seed=0):
         w.grad = lib.tensor(rng.standard_normal(shape) * scale, dtype=dt)
         opt.step()
     return w.detach().numpy().copy(), opt
+
+
+def run_steps(lib, name, kwargs, shapes, dtype, steps, seed=0, skip=None):
+    """lib.optim.<name>(**kwargs) over seeded params of ``shapes`` and ``dtype`` (complex values
+    for complex dtypes), `steps` steps; ``skip(step, i)`` leaves param i without a .grad.
+
+    Returns the params and the optimizer."""
+    rng = numpy.random.default_rng(seed)
+
+    def values(shape, scale=1.0):
+        v = rng.standard_normal(shape) * scale
+        if dtype.startswith('complex'):
+            v = v + 1j * rng.standard_normal(shape) * scale
+        t = from_numpy_torch(v).to(getattr(torch, dtype))
+        return t if lib is torch else to_ember(t)
+    ws = [values(shape).requires_grad_() for shape in shapes]
+    opt = getattr(lib.optim, name)(ws, **kwargs)
+    for step in range(steps):
+        scale = 10.0 ** rng.integers(-2, 2)
+        for i, (w, shape) in enumerate(zip(ws, shapes)):
+            w.grad = None if skip and skip(step, i) else values(shape, scale)
+        opt.step()
+    return ws, opt
+
+
+def assert_same_steps(name, kwargs, shapes, dtype, steps, exact_params=True, **options):
+    """run_steps in both libraries: bit-identical state tensors and params (close params
+    only, where torch's sqrt is not correctly rounded: not ``exact_params``)."""
+    (t_ws, t_opt), (e_ws, e_opt) = (run_steps(lib, name, kwargs, shapes, dtype, steps, **options)
+                                    for lib in (torch, ember))
+    assert_same(e_ws, t_ws, exact=exact_params)
+    t_state, e_state = t_opt.state_dict()['state'], e_opt.state_dict()['state']
+    assert list(e_state) == list(t_state)
+    for i, t_values in t_state.items():
+        assert list(e_state[i]) == list(t_values)
+        assert_same([e_state[i][k] for k in t_values], list(t_values.values()), exact=True)
 
 
 def pair(values, requires_grad=True):
@@ -163,3 +200,45 @@ def test_custom_optimizer_required_default():
         Plain([ember.tensor([1.0], requires_grad=True)])
     with pytest.raises(NotImplementedError):
         Plain([ember.tensor([1.0], requires_grad=True)], lr=0.1).step()
+
+
+def test_step_hooks():
+    """Pre hooks (global first) see (optimizer, args, kwargs) and may replace them; post hooks
+    (global last) follow the step; handles remove them."""
+    def closure():
+        return 3
+
+    def run(lib):
+        from importlib import import_module
+        module = import_module(lib.__name__ + '.optim.optimizer')
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        w.grad = lib.tensor([1.0, 1.0])
+        opt = lib.optim.SGD([w], lr=0.1)
+        log = []
+
+        def note(entry):
+            return lambda o, args, kwargs: log.append(entry(args, kwargs))
+        handles = [
+            opt.register_step_pre_hook(note(lambda args, kwargs: ('pre', len(args), kwargs))),
+            opt.register_step_post_hook(note(lambda args, kwargs: ('post', kwargs))),
+            module.register_optimizer_step_pre_hook(note(lambda args, kwargs: 'global pre')),
+            module.register_optimizer_step_post_hook(note(lambda args, kwargs: 'global post')),
+        ]
+        try:
+            opt.step()
+            handles[0].remove()
+            replace = opt.register_step_pre_hook(
+                lambda o, args, kwargs: (args, {'closure': closure}))
+            log.append(opt.step(closure=None))
+            replace.remove()
+            for handle in handles:
+                handle.remove()
+            opt.step()
+            opt.register_step_pre_hook(lambda o, args, kwargs: 1)
+            with pytest.raises(RuntimeError, match='must return None or a tuple'):
+                opt.step()
+        finally:
+            for handle in handles:
+                handle.remove()
+        return log, w.tolist()
+    assert run(ember) == run(torch)

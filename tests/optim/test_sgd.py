@@ -6,7 +6,8 @@ import pytest
 import torch
 
 import ember
-from test_optimizer import assert_same_error, run_optimizer
+from helpers import assert_same
+from test_optimizer import assert_same_error, assert_same_steps, run_optimizer
 
 OPTIONS = [dict(lr=lr, momentum=m, dampening=d, nesterov=n, weight_decay=wd, maximize=mx)
            for lr, m, d, n, wd, mx in itertools.product(
@@ -65,3 +66,64 @@ def test_fused_rejects_integer_params():
         w.grad = lib.tensor([1, 1])
         lib.optim.SGD([w], fused=True).step()
     assert_same_error(run)
+
+
+LOW_PRECISION_OPTIONS = [dict(lr=0.1, momentum=m, dampening=d, nesterov=n, weight_decay=wd,
+                              maximize=mx, foreach=fe)
+                         for m, d, n, wd, mx, fe in itertools.product(
+                             (0, 0.9), (0, 0.3), (False, True), (0, 0.01), (False, True),
+                             (None, True))
+                         if not (n and (m == 0 or d != 0)) and not (mx and wd)]
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'complex64', 'complex128'])
+@pytest.mark.parametrize('kwargs', LOW_PRECISION_OPTIONS, ids=str)
+def test_bit_identical_low_precision_and_complex(kwargs, dtype):
+    """torch.add's rounding (float32 opmath, unfused complex), mul_ by the momentum in opmath
+    (and rounded to the dtype by foreach's _foreach_mul_)."""
+    assert_same_steps('SGD', kwargs, [(3, 1), (40,)], dtype, 8)
+
+
+@pytest.mark.parametrize('foreach', [None, True])
+def test_groups_and_params_without_grad(foreach):
+    groups = [{'params': [0], 'lr': 0.05, 'momentum': 0.5},
+              {'params': [1, 2], 'nesterov': True, 'momentum': 0.9, 'weight_decay': 0.1}]
+
+    def run(lib):
+        ws = [lib.tensor(v, dtype=lib.float16, requires_grad=True)
+              for v in ([1.5, -2.0], [[0.25] * 40], [3.0] * 17)]
+        opt = lib.optim.SGD([dict(g, params=[ws[i] for i in g['params']]) for g in groups],
+                            lr=0.1, foreach=foreach)
+        for step in range(6):
+            for i, w in enumerate(ws):
+                w.grad = None if (step + i) % 3 == 0 else lib.full_like(w, 0.1 * step - 0.3)
+            opt.step()
+        return ws, opt.state_dict()
+    (t_ws, t_sd), (e_ws, e_sd) = run(torch), run(ember)
+    assert_same(e_ws, t_ws, exact=True)
+    assert repr(e_sd) == repr(t_sd)
+
+
+def test_foreach_nesterov_overwrites_grad():
+    """_multi_tensor_sgd adds the momentum buffer to the gradient in place (when the gradient
+    is p.grad itself, without maximize or weight decay)."""
+    def run(lib, **kwargs):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1, momentum=0.9, nesterov=True, **kwargs)
+        for _ in range(3):
+            w.grad = lib.tensor([0.5, 0.25])
+            opt.step()
+        return w.grad.tolist(), w.tolist()
+    for kwargs in (dict(foreach=True), dict(foreach=False), dict(foreach=True, maximize=True),
+                   dict(foreach=True, weight_decay=0.1)):
+        assert run(ember, **kwargs) == run(torch, **kwargs), kwargs
+
+
+def test_integer_params_reject_float_lr():
+    def run(lib, lr):
+        w = lib.tensor([1, 2])
+        w.grad = lib.tensor([1, 1])
+        lib.optim.SGD([w], lr=lr).step()
+        return w.tolist()
+    assert_same_error(lambda lib: run(lib, 0.1))
+    assert run(ember, 1) == run(torch, 1)

@@ -35,7 +35,7 @@ class MseLossBackward0(Primitive):
         loss *= loss  # squared in place: the difference is a fresh array
         if reduction == 'none':
             return loss
-        return mean_of(loss) if reduction == 'mean' else loss.sum()
+        return mean_of(loss) if reduction == 'mean' else _total(loss)
 
     def backward(ctx, grad):
         input, target = ctx.inputs
@@ -45,6 +45,14 @@ class MseLossBackward0(Primitive):
                 if need_input else None,
                 MseLossBackwardBackward0.apply(grad, target, input, reduction=reduction)
                 if need_target else None)
+
+
+def _total(loss):
+    """torch's sum of all elements of a float array: float16 and bfloat16 accumulate in
+    float32 and round once."""
+    if loss.dtype.itemsize == 2:
+        return loss.sum(dtype=array_module(loss).float32).astype(loss.dtype)
+    return loss.sum()
 
 
 class MseLossBackwardBackward0(Primitive):
@@ -73,22 +81,35 @@ class MseLossBackwardBackward0(Primitive):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """torch.nn.functional.mse_loss."""
-    broadcast = target._data.shape != input._data.shape
-    if broadcast:
+    expanded_input, expanded_target = input, target
+    if target._data.shape != input._data.shape:
         warnings.warn(f'Using a target size ({target.shape}) that is different to the input size '
                       f'({input.shape}). This will likely lead to incorrect results due to '
                       'broadcasting. Please ensure they have the same size.', stacklevel=2)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f'{reduction} is not a valid value for reduction')
-    if broadcast:
         shape = infer_size(input.shape, target.shape)
-        input, target = input.expand(shape), target.expand(shape)
+        expanded_input, expanded_target = _expanded(input, shape), _expanded(target, shape)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     if weight is not None:
         if weight.shape != input.shape:
             raise ValueError('Weights and input must have the same size.')
-        weighted = (input - target) ** 2 * weight
-        if reduction == 'none':
-            return weighted
-        return weighted.sum() if reduction == 'sum' else weighted.sum() / weight.sum()
-    return MseLossBackward0.apply(input, target, reduction=reduction)
+        return _weighted_squared_error(expanded_input, expanded_target, weight, reduction)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f'{reduction} is not a valid value for reduction')
+    return MseLossBackward0.apply(expanded_input, expanded_target, reduction=reduction)
+
+
+def _expanded(tensor, shape):
+    """tensor.expand(shape) where that changes its shape (as torch.broadcast_tensors)."""
+    return tensor if tensor.shape == shape else tensor.expand(shape)
+
+
+def _weighted_squared_error(input, target, weight, reduction):
+    """mse_loss's weighted branch, computed from ops as torch's Python code does."""
+    weighted = (input - target).pow(2) * weight
+    if reduction == 'none':
+        return weighted
+    if reduction == 'sum':
+        return weighted.sum()
+    if reduction == 'mean':
+        return weighted.sum() / weight.sum()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")

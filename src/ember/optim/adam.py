@@ -2,11 +2,11 @@
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._device import array_module
-from .._exact import (add_scaled, addcmul_operands, fma_kernel, fma_staged, lerp_operands,
-                      opmath_arrays, opmath_scalar)
+from .._exact import (addcmul_operands, fma_kernel, fma_staged, lerp_operands,
+                      opmath_arrays, opmath_scalar, opmath_type)
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _real_view, _real_views, _scalar)
+from .optimizer import (Optimizer, _add, _check_fused_flags, _check_fused_param, _check_group_flags,
+                        _real_view, _real_views, _scalar, _scale)
 
 __all__ = ['Adam']
 
@@ -35,6 +35,10 @@ class Adam(Optimizer):
                                  ('capturable', False), ('differentiable', False),
                                  ('decoupled_weight_decay', False), ('fused', None)):
                 group.setdefault(key, default)
+            for p in group['params']:
+                p_state = self.state.get(p)
+                if p_state and not isinstance(p_state['step'], Tensor):
+                    p_state['step'] = _step_tensor(float(p_state['step']), group)
 
     def step(self, closure=None):
         """torch.optim.Adam.step: one update of every parameter that has a .grad."""
@@ -79,13 +83,19 @@ def _check_hyperparameters(lr, betas, eps, weight_decay, foreach, capturable):
                 raise ValueError(f'Tensor betas[{i}] must be 1-element')
 
 
+def _step_tensor(value, group):
+    """The state's step count as torch keeps it: a float32 tensor, float64 where the default
+    dtype is (unless fused or capturable)."""
+    wide = (not (group['fused'] or group['capturable'])
+            and _dtype.get_default_dtype() is _dtype.float64)
+    return tensor(value, dtype=_dtype.float64 if wide else _dtype.float32)
+
+
 def _init_state(p, state, group):
     """Adam._init_group's lazy state: step (a 0-d tensor), exp_avg, exp_avg_sq[, max_exp_avg_sq]."""
     if group['fused']:
         _check_fused_param(p)
-    wide = (not (group['fused'] or group['capturable'])
-            and _dtype.get_default_dtype() is _dtype.float64)
-    state['step'] = tensor(0.0, dtype=_dtype.float64 if wide else _dtype.float32)
+    state['step'] = _step_tensor(0.0, group)
     state['exp_avg'] = zeros_like(p)
     state['exp_avg_sq'] = zeros_like(p)
     if group['amsgrad']:
@@ -95,16 +105,17 @@ def _init_state(p, state, group):
 def _adam(p, state, group, workspaces):
     """_single_tensor_adam for one parameter, on its arrays."""
     exp_avg_t, exp_avg_sq_t = state['exp_avg'], state['exp_avg_sq']
-    param, grad, exp_avg, exp_avg_sq = _real_views(p._data, p._grad._data, exp_avg_t._data,
-                                                   exp_avg_sq_t._data)
-    if group['maximize']:
-        grad = -grad
-    work = _workspace(workspaces, grad)
-    const = _constants(group, work)
+    grad = -p._grad._data if group['maximize'] else p._grad._data
     lr = _scalar(group['lr'])
     step = _count_step(state['step'])
     if group['weight_decay'] != 0:
-        grad = _decay_weight(p, param, grad, lr, group)
+        # _single_tensor_adam decays complex values, _multi_tensor_adam their real views
+        grad = _decay_weight(p, *(_real_views(p._data, grad) if group['foreach']
+                                  else (p._data, grad)), lr, group)
+    param, grad, exp_avg, exp_avg_sq = _real_views(p._data, grad, exp_avg_t._data,
+                                                   exp_avg_sq_t._data)
+    work = _workspace(workspaces, grad)
+    const = _constants(group, work)
     _update_moments(exp_avg, exp_avg_sq, grad, const, work)
     exp_avg_t._vc.value += 1
     exp_avg_sq_t._vc.value += 2
@@ -127,35 +138,40 @@ def _decay_weight(p, param, grad, lr, group):
     alpha=weight_decay): the gradient the update then uses."""
     weight_decay = group['weight_decay']
     if group['decoupled_weight_decay']:
-        param *= param.dtype.type(1 - lr * weight_decay)
+        _scale(param, 1 - lr * weight_decay, rounded=group['foreach'])
         p._vc.value += 1
         return grad
-    return add_scaled(grad, param, weight_decay)
+    return _add(grad, param, weight_decay)
 
 
 class _Constants:
     """A group's per-step constants for parameters of one dtype and backend: the betas as the
-    bias corrections use them, and the scalars of the array updates rounded to their dtypes
-    once (as each kernel would round them)."""
+    bias corrections use them, and the scalars of the array updates as each kernel rounds
+    them (in opmath; torch._foreach_mul_, with foreach, rounds beta2 to the dtype)."""
     __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps')
 
-    def __init__(self, beta1, beta2, eps, dtype, xp):
+    def __init__(self, beta1, beta2, eps, dtype, xp, foreach, lerp_beta1=None):
         self.xp, self.beta1, self.beta2 = xp, beta1, beta2
-        self.weight1 = opmath_scalar(1 - beta1, dtype, xp)    # exp_avg.lerp_(grad, 1 - beta1)
-        self.beta2_d = xp.asarray(beta2, dtype)                # exp_avg_sq.mul_(beta2)
+        lerp_beta1 = beta1 if lerp_beta1 is None else lerp_beta1
+        self.weight1 = opmath_scalar(1 - lerp_beta1, dtype, xp)  # exp_avg.lerp_(grad, 1 - beta1)
+        self.beta2_d = (xp.asarray(beta2, dtype) if foreach  # exp_avg_sq.mul_(beta2)
+                        else opmath_scalar(beta2, dtype, xp))
         self.weight2 = opmath_scalar(1 - beta2, dtype, xp)    # .addcmul_(.., value=1 - beta2)
-        self.eps = xp.asarray(eps, dtype)                      # denom.add_(eps)
+        self.eps = opmath_scalar(eps, dtype, xp)              # denom.add_(eps)
 
 
 def _constants(group, work):
     """The group's _Constants for the parameters of ``work``: for float betas and eps, kept in
     work and remade when their values change."""
-    (beta1, beta2), eps = group['betas'], group['eps']
+    (beta1, beta2), eps, foreach = group['betas'], group['eps'], group['foreach']
     if isinstance(beta1, Tensor) or isinstance(beta2, Tensor) or isinstance(eps, Tensor):
-        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), work.dtype, work.xp)
-    values = beta1, beta2, eps
+        # _single_tensor_adam casts a Tensor beta1 to the param's dtype for the lerp
+        lerp_beta1 = beta1._data.astype(work.dtype) if isinstance(beta1, Tensor) else None
+        return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), work.dtype, work.xp,
+                          foreach, lerp_beta1)
+    values = beta1, beta2, eps, foreach
     if work.constants_of != values:
-        work.constants = _Constants(beta1, beta2, eps, work.dtype, work.xp)
+        work.constants = _Constants(beta1, beta2, eps, work.dtype, work.xp, foreach)
         work.constants_of = values
     return work.constants
 
@@ -190,6 +206,9 @@ def _workspace(workspaces, grad):
     key = grad.shape, grad.dtype, grad.__class__
     work = workspaces.get(key)
     if work is None:
+        if grad.dtype.kind not in 'fV':  # bool and integer: torch's exp_avg.lerp_ has no kernel
+            raise NotImplementedError('"lerp_kernel_scalar" not implemented for '
+                                      f"'{_dtype._BY_NUMPY[grad.dtype].scalar_name}'")
         work = workspaces[key] = _Workspace(array_module(grad), grad.shape, grad.dtype,
                                             stacked=grad.size <= _STACKED_SIZE)
     return work
@@ -209,7 +228,8 @@ class _Workspace:
     def __init__(self, xp, shape, dtype, stacked):
         self.xp, self.dtype, self.fma = xp, dtype, fma_kernel(dtype)
         self.constants_of = self.constants = None
-        self.bias_sqrt, self.step_size = xp.empty((), dtype), xp.empty((), dtype)
+        opmath = opmath_type(dtype, xp)
+        self.bias_sqrt, self.step_size = xp.empty((), opmath), xp.empty((), opmath)
         self.stacked = stacked
         if stacked:
             stage_dtype, self.staged_fma = fma_staged(dtype, xp)

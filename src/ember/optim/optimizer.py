@@ -6,15 +6,22 @@ ATen's CPU kernel does, so that N steps give bit-identical parameters:
 Python-float scalars are rounded to the tensor's dtype first, and everything else is one
 IEEE operation.
 """
+import functools
+import numbers
 import warnings
 from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
+from .._device import array_module
+from .._exact import opmath_arrays, opmath_scalar
+from .._ops.pointwise import _scaled_sum
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as grad_state
+from ..utils.hooks import RemovableHandle
 
-__all__ = ['Optimizer', 'required']
+__all__ = ['Optimizer', 'required', 'register_optimizer_step_pre_hook',
+           'register_optimizer_step_post_hook']
 
 
 class _RequiredParameter:
@@ -28,13 +35,58 @@ required = _RequiredParameter()
 
 _FUSED_DEVICES = ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone']
 _CAPTURABLE_DEVICES = ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']
+_global_pre_hooks = []
+_global_post_hooks = []
+
+
+def register_optimizer_step_pre_hook(hook):
+    """torch.optim.optimizer.register_optimizer_step_pre_hook: a step pre hook for every
+    optimizer."""
+    _global_pre_hooks.append(hook)
+    return RemovableHandle(_global_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """torch.optim.optimizer.register_optimizer_step_post_hook: a step post hook for every
+    optimizer."""
+    _global_post_hooks.append(hook)
+    return RemovableHandle(_global_post_hooks, hook)
+
+
+def _with_step_hooks(step):
+    """step, with the optimizer's and the global step hooks run around it (torch's
+    Optimizer.profile_hook_step): a pre hook may return new (args, kwargs)."""
+    @functools.wraps(step)
+    def hooked_step(self, *args, **kwargs):
+        if not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks
+                or _global_pre_hooks or _global_post_hooks):
+            return step(self, *args, **kwargs)
+        args = (self, *args)
+        for hook in (*_global_pre_hooks, *self._optimizer_step_pre_hooks):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f'{step} must return None or a tuple of (new_args, '
+                                       f'new_kwargs), but got {result}.')
+                args, kwargs = result
+        out = step(*args, **kwargs)
+        for hook in (*self._optimizer_step_post_hooks, *_global_post_hooks):
+            hook(self, args, kwargs)
+        return out
+    return hooked_step
 
 
 class Optimizer:
     """torch.optim.Optimizer: param_groups, per-parameter state, state_dict and zero_grad."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if 'step' in cls.__dict__:
+            cls.step = _with_step_hooks(cls.step)
+
     def __init__(self, params, defaults):
         self.defaults = defaults
+        self._optimizer_step_pre_hooks, self._optimizer_step_post_hooks = [], []
         if isinstance(params, Tensor):
             raise TypeError('params argument given to the optimizer should be an iterable of '
                             'Tensors or dicts, but got ' + _typename(params))
@@ -53,6 +105,8 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault('_optimizer_step_pre_hooks', [])
+        self.__dict__.setdefault('_optimizer_step_post_hooks', [])
         self.defaults.setdefault('differentiable', False)
 
     def __repr__(self):
@@ -67,6 +121,18 @@ class Optimizer:
     def step(self, closure=None):
         """torch.optim.Optimizer.step: subclasses update the parameters."""
         raise NotImplementedError
+
+    def register_step_pre_hook(self, hook):
+        """torch.optim.Optimizer.register_step_pre_hook: hook(optimizer, args, kwargs) before
+        each step, returning None or new (args, kwargs)."""
+        self._optimizer_step_pre_hooks.append(hook)
+        return RemovableHandle(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook):
+        """torch.optim.Optimizer.register_step_post_hook: hook(optimizer, args, kwargs) after
+        each step."""
+        self._optimizer_step_post_hooks.append(hook)
+        return RemovableHandle(self._optimizer_step_post_hooks, hook)
 
     def _step_groups(self, closure):
         """The body of a subclass's step(): the closure with grad on, then each group's update
@@ -251,9 +317,32 @@ def _check_group_flags(group, p):
                              f'devices: {_CAPTURABLE_DEVICES}.')
 
 
+def _add(x, y, alpha):
+    """torch.add(x, y, alpha=alpha) on arrays, rounded as ATen's kernel."""
+    alpha = _item(alpha)
+    if x.dtype.kind in 'biu' and not isinstance(alpha, numbers.Integral):
+        raise RuntimeError('For integral input tensors, argument alpha must not be a floating '
+                           'point number.')
+    return x + y if alpha == 1 else _scaled_sum(x, y, alpha)
+
+
+def _scale(array, factor, rounded=False):
+    """array.mul_(factor) for a number factor: in ATen's opmath type, or, when ``rounded``
+    (torch._foreach_mul_), with factor first rounded to the array's dtype."""
+    xp = array_module(array)
+    factor = xp.asarray(factor, array.dtype) if rounded else opmath_scalar(factor, array.dtype, xp)
+    array[...] = opmath_arrays(array)[0] * factor
+
+
+def _item(value):
+    """A hyperparameter as a Python number (torch's _to_scalar for a Tensor)."""
+    return value.item() if isinstance(value, Tensor) else value
+
+
 def _scalar(value):
-    """A hyperparameter for array math: a Tensor becomes its 0-d array (dtype-exact arithmetic)."""
-    return value._data if isinstance(value, Tensor) else value
+    """A hyperparameter for array math: a (1-element) Tensor becomes its 0-d array, as torch's
+    _to_scalar squeezes it (dtype-exact arithmetic)."""
+    return value._data.reshape(()) if isinstance(value, Tensor) else value
 
 
 def _real_view(array):

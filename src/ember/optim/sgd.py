@@ -1,8 +1,7 @@
 """torch.optim.SGD, computed as torch's CPU for-loop implementation (_single_tensor_sgd)."""
-from .._exact import add_scaled
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _real_view)
+from .optimizer import (Optimizer, _add, _check_fused_flags, _check_fused_param, _check_group_flags,
+                        _item, _scale)
 
 __all__ = ['SGD']
 
@@ -42,40 +41,57 @@ class SGD(Optimizer):
     def _step_group(self, group):
         if group['differentiable']:
             _check_group_flags(group, group['params'][0])
-        for p in group['params']:
-            if p._grad is None:
-                continue
-            if group['fused']:
+        params = [p for p in group['params'] if p._grad is not None]
+        if group['fused']:
+            for p in params:
                 _check_fused_param(p)
-            _sgd(p, self.state[p] if group['momentum'] != 0 else None, group)
+        rounded = _foreach_rounded_dtypes(params, self.state, group)
+        for p in params:
+            _sgd(p, self.state[p] if group['momentum'] != 0 else None, group, rounded)
 
 
-def _sgd(p, state, group):
-    """_single_tensor_sgd for one parameter, on its arrays."""
-    param = _real_view(p._data)
-    grad = _real_view(p._grad._data)
+def _foreach_rounded_dtypes(params, state, group):
+    """The dtypes whose momentum buffers _multi_tensor_sgd scales by torch._foreach_mul_, which
+    rounds the momentum to the dtype (Tensor.mul_ keeps it in opmath): with foreach, those of
+    which every parameter already has a buffer."""
+    if not group['foreach'] or group['momentum'] == 0:
+        return ()
+    dtypes = {p.dtype for p in params}
+    return [d for d in dtypes if all('momentum_buffer' in state.get(p, ())
+                                     for p in params if p.dtype is d)]
+
+
+def _sgd(p, state, group, rounded):
+    """_single_tensor_sgd (or _multi_tensor_sgd) for one parameter, on its arrays."""
+    param = p._data
+    grad = p._grad._data
     if group['maximize']:
         grad = -grad
     if group['weight_decay'] != 0:
-        grad = add_scaled(grad, param, float(group['weight_decay']))
+        grad = _add(grad, param, group['weight_decay'])
     if state is not None:
-        grad = _momentum(p, state, grad, group)
-    param[...] = add_scaled(param, grad, -float(group['lr']))
+        grad = _momentum(p, state, grad, group, p.dtype in rounded)
+    param[...] = _add(param, grad, -_item(group['lr']))
     p._vc.value += 1
 
 
-def _momentum(p, state, grad, group):
-    """The momentum buffer (created as a copy of the first gradient) and the step direction."""
+def _momentum(p, state, grad, group, rounded):
+    """The momentum buffer (created as a copy of the first gradient) and the step direction.
+    With foreach, Nesterov's direction overwrites the gradient when that is p.grad itself."""
     momentum = group['momentum']
     buf = state.get('momentum_buffer')
     if buf is None:
         buf = state['momentum_buffer'] = p._grad.detach().clone()
-        _real_view(buf._data)[...] = grad
+        buf._data[...] = grad
     else:
-        data = _real_view(buf._data)
-        data *= data.dtype.type(momentum)
-        data[...] = add_scaled(data, grad, 1 - group['dampening'])
+        data = buf._data
+        _scale(data, momentum, rounded)
+        data[...] = _add(data, grad, 1 - group['dampening'])
         buf._vc.value += 1
-    if group['nesterov']:
-        return add_scaled(grad, _real_view(buf._data), momentum)
-    return _real_view(buf._data)
+    if not group['nesterov']:
+        return buf._data
+    direction = _add(grad, buf._data, momentum)
+    if group['foreach'] and grad is p._grad._data:
+        grad[...] = direction
+        p._grad._vc.value += 1
+    return direction
