@@ -239,3 +239,9 @@ def test_is_nonzero():
                  lambda T: T.tensor([]), lambda T: T.tensor([1, 2]), lambda T: 1):
         check(lambda T: T.is_nonzero(make(T)), match_message=True)
     check(lambda T: T.tensor([3]).is_nonzero())
+
+
+@pytest.mark.parametrize('shape', [(0,), (0, 3), (2, 0, 3), (4, 0), (0, 0)])
+def test_strides_of_empty_tensors(shape):
+    check(lambda T: T.zeros(shape).stride())
+    check(lambda T: [T.empty(shape).stride(d) for d in range(len(shape))])

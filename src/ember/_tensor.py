@@ -269,7 +269,11 @@ class Tensor:
         return bool(self._data.flags.c_contiguous)
 
     def stride(self, dim=None):
-        strides = tuple(s // self.dtype.itemsize for s in self._data.strides)
+        data = self._data
+        if data.size:
+            strides = tuple(s // self.dtype.itemsize for s in data.strides)
+        else:  # NumPy keeps no layout for an empty array: torch's contiguous strides
+            strides = _contiguous_strides(data.shape)
         return strides if dim is None else strides[_metadata_dim(dim, self._data.ndim, 'stride')]
 
     def storage_offset(self):
@@ -578,6 +582,16 @@ def _real_part(value, kind):
     if value.imag:
         raise RuntimeError('value cannot be converted to type double without overflow')
     return real
+
+
+def _contiguous_strides(shape):
+    """The strides torch gives a contiguous tensor of ``shape`` (a size 0 counts as 1)."""
+    strides = []
+    step = 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
 
 
 def _metadata_dim(dim, ndim, method):
