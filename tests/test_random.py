@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import ember
-from helpers import assert_same_exception, to_ember, to_numpy
+from helpers import assert_same_exception, assert_same_message, to_ember, to_numpy
 
 SIZES = [0, 1, 2, 3, 15, 16, 17, 31, 33, 100, 1000]
 FLOATS = ['float16', 'bfloat16', 'float32', 'float64']
@@ -47,8 +47,8 @@ def same_draws(fn, seed=0):
     assert _state(ember) == _state(torch)
 
 
-def same_error(fn):
-    """fn raises in torch, and ember raises the same exception type."""
+def same_error(fn, message=False):
+    """fn raises in torch, and ember raises the same exception type (and message)."""
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         with pytest.raises(Exception) as t_err:
@@ -56,6 +56,8 @@ def same_error(fn):
         with pytest.raises(Exception) as e_err:
             fn(ember)
     assert_same_exception(e_err.value, t_err.value)
+    if message:
+        assert_same_message(e_err.value, t_err.value)
 
 
 def dt(lib, name):
@@ -103,6 +105,102 @@ def test_like_factories():
         x = T.zeros(3, 17, dtype=T.float64)
         return (T.rand_like(x), T.randn_like(x), T.randint_like(x, 9), T.randint_like(x, -3, 3),
                 T.rand_like(x, dtype=T.float16), T.randint_like(T.zeros(4, dtype=T.int32), 100))
+    same_draws(draws)
+
+
+LAYOUTS = {
+    'transposed': lambda T, x: x.reshape(20, 3).t(),
+    'sliced': lambda T, x: x.reshape(6, 10)[::2, ::3],
+    'sliced_transposed': lambda T, x: x.reshape(6, 10)[::2, ::3].t(),
+    'permuted': lambda T, x: x.reshape(3, 4, 5).permute(2, 0, 1),
+    'expanded': lambda T, x: x[:4].expand(3, 4),
+    'expanded_transposed': lambda T, x: x[:12].reshape(3, 4).t().unsqueeze(0).expand(2, 4, 3),
+}
+
+
+@pytest.mark.parametrize('layout', LAYOUTS)
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'float16'])
+def test_like_factories_follow_input_layout(layout, dtype):
+    """*_like fill a tensor laid out like the input (empty_like's preserve_format), in memory
+    order, and a non-contiguous float tensor samples normals one at a time."""
+    def draws(T):
+        x = LAYOUTS[layout](T, T.zeros(60, dtype=dt(T, dtype)))
+        out = [T.rand_like(x), T.randn_like(x), T.randint_like(x, 100), T.randint_like(x, -5, 5)]
+        return out + [list(r.stride()) for r in out]
+    same_draws(draws)
+
+
+@pytest.mark.parametrize('layout', LAYOUTS)
+def test_bernoulli_and_multinomial_layouts(layout):
+    """bernoulli(p) fills a new contiguous tensor in C order; multinomial's exponential keys
+    fill a tensor laid out like its input."""
+    def draws(T):
+        T.manual_seed(7)
+        p = LAYOUTS[layout](T, T.rand(60))
+        T.manual_seed(0)
+        out = [T.bernoulli(p), T.bernoulli(p, 0.3)]
+        out += [list(r.stride()) for r in out]
+        if p.dim() == 2:
+            out += [T.multinomial(p, 1), T.multinomial(p, 2), T.multinomial(p, 3, True)]
+        return out
+    same_draws(draws)
+
+
+def test_bernoulli_fills_out_in_its_layout():
+    same_draws(lambda T: (T.bernoulli(T.rand(3, 4), out=T.empty(4, 3).t()),
+                          T.bernoulli(T.rand(3, 4), out=T.empty(5))))
+
+
+def test_size_keyword_forms():
+    same_draws(lambda T: (T.rand(size=(2, 3)), T.randn(size=[2, 17], dtype=T.float64),
+                          T.randint(3, size=(5,)), T.randint(high=9, size=(5,)),
+                          T.randint(3, high=5, size=(2, 2)), T.randint(T.tensor(9), (3,)),
+                          T.randint(0, 9, T.Size([3])), T.randint_like(T.zeros(4), high=7),
+                          T.randint_like(T.zeros(4), low=2, high=7)))
+
+
+def test_random_keyword_forms():
+    def draws(T):
+        x = T.zeros(5, requires_grad=True).clone()
+        return (x.random_(to=5).clone(), x.random_(1, to=5).clone(),
+                x.random_(**{'from': 1, 'to': 5}).clone(), x.random_(3, None).clone(),
+                type(x.random_(2).grad_fn).__name__, type(x.random_(1, to=3).grad_fn).__name__)
+    same_draws(draws)
+
+
+def test_normal_out_draws_in_out_dtype_and_broadcasts():
+    """normal_out_impl draws into out (its dtype, mean broadcast with it), then scales and
+    shifts in place."""
+    def draws(T):
+        mean, std = T.arange(4, dtype=T.float32), T.linspace(0.5, 2, 4)
+        return (T.normal(0.0, T.ones(20), out=T.empty(20, dtype=T.float64)),
+                T.normal(mean, 1.0, out=T.empty(2, 4)),
+                T.normal(mean, std, out=T.empty(4, dtype=T.float16)),
+                T.normal(T.arange(40.), 2.0, out=T.empty(40, dtype=T.float64)),
+                T.normal(mean, 1.0, out=T.empty(4, dtype=T.complex64)),
+                T.normal(T.zeros(20), T.ones(20, dtype=T.int64)))
+    same_draws(draws)
+
+
+def test_factories_sample_into_a_non_contiguous_out():
+    """torch samples into out= in place (its memory order; normals one at a time there)."""
+    def draws(T):
+        def out(dtype=T.float32):
+            return T.empty(5, 8, dtype=dtype).t()
+        return (T.rand(8, 5, out=out()), T.randn(8, 5, out=out()), T.randn(4, 5, out=out()[:4]),
+                T.randint(9, (8, 5), out=out(T.int64)), T.normal(0., 2., (8, 5), out=out()),
+                T.normal(T.zeros(8, 5), 1., out=out()),
+                T.normal(T.zeros(8, 5), T.ones(5), out=out()),
+                T.randperm(6, out=T.empty(12, dtype=T.int64)[::2]))
+    same_draws(draws)
+
+
+def test_generator_clone_state():
+    def draws(T):
+        g = T.Generator().manual_seed(4)
+        T.randn(3, generator=g, dtype=T.float64)
+        clone = g.clone_state()
+        return T.rand(3, generator=g), T.rand(3, generator=clone), T.randn(1, generator=clone)
     same_draws(draws)
 
 
@@ -364,7 +462,77 @@ ERRORS = [
     lambda T: T.set_rng_state(T.zeros(10, dtype=T.uint8)),
     lambda T: T.set_rng_state(T.zeros(5056)),
     lambda T: T.set_rng_state(T.zeros(5056, dtype=T.uint8)),
+    lambda T: T.randint(0.5, 9, (3,)),
+    lambda T: T.randint(0, 9.0, (3,)),
+    lambda T: T.randint(9.0, (3,)),
+    lambda T: T.randint(True, (3,)),
+    lambda T: T.randint(T.tensor(9.), (3,)),
+    lambda T: T.randint_like(T.zeros(3)),
+    lambda T: T.randint_like(T.zeros(3), 7.5),
+    lambda T: T.randperm(10.0),
+    lambda T: T.randperm(True),
+    lambda T: T.randperm('a'),
+    lambda T: T.rand(3, dtype=T.float64, out=T.empty(3)),
+    lambda T: T.randn(3, dtype=T.float64, out=T.empty(3)),
+    lambda T: T.randint(5, (3,), dtype=T.int32, out=T.empty(3, dtype=T.int64)),
+    lambda T: T.randperm(5, dtype=T.int32, out=T.empty(5, dtype=T.int64)),
+    lambda T: T.normal(0., 1., (3,), dtype=T.float64, out=T.empty(3)),
+    lambda T: T.normal(0., T.ones(3, dtype=T.complex64)),
+    lambda T: T.normal(T.zeros(3), T.ones(3, dtype=T.complex64)),
+    lambda T: T.normal(T.zeros(4), 1.0, out=T.empty(2, 2)),
+    lambda T: T.normal(T.zeros(4), T.ones(4), out=T.empty(4, dtype=T.int64)),
+    lambda T: T.empty(3).random_(0.5, 3),
+    lambda T: T.empty(3).random_(3.5),
+    lambda T: T.empty(3).random_(**{'from': 3}),
+    lambda T: T.empty(3).random_(0, 3, 5),
+    lambda T: T.empty(3, dtype=T.complex64).random_(-2**63, None),
+    lambda T: T.empty(5).bernoulli_(T.rand(3)),
+    lambda T: T.empty(5).bernoulli_(T.rand(2, 5)),
+    lambda T: T.multinomial(T.tensor([3., 1.]), 5, True, out=T.empty(5)),
+    lambda T: T.multinomial(T.rand(2, 0), 2, True),
+    lambda T: T.multinomial(T.rand(5), 2.0),
+    lambda T: T.Generator().manual_seed(seed=4),
+    lambda T: T.Generator().manual_seed(np.int64(4)),
+    lambda T: T.empty(3).uniform_(from_=2),
 ]
+
+# Parser and check errors whose message ember words as torch does.
+MESSAGES = [
+    lambda T: T.rand(2.0),
+    lambda T: T.randn((2.0, 3)),
+    lambda T: T.rand(2, 'a'),
+    lambda T: T.rand(dtype=T.float32),
+    lambda T: T.randn(requires_grad=True),
+    lambda T: T.randint(0, 9, 3),
+    lambda T: T.randint(9, 3),
+    lambda T: T.randint(5, (2.0,)),
+    lambda T: T.randint(0, 9, [3.0]),
+    lambda T: T.randint(3),
+    lambda T: T.randperm(10.0),
+    lambda T: T.normal(0., 1., 5),
+    lambda T: T.empty(3).uniform_(0, float('inf')),
+    lambda T: T.empty(3).uniform_(float('nan'), 1),
+    lambda T: T.empty(3, dtype=T.float16).uniform_(0, 70000),
+    lambda T: T.empty(3, dtype=T.complex64).uniform_(0, 1e39),
+    lambda T: T.empty(3, dtype=T.complex64).random_(0, None),
+    lambda T: T.empty(3).random_(0.5, 3),
+    lambda T: T.empty(3).random_(0, 3, 5),
+    lambda T: T.empty(3).uniform_(generator=3),
+    lambda T: T.empty(3).normal_(generator=3),
+    lambda T: T.empty(3).exponential_(generator=3),
+    lambda T: T.empty(3).random_(generator=3),
+    lambda T: T.multinomial(T.ones(3), 1, generator=3),
+    lambda T: T.multinomial(T.ones(3), 2.0),
+    lambda T: T.rand(2, generator=3),
+    lambda T: T.normal(T.zeros(3), 1.0, generator=3),
+    lambda T: T.Generator().set_state(T.Generator().get_state().reshape(64, 79).t()),
+    lambda T: T.set_rng_state([0] * 5056),
+]
+
+
+@pytest.mark.parametrize('fn', MESSAGES)
+def test_error_messages(fn):
+    same_error(fn, message=True)
 
 
 @pytest.mark.parametrize('fn', ERRORS)

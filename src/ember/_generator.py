@@ -37,6 +37,8 @@ def _seeded_key(seed):
 
 def _unpack_seed(seed):
     """THPGenerator_manualSeed's unpack_uint64: negative seeds wrap to their two's complement."""
+    if isinstance(seed, np.integer):  # torch's parser takes them, its unpacking does not
+        raise TypeError('an integer is required')
     if type(seed) is bool or not isinstance(seed, int):
         raise RuntimeError(f'manual_seed expected a long, but got {type(seed).__name__}')
     if not -2**63 <= seed < 2**64:
@@ -65,7 +67,7 @@ class Generator:
     def device(self):
         return CPU
 
-    def manual_seed(self, seed):
+    def manual_seed(self, seed, /):
         """Generator.manual_seed: reseed (seeds wrap modulo 2**64) and return self."""
         self._seed = _unpack_seed(seed)
         self.__dict__.pop('_mt', None)  # rebuilt from the seed when next drawn from
@@ -93,6 +95,10 @@ class Generator:
         from ._random_ops import _state_array
         self.load_state_bytes(_state_array(new_state))
         return self
+
+    def clone_state(self):
+        """Generator.clone_state: a new generator in this one's state."""
+        return _restore_generator(self.state_bytes().tobytes())
 
     def __reduce__(self):
         return _restore_generator, (self.state_bytes().tobytes(),)
@@ -460,16 +466,17 @@ def exponential(gen, n, dtype, lambd=1.0):
 
 # ---------------------------------------------------------------- multinomial
 
-def multinomial(gen, probs, n_sample, replacement):
-    """multinomial for a (rows, categories) array of valid probabilities, as int64 indices."""
+def multinomial(gen, probs, n_sample, replacement, layout):
+    """multinomial for a (rows, categories) array of valid probabilities, as int64 indices;
+    ``layout`` places flat samples in the input tensor's shape, in the order torch fills it."""
     if not replacement or n_sample == 1:
-        return _multinomial_exponential(gen, probs, n_sample)
+        return _multinomial_exponential(gen, probs, n_sample, layout)
     return np.stack([_multinomial_row(gen, row, n_sample) for row in probs])
 
 
-def _multinomial_exponential(gen, probs, n_sample):
+def _multinomial_exponential(gen, probs, n_sample, layout):
     """The no-replacement fast path: top-n_sample of ``p / q`` with q ~ Exp(1) (Gumbel trick)."""
-    q = exponential(gen, probs.size, probs.dtype).reshape(probs.shape)
+    q = layout(exponential(gen, probs.size, probs.dtype)).reshape(probs.shape)
     keys = (probs.astype(np.float32) / q.astype(np.float32)).astype(probs.dtype) \
         if probs.dtype in _REDUCED else probs / q
     return np.argsort(-keys.astype(np.float64), axis=-1, kind='stable')[:, :n_sample]

@@ -5,17 +5,19 @@ CPU kernels do. This module gives them torch's signatures, argument checks and e
 device, and a place in the autograd graph: each in-place sampler is a graph node named like
 torch's (``UniformBackward0``, ...) whose gradient is zero.
 """
+import functools
 import math
+import operator
 import warnings
 
 from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
-from ._creation import _finish
+from ._creation import _finish, _out_dtype
 from ._device import array_module, as_device, backend, to_host
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, write_out
-from ._ops.shape import _sizes, infer_size
+from ._ops.shape import _sizes, expand, infer_size
 from ._tensor import Tensor, _make
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
@@ -35,26 +37,102 @@ _INT64_MIN = -2**63
 
 # ---------------------------------------------------------------- shared helpers
 
-def _generator(generator):
+def _generator(generator, function=None, args=None):
+    """The generator argument (the default one for None), with the parser error of
+    ``function``: of several overloads when its positional ``args`` are given."""
     if generator is None:
         return default_generator
     if not isinstance(generator, Generator):
+        if args is not None:  # (None: an optional argument not given)
+            given = [a for a in args if a is not None]
+            raise _invalid_combination(function, given, {'generator': generator})
+        if function:
+            raise TypeError(f"{function}(): argument 'generator' must be torch.Generator, not "
+                            f"{type(generator).__name__}")
         raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
     return generator
 
 
-def _shape(size, name=None):
+def _type_name(value):
+    return 'Tensor' if isinstance(value, Tensor) else type(value).__name__
+
+
+def _invalid_combination(function, args, kwargs=()):
+    """torch's parser error when no overload takes these arguments (its first line)."""
+    got = [_type_name(a) for a in args] + [f'{k}={_type_name(v)}' for k, v in dict(kwargs).items()]
+    listed = ', '.join(got) + (', ' if kwargs and not args else '')
+    return TypeError(f'{function}() received an invalid combination of arguments - got '
+                     f'({listed}), but expected one of:')
+
+
+def _index(value):
+    """An int argument as torch's parser reads it (ints, NumPy ints, one-element integer
+    tensors), or None for anything else (bools and floats included)."""
+    if isinstance(value, Tensor):
+        is_int = value.dtype.category == _dtype.INT and value.numel() == 1
+        return int(value.item()) if is_int else None
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
+def _int_arg(value, function, name, position):
+    """``_index(value)``, or torch's error for argument ``name`` at ``position``."""
+    index = _index(value)
+    if index is None:
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be int, not "
+                        f"{_type_name(value)}")
+    return index
+
+
+def _size_error(function, size, position):
+    """torch's parser error for a size that is not ints (varargs, or one sequence or value)."""
+    if len(size) == 1 and not isinstance(size[0], (tuple, list)):
+        return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
+                         f"ints, not {_type_name(size[0])}")
+    items = size[0] if len(size) == 1 else size
+    pos, bad = next((i, v) for i, v in enumerate(items) if _index(v) is None)
+    if len(size) == 1:
+        return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
+                         f"ints, but found element of type {_type_name(bad)} at pos {pos}")
+    return TypeError(f"{function}(): argument 'size' failed to unpack the object at pos {pos + 1} "
+                     f'with error "type must be tuple of ints,but got {_type_name(bad)}"')
+
+
+def _no_size(function, *keywords):
+    """torch's error for ``function()`` called without a size, given these keyword values."""
+    if any(value is not None and value is not False for value in keywords):
+        return TypeError(f'{function}() missing 1 required positional arguments: "size"')
+    return _invalid_combination(function, ())
+
+
+def _shape(size, name=None, position=1):
     """The shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f(Size([2, 3]))``, none negative;
-    with a function ``name``, torch's error for ``f()``."""
-    if name and not size:
-        raise TypeError(f'{name}() received an invalid combination of arguments - got (), but '
-                        'expected one of:')
-    shape = _sizes(size)
+    with a function ``name``, torch's errors for sizes that are not ints."""
+    try:
+        shape = _sizes(size)
+    except TypeError:
+        if name is None:
+            raise
+        raise _size_error(name, size, position) from None
     for s in shape:  # (a loop costs less than min() for the few dimensions a shape has)
         if s < 0:
             raise RuntimeError(f'Trying to create tensor with negative dimension {s}: '
                                f'{list(shape)}')
     return shape
+
+
+@functools.cache
+def _limits(dtype):
+    """(lowest, highest) of a real dtype, bool's (0, 1) included (finfo and iinfo cost
+    microseconds to build)."""
+    if dtype is _dtype.bool:
+        return 0, 1
+    info = _dtype.finfo(dtype) if dtype.category == _dtype.FLOAT else _dtype.iinfo(dtype)
+    return info.min, info.max
 
 
 def _not_implemented(kernel, dtype):
@@ -70,8 +148,11 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
     """A new tensor of ``shape`` (or ``out``) filled by ``sample(gen, n, numpy_dtype, *params)``,
     one of ``ember._generator``'s samplers."""
     if out is not None:
-        return write_out(_new(shape, out.dtype, out.device, False, None, gen, sample, *params),
-                         out)
+        if out._data.shape != shape:  # resized, as a new contiguous tensor
+            return write_out(_new(shape, out.dtype, out.device, False, None, gen, sample, *params),
+                             out)
+        values = sample(gen, math.prod(shape), out.dtype.np, *params)  # filled in place
+        return write_out(_make(_in_fill_order(out._data, values), out.dtype), out)
     host = sample(gen, math.prod(shape), dtype.np, *params)
     if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
@@ -79,15 +160,40 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
                          dtype), requires_grad)
 
 
+def _fills_contiguously(out, shape):
+    """Whether a factory's samples fill contiguous memory: a new tensor's, or out's unless it
+    is a non-contiguous tensor of the right shape (torch samples into it in place)."""
+    return out is None or out._data.shape != shape or bool(out._data.flags.c_contiguous)
+
+
 def _draw(gen, sample, *params):
     """An in-place sampler's draw: ``sample(gen, n, numpy_dtype, *params)`` for its target."""
     return lambda n, np_dtype, contiguous: sample(gen, n, np_dtype, *params)
 
 
+def _fill_axes(a):
+    """``a``'s dimensions, outermost first, in the order TensorIterator (and empty_like's
+    infer_dense_strides) walks them: an insertion sort by stride in which a broadcast (0-stride)
+    dimension compares with no other, so that it stays where a contiguous tensor has it."""
+    strides, perm = a.strides, list(range(a.ndim - 1, -1, -1))  # innermost first
+    for i in range(1, a.ndim):
+        moving = i
+        for j in range(i - 1, -1, -1):
+            inner, outer = abs(strides[perm[j]]), abs(strides[perm[moving]])
+            if inner and outer and inner < outer:
+                break
+            if inner and outer and inner > outer:
+                perm[j], perm[moving] = perm[moving], perm[j]
+                moving = j
+    return perm[::-1]
+
+
 def _in_fill_order(a, values):
     """Flat ``values`` laid out in ``a``'s shape in the order torch's TensorIterator writes
-    memory: dimensions by decreasing stride."""
-    axes = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
+    memory (see _fill_axes)."""
+    if a.ndim < 2 or a.flags.c_contiguous:
+        return values.reshape(a.shape)
+    axes = _fill_axes(a)
     inverse = sorted(range(a.ndim), key=axes.__getitem__)
     return values.reshape([a.shape[i] for i in axes]).transpose(inverse)
 
@@ -139,8 +245,12 @@ def _state_tensor(state):
 
 def _state_array(state):
     """The bytes of a state tensor given to Generator.set_state."""
-    if not isinstance(state, Tensor) or state.dtype is not _dtype.uint8:
+    if not isinstance(state, Tensor):
+        raise TypeError(f'expected a torch.ByteTensor, but got {type(state).__name__}')
+    if state.dtype is not _dtype.uint8:
         raise TypeError('RNG state must be a torch.ByteTensor')
+    if not state.is_contiguous():
+        raise RuntimeError('RNG state must be contiguous')
     return to_host(state._data).reshape(-1)
 
 
@@ -148,42 +258,67 @@ def _state_array(state):
 
 def _check_uniform(dtype, low, high):
     _require_floating(dtype, 'check_uniform_bounds')
+    if -65504.0 <= low and high <= 65504.0 and 0.0 <= high - low <= 65504.0:
+        return  # within every floating dtype's range
+    real = dtype.to_real()
+    lowest, highest = _limits(real)
+    for value, name in ((low, 'from'), (high, 'to')):
+        if not lowest <= value <= highest:
+            raise RuntimeError(f'{name} is out of bounds for {_CPP_NAMES[real]}')
     if not low <= high:
         raise RuntimeError(f'uniform_ expects to return a [from, to) range, but found '
                            f'from={low:g} > to={high:g}')
-    if high - low > 65504 and high - low > _dtype.finfo(dtype.to_real()).max:
+    if high - low > highest:
         raise RuntimeError(
             f'uniform_ expects to-from <= std::numeric_limits<{dtype.to_real().scalar_name}>'
             f'::max(), but found to={high:g} and from={low:g} which result in to-from to exceed '
             'the limit')
 
 
-def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
-    """Tensor.uniform_: fill with U[from, to) in place."""
+def uniform_(self, from_=0.0, /, to=1.0, *, generator=None, **kwargs):
+    """Tensor.uniform_(from=0, to=1): fill with U[from, to) in place."""
     low = kwargs.pop('from', from_)
     if kwargs:
         raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
     _check_uniform(self.dtype, low, to)
-    draw = _draw(_generator(generator), sampler.uniform, low, to)
+    draw = _draw(_generator(generator, 'uniform_'), sampler.uniform, low, to)
     return UniformBackward0.apply_(self, draw=draw)
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'rand')
-    gen = _generator(generator)  # torch checks its arguments' types first
-    dtype = dtype or _dtype.get_default_dtype()
-    _require_floating(dtype if out is None else out.dtype, 'check_uniform_bounds')
+    size = sizes if size is None else (size,)
+    gen = _generator(generator, 'rand', size)  # torch checks its arguments' types first
+    if not size:
+        raise _no_size('rand', generator, out, dtype, layout, device, requires_grad, pin_memory)
+    dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
+    _require_floating(dtype, 'check_uniform_bounds')
     return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.unit)
+
+
+def _new_like(input, dtype, device, requires_grad, gen, sample, *params):
+    """_new for the *_like factories: a tensor laid out like ``input`` (at::empty_like's
+    preserve_format), which the samples fill in memory order."""
+    host = _in_fill_order(input._data, sample(gen, input.numel(), dtype.np, *params))
+    return _finish(_make(backend(as_device(device or input.device)).asarray(host), dtype),
+                   requires_grad)
+
+
+def _fills_in_c_order(a):
+    """Whether a tensor laid out like ``a`` is contiguous (size-1 dimensions aside)."""
+    axes = [i for i in _fill_axes(a) if a.shape[i] > 1]
+    return axes == sorted(axes)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None):
-    """torch.rand_like: rand with input's shape, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'rand_like')
-    return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
-                device=device or input.device, requires_grad=requires_grad)
+    """torch.rand_like: rand with input's shape, layout, dtype and device unless given."""
+    dtype = dtype_arg(dtype, 'rand_like') or input.dtype
+    gen = _generator(generator, 'rand_like', (input,))
+    _check_uniform(dtype, 0.0, 1.0)
+    return _new_like(input, dtype, device, requires_grad, gen, sampler.unit)
 
 
 # ---------------------------------------------------------------- normal
@@ -201,43 +336,54 @@ def _normal_std(std, dtype):
     return std / math.sqrt(2) if dtype.category == _dtype.COMPLEX else std
 
 
-def _normal_draw(mean, std, generator, dtype):
+def _normal_draw(mean, std, gen, dtype):
     """normal_impl_'s draw of N(mean, std**2) samples into a tensor of ``dtype``."""
     std = _normal_std(std, dtype)
-    gen = _generator(generator)
     return lambda n, np_dtype, contiguous: sampler.normal(gen, n, np_dtype, mean, std, contiguous)
 
 
 def normal_(self, mean=0, std=1, *, generator=None):
     """Tensor.normal_: fill with N(mean, std**2) in place."""
-    return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, generator, self.dtype))
+    gen = _generator(generator, 'normal_')
+    return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, gen, self.dtype))
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """torch.randn: standard normal samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'randn')
-    dtype = dtype or _dtype.get_default_dtype()
-    std = _normal_std(1, dtype if out is None else out.dtype)
-    gen = _generator(generator)
-    return _new(_shape(size, 'randn'), dtype, device, requires_grad, out, gen, sampler.normal, 0,
-                std)
+    size = sizes if size is None else (size,)
+    if not size:
+        raise _no_size('randn', generator, out, dtype, layout, device, requires_grad, pin_memory)
+    dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
+    std = _normal_std(1, dtype)
+    gen = _generator(generator, 'randn', size)
+    shape = _shape(size, 'randn')
+    return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, 0, std,
+                _fills_contiguously(out, shape))
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None):
-    """torch.randn_like: randn with input's shape, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'randn_like')
-    return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
-                 device=device or input.device, requires_grad=requires_grad)
+    """torch.randn_like: randn with input's shape, layout, dtype and device unless given."""
+    dtype = dtype_arg(dtype, 'randn_like') or input.dtype
+    gen = _generator(generator, 'randn_like', (input,))
+    std = _normal_std(1, dtype)
+    return _new_like(input, dtype, device, requires_grad, gen, sampler.normal, 0, std,
+                     _fills_in_c_order(input._data))
 
 
 class _NormalTensors(Primitive):
     """normal with a tensor mean and/or std, as normal_out_impl computes it: samples drawn
     into the output, then ``mul_(std)`` and/or ``add_(mean)``. No gradient flows back."""
 
-    def forward(ctx, *operands, shape, dtype, device, steps, draw):
-        z = backend(device).asarray(draw(math.prod(shape), dtype.np, True).reshape(shape))
+    def forward(ctx, *operands, shape, dtype, device, steps, draw, layout):
+        """``layout``: the array of an out= tensor of this shape, which torch samples into."""
+        if layout is None:
+            z = draw(math.prod(shape), dtype.np, True).reshape(shape)
+        else:
+            z = _in_fill_order(layout, draw(layout.size, dtype.np, layout.flags.c_contiguous))
+        z = backend(device).asarray(z)
         for operand, step in zip(operands, steps):
             z = step(z, operand).astype(dtype.np)
         return z
@@ -267,34 +413,44 @@ def _mul(z, std):
     return z * std
 
 
+def _check_std_tensor(std):
+    """CHECK_NORMAL_TENSOR_STD."""
+    if std.dtype.category == _dtype.COMPLEX:
+        raise RuntimeError('normal expects standard deviation to be non-complex')
+    if std.numel() and not bool((to_host(std._data) >= 0).all()):
+        raise RuntimeError('normal expects all elements of std >= 0.0')
+
+
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """torch.normal: all four overloads (tensor/float mean and std, or floats with a size)."""
     dtype = dtype_arg(dtype, 'normal')
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not (mean_is_tensor or std_is_tensor):
-        if size is None:
-            raise TypeError(f'normal() received an invalid combination of arguments - got '
-                            f'({type(mean).__name__}, {type(std).__name__}), but expected one of:')
-        dtype = dtype or _dtype.get_default_dtype()
-        std = _normal_std(std, dtype if out is None else out.dtype)
-        gen = _generator(generator)
-        return _new(_shape(size), dtype, device, requires_grad, out, gen, sampler.normal, mean,
-                    std)
+        if not isinstance(size, (tuple, list)):
+            raise _invalid_combination('normal', (mean, std) if size is None else (mean, std, size))
+        dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
+        std = _normal_std(std, dtype)
+        gen = _generator(generator, 'normal', (mean, std, size))
+        shape = _shape(size)
+        return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
+                    _fills_contiguously(out, shape))
+    gen = _generator(generator, 'normal', (mean, std))
     if std_is_tensor:
-        _require_floating(std.dtype, 'normal_kernel_cpu')
-        if std.numel() and not bool((to_host(std._data) >= 0).all()):
-            raise RuntimeError('normal expects all elements of std >= 0.0')
-    if not std_is_tensor:
-        node, operands, steps, like, draw_std = NormalBackward1, (mean,), (_add,), mean, std
-        shape = mean.shape
+        _check_std_tensor(std)
+    like = mean if mean_is_tensor else std
+    if not std_is_tensor:  # normal_out_impl broadcasts mean with out
+        node, operands, steps, draw_std = NormalBackward1, (mean,), (_add,), std
+        shape = mean.shape if out is None else infer_size(mean.shape, out.shape)
     else:
         node = NormalBackward3 if mean_is_tensor else NormalBackward2
         operands, steps, draw_std = (std, mean), (_mul, _add), 1
-        like = mean if mean_is_tensor else std
         shape = infer_size(mean.shape, std.shape) if mean_is_tensor else std.shape
-    result = node.apply(*operands, shape=tuple(shape), dtype=like.dtype, device=like.device,
-                        steps=steps, draw=_normal_draw(0, draw_std, generator, like.dtype))
+    dtype = like.dtype if out is None else out.dtype  # samples are drawn into the output
+    shape = tuple(shape)
+    layout = None if _fills_contiguously(out, shape) else out._data
+    result = node.apply(*operands, shape=shape, dtype=dtype, device=like.device, steps=steps,
+                        draw=_normal_draw(0, draw_std, gen, dtype), layout=layout)
     return result if out is None else write_out(result, out)
 
 
@@ -326,11 +482,7 @@ def _update_to(high, dtype):
 
 def _check_in_range(low, high_inclusive, dtype):
     """check_from_to_in_range: errors outside the dtype, warnings past its exact integers."""
-    if dtype.category == _dtype.FLOAT:
-        info = _dtype.finfo(dtype)
-    else:
-        info = _dtype.iinfo(dtype) if dtype is not _dtype.bool else None
-    lowest, highest = (0, 1) if info is None else (info.min, info.max)
+    lowest, highest = _limits(dtype)
     for value, name in ((low, 'from'), (high_inclusive, 'to - 1')):
         if not lowest <= value <= highest:
             raise RuntimeError(f'{name} is out of bounds for {_CPP_NAMES[dtype]}')
@@ -355,8 +507,10 @@ def _random_sampler(dtype, low, high):
     high is None."""
     low = _int64(low)
     if dtype.category == _dtype.COMPLEX:
-        raise RuntimeError('check_random_bounds handles only integral, floating-point and '
-                           'boolean types')
+        if high is None and low == _INT64_MIN:
+            raise _not_implemented('random_full_64_bits_range_kernel_cpu', dtype)
+        check = 'random_from_to_impl' if high is None else 'check_random_bounds'
+        raise RuntimeError(f'{check} handles only integral, floating-point and boolean types')
     if high is None and low == _INT64_MIN:
         return _full_range_sampler(dtype)
     if high is not None:
@@ -378,7 +532,7 @@ def _random_sampler(dtype, low, high):
                                f"to 'to_inc' casted to dtype, but got from={low} > "
                                f"to_inc={high_inclusive}")
     else:
-        high_inclusive = 1 if dtype is _dtype.bool else _dtype.iinfo(dtype).max
+        high_inclusive = _limits(dtype)[1]
     _check_in_range(low, high_inclusive, dtype)
     span = (high_inclusive - low + 1) % 2**64
     return sampler.random_from_to, span, low
@@ -394,52 +548,81 @@ def _full_range_sampler(dtype):
     return (sampler.random_full_range,)
 
 
+def _random_bounds(args, bounds, generator):
+    """random_'s (from, to) from its overloads random_(to) and random_(from, to) (to None: up
+    to the dtype's maximum), with torch's parser errors."""
+    if not bounds and 0 < len(args) <= 2 and type(args[0]) is int and (
+            len(args) == 1 or type(args[1]) is int or args[1] is None):
+        return (0, args[0]) if len(args) == 1 else args  # the common forms, parsed at once
+    if len(args) > 2:
+        raise TypeError(f'random_() takes 2 positional arguments but {len(args)} were given')
+    given = dict(zip(('to',) if len(args) == 1 and not bounds else ('from', 'to'), args))
+    valid = not set(given) & set(bounds) and not set(bounds) - {'from', 'to'}
+    given.update(bounds)
+    low, high = given.get('from', 0), given.get('to')
+    if not valid or 'to' not in given or _index(low) is None or (
+            _index(high) is None and not (high is None and 'from' in given)):
+        keywords = dict(bounds, **({} if generator is None else {'generator': generator}))
+        raise _invalid_combination('random_', args, keywords)
+    return _index(low), high if high is None else _index(high)
+
+
 def random_(self, *args, generator=None, **bounds):
     """Tensor.random_: random_(), random_(to) or random_(from, to=None) in place."""
     if not args and not bounds:
         _require_random_dtype(self.dtype, 'random_kernel_cpu')
-        return RandomBackward2.apply_(self, draw=_draw(_generator(generator), sampler.random_bits))
-    gen = _generator(generator)
-    if len(args) + len(bounds) == 1 and 'from' not in bounds:
-        high = args[0] if args else bounds['to']
-        return RandomBackward1.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, 0, high)))
-    low, high = (list(args) + [None])[:2] if len(args) else (None, None)
-    low, high = bounds.get('from', low), bounds.get('to', high)
-    return RandomBackward0.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, low, high)))
+        gen = _generator(generator, 'random_', ())
+        return RandomBackward2.apply_(self, draw=_draw(gen, sampler.random_bits))
+    low, high = _random_bounds(args, bounds, generator)
+    gen = _generator(generator, 'random_', args)
+    node = RandomBackward1 if len(args) + len(bounds) == 1 and 'from' not in bounds \
+        else RandomBackward0
+    return node.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, low, high)))
 
 
-def _size_tuple(size, position):
-    if not isinstance(size, (tuple, list)):
-        raise TypeError(f"randint(): argument 'size' (position {position}) must be tuple of "
-                        f"ints, not {type(size).__name__}")
-    return _shape(size)
+def _randint_arguments(low, high, size):
+    """randint's (low, high, size) from its two overloads, with torch's parser errors."""
+    if type(low) is int and type(high) is int and type(size) is tuple \
+            and all(type(s) is int for s in size):
+        return low, high, size  # the common form, parsed at once
+    if size is None or high is None:  # randint(high, size)
+        high, size = low, high if size is None else size
+        if size is None:
+            raise _invalid_combination('randint', (high,))
+        high = _int_arg(high, 'randint', 'high', 1)
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not "
+                            f"{_type_name(size)}")
+        return 0, high, size
+    if _index(low) is None or _index(high) is None or not isinstance(size, (tuple, list)) \
+            or any(_index(s) is None for s in size):
+        raise _invalid_combination('randint', (low, high, size))
+    return _index(low), _index(high), size
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False, pin_memory=False):
     """torch.randint: integers in [low, high) (``randint(high, size)`` takes low = 0)."""
     dtype = dtype_arg(dtype, 'randint')
-    gen = _generator(generator)  # torch checks its arguments' types first
-    if size is None:
-        low, high, size, position = 0, low, high, 2
-    else:
-        position = 3
-    shape = _size_tuple(size, position)
-    dtype = dtype or _dtype.int64
-    sample = _random_sampler(dtype if out is None else out.dtype, low, high)
-    return _new(shape, dtype, device, requires_grad, out, gen, *sample)
+    gen = _generator(generator, 'randint', (low, high, size))  # torch checks argument types first
+    low, high, size = _randint_arguments(low, high, size)
+    shape = _shape((size,), 'randint', 2)
+    dtype = _out_dtype(out, dtype) or _dtype.int64
+    return _new(shape, dtype, device, requires_grad, out, gen, *_random_sampler(dtype, low, high))
 
 
-def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
+def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layout=None,
                  device=None, requires_grad=False, memory_format=None):
-    """torch.randint_like: randint with input's shape, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'randint_like')
-    if high is None:
-        low, high = 0, low
-    dtype = dtype or input.dtype
-    gen = _generator(generator)
-    return _new(input.shape, dtype, device or input.device, requires_grad, None, gen,
-                *_random_sampler(dtype, low, high))
+    """torch.randint_like: randint with input's shape, layout, dtype and device unless given
+    (``randint_like(input, high)`` takes low = 0)."""
+    dtype = dtype_arg(dtype, 'randint_like') or input.dtype
+    bounds = tuple(b for b in (low, high) if b is not None)
+    if not bounds or any(_index(b) is None for b in bounds):
+        raise _invalid_combination('randint_like', (input,) + bounds)
+    gen = _generator(generator, 'randint_like', (input,) + bounds)
+    low, high = (0, *bounds) if len(bounds) == 1 else bounds
+    return _new_like(input, dtype, device, requires_grad, gen,
+                     *_random_sampler(dtype, _index(low), _index(high)))
 
 
 def _check_randperm(n, dtype):
@@ -451,7 +634,7 @@ def _check_randperm(n, dtype):
     if dtype in limits and n > limits[dtype][0]:
         raise RuntimeError(f'n cannot be greater than {limits[dtype][1]} for '
                            f'{dtype.scalar_name} type.')
-    if dtype.category == _dtype.INT and n - 1 > _dtype.iinfo(dtype).max:
+    if dtype.category == _dtype.INT and n - 1 > _limits(dtype)[1]:
         raise RuntimeError(f'value cannot be converted to type {dtype.name}_t without overflow')
 
 
@@ -459,11 +642,11 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              requires_grad=False, pin_memory=False):
     """torch.randperm: a random permutation of 0..n-1 (int64 unless dtype is given)."""
     dtype = dtype_arg(dtype, 'randperm')
-    gen = _generator(generator)  # torch checks its arguments' types first
-    n = _int64(n)
-    dtype = dtype or _dtype.int64
+    gen = _generator(generator, 'randperm', (n,))  # torch checks its arguments' types first
+    n = _int64(_int_arg(n, 'randperm', 'n', 1))
+    dtype = _out_dtype(out, dtype) or _dtype.int64
     shape = _shape((n,))
-    _check_randperm(n, out.dtype if out is not None else dtype)
+    _check_randperm(n, dtype)
     return _new(shape, dtype, device, requires_grad, out, gen, sampler.randperm)
 
 
@@ -474,10 +657,13 @@ _P_RANGE_MESSAGE = ('Expected p_in >= 0 && p_in <= 1 to be true, but got false. 
                     'to PyTorch.)')
 
 
-def _bernoulli_tensor_draw(self_dtype, p, generator):
-    """bernoulli_tensor kernel: each element compared with its own probability."""
-    if self_dtype.category == _dtype.COMPLEX:
-        raise _not_implemented('bernoulli_tensor_cpu_self_', self_dtype)
+def _bernoulli_tensor_draw(self, p, generator):
+    """bernoulli_tensor kernel: each element compared with its own probability (``p``
+    expanded to ``self``)."""
+    if self.dtype.category == _dtype.COMPLEX:
+        raise _not_implemented('bernoulli_tensor_cpu_self_', self.dtype)
+    if p._data.shape != self._data.shape:
+        expand(p, self.shape)  # torch's errors for a p that does not expand to self
     if p.dtype.category != _dtype.FLOAT:
         raise _not_implemented('bernoulli_tensor_cpu_p_', p.dtype)
     gen = _generator(generator)
@@ -492,7 +678,7 @@ def _bernoulli_tensor_draw(self_dtype, p, generator):
 
 def _flat_in_fill_order(a, values):
     """``values`` broadcast to ``a``'s shape, flattened in the order torch fills ``a``."""
-    axes = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
+    axes = _fill_axes(a)
     xp = array_module(values)
     return xp.broadcast_to(values, a.shape).transpose(axes).reshape(-1)
 
@@ -505,7 +691,13 @@ class _SampledPerElement(_Sampled):
 
 
 class BernoulliBackward0(_SampledPerElement):  # bernoulli(Tensor p)
-    pass
+    def forward(ctx, p, draw, layout):
+        """A new tensor filled in memory order: contiguous (empty_like's legacy contiguous
+        format), or laid out as array ``layout`` (an out= tensor bernoulli fills in place)."""
+        target = p if p.ndim <= 1 else array_module(p).empty(p.shape, p.dtype)
+        if layout is not None:
+            target = _in_fill_order(layout, array_module(p).empty(p.size, p.dtype))
+        return _SampledPerElement.forward(ctx, target, draw=draw)
 
 
 class BernoulliBackward1(_SampledPerElement):  # bernoulli_(Tensor p)
@@ -515,17 +707,20 @@ class BernoulliBackward1(_SampledPerElement):  # bernoulli_(Tensor p)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli / Tensor.bernoulli: 1 with probability input (or p), else 0."""
     if p is not None:
-        target = _make(array_module(input._data).empty_like(input._data), input.dtype)
-        return bernoulli_(target, p, generator=generator)
-    draw = _bernoulli_tensor_draw(input.dtype, input, generator)
-    result = BernoulliBackward0.apply(input, draw=draw)
+        gen = _generator(generator, 'bernoulli', (input, p))
+        data = input._data
+        return bernoulli_(_make(array_module(data).empty(data.shape, data.dtype), input.dtype), p,
+                          generator=gen)
+    draw = _bernoulli_tensor_draw(input, input, _generator(generator, 'bernoulli', (input,)))
+    layout = out._data if out is not None and out._data.shape == input._data.shape else None
+    result = BernoulliBackward0.apply(input, draw=draw, layout=layout)
     return result if out is None else write_out(result, out)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     """Tensor.bernoulli_: fill with 1 with probability p (a float or a tensor), else 0."""
     if isinstance(p, Tensor):
-        draw = _bernoulli_tensor_draw(self.dtype, p, generator)
+        draw = _bernoulli_tensor_draw(self, p, generator)
         return BernoulliBackward1.apply_(self, p, draw=draw)
     if self.dtype.category == _dtype.COMPLEX:
         raise _not_implemented('bernoulli_scalar_cpu_', self.dtype)
@@ -544,7 +739,7 @@ def exponential_(self, lambd=1, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
     return ExponentialBackward0.apply_(
-        self, draw=_draw(_generator(generator), sampler.exponential, lambd))
+        self, draw=_draw(_generator(generator, 'exponential_'), sampler.exponential, lambd))
 
 
 # ---------------------------------------------------------------- multinomial
@@ -580,13 +775,21 @@ def _check_probabilities(probs, exponential_path):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """torch.multinomial / Tensor.multinomial: category indices drawn from each row."""
+    num_samples = _int_arg(num_samples, 'multinomial', 'num_samples', 2)
+    if out is not None and out.dtype is not _dtype.int64:
+        raise RuntimeError(f'multinomial expects Long tensor out, got: {out.dtype.scalar_name}')
     _check_multinomial(input, num_samples, replacement)
-    gen = _generator(generator)
-    probs = to_host(input._data).reshape(-1, input.shape[-1])
-    shape = tuple(input.shape[:-1]) + (num_samples,)
+    gen = _generator(generator, 'multinomial')
+    host = to_host(input._data)
+    probs = host.reshape(math.prod(host.shape[:-1]), host.shape[-1])
+    shape = host.shape[:-1] + (num_samples,)
     if probs.size:
         _check_probabilities(probs, not replacement or num_samples == 1)
-        host = sampler.multinomial(gen, probs, num_samples, replacement).reshape(shape)
+        # the exponential keys fill a tensor laid out like input (at::empty_like)
+        host = sampler.multinomial(gen, probs, num_samples, replacement,
+                                   lambda q: _in_fill_order(host, q)).reshape(shape)
+    elif len(probs):
+        raise RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
     else:
         host = probs.astype('int64').reshape(shape)
     result = _make(backend(input.device).asarray(host), _dtype.int64)
