@@ -117,6 +117,7 @@ class Tensor:
     _view_version = 0
     _accumulator = None
     _hooks = None
+    _post_accumulate_hooks = None
     _retains_grad = False
 
     # Tensors define __eq__ elementwise, so hashing stays by identity as in torch.
@@ -328,7 +329,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self._grad_fn is not None and not self._retains_grad:
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(
                 'The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its '
                 '.grad attribute won\'t be populated during autograd.backward(). If you indeed want '
@@ -390,6 +391,18 @@ class Tensor:
             hooks = fn._open_registry().tensor.setdefault(self._output_nr, [])
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """torch.Tensor.register_post_accumulate_grad_hook: hook(leaf) after backward has
+        accumulated into the leaf's .grad."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError('post accumulate grad hooks cannot be registered on non-leaf tensors')
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        self._post_accumulate_hooks.append(hook)
+        return RemovableHandle(self._post_accumulate_hooks, hook)
 
     @property
     def data(self):

@@ -1013,3 +1013,43 @@ def test_accumulating_into_grad_bumps_its_version():
         (x * 2).sum().backward()
         results.append(x.grad._version)
     assert results[1] == results[0]
+
+
+def test_post_accumulate_grad_hooks():
+    logs = []
+    for T in (torch, ember):
+        log = []
+        x = T.ones(2, requires_grad=True)
+        handle = x.register_post_accumulate_grad_hook(lambda t: log.append(t.grad.tolist()))
+        (x * 3).sum().backward()
+        T.autograd.grad((x * 3).sum(), x)  # accumulates nothing: no call
+        handle.remove()
+        (x * 3).sum().backward()
+        x.register_post_accumulate_grad_hook(lambda t: 5)
+        with pytest.raises(TypeError, match="expected Variable, but hook returned 'int'"):
+            (x * 3).sum().backward()
+        log.append(x.grad.tolist())
+        logs.append(log)
+    assert logs[0] == logs[1]
+    check(lambda T: (T.ones(2, requires_grad=True) * 2).register_post_accumulate_grad_hook(print),
+          match_message=True)
+    check(lambda T: T.ones(2).register_post_accumulate_grad_hook(print), match_message=True)
+
+
+def test_hook_handles_are_numbered_in_order():
+    for T in (torch, ember):
+        x = T.ones(2, requires_grad=True)
+        first = x.register_hook(lambda g: None)
+        second = x.register_post_accumulate_grad_hook(lambda t: None)
+        assert second.id == first.id + 1
+
+
+def test_grad_of_a_non_leaf_warns_only_while_undefined():
+    for T in (torch, ember):
+        y = T.ones(2, requires_grad=True) * 2
+        with pytest.warns(UserWarning, match='is not a leaf'):
+            assert y.grad is None
+        y.grad = T.ones(2)
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            assert y.grad.tolist() == [1.0, 1.0]

@@ -67,9 +67,19 @@ def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
             return
     if accumulate and _keeps_grad(variable):
         accumulate_grad(variable, grads[0], create_graph)
+        if variable._post_accumulate_hooks:
+            _run_post_accumulate_hooks(variable)
     if registry is not None:
         for hook in registry.post:
             _hook_result(hook, (), hook((), tuple(grads)))
+
+
+def _run_post_accumulate_hooks(leaf):
+    """Tensor.register_post_accumulate_grad_hook hooks: hook(leaf), which returns nothing."""
+    for hook in list(leaf._post_accumulate_hooks):
+        returned = hook(leaf)
+        if returned is not None:
+            raise TypeError(f"expected Variable, but hook returned '{type(returned).__name__}'")
 
 
 def _keeps_grad(leaf):

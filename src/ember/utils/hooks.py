@@ -4,10 +4,13 @@
 class RemovableHandle:
     """torch.utils.hooks.RemovableHandle: ``handle.remove()`` unregisters a hook."""
 
-    __slots__ = ('_hooks', '_fn')
+    __slots__ = ('_hooks', '_fn', 'id')
+    next_id = 0  # handles are numbered in the order they are made, as torch's
 
     def __init__(self, hooks, fn):
         self._hooks, self._fn = hooks, fn
+        self.id = RemovableHandle.next_id
+        RemovableHandle.next_id += 1
 
     def remove(self):
         if self._fn in self._hooks:
