@@ -209,31 +209,6 @@ class Tensor:
     def output_nr(self):
         return self._output_nr
 
-    @property
-    def mH(self):
-        """torch.Tensor.mH: the conjugate transpose of the last two dims."""
-        if self._data.ndim == 0:
-            warnings.warn('Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().',
-                          UserWarning, stacklevel=2)
-            return self.conj()
-        if self._data.ndim == 1:
-            raise RuntimeError('tensor.mH is only supported on matrices or batches of matrices. '
-                               'Got 1-D tensor.')
-        return self.mT.conj() if self.dtype.category == _dtype.COMPLEX else self.mT
-
-    @property
-    def H(self):
-        """torch.Tensor.H: the conjugate transpose of a matrix."""
-        if self._data.ndim == 0:
-            warnings.warn('Tensor.H is deprecated on 0-D tensors. Consider using x.conj().',
-                          UserWarning, stacklevel=2)
-            return self.conj()
-        if self._data.ndim != 2:
-            hint = ' For batches of matrices, consider using tensor.mH' if self._data.ndim > 2 else ''
-            raise RuntimeError(f'tensor.H is only supported on matrices (2-D tensors). Got '
-                               f'{self._data.ndim}-D tensor.{hint}')
-        return self.mH
-
     def is_floating_point(self):
         return self.dtype.category == _dtype.FLOAT
 

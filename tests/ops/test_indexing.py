@@ -187,3 +187,77 @@ def test_setitem_values(value, dtype):
         x[0] = value
         return x
     check(assign, exact=True, match_message=True)
+
+
+# -------------------------------------------------------------------- index forms torch rejects
+
+INDEX_ERRORS = {
+    'int8_tensor': lambda T: T.tensor([1, 0], dtype=T.int8),
+    'int16_tensor': lambda T: (slice(None), T.tensor([1, -1], dtype=T.int16)),
+    'float_tensor': lambda T: T.tensor([1.0, 0.0]), 'empty_float': lambda T: T.tensor([]),
+    'negative_step': lambda T: slice(None, None, -1), 'zero_step': lambda T: slice(None, None, 0),
+    'negative_step_second': lambda T: (0, slice(3, 0, -2)),
+    'mask_too_long': lambda T: T.tensor([True, False, True, False]),
+    'mask_dim1': lambda T: (slice(None), T.tensor([True, False])),
+    'mask_after_int': lambda T: (0, T.tensor([True, False])),
+    'mask_2d': lambda T: T.tensor([[True, False]]),
+    'mask_after_none_slice': lambda T: (None, slice(1, None), T.tensor([True, False])),
+    'mask_after_tensor': lambda T: (T.tensor([0, 1]), T.tensor([True, False, True])),
+    'broadcast_mismatch': lambda T: (T.tensor([0, 1]), T.tensor([0, 1, 2])),
+    'broadcast_mismatch_2d': lambda T: (T.tensor([[0], [1]]), T.tensor([[0, 1, 2]] * 3)),
+}
+
+
+@pytest.mark.parametrize('name', list(INDEX_ERRORS))
+def test_index_errors_match_torch(name):
+    """IndexError / ValueError and torch's message, for get and set."""
+    def set_(T, a):
+        a[INDEX_ERRORS[name](T)] = 1.0
+    x = sample((3, 4, 5), 'float32', seed=2)
+    check(lambda T, a: a[INDEX_ERRORS[name](T)], x, match_message=True)
+    check(set_, x, match_message=True)
+
+
+def test_zero_dim_small_int_tensor_index():
+    """A 0-dim tensor of any integer dtype is an integer index (int8 tensors with dims aren't
+    indices)."""
+    x = sample((3, 4), 'float32', seed=3)
+    for dtype in (torch.int8, torch.int16, torch.int32, torch.uint8, torch.int64):
+        check(lambda T, a, d: a[T.tensor(1, dtype=d)], x, dtype, exact=True)
+
+
+def _set(index, value):
+    def fn(T, a):
+        a = a.clone()
+        a[index(T)] = value(T)
+        return a
+    return fn
+
+
+MASK_FILL_WRITES = {   # one value through one mask: torch's masked_fill_ path
+    'uint8_mask_number': (lambda T: T.tensor([1, 0, 1], dtype=T.uint8), lambda T: 7),
+    'uint8_mask_0d': (lambda T: T.tensor([1, 0, 1], dtype=T.uint8), lambda T: T.tensor(2.0)),
+    'uint8_mask_and_int': (lambda T: (T.tensor([1, 0, 1], dtype=T.uint8), 0), lambda T: 1),
+    'uint8_mask_one_element': (lambda T: T.tensor([1, 0, 1], dtype=T.uint8), lambda T: T.ones(1)),
+    'uint8_mask_row': (lambda T: T.tensor([1, 0, 1], dtype=T.uint8), lambda T: T.ones(4)),
+    'bool_mask_complex': (lambda T: T.tensor([True, False, True]), lambda T: T.tensor(1j)),
+    'bool_mask_real_complex': (lambda T: T.tensor([True, False, True]), lambda T: T.tensor(2 + 0j)),
+    'bool_mask_overflow': (lambda T: T.tensor([True, False, True]), lambda T: T.tensor(1e300, dtype=T.float64)),
+    'bool_mask_int64': (lambda T: T.tensor([True, False, True]), lambda T: T.tensor(5)),
+}
+
+
+@pytest.mark.parametrize('name', list(MASK_FILL_WRITES))
+@pytest.mark.parametrize('dtype', [torch.float32, torch.int8], ids=dtype_id)
+def test_setitem_one_value_through_mask(name, dtype):
+    index, value = MASK_FILL_WRITES[name]
+    check(_set(index, value), sample((3, 4), dtype, seed=4), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('value', [lambda T: T.tensor([1.0, 2.0, 3.0, 4.0], dtype=T.float64),
+                                   lambda T: T.tensor(5), lambda T: T.ones(1, 1, 4),
+                                   lambda T: 5, lambda T: T.tensor([1.0, 2.0, 3.0, 4.0])])
+@pytest.mark.parametrize('index', [lambda T: True, lambda T: (True, 0), lambda T: (None, False)])
+def test_setitem_python_bool_index_dtype(index, value):
+    """A Python bool in the index is an index tensor in torch: index_put_'s dtype check."""
+    check(_set(index, value), sample((3, 4), 'float32', seed=5), exact=True, match_message=True)

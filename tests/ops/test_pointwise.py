@@ -617,3 +617,33 @@ def test_complex_reciprocal(dtype):
     """1 / (1 + 0j) is 1 + 0j and 1 / 0 is inf + nanj, by complex division as in torch."""
     check(lambda L: repr(L.reciprocal(L.tensor([0j, 1 + 0j, -0.0 - 0.0j, 2 - 3j, complex('nan')],
                                                 dtype=getattr(L, dtype)))))
+
+
+MASKED_FILLS = {
+    'float_mask': lambda T, a: a.masked_fill(a > 0, 1).masked_fill((a > 0).float(), 1),
+    'uint8_mask': lambda T, a: a.masked_fill((a > 0).to(T.uint8), 1),
+    'int64_mask_inplace': lambda T, a: a.clone().masked_fill_((a > 0).long(), 1),
+    'complex_value': lambda T, a: a.masked_fill(a > 0, 1j),
+    'complex_zero_imag': lambda T, a: a.masked_fill(a > 0, 2 + 0j),
+    'complex_tensor_value': lambda T, a: a.masked_fill(a > 0, T.tensor(1j)),
+    'overflowing_value': lambda T, a: a.masked_fill(a > 0, 300),
+    'overflowing_float': lambda T, a: a.masked_fill(a > 0, 1e300),
+    'overflowing_tensor_value': lambda T, a: a.masked_fill(a > 0, T.tensor(300)),
+    'overflowing_inplace': lambda T, a: a.clone().masked_fill_(a > 0, 1e300),
+}
+
+
+@pytest.mark.parametrize('name', list(MASKED_FILLS))
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float16, torch.int8, torch.uint8, torch.bool],
+                         ids=dtype_id)
+def test_masked_fill_mask_dtype_and_value_conversion(name, dtype):
+    """masked_fill takes bool masks only, and converts the value with c10's overflow check."""
+    check(MASKED_FILLS[name], sample((3, 4), dtype, seed=3), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('expression', [
+    'T.clamp(a, T.zeros(4), 1.0)', 'T.clamp(a, -1.0, T.ones(1))', 'a.clamp(T.zeros(3, 4), 0.5)',
+    'a.clone().clamp_(0.0, T.ones(4))', 'T.clamp(a, T.tensor(-0.5), 0.5)', 'a.clamp(max=T.tensor(0.))'])
+def test_clamp_tensor_and_number_bounds(expression):
+    """A tensor bound beside a number bound must be 0-dim (it is then a number)."""
+    check(lambda T, a: eval(expression), sample((3, 4), 'float32', seed=4), exact=True)

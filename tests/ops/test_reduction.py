@@ -84,3 +84,17 @@ def test_gradient_dtype_argument_and_complex():
 def test_numpy_argument_names(expression):
     """torch also takes NumPy's names axis= and keepdims= for dim and keepdim."""
     check(lambda L: expression(L, L.arange(6.).reshape(2, 3)), exact=True)
+
+
+@pytest.mark.parametrize('expression', [
+    'T.sum([1, 2])', 'T.mean(3.0)', 'a.sum_to_size()',
+    'a.long().mean(dtype=T.int32)', 'a.mean(dtype=T.bool)', 'a.long().mean()',
+    'a.sum_to_size(2, 4)', 'a.sum_to_size(5, 3, 4)', 'a.sum_to_size((3, 2))'])
+def test_errors_match_torch(expression):
+    check(lambda T, a: eval(expression), sample((3, 4), 'float32'), match_message=True)
+
+
+@pytest.mark.parametrize('size', [(4,), (1, 4), (3, 1), (1, 1), (3, 4)])
+def test_sum_to_size(size):
+    check(lambda T, a: a.sum_to_size(size), sample((3, 4), 'float32', seed=2))
+    check_grad(lambda T, a: a.sum_to_size(*size), sample((3, 4), 'float64', seed=3))

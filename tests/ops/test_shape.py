@@ -225,3 +225,101 @@ def test_broadcast_errors(expression):
 @pytest.mark.parametrize('shapes', [((2,), (3, 1), (1, 1, 1)), (2, (3, 1), None), ([], (2,)), ()])
 def test_broadcast_shapes(shapes):
     check(lambda L: L.broadcast_shapes(*shapes))
+
+
+# -------------------------------------------------------------------- argument forms and checks
+
+KEYWORD_FORMS = {
+    'reshape_shape_kw': lambda T, a: a.reshape(shape=(4, -1)),
+    'reshape_fn_shape_kw': lambda T, a: T.reshape(a, shape=(-1, 6)),
+    'view_size_kw': lambda T, a: a.view(size=(4, 6)),
+    'expand_size_kw': lambda T, a: a[:, :1].expand(size=(2, 5, 4)),
+    'expand_implicit': lambda T, a: a[:, :1].expand(2, 3, 4, implicit=True),
+    'permute_dims_kw': lambda T, a: T.permute(a, dims=(2, 0, 1)),
+    'swapaxes_axis_kw': lambda T, a: T.swapaxes(a, axis0=0, axis1=2),
+    'swapdims_dim_kw': lambda T, a: T.swapdims(a, dim0=0, dim1=-1),
+    'narrow_kw': lambda T, a: T.narrow(a, dim=1, start=-2, length=2),
+    'select_kw': lambda T, a: T.select(a, dim=-1, index=-1),
+    'unbind_kw': lambda T, a: T.unbind(a, dim=-1),
+}
+
+
+@pytest.mark.parametrize('name', list(KEYWORD_FORMS))
+def test_keyword_forms(name):
+    check(KEYWORD_FORMS[name], sample((2, 3, 4), 'float32', seed=3), exact=True)
+
+
+NARROWS = [(1, -2, 2), (1, -3, 3), (-1, 0, 4), (1, 3, 0), (1, -3, 0), (0, 1, 1),
+           # errors: out-of-range start, start + length past the end, negative length
+           (1, 4, 0), (1, -4, 1), (1, 2, 2), (1, 0, -1), (3, 0, 1), (1, 1, 3)]
+
+
+@pytest.mark.parametrize('dim, start, length', NARROWS, ids=str)
+def test_narrow_start_and_checks(dim, start, length):
+    x = sample((2, 3, 4), 'float32', seed=4)
+    check(lambda T, a: a.narrow(dim, start, length), x, exact=True, match_message=True)
+    check(lambda T, a: T.narrow(a, dim, T.tensor(start), length), x, exact=True,
+          match_message=True)
+
+
+def test_narrow_gradient_with_negative_start():
+    check_grad(lambda T, a: a.narrow(1, -2, 2) * 3, sample((2, 3, 4), 'float64', seed=5))
+
+
+SHAPE_ERRORS = {
+    'select_oob': lambda T, a: a.select(1, 3), 'select_oob_neg': lambda T, a: a.select(1, -4),
+    'select_0d': lambda T, a: a[0, 0, 0].select(0, 0),
+    'unbind_oob': lambda T, a: a.unbind(3), 'unbind_0d': lambda T, a: a[0, 0, 0].unbind(),
+    'squeeze_dup': lambda T, a: a.reshape(1, 2, 1, 12).squeeze((0, 0)),
+    'squeeze_dup_neg': lambda T, a: a.reshape(1, 2, 1, 12).squeeze((2, -2)),
+    'flatten_0d_oob': lambda T, a: a[0, 0, 0].flatten(1),
+    'flatten_0d_oob_end': lambda T, a: a[0, 0, 0].flatten(0, 1),
+    'reshape_empty_ambiguous': lambda T, a: a[:0].reshape(0, -1),
+    'view_empty_ambiguous': lambda T, a: a[:0].view(-1, 0),
+    'permute_no_dims': lambda T, a: a[0, 0, 0].permute(),
+}
+
+
+@pytest.mark.parametrize('name', list(SHAPE_ERRORS))
+def test_shape_errors(name):
+    check(SHAPE_ERRORS[name], sample((2, 3, 4), 'float32', seed=6), match_message=True)
+
+
+def test_flatten_0d_accepts_dims_0_and_minus_1():
+    check(lambda T, a: (a.flatten(0, -1), a.flatten(-1)), torch.tensor(3.), exact=True)
+
+
+# -------------------------------------------------------------------- cat / stack dtypes, out=
+
+@pytest.mark.parametrize('op', ['cat', 'stack'])
+@pytest.mark.parametrize('out_dtype', [torch.int64, torch.bool, torch.float16, torch.float32])
+def test_join_out_dtype(op, out_dtype):
+    """out= of a dtype the promoted inputs can't be cast to: torch's TypeError."""
+    ints, floats = sample((2, 3), 'int64', seed=7), sample((2, 3), 'float32', seed=8)
+    check(lambda T, a, b, d: getattr(T, op)([a, b], out=T.empty(0, dtype=d)), ints, floats,
+          out_dtype, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('op', ['cat', 'stack'])
+def test_join_rejects_non_tensors(op):
+    check(lambda T, a: getattr(T, op)([a, 1]), sample((2, 3), 'float32'), match_message=True)
+
+
+def test_cat_promotes_with_skipped_empty_tensors():
+    """1-d empty tensors are skipped by cat, but still take part in type promotion and get
+    a gradient (an empty one)."""
+    x = sample((2, 3), 'float32', seed=9)
+    check(lambda T, a: T.cat([a, T.zeros(0, dtype=T.float64)]), x, exact=True)
+    check(lambda T, a: T.cat([T.zeros(0, dtype=T.int64), a.long()], 1), x, exact=True)
+    check_grad(lambda T, a, e: T.cat([a, e, a], 1), sample((2, 3), 'float64', seed=10),
+               sample((0,), 'float64'))
+    gradchecks(lambda T, a, e: T.cat([e, a]), sample((2, 3), 'float64', seed=11),
+               sample((0,), 'float64'))
+
+
+@pytest.mark.parametrize('start', [lambda T: T.tensor(True), lambda T: T.tensor([1]),
+                                   lambda T: T.tensor(1.0), lambda T: T.tensor(1, dtype=T.int8)])
+def test_narrow_tensor_start(start):
+    """start may be a 0-dim integral tensor (not bool, float or with dims)."""
+    check(lambda T, a: a.narrow(1, start(T), 1), sample((2, 3), 'float32'), exact=True,
+          match_message=True)

@@ -26,13 +26,20 @@ def normalize_index(index):
                 item = int(item.item())
             else:
                 item, basic = item._data, False
-                if item.dtype.kind == 'u' and item.dtype.itemsize == 1:
+                if item.dtype.kind == 'u':
                     item = item.astype(bool)    # uint8 indices are (deprecated) masks in torch
+                elif item.dtype.name not in _INDEX_DTYPES:
+                    raise IndexError('tensors used as indices must be long, int, byte or bool '
+                                     'tensors')
+        elif isinstance(item, slice):
+            if item.step is not None and item.step <= 0:
+                raise ValueError('step must be greater than zero' if item.step else
+                                 'slice step cannot be zero')
         elif isinstance(item, (list, bool)) or hasattr(item, '__array__'):
             basic = False
             if isinstance(item, list):
                 item = _list_index(item)
-        elif not (item is None or item is Ellipsis or isinstance(item, (int, slice))):
+        elif not (item is None or item is Ellipsis or isinstance(item, int)):
             if hasattr(item, '__index__'):
                 item = item.__index__()
             elif isinstance(item, str):
@@ -43,6 +50,9 @@ def normalize_index(index):
                                  f'{type(item).__name__})')
         out.append(item)
     return tuple(out), basic
+
+
+_INDEX_DTYPES = ('int64', 'int32', 'bool')
 
 
 def _sequence_as_tuple(index):
@@ -66,10 +76,11 @@ def _index_errors(func, index, *value):
     try:
         return func(index, *value)
     except IndexError as error:
-        raise _torch_index_error(str(error), index, func.__self__.ndim) from None
+        raise _torch_index_error(str(error), index, func.__self__) from None
 
 
-def _torch_index_error(message, index, ndim):
+def _torch_index_error(message, index, array):
+    ndim = array.ndim
     too_many = _TOO_MANY_INDICES.match(message)
     if too_many:
         return IndexError(f'too many indices for tensor of dimension {too_many[1]}')
@@ -78,12 +89,45 @@ def _torch_index_error(message, index, ndim):
         dim = _tensor_position(index, int(bounds['axis']), ndim)
         return IndexError(f"index {bounds['index']} is out of bounds for dimension "
                           f"{bounds['axis'] if dim is None else dim} with size {bounds['size']}")
+    mask = _MASK_MISMATCH.match(message)
+    if mask:
+        return _mask_error(index, int(mask[1]), array)
+    if message.startswith('shape mismatch: indexing arrays'):
+        shapes = ', '.join(str(list(map(int, re.findall(r'\d+', s))))
+                           for s in re.findall(r'\([^)]*\)', message))
+        return IndexError('shape mismatch: indexing tensors could not be broadcast together '
+                          f'with shapes {shapes}')
     return IndexError(message.replace('axis', 'dimension'))
 
 
 _TOO_MANY_INDICES = re.compile(r'too many indices for array: array is (\d+)-dimensional')
 _OUT_OF_BOUNDS = re.compile(
     r'index (?P<index>-?\d+) is out of bounds for axis (?P<axis>\d+) with size (?P<size>\d+)')
+_MASK_MISMATCH = re.compile(r'boolean index did not match indexed array along (?:axis|dimension) '
+                            r'(\d+)')
+
+
+def _mask_error(index, axis, array):
+    """torch's error for a bool mask whose shape doesn't match the dims it indexes at array
+    ``axis``: torch names the dims of the tensor left after the basic indices (ints, slices,
+    None), in which each index tensor keeps its dims."""
+    arrays = [hasattr(item, 'ndim') for item in index]
+    sliced = array[tuple(slice(None) if is_array else item
+                         for item, is_array in zip(index, arrays))].shape
+    used = sum(item.ndim if is_array and item.dtype == bool else 1
+               for item, is_array in zip(index, arrays) if item is not None and item is not Ellipsis)
+    start = position = 0   # the dim in the array, and in the sliced tensor
+    for item, is_array in zip(index, arrays):
+        width = item.ndim if is_array and item.dtype == bool else \
+            array.ndim - used if item is Ellipsis else 0 if item is None else 1
+        if is_array and start <= axis < start + width:
+            return IndexError(f'The shape of the mask {list(item.shape)} at index {axis - start} '
+                              f'does not match the shape of the indexed tensor {list(sliced)} at '
+                              f'index {position + axis - start}')
+        position += 1 if item is None else 0 if isinstance(item, int) else width
+        start += width
+    return IndexError(f'The shape of a mask does not match the shape of the indexed tensor '
+                      f'{list(sliced)}')
 
 
 def _tensor_position(index, axis, ndim):
@@ -221,10 +265,14 @@ def setitem(input, index, value):
     """torch.Tensor.__setitem__: an in-place write, differentiable for non-leaf tensors."""
     if not isinstance(value, Tensor):
         value = _assigned_number(input, value)
+    given = index
     index, basic = normalize_index(index)
+    if not basic and (not isinstance(value, Tensor) or value._data.size == 1):
+        _check_masked_fill(input, given, index, value)
     if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
         value = _strip_leading_ones(value)
-    if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype:
+    if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype and \
+            given.__class__ is not bool:   # torch writes x[True] = v as a copy_, with a cast
         _check_index_put_dtype(input, index, value)
     recording = grad_state.enabled and (
         input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
@@ -254,6 +302,20 @@ def _assigned_number(input, value):
     return scalar_to(value, input.dtype)
 
 
+def _check_masked_fill(input, given, index, value):
+    """torch writes a one-element value through a single mask (and no other index tensor)
+    with masked_fill_, which takes no uint8 mask and converts the value to input's dtype."""
+    tensors = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]
+    if len(tensors) != 1 or getattr(tensors[0], 'dtype', None) != bool:
+        return
+    for item in given if isinstance(given, tuple) else (given,):
+        if isinstance(item, Tensor) and item.dtype.name == 'uint8':
+            raise RuntimeError('masked_fill_ only supports boolean masks, but got mask with '
+                               'dtype unsigned char')
+    if isinstance(value, Tensor):
+        scalar_to(value, input.dtype)
+
+
 def _strip_leading_ones(value):
     """torch drops a value's leading size-1 dims before writing (slicePrefix1sDims)."""
     shape = value._data.shape
@@ -265,9 +327,10 @@ def _strip_leading_ones(value):
 
 def _check_index_put_dtype(input, index, value):
     """torch's index_put_ needs matching dtypes, except where it takes the masked_fill path
-    (one bool mask, one value) or the index has no tensor at all (``x[True] = v``)."""
-    arrays = [i for i in index if hasattr(i, 'ndim')]
-    if not arrays or (len(arrays) == 1 and arrays[0].dtype == bool and value.numel() == 1):
+    (one bool mask, one value); a Python bool in an index tuple is an index tensor in torch."""
+    arrays = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]  # x[True]: an index
+    if not arrays or (len(arrays) == 1 and getattr(arrays[0], 'dtype', None) == bool
+                      and value.numel() == 1):
         return
     from .shape import infer_size
     target = _index_errors(input._data.__getitem__, index).shape
@@ -286,7 +349,7 @@ def _shape_error(input, index, basic, value):
     """torch's error for a value that doesn't broadcast to the indexed region."""
     from .._tensor import wrap
     from .shape import expand
-    target = input._data[index].shape
+    target = _index_errors(input._data.__getitem__, index).shape
     if not isinstance(value, Tensor):
         return RuntimeError(f'could not assign {type(value).__name__} to a tensor region of '
                             f'shape {list(target)}')

@@ -801,15 +801,20 @@ def masked_fill(input, mask, value):
     if mask._data.shape != input._data.shape:
         infer_size(mask.shape, input.shape)  # torch's error names the mask first
     if isinstance(value, Tensor):
-        _check_fill_tensor(value)
+        _check_fill(input, mask, value)
         return MaskedFillBackward1.apply(input, mask, value)
-    return MaskedFillBackward0.apply(input, mask, value=value)
+    return MaskedFillBackward0.apply(input, mask, value=_check_fill(input, mask, value))
 
 
-def _check_fill_tensor(value):
-    if value.ndim:
+def _check_fill(input, mask, value):
+    """torch's checks of masked_fill_'s mask and value; the value as input's dtype."""
+    if mask.dtype is not _BOOL:
+        raise RuntimeError(f'masked_fill_ only supports boolean masks, but got mask with dtype '
+                           f'{mask.dtype.cpp_name}')
+    if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f'masked_fill_ only supports a 0-dimensional value tensor, but got '
                            f'tensor with {value.ndim} dimension(s).')
+    return scalar_to(value, input.dtype)   # c10's overflow error (1j into a float tensor)
 
 
 def _compare(op, name, number_first=False):
@@ -919,9 +924,9 @@ def _pow_(self, exponent):
 
 def _masked_fill_(self, mask, value):
     if isinstance(value, Tensor):
-        _check_fill_tensor(value)
+        _check_fill(self, mask, value)
         return MaskedFillBackward1.apply_(self, mask, value)
-    return MaskedFillBackward0.apply_(self, mask, value=value)
+    return MaskedFillBackward0.apply_(self, mask, value=_check_fill(self, mask, value))
 
 
 TENSOR_METHODS = {
@@ -1056,9 +1061,19 @@ def clamp(input, min=None, max=None, *, out=None):
     if _tensor_bounds(min, max):
         result = ClampBackward0.apply(input, min, max, dtype=_clamp_dtype(input, min, max))
     else:
+        _check_number_bounds('clamp', input, min, max, out)
         min, max = _number(min), _number(max)
         result = ClampBackward1.apply(input, min=min, max=max, dtype=_clamp_dtype(input, min, max))
     return _with_out(result, out)
+
+
+def _check_number_bounds(name, input, min, max, out=None):
+    """torch's TypeError for a number bound beside a tensor bound that is not 0-dim (a 0-dim
+    tensor passes as a number)."""
+    if any(isinstance(bound, Tensor) and bound.ndim for bound in (min, max)):
+        raise _overload_error(name, (input, min, max), (
+            '(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)',
+            '(Tensor input, Number min = None, Number max = None, *, Tensor out = None)'), out)
 
 
 def _number(value):
@@ -1068,6 +1083,7 @@ def _number(value):
 def _clamp_(self, min=None, max=None):
     if _tensor_bounds(min, max):
         return ClampBackward0.apply_(self, min, max, dtype=_clamp_dtype(self, min, max))
+    _check_number_bounds('clamp_', self, min, max)
     min, max = _number(min), _number(max)
     dtype = _clamp_dtype(self, min, max)
     if not _dtype.can_cast(_BY_NUMPY[dtype], self.dtype):

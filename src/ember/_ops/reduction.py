@@ -1,6 +1,6 @@
 """Reductions: sum, mean, and sum_to (what the engine un-broadcasts gradients with)."""
 from .. import _dtype
-from .._tensor import _wrap_dim
+from .._tensor import Tensor, _wrap_dim
 from .primitive import Primitive, write_out
 from .shape import _sizes
 
@@ -92,7 +92,10 @@ def _sum_dtype(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
-    dims = _reduced_dims(dim, input.ndim)
+    try:
+        dims = _reduced_dims(dim, input.ndim)
+    except AttributeError:
+        raise _not_tensor('sum', input) from None
     if dtype is None and out is not None:
         dtype = out.dtype   # torch sums straight into out's dtype
     op = SumBackward0 if dim is None else SumBackward1
@@ -103,14 +106,23 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """torch.mean: floating or complex inputs only (or dtype= one)."""
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
+    if not isinstance(input, Tensor):
+        raise _not_tensor('mean', input)
     if (dtype or input.dtype).category < _dtype.FLOAT:
+        which = 'Input' if dtype is None else 'Optional'
         raise RuntimeError(
-            'mean(): could not infer output dtype. Input dtype must be either a floating point or '
-            f'complex dtype. Got: {input.dtype.scalar_name}')
+            f'mean(): could not infer output dtype. {which} dtype must be either a floating point '
+            f'or complex dtype. Got: {(dtype or input.dtype).scalar_name}')
     dims = _reduced_dims(dim, input.ndim)
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
+
+
+def _not_tensor(name, input):
+    """torch's TypeError for an input that is not a tensor."""
+    return TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                     f"{type(input).__name__}")
 
 
 def _numpy_names(dim, keepdim, axis, keepdims):
@@ -130,7 +142,12 @@ def sum_to(grad, shape):
 
 def sum_to_size(input, *size):
     """torch.Tensor.sum_to_size: sum broadcast dims away to reach ``size``."""
-    return sum_to(input, _sizes(size))
+    if not size:
+        raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+    size, shape = _sizes(size), input._data.shape
+    if len(size) > len(shape) or any(s != 1 and s != t for s, t in zip(size[::-1], shape[::-1])):
+        raise RuntimeError(f'size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.')
+    return sum_to(input, size)
 
 
 TENSOR_METHODS = {'sum': sum, 'mean': mean, 'sum_to_size': sum_to_size}

@@ -54,8 +54,11 @@ def broadcast_shapes(*shapes):
     return Size(common)
 
 
-def _sizes(args):
-    """Sizes given as f(2, 3), f((2, 3)) or f(torch.Size([2, 3]))."""
+def _sizes(args, keyword=None):
+    """Sizes given as f(2, 3), f((2, 3)), f(torch.Size([2, 3])) or by keyword
+    (f(size=(2, 3)), passed here as ``keyword``)."""
+    if keyword is not None:
+        args = (keyword, *args)
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
     return tuple(map(operator.index, args))  # NumPy ints and 0-d int tensors too, not floats
@@ -78,6 +81,9 @@ def infer_shape(shape, numel):
             known *= s
     if unknown and known != 0 and numel % known == 0:
         shape[unknown[0]] = numel // known
+    elif unknown and numel == 0:
+        raise RuntimeError(f'cannot reshape tensor of 0 elements into shape {shape} because the '
+                           'unspecified dimension size -1 can be any value and is ambiguous')
     elif unknown or known != numel:
         raise RuntimeError(f"shape '{list(_sizes_for_message(shape, unknown))}' is invalid for "
                            f"input of size {numel}")
@@ -196,15 +202,21 @@ class AliasBackward0(Primitive):
 # -------------------------------------------------------------------- joining, copies
 
 class CatBackward0(Primitive):
+    """torch.cat; 1-d empty operands take part in type promotion only (as in torch, which
+    skips them) and get an empty gradient."""
     promote = 'common'
 
     def forward(ctx, *arrays, dim):
-        ctx.sizes = [a.shape[dim] for a in arrays]
-        return array_module(arrays[0]).concatenate(arrays, axis=dim)
+        joined = [a for a in arrays if a.shape != (0,)] or arrays[:1]
+        ctx.sizes = [None if a.shape == (0,) else a.shape[dim] for a in arrays]
+        return array_module(arrays[0]).concatenate(joined, axis=dim)
 
     def backward(ctx, grad):
         pieces, start = [], 0
         for size in ctx.sizes:
+            if size is None:
+                pieces.append(grad.new_zeros(0))
+                continue
             pieces.append(grad.narrow(ctx.dim, start, size))
             start += size
         return tuple(pieces)
@@ -256,17 +268,17 @@ class CopyBackwards(Primitive):
 
 # -------------------------------------------------------------------- public functions
 
-def view(input, *shape):
+def view(input, *shape, size=None):
     """torch.Tensor.view(*shape), or view(dtype) reinterpreting the bytes."""
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError('view(dtype) is not supported yet')
-    shape = infer_shape(_sizes(shape), input._data.size)
+    shape = infer_shape(_sizes(shape, size), input._data.size)
     return ViewBackward0.apply(input, shape=shape)
 
 
-def reshape(input, *shape):
-    """torch.reshape: a view when the memory allows, else a copy."""
-    return reshape_to(input, infer_shape(_sizes(shape), input._data.size))
+def reshape(input, *sizes, shape=None):
+    """torch.reshape: a view when the memory allows, else a copy (shape= by keyword too)."""
+    return reshape_to(input, infer_shape(_sizes(sizes, shape), input._data.size))
 
 
 def reshape_to(input, shape):
@@ -287,9 +299,9 @@ def reshape_as(input, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     ndim = input.ndim
+    start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
     if ndim == 0:
         return reshape(input, 1)
-    start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
     if start > end:
         raise RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim')
     shape = input.shape
@@ -304,7 +316,12 @@ def transpose(input, dim0, dim1):
     return TransposeBackward0.apply(input, dim0=_wrap_dim(dim0, ndim), dim1=_wrap_dim(dim1, ndim))
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input, axis0, axis1):
+    """torch.swapaxes: transpose under NumPy's argument names."""
+    return transpose(input, axis0, axis1)
 
 
 def t(input):
@@ -313,8 +330,12 @@ def t(input):
     return TBackward0.apply(input)
 
 
-def permute(input, *dims):
-    dims = _sizes(dims)
+def permute(input, *order, dims=None):
+    """torch.permute: the dims reordered (given as permute(2, 0, 1), permute((2, 0, 1)) or
+    permute(dims=(2, 0, 1)))."""
+    if not order and dims is None:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    dims = _sizes(order, dims)
     ndim = input.ndim
     if len(dims) != ndim:
         raise RuntimeError(f'permute(sparse_coo): number of dimensions in the tensor input does '
@@ -346,15 +367,16 @@ _T_WARNINGS = (
 _WARNED = set()
 
 
-def _warn_once(message):
-    """TORCH_WARN_ONCE: a UserWarning the first time in the process."""
+def _warn_once(message, stacklevel=3):
+    """TORCH_WARN_ONCE: a UserWarning the first time in the process (``stacklevel`` counts from
+    this function: 3 is the caller's caller)."""
     if message not in _WARNED:
         _WARNED.add(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
-def expand(input, *sizes):
-    sizes = _sizes(sizes)
+def expand(input, *sizes, size=None, implicit=False):
+    sizes = _sizes(sizes, size)
     shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(f'expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): the '
@@ -393,9 +415,20 @@ def squeeze(input, dim=None):
         d = _wrap_dim(dim, len(shape))
         kept = shape[:d] + shape[d + 1:] if shape and shape[d] == 1 else shape
         return SqueezeBackward1.apply(input, shape=kept)
-    dims = {_wrap_dim(d, len(shape)) for d in dim}
+    dims = _distinct_dims(dim, len(shape))
     kept = tuple(s for i, s in enumerate(shape) if i not in dims or s != 1)
     return SqueezeBackward2.apply(input, shape=kept)
+
+
+def _distinct_dims(dims, ndim):
+    """The wrapped dims of a dim list, with torch's error for one given twice."""
+    wrapped = set()
+    for d in dims:
+        d = _wrap_dim(d, ndim)
+        if d in wrapped:
+            raise RuntimeError(f'dim {d} appears multiple times in the list of dims')
+        wrapped.add(d)
+    return wrapped
 
 
 def unsqueeze(input, dim):
@@ -405,21 +438,52 @@ def unsqueeze(input, dim):
 
 
 def narrow(input, dim, start, length):
+    """torch.narrow: ``length`` elements from ``start`` (may be negative) along ``dim``."""
     from .indexing import getitem
     if input.ndim == 0:
         raise RuntimeError('narrow() cannot be applied to a 0-dim tensor.')
+    if length < 0:
+        raise RuntimeError('narrow(): length must be non-negative.')
     dim = _wrap_dim(dim, input.ndim)
+    size = input._data.shape[dim]
+    start = _narrow_start(start)
+    if not -size <= start <= size:
+        raise IndexError(f'start out of range (expected to be in range of [{-size}, {size}], but '
+                         f'got {start})')
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f'start ({start}) + length ({length}) exceeds dimension size ({size}).')
     return getitem(input, (slice(None),) * dim + (slice(start, start + length),))
 
 
+def _narrow_start(start):
+    """narrow's start: an int, or a 0-dim integral tensor."""
+    if isinstance(start, Tensor):
+        if start.ndim or start.dtype.category != _dtype.INT:
+            raise RuntimeError('start must be an 0-dim integral Tensor.')
+        return int(start.item())
+    return operator.index(start)
+
+
 def select(input, dim, index):
+    """torch.select: the slice at ``index`` along ``dim``, a view with that dim removed."""
     from .indexing import getitem
+    if input.ndim == 0:
+        raise IndexError('select() cannot be applied to a 0-dim tensor.')
     dim = _wrap_dim(dim, input.ndim)
+    size, index = input._data.shape[dim], operator.index(index)
+    if not -size <= index < size:
+        raise IndexError(f'select(): index {index} out of range for tensor of size '
+                         f'{list(input._data.shape)} at dimension {dim}')
     return getitem(input, (slice(None),) * dim + (index,))
 
 
 def unbind(input, dim=0):
-    return tuple(select(input, dim, i) for i in range(input.shape[dim]))
+    """torch.unbind: the slices along ``dim``."""
+    if input.ndim == 0:
+        raise IndexError('Dimension specified as 0 but tensor has no dimensions')
+    dim = _wrap_dim(dim, input.ndim)
+    return tuple(select(input, dim, i) for i in range(input._data.shape[dim]))
 
 
 def _check_joinable(tensors, name):
@@ -432,21 +496,37 @@ def _check_joinable(tensors, name):
         raise ValueError(f'torch.{name}(): expected a non-empty list of Tensors')
 
 
+def _not_tensor_error(tensors):
+    """torch's TypeError for the first element of a tensor list that isn't a tensor."""
+    i, t = next((i, t) for i, t in enumerate(tensors) if not isinstance(t, Tensor))
+    return TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+
+
+def _joined_out(result, out):
+    """Write cat's or stack's result into ``out``, with torch's error for a dtype it can't
+    take."""
+    if not _dtype.can_cast(result.dtype, out.dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{out.dtype.scalar_name}")
+    return write_out(result, out)
+
+
 def cat(tensors, dim=0, *, out=None, axis=None):
     """torch.cat: join along an existing dim (1-d empty tensors are skipped, as in torch);
     axis= is NumPy's name for dim, which torch takes too."""
     dim = dim if axis is None else axis
     _check_joinable(tensors, 'cat')
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise _not_tensor_error(tensors)
     for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
         if t.ndim == 0:
             raise RuntimeError(f'zero-dimensional tensor (at position {i}) cannot be concatenated')
     joined = [t for t in tensors if t.shape != (0,)] or list(tensors[:1])
     ref = joined[0]
     dim = _wrap_dim(dim, ref.ndim)
-    for i, t in enumerate(joined):
+    for i, t in enumerate(tensors):
+        if t.shape == (0,) and ref.shape != (0,):
+            continue
         if t.ndim != ref.ndim:
             raise RuntimeError(f'Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}')
         for d in range(ref.ndim):
@@ -454,8 +534,8 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                 raise RuntimeError(f'Sizes of tensors must match except in dimension {dim}. Expected '
                                    f'size {ref.shape[d]} but got size {t.shape[d]} for tensor number '
                                    f'{i} in the list.')
-    result = CatBackward0.apply(*joined, dim=dim)
-    return result if out is None else write_out(result, out)
+    result = CatBackward0.apply(*tensors, dim=dim)
+    return result if out is None else _joined_out(result, out)
 
 
 concat = concatenate = cat
@@ -465,14 +545,17 @@ def stack(tensors, dim=0, *, out=None, axis=None):
     """torch.stack: join along a new dim (axis= is NumPy's name for it, which torch takes)."""
     dim = dim if axis is None else axis
     _check_joinable(tensors, 'stack')
-    ref = tensors[0]._data.shape
-    for i, t in enumerate(tensors):
-        if t._data.shape != ref:
-            raise RuntimeError(f'stack expects each tensor to be equal size, but got {list(ref)} at '
-                               f'entry 0 and {list(t.shape)} at entry {i}')
+    try:
+        ref = tensors[0]._data.shape
+        for i, t in enumerate(tensors):
+            if t._data.shape != ref:
+                raise RuntimeError(f'stack expects each tensor to be equal size, but got '
+                                   f'{list(ref)} at entry 0 and {list(t.shape)} at entry {i}')
+    except AttributeError:
+        raise _not_tensor_error(tensors) from None
     dim = _wrap_dim(dim, len(ref) + 1)
     result = StackBackward0.apply(*tensors, dim=dim)
-    return result if out is None else write_out(result, out)
+    return result if out is None else _joined_out(result, out)
 
 
 def clone(input, *, memory_format=None):
@@ -556,7 +639,7 @@ def _cast_method(dtype):
 
 TENSOR_METHODS = {
     'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as,
-    'flatten': flatten, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
+    'flatten': flatten, 'transpose': transpose, 'swapaxes': swapaxes, 'swapdims': transpose,
     't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand,
     'expand_as': expand_as,
     'broadcast_to': broadcast_to, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
