@@ -647,3 +647,23 @@ def test_masked_fill_mask_dtype_and_value_conversion(name, dtype):
 def test_clamp_tensor_and_number_bounds(expression):
     """A tensor bound beside a number bound must be 0-dim (it is then a number)."""
     check(lambda T, a: eval(expression), sample((3, 4), 'float32', seed=4), exact=True)
+
+
+@pytest.mark.parametrize('value', [2 ** 64, 2 ** 63, -2 ** 63 - 1, 2 ** 64 - 1, -2 ** 63])
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'int64'])
+def test_python_ints_beyond_int64_and_uint64(value, dtype):
+    """No c10 Scalar holds an int outside [-2**63, 2**64): torch's parser raises OverflowError
+    (ember's cached-number fast path must not let one through)."""
+    check(lambda T: T.ones(2, dtype=getattr(T, dtype)) * value, match_message=True)
+    check(lambda T: T.ones(2, dtype=getattr(T, dtype)) * value, match_message=True)  # cached now
+
+
+def test_out_with_elements_resized_warns():
+    for T in (torch, ember):
+        with pytest.warns(UserWarning, match=r'had shape \[3\], which does not match the required '
+                                             r'output shape \[2\]') as record:
+            T.add(T.ones(2), 1, out=T.empty(3))
+        assert record[0].filename == __file__
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            T.add(T.ones(2), 1, out=T.empty(0))

@@ -222,13 +222,12 @@ def bmm(input, mat2, *, out=None):
     return result if out is None else write_out(result, out)
 
 
-def _transposed_last(self, name='tensor.mT', depth=0):
-    """Tensor.mT: the last two dims swapped (a 0-D tensor itself); ``depth``: the calls between
-    the user's code and this one, for the 0-D warning's location."""
+def _transposed_last(self, name='tensor.mT'):
+    """Tensor.mT: the last two dims swapped (a 0-D tensor itself)."""
     ndim = self._data.ndim
     if ndim < 2:
         if ndim == 0:
-            _warn_once(_DEPRECATED_ON_0D[name], 3 + depth)
+            _warn_once(_DEPRECATED_ON_0D[name])
             return self
         raise RuntimeError(f'{name} is only supported on matrices or batches of matrices. '
                            f'Got {ndim}-D tensor.')
@@ -248,7 +247,7 @@ _DEPRECATED_ON_0D = {  # torch's warnings for the transposes of a 0-D tensor, by
 
 def adjoint(input):
     """torch.adjoint: the conjugate of the last two dims swapped."""
-    return conj(_transposed_last(input, 'tensor.adjoint()', depth=1))
+    return conj(_transposed_last(input, 'tensor.adjoint()'))
 
 
 def _conjugate_transpose(self):
@@ -268,6 +267,6 @@ TENSOR_METHODS = {'matmul': matmul, 'mm': mm, '__matmul__': matmul,
                   '__rmatmul__': lambda self, other: matmul(other, self),
                   'dot': dot, 'mv': mv, 'bmm': bmm, 'adjoint': adjoint,
                   'mT': property(_transposed_last),
-                  'mH': property(lambda self: conj(_transposed_last(self, 'tensor.mH', depth=1))),
+                  'mH': property(lambda self: conj(_transposed_last(self, 'tensor.mH'))),
                   'H': property(_conjugate_transpose)}
 FUNCTIONS = ('matmul', 'mm', 'dot', 'mv', 'bmm', 'adjoint')

@@ -25,6 +25,7 @@ from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
 from .._device import array_module, as_array, quiet_float_errors
+from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.graph import (FREED_MESSAGE, Node, accumulator_of, link, new_node,
@@ -290,6 +291,8 @@ def _scalar_array(value, dtype, like):
     array = _SCALAR_ARRAYS.get(key)
     if array is None:
         xp = array_module(like)
+        if value.__class__ is int and not _INT_SCALARS_FROM <= value < _INT_SCALARS_TO:
+            return None  # no c10 Scalar holds it: the slow path raises torch's OverflowError
         try:
             with xp.errstate(over='ignore'):  # a float out of range is inf, as in torch
                 array = xp.asarray(value, dtype.np)
@@ -305,6 +308,7 @@ def _scalar_array(value, dtype, like):
 
 
 _SCALAR_ARRAYS = {}
+_INT_SCALARS_FROM, _INT_SCALARS_TO = -2 ** 63, 2 ** 64  # the ints an int64 or uint64 holds
 
 
 def _promoted(promote, operands):
@@ -549,6 +553,16 @@ class CopySlices(Primitive):
         return grad * mask, ctx.view_fn(grad)
 
 
+def _warn_resized(old_shape, new_shape):
+    warn_at_caller(
+        f'An output with one or more elements was resized since it had shape {list(old_shape)}, '
+        f'which does not match the required output shape {list(new_shape)}. This behavior is '
+        'deprecated, and in a future PyTorch release outputs will not be resized unless they '
+        'have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, '
+        'to zero elements with t.resize_(0). (Triggered internally at '
+        '/__w/pytorch/pytorch/aten/src/ATen/native/Resize.cpp:30.)')
+
+
 def write_out(result, out):
     """Fill an ``out=`` tensor with ``result`` (resized if its shape differs) and return it."""
     if grad_state.enabled and (result.requires_grad or out.requires_grad):
@@ -556,6 +570,8 @@ def write_out(result, out):
                            "differentiation, but one of the arguments requires grad.")
     check_inference_inplace(out)
     if out._data.shape != result._data.shape:
+        if out._data.size:
+            _warn_resized(out._data.shape, result._data.shape)
         out._data = array_module(out._data).empty(result._data.shape, dtype=out._data.dtype)
     write_into(out, result._data)
     out._vc.value += 1

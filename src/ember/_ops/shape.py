@@ -3,11 +3,11 @@ joining (cat, stack), copies (clone, to) and broadcasting rules."""
 import collections.abc
 import math
 import operator
-import warnings
 
 from .. import _dtype
 from .._device import array_module, broadcast_view
 from .._tensor import Size, Tensor, _wrap_dim
+from .._warnings import warn_at_caller
 from ..autograd.grad_mode import state as grad_state
 from .primitive import Primitive, check_inference_inplace, check_inplace_allowed, write_out
 
@@ -367,12 +367,11 @@ _T_WARNINGS = (
 _WARNED = set()
 
 
-def _warn_once(message, stacklevel=3):
-    """TORCH_WARN_ONCE: a UserWarning the first time in the process (``stacklevel`` counts from
-    this function: 3 is the caller's caller)."""
+def _warn_once(message):
+    """TORCH_WARN_ONCE: a UserWarning the first time in the process."""
     if message not in _WARNED:
         _WARNED.add(message)
-        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+        warn_at_caller(message)
 
 
 def expand(input, *sizes, size=None, implicit=False):
