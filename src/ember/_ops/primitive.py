@@ -53,6 +53,7 @@ class Primitive(Node):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls._unrecorded = new_node(cls)  # the ctx of the calls that record nothing (see apply)
         if '_run_backward' not in cls.__dict__:
             inputs = cls.graph_inputs
             cls._run_backward = (_picked_backward(inputs) if inputs.__class__ is tuple
@@ -64,7 +65,12 @@ class Primitive(Node):
     @classmethod
     def apply(cls, *operands, **params):
         """Run the op on tensors / Python scalars and return the result tensor."""
-        ctx = new_node(cls)
+        ctx = cls._unrecorded  # forward may store on it; only a recorded node is ever read
+        if grad_state.enabled and cls.differentiable:
+            for x in operands:  # record only if some operand may need a gradient
+                if isinstance(x, Tensor) and (x._requires_grad or x._base is not None):
+                    ctx = new_node(cls)
+                    break
         try:
             if len(operands) == 1 and isinstance(operands[0], Tensor) and (
                     cls.promote != 'float' or operands[0].dtype.category >= _dtype.FLOAT):
@@ -94,11 +100,8 @@ class Primitive(Node):
         else:
             result._vc = _tensor._new_counter()
             result._base = None
-        if grad_state.enabled and cls.differentiable:
-            for x in operands:  # record only if some operand may need a gradient
-                if isinstance(x, Tensor) and (x._requires_grad or x._base is not None):
-                    _record(ctx, operands, result, params)
-                    break
+        if ctx is not cls._unrecorded:
+            _record(ctx, operands, result, params)
         return result
 
     @classmethod
@@ -113,7 +116,7 @@ class Primitive(Node):
             out = result._data
         else:
             try:
-                out = cls.forward(new_node(cls), *_arrays(cls.promote, (target,) + operands),
+                out = cls.forward(cls._unrecorded, *_arrays(cls.promote, (target,) + operands),
                                   **params)
             except (FloatingPointError, RuntimeWarning):  # as in apply
                 with quiet_float_errors():
