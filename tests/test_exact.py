@@ -124,6 +124,29 @@ def test_fma64_random_against_exact(low, high):
     _check(fma64, a, b, c, _round64)
 
 
+@pytest.mark.filterwarnings('ignore:overflow:RuntimeWarning', 'ignore:invalid:RuntimeWarning')
+@pytest.mark.parametrize('swap', [False, True])
+def test_fma64_huge_factors_against_exact(swap):
+    """|a| >= 2**995 overflows Veltkamp's split: exact all the same (a tiny b included)."""
+    rng = numpy.random.default_rng(5)
+    a = numpy.concatenate([_random(rng, 1000, F64, 995, 1022),
+                           _random(rng, 500, F64, 1000, 1022)])
+    b = numpy.concatenate([_random(rng, 1000, F64, -1000, -10),
+                           _random(rng, 500, F64, -1070, -1030)])
+    c = _random(rng, 1500, F64, -60, 60)
+    c[:900:3] = -(a[:900:3] * b[:900:3]) * (1 + 2.0 ** -52)
+    _check(fma64, *((b, a) if swap else (a, b)), c, _round64)
+
+
+def test_fma64_huge_uniform_bounds_match_torch():
+    """uniform_(-1e300, 1e300)'s fma(u, 2e300, -1e300), with torch's own uniforms."""
+    torch.manual_seed(0)
+    u = torch.rand(1000, dtype=torch.float64)
+    torch.manual_seed(0)
+    expected = torch.empty(1000, dtype=torch.float64).uniform_(-1e300, 1e300).numpy()
+    numpy.testing.assert_array_equal(_bits(fma64(u.numpy(), 2e300, -1e300)), _bits(expected))
+
+
 def test_fma64_subnormal_results():
     rng = numpy.random.default_rng(3)
     a = _random(rng, 500, F64, -520, -500)

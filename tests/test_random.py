@@ -413,6 +413,72 @@ def test_in_place_samplers_in_autograd():
     assert ember.rand(2, requires_grad=True).requires_grad
 
 
+# ---------------------------------------------------------------- geometric, log-normal, cauchy
+
+GEOMETRIC_P = [0.3, 0.9, 0.004, 1e-12, 1e-300]  # the last two overflow int32 and int64
+
+
+@pytest.mark.parametrize('n', [1, 15, 16, 17, 100, 1000])
+@pytest.mark.parametrize('dtype', FLOATS + INTEGERS[1:])
+def test_geometric(n, dtype):
+    """geometric_distribution<double>, cast as C casts doubles (x86's overflow values too)."""
+    same_draws(lambda T: [T.empty(n, dtype=dt(T, dtype)).geometric_(p) for p in GEOMETRIC_P]
+               + [T.empty(n, dtype=dt(T, dtype)).geometric_(p=0.5)])
+
+
+@pytest.mark.parametrize('n', [1, 15, 16, 17, 100, 1000])
+@pytest.mark.parametrize('dtype', FLOATS)
+def test_log_normal_and_cauchy(n, dtype):
+    """One double a draw (log-normal's from the cached Box-Muller pairs, whatever n), and an
+    FMA in each transform."""
+    def draws(T):
+        x = T.empty(n, dtype=dt(T, dtype))
+        return (x.log_normal_().clone(), x.log_normal_(0.5, 0.25).clone(),
+                x.log_normal_(mean=-1, std=3).clone(), x.cauchy_().clone(),
+                x.cauchy_(0.3, 1.7).clone(), x.cauchy_(median=-2.5, sigma=1e-3).clone(),
+                x.exponential_(lambd=2.5).clone(), T.randn(3, dtype=T.float64))
+    same_draws(draws, seed=n)
+
+
+def test_log_normal_shares_the_cached_normal():
+    def draws(T):
+        a = T.randn(3, dtype=T.float64)  # leaves a cached sine
+        b = T.empty(5).log_normal_()
+        return a, b, T.empty(4, dtype=T.float64).normal_(), T.empty(3).log_normal_()
+    same_draws(draws)
+
+
+@pytest.mark.parametrize('name, args', [('geometric_', (0.3,)), ('log_normal_', ()),
+                                        ('cauchy_', ()), ('exponential_', (2.0,))])
+def test_new_samplers_fill_in_memory_order_and_take_generators(name, args):
+    def draws(T):
+        x, y = T.zeros(4, 5, dtype=T.float64), T.zeros(3, 4, 5)
+        getattr(x.t(), name)(*args)
+        getattr(y.permute(2, 0, 1)[:, ::2], name)(*args)
+        g = T.Generator().manual_seed(7)
+        z = getattr(T.empty(33), name)(*args, generator=g)
+        return x, y, z, T.rand(4, generator=g)
+    same_draws(draws)
+
+
+def test_new_samplers_in_autograd():
+    x = ember.ones(3, requires_grad=True)
+    y = x * 2
+    for method, args, node in [('geometric_', (0.4,), 'GeometricBackward0'),
+                               ('log_normal_', (), 'LogNormalBackward0'),
+                               ('cauchy_', (), 'CauchyBackward0')]:
+        assert type(getattr(y, method)(*args).grad_fn).__name__ == node
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_sampler_parameters_as_tensors_and_numpy_numbers():
+    same_draws(lambda T: (T.empty(3).exponential_(T.tensor(2.)),
+                          T.empty(3).geometric_(T.tensor(0.5, dtype=T.float64)),
+                          T.empty(3).cauchy_(np.float64(2), np.int64(3)),
+                          T.empty(3).log_normal_(1, T.tensor(True))))
+
+
 # ---------------------------------------------------------------- errors
 
 ERRORS = [
@@ -527,6 +593,45 @@ MESSAGES = [
     lambda T: T.normal(T.zeros(3), 1.0, generator=3),
     lambda T: T.Generator().set_state(T.Generator().get_state().reshape(64, 79).t()),
     lambda T: T.set_rng_state([0] * 5056),
+    *(lambda T, d=d: T.empty(3, dtype=dt(T, d)).geometric_(0.5)
+      for d in ['bool', 'complex64']),
+    *(lambda T, d=d: T.empty(3, dtype=dt(T, d)).log_normal_() for d in INTEGERS + COMPLEXES),
+    *(lambda T, d=d: T.empty(3, dtype=dt(T, d)).cauchy_() for d in INTEGERS + COMPLEXES),
+    *(lambda T, d=d: T.empty(3, dtype=dt(T, d)).exponential_() for d in INTEGERS + COMPLEXES),
+    lambda T: T.empty(3, dtype=T.int8).exponential_(0),
+    lambda T: T.empty(3, dtype=T.int8).cauchy_(0, 0),
+    lambda T: T.empty(3, dtype=T.int8).log_normal_(0, 0),
+    lambda T: T.empty(3, dtype=T.bool).geometric_(0),
+    *(lambda T, p=p: T.empty(3).geometric_(p) for p in (0, 1, -0.1, 1.5, float('nan'), True)),
+    lambda T: T.empty(3).geometric_(T.tensor(1)),
+    lambda T: T.empty(3).geometric_(),
+    lambda T: T.empty(3).geometric_(generator=None),
+    lambda T: T.empty(3).geometric_(0.5, 1),
+    lambda T: T.empty(3).geometric_(0.5, p=0.5),
+    lambda T: T.empty(3).geometric_(p=0.5, q=1),
+    lambda T: T.empty(3).geometric_('0.5'),
+    lambda T: T.empty(3).geometric_(None),
+    lambda T: T.empty(3).geometric_(0.3, generator=1),
+    lambda T: T.empty(3).geometric_(T.tensor(0.5, requires_grad=True)),
+    lambda T: T.empty(3).geometric_(T.tensor(1 + 1j)),
+    *(lambda T, s=s: T.empty(3).log_normal_(0, s) for s in (0, -1, float('nan'))),
+    lambda T: T.empty(3).log_normal_(1, 2, 3),
+    lambda T: T.empty(3).log_normal_(sigma=1),
+    lambda T: T.empty(3).log_normal_('a'),
+    lambda T: T.empty(3).log_normal_(0, 1, generator=3),
+    *(lambda T, s=s: T.empty(3).cauchy_(0, s) for s in (0, -1, float('nan'))),
+    lambda T: T.empty(3).cauchy_(sigma=-2),
+    lambda T: T.empty(3).cauchy_(1, 2, 3),
+    lambda T: T.empty(3).cauchy_(1, median=2),
+    lambda T: T.empty(3).cauchy_(foo=1),
+    lambda T: T.empty(3).cauchy_(sigma='a'),
+    lambda T: T.empty(3).cauchy_(1j),
+    lambda T: T.empty(3).cauchy_(T.tensor([1.])),
+    *(lambda T, lambd=lambd: T.empty(3).exponential_(lambd) for lambd in (0, -1, float('nan'))),
+    lambda T: T.empty(3).exponential_(1, 2),
+    lambda T: T.empty(3).exponential_('x'),
+    lambda T: T.empty(3).exponential_(lambd='x'),
+    lambda T: T.empty(3).exponential_(T.tensor([2., 3])),
 ]
 
 

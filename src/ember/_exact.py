@@ -12,8 +12,9 @@ the same bits from ordinary IEEE operations:
 - float64: Dekker's exact product and Knuth's TwoSum, the low part rounded to odd
   (Boldo & Melquiond, "Emulation of FMA and correctly rounded sums", 2008): exact while
   the product's error term neither overflows nor underflows (2**-969 < |a * b| and
-  |a|, |b| < 2**995); where that gives nan or zero, the unfused ``a * b + c`` (IEEE's
-  inf, nan and signed zeros).
+  |a|, |b| < 2**995, beyond which a and b are first rescaled to exponents between theirs);
+  where that gives nan or zero, the unfused ``a * b + c`` (IEEE's inf, nan and signed
+  zeros).
 - float16 and bfloat16 compute in float32, as ATen's opmath does.
 
 ``lerp``, ``add_scaled`` and ``addcmul`` are ATen's formulas for those kernels on arrays;
@@ -28,6 +29,7 @@ __all__ = ['fma', 'fma_kernel', 'fma_staged', 'fma32', 'wide_fma32', 'fma64', 'l
            'opmath_scalar', 'opmath_arrays']
 
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
+_HUGE = 2.0 ** 995  # from here on, _SPLIT * x overflows
 
 
 def fma(a, b, c, out=None):
@@ -88,11 +90,32 @@ def fma_staged(dtype, xp):
 def fma64(a, b, c, out=None):
     """float64 a * b + c (float64 arrays or scalars) by error-free transforms."""
     xp = array_module(a)
+    result, total = _fma64_terms(a, b, c)
+    fused = xp.abs(result) > 0
+    if xp.count_nonzero(fused) != fused.size:  # (cheaper than fused.all())
+        result, fused = _refused_huge(xp, a, b, c, result, fused)
+    # zero (its sign) and nan (inf operands): the unfused sum
+    return _store(xp.where(fused, result, total), out, xp.float64)
+
+
+def _fma64_terms(a, b, c):
+    """The error-free FMA (nan where a split overflows, zero where the FMA is zero) and the
+    unfused sum."""
     high, low = two_prod(a, b)
     total, error = two_sum(c, high)
-    result = total + round_to_odd(*two_sum(error, low))
-    # zero (its sign) and nan (inf operands, overflowed splits): the unfused sum
-    return _store(xp.where(xp.abs(result) > 0, result, total), out, xp.float64)
+    return total + round_to_odd(*two_sum(error, low)), total
+
+
+def _refused_huge(xp, a, b, c, result, fused):
+    """result and fused redone where |a| or |b| >= 2**995 (Veltkamp's split overflows there):
+    with a * 2**-k and b * 2**k, of exponents half-way between theirs (the same product,
+    exactly, and halves that split)."""
+    huge = ~fused & ((xp.abs(a) >= _HUGE) | (xp.abs(b) >= _HUGE))
+    if not huge.any():
+        return result, fused
+    k = (xp.frexp(a)[1] - xp.frexp(b)[1]) // 2
+    result = xp.where(huge, _fma64_terms(xp.ldexp(a, -k), xp.ldexp(b, k), c)[0], result)
+    return result, xp.abs(result) > 0
 
 
 def two_sum(a, b):

@@ -14,6 +14,7 @@ import math
 import ml_dtypes
 import numpy as np
 
+from ._creation import _c_int_cast
 from ._device import CPU
 from ._exact import fma, fma32
 
@@ -462,6 +463,30 @@ def bernoulli_tensor(gen, p, dtype):
 def exponential(gen, n, dtype, lambd=1.0):
     """exponential_kernel: exponential_distribution<double>, ``-1 / lambda * log1p(-u)``."""
     return _to_dtype(-1.0 / lambd * np.log1p(-_unit(gen, n, 53)), dtype)
+
+
+# ---------------------------------------------------------------- geometric, log-normal, cauchy
+
+def geometric(gen, n, dtype, p):
+    """geometric_kernel: geometric_distribution<double>, ``ceil(log(u) / log1p(-p))``, cast as
+    C casts a double (integer dtypes included)."""
+    with np.errstate(divide='ignore'):  # u = 0 gives inf, as in torch
+        values = np.ceil(np.log(_unit(gen, n, 53)) / math.log1p(-p))
+    return _c_int_cast(values, dtype.type) if dtype.kind in 'iu' else _to_dtype(values, dtype)
+
+
+def log_normal(gen, n, dtype, mean, std):
+    """log_normal_kernel: lognormal_distribution<double>, ``exp`` of normal_distribution<double>
+    (the one-at-a-time sampler with the cached Box-Muller half, whatever the size)."""
+    z = normal(gen, n, np.dtype(np.float64), mean, std, contiguous=False)
+    with np.errstate(over='ignore'):
+        return _to_dtype(np.exp(z), dtype)
+
+
+def cauchy(gen, n, dtype, median, sigma):
+    """cauchy_kernel: cauchy_distribution<double>, ``median + sigma * tan(pi * (u - 0.5))``
+    (one FMA, as compiled)."""
+    return _to_dtype(fma(np.tan(math.pi * (_unit(gen, n, 53) - 0.5)), sigma, median), dtype)
 
 
 # ---------------------------------------------------------------- multinomial

@@ -7,6 +7,7 @@ torch's (``UniformBackward0``, ...) whose gradient is zero.
 """
 import functools
 import math
+import numbers
 import operator
 import warnings
 
@@ -23,14 +24,15 @@ from ._tensor import Tensor, _make
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
            'rand_like', 'randn_like', 'randint_like']
 TENSOR_METHODS = ('uniform_', 'normal_', 'random_', 'bernoulli', 'bernoulli_', 'exponential_',
-                  'multinomial')
+                  'geometric_', 'log_normal_', 'cauchy_', 'multinomial')
 
-# The C++ type names torch's random_ bound errors print.
+# The C++ type names torch's random_ bound and cauchy_ dtype errors print.
 _CPP_NAMES = {
     _dtype.bool: 'bool', _dtype.uint8: 'unsigned char', _dtype.int8: 'signed char',
     _dtype.int16: 'short int', _dtype.int32: 'int', _dtype.int64: 'long int',
     _dtype.float16: 'c10::Half', _dtype.bfloat16: 'c10::BFloat16', _dtype.float32: 'float',
-    _dtype.float64: 'double'}
+    _dtype.float64: 'double', _dtype.complex64: 'c10::complex<float>',
+    _dtype.complex128: 'c10::complex<double>'}
 _DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
 _INT64_MIN = -2**63
 
@@ -730,16 +732,108 @@ def bernoulli_(self, p=0.5, *, generator=None):
         self, draw=_draw(_generator(generator), sampler.bernoulli_scalar, p))
 
 
-def exponential_(self, lambd=1, *, generator=None):
-    """Tensor.exponential_: fill with Exp(lambd) samples in place."""
-    if self.dtype.category != _dtype.FLOAT:
-        raise RuntimeError('Exponential distribution is a continuous probability distribution. '
-                           f'dtype must be a floating point but you specified '
-                           f'{self.dtype.scalar_name}')
+def exponential_(self, *args, generator=None, **kwargs):
+    """Tensor.exponential_(lambd=1): fill with Exp(lambd) samples in place."""
+    (lambd,), gen = _sampler_params('exponential_', args, kwargs, {'lambd': 1.0}, generator)
     if not lambd > 0:
         raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
-    return ExponentialBackward0.apply_(
-        self, draw=_draw(_generator(generator, 'exponential_'), sampler.exponential, lambd))
+    _require_continuous(self.dtype, 'Exponential', self.dtype.scalar_name)
+    return ExponentialBackward0.apply_(self, draw=_draw(gen, sampler.exponential, lambd))
+
+
+# ---------------------------------------------------------------- geometric, log-normal, cauchy
+
+def _float_arg(value, function, name, position):
+    """A float argument as torch's parser reads it (real numbers, 0-d tensors not requiring
+    grad)."""
+    if isinstance(value, Tensor) and value.dim() == 0 and not value.requires_grad:
+        value = value.item()
+        if isinstance(value, complex):
+            raise RuntimeError('value cannot be converted to type double without overflow')
+    if not isinstance(value, numbers.Real):
+        where = f' (position {position})' if position else ''
+        raise TypeError(f"{function}(): argument '{name}'{where} must be float, not "
+                        f"{_type_name(value)}")
+    return float(value)
+
+
+def _sampler_params(function, args, kwargs, defaults, generator):
+    """An in-place sampler's float parameters (``defaults``: name to default, None where
+    required) from its positional and keyword arguments, and its generator, with torch's parser
+    errors."""
+    names = list(defaults)
+    if len(args) > len(names):
+        required = sum(d is None for d in defaults.values())
+        takes = (f'{len(names)} positional argument' if required == len(names) == 1 else
+                 f'from {required} to {len(names)} positional arguments')
+        raise TypeError(f'{function}() takes {takes} but {len(args)} were given')
+    for name in kwargs:
+        if name not in defaults:
+            raise TypeError(f"{function}() got an unexpected keyword argument '{name}'")
+        if names.index(name) < len(args):
+            raise TypeError(f"{function}() got multiple values for argument '{name}'")
+    values = []
+    for position, name in enumerate(names, 1):
+        if position <= len(args):
+            values.append(_float_arg(args[position - 1], function, name, position))
+        elif name in kwargs:
+            values.append(_float_arg(kwargs[name], function, name, None))
+        elif defaults[name] is None:
+            raise TypeError(f'{function}() missing 1 required positional arguments: "{name}"')
+        else:
+            values.append(defaults[name])
+    return values, _generator(generator, function)
+
+
+def _require_continuous(dtype, distribution, type_name):
+    if dtype.category != _dtype.FLOAT:
+        raise RuntimeError(f'{distribution} distribution is a continuous probability '
+                           f'distribution. dtype must be a floating point but you specified '
+                           f'{type_name}')
+
+
+class GeometricBackward0(_Sampled):
+    pass
+
+
+class LogNormalBackward0(_Sampled):
+    pass
+
+
+class CauchyBackward0(_Sampled):
+    pass
+
+
+def geometric_(self, *args, generator=None, **kwargs):
+    """Tensor.geometric_(p): fill with the number of Bernoulli(p) trials up to the first
+    success, in place (integer dtypes too)."""
+    (p,), gen = _sampler_params('geometric_', args, kwargs, {'p': None}, generator)
+    if not 0 < p < 1:
+        raise RuntimeError(f'geometric_ expects p to be in (0, 1), but got p={p:g}')
+    if self.dtype.category not in (_dtype.INT, _dtype.FLOAT):
+        raise _not_implemented('geometric_cpu', self.dtype)
+    return GeometricBackward0.apply_(self, draw=_draw(gen, sampler.geometric, p))
+
+
+def log_normal_(self, *args, generator=None, **kwargs):
+    """Tensor.log_normal_(mean=1, std=2): fill with exp of N(mean, std**2) samples in place."""
+    (mean, std), gen = _sampler_params('log_normal_', args, kwargs, {'mean': 1.0, 'std': 2.0},
+                                       generator)
+    if not std > 0:
+        raise RuntimeError(f'log_normal_ expects std > 0.0, but found std={std:g}')
+    if self.dtype.category != _dtype.FLOAT:
+        raise _not_implemented('log_normal_cpu', self.dtype)
+    return LogNormalBackward0.apply_(self, draw=_draw(gen, sampler.log_normal, mean, std))
+
+
+def cauchy_(self, *args, generator=None, **kwargs):
+    """Tensor.cauchy_(median=0, sigma=1): fill with Cauchy(median, sigma) samples in place."""
+    (median, sigma), gen = _sampler_params('cauchy_', args, kwargs,
+                                           {'median': 0.0, 'sigma': 1.0}, generator)
+    if not sigma > 0:
+        raise RuntimeError(f'cauchy_ expects sigma > 0.0, but found sigma={sigma:g}')
+    _require_continuous(self.dtype, 'Cauchy', _CPP_NAMES[self.dtype])
+    return CauchyBackward0.apply_(self, draw=_draw(gen, sampler.cauchy, median, sigma))
 
 
 # ---------------------------------------------------------------- multinomial
