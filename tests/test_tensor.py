@@ -245,3 +245,17 @@ def test_is_nonzero():
 def test_strides_of_empty_tensors(shape):
     check(lambda T: T.zeros(shape).stride())
     check(lambda T: [T.empty(shape).stride(d) for d in range(len(shape))])
+
+
+def test_view_requires_grad_follows_its_base():
+    """found by tests/test_fuzz.py: a view made before its base required grad."""
+    def run(T):
+        a = T.zeros(3)
+        v = a[1:]
+        with T.no_grad():
+            u = a[:2]
+        a.requires_grad_()
+        return v.requires_grad, v.is_leaf, u.requires_grad
+    check(run)
+    raises_same(lambda T, a: (lambda v: (a.requires_grad_(), v.zero_()))(a[1:]), np.zeros(3),
+                requires_grad=False)

@@ -241,6 +241,13 @@ class Tensor:
             dtype = named
         return self.to(dtype)
 
+    def _c10_type(self):
+        """The type name torch's C++ errors print: the legacy name where there is one
+        ('torch.HalfTensor'), else the backend type ('CPUBoolType', 'CPUBFloat16Type')."""
+        if self.dtype.name in ('bool', 'bfloat16') or self.dtype.category == _dtype.COMPLEX:
+            return f'CPU{self.dtype.scalar_name}Type'
+        return self.type()
+
     def is_contiguous(self, memory_format=None):
         return bool(self._data.flags.c_contiguous)
 
@@ -271,6 +278,8 @@ class Tensor:
     def requires_grad(self):
         if self._base is not None:
             self._refresh_view()
+            if not self._requires_grad:
+                return self._base.requires_grad   # as torch's views of a base made to require grad
         return self._requires_grad
 
     @requires_grad.setter

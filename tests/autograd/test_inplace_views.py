@@ -431,3 +431,33 @@ def test_fill_and_copy_nodes_print_as_torch(fill):
         y = fill(lib, x * value)
         return re.sub(' at 0x[0-9a-f]+', '', repr(y))
     check(filled, match_message=True)
+
+
+# ------------------------------------------------------------------ found by tests/test_fuzz.py
+
+@pytest.mark.parametrize('code', [
+    'T.tensor([], dtype=T.uint8).sub_(T.ones(2, 3))',               # NumPy's ValueError before
+    'T.ones(1, 3, dtype=T.uint8).add_(T.ones(3, 3, dtype=T.bfloat16))',  # shape before dtype
+])
+def test_inplace_errors_worded_as_torch(code):
+    check(lambda T: eval(code, {'T': T}), match_message=True)
+
+
+@pytest.mark.parametrize('code', ['x.copy_(y)', 'x[0] = y[0]', 'x[:2].copy_(y[:2])'])
+def test_integer_target_of_inplace_op_records_no_history(code):
+    def run(T):
+        x, y = T.zeros(3, dtype=T.int64), T.ones(3, requires_grad=True)
+        exec(code, {'x': x, 'y': y})
+        return x, x.requires_grad, x.grad_fn is None
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['bfloat16', 'complex64', 'float16'])
+def test_version_error_names_the_type_as_c10(dtype):
+    def run(T):
+        a = T.ones(2, requires_grad=True, dtype=getattr(T, dtype))
+        b = a.exp()
+        c = b.exp()
+        b.mul_(2)
+        c.sum().abs().backward()
+    check(run, match_message=True)

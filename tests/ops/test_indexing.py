@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
+import ember
 
 INDICES = {
     'int': lambda T: 1, 'neg_int': lambda T: -1, 'slice': lambda T: slice(1, None),
@@ -261,3 +262,37 @@ def test_setitem_one_value_through_mask(name, dtype):
 def test_setitem_python_bool_index_dtype(index, value):
     """A Python bool in the index is an index tensor in torch: index_put_'s dtype check."""
     check(_set(index, value), sample((3, 4), 'float32', seed=5), exact=True, match_message=True)
+
+
+# ------------------------------------------------------------------ found by tests/test_fuzz.py
+
+@pytest.mark.parametrize('code', ['x[0]', 'x[-1]', 'x[3]', 'x[0:1]', 'x[(0,)]', 'x[0] = 2',
+                                  'x[0:1] = 2', 'x[3] = 1'])
+def test_lone_int_or_slice_of_0d_tensor_errors(code):
+    for_both = []
+    for lib in (torch, ember):
+        x = lib.tensor(3.0)
+        with pytest.raises(IndexError) as info:
+            exec(code, {'x': x})
+        for_both.append(str(info.value))
+    assert for_both[0] == for_both[1]
+
+
+@pytest.mark.parametrize('index', ['[..., 5]', '[None, None, 0, 9]', '[0, ..., 9]', '[:, None, 7]',
+                                   '[T.tensor([0]), 7]', '[None, ..., 9]'])
+def test_int_out_of_bounds_names_its_place_in_the_index(index):
+    check(lambda T: eval('T.ones(2, 3, 4)' + index, {'T': T}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'y = T.zeros(1, 3); y[None] = x.reshape(3, 1)',       # the value's expand error, not copy_'s
+    'y = T.zeros(2, 3, requires_grad=True); y[1:2] = T.ones(2, 6)',   # before the leaf error
+    'y = T.zeros(3, requires_grad=True); y[-1, 0, T.tensor([False])] = 1',
+    'y = T.zeros(3, 2); y[1:5, T.tensor([-1])] = x.reshape(3, 1)',
+    'y = T.zeros(3, requires_grad=True) * 1; y[T.tensor([False, False, False])] = T.ones(2, 3)',
+])
+def test_setitem_errors_while_recording(code):
+    def run(T):
+        x = T.ones(3, requires_grad=True)
+        exec(code, {'T': T, 'x': x})
+    check(run, match_message=True)

@@ -667,3 +667,42 @@ def test_out_with_elements_resized_warns():
         with warnings.catch_warnings():
             warnings.simplefilter('error')
             T.add(T.ones(2), 1, out=T.empty(0))
+
+
+# ------------------------------------------------------------------ found by tests/test_fuzz.py
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'uint8', 'int64', 'bool',
+                                   'complex64'])
+@pytest.mark.parametrize('value', [2 - 1j, 1j, 2 + 0j, 1e300, 1.5, -1, 300, 2 ** 63])
+def test_fill_converts_its_number_as_c10(dtype, value):
+    check(lambda T: T.ones(2, dtype=getattr(T, dtype)).fill_(value), exact=True,
+          match_message=True)
+
+
+def test_fill_of_leaf_raises_the_leaf_error_before_converting():
+    check(lambda T: T.ones(2, requires_grad=True).fill_(1j), match_message=True)
+
+
+def test_pow_gradient_is_zero_where_exponent_is_zero():
+    def run(T):
+        b = T.tensor([0., 2., float('inf')], requires_grad=True)
+        e = T.tensor([0., 0., -1], requires_grad=True)
+        c = T.tensor([0., 2.], requires_grad=True)
+        T.pow(b, e).sum().backward()
+        (T.pow(c, 0) * float('inf')).sum().backward()
+        return b.grad, e.grad, c.grad
+    check(run, exact=True)
+
+
+def test_clamp_gradient_is_zero_outside_even_for_infinite_grad():
+    def run(T):
+        x = T.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+        y = T.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+        (T.clamp(x, -1, 1.5) * float('inf')).sum().backward()
+        (T.clamp(y, max=1.5) * float('inf')).sum().backward()
+        return x.grad, y.grad
+    check(run, exact=True)
+
+
+def test_ordering_of_complex_checks_shapes_first():
+    check(lambda T: T.ones(3, dtype=T.complex64) >= T.ones(4), match_message=True)

@@ -98,3 +98,20 @@ def test_errors_match_torch(expression):
 def test_sum_to_size(size):
     check(lambda T, a: a.sum_to_size(size), sample((3, 4), 'float32', seed=2))
     check_grad(lambda T, a: a.sum_to_size(*size), sample((3, 4), 'float64', seed=3))
+
+
+# ------------------------------------------------------------------ found by tests/test_fuzz.py
+
+@pytest.mark.parametrize('dtype', ['int32', 'bool', 'uint8'])
+def test_sum_to_integer_dtype_of_input_requiring_grad_raises(dtype):
+    check(lambda T: T.ones(2, 3, requires_grad=True).sum(0, dtype=getattr(T, dtype)),
+          match_message=True)
+    check(lambda T: T.ones(2, 3, requires_grad=True).detach().sum(dtype=getattr(T, dtype)))
+
+
+def test_sum_of_opposite_infinities_does_not_warn():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        check(lambda T: T.tensor([float('inf'), -float('inf')]).sum(), exact=True)
+        check(lambda T: T.tensor([[float('inf'), -float('inf')]]).mean(1), exact=True)

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
+import ember
 
 VIEWS = {
     'reshape': lambda T, a: a.reshape(4, 6), 'reshape_tuple': lambda T, a: a.reshape((2, -1)),
@@ -323,3 +324,26 @@ def test_narrow_tensor_start(start):
     """start may be a 0-dim integral tensor (not bool, float or with dims)."""
     check(lambda T, a: a.narrow(1, start(T), 1), sample((2, 3), 'float32'), exact=True,
           match_message=True)
+
+
+# ------------------------------------------------------------------ found by tests/test_fuzz.py
+
+@pytest.mark.parametrize('args', [(), (0,), (-1, -1), (1, 1)])
+def test_flatten_of_one_dim_range_is_the_tensor_itself(args):
+    for lib in (torch, ember):
+        x = lib.ones(3, 2, requires_grad=True) * 1
+        x = x[0] if not args or args[0] != 1 else x
+        assert x.flatten(*args) is x
+
+
+@pytest.mark.parametrize('case', [
+    lambda T: T.tensor(1.).copy_(T.ones(2, 3)),
+    lambda T: T.ones(1, 3, dtype=T.uint8).copy_(T.ones(3, 3, dtype=T.bfloat16)),
+    lambda T: T.ones(3).copy_(T.ones(2)),
+    lambda T: T.ones(2, 3).expand(3, 2),
+    lambda T: T.ones(3, dtype=T.bool).expand(()),
+    lambda T: T.ones(3, dtype=T.complex64).expand(()),
+    lambda T: T.stack([T.ones(2, 3), T.ones(1)], 3),
+])
+def test_shape_errors_worded_and_ordered_as_torch(case):
+    check(case, match_message=True)

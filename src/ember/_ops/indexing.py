@@ -133,11 +133,11 @@ def _mask_error(index, axis, array):
 def _tensor_position(index, axis, ndim):
     """Where torch's advanced indexing reports an out-of-bounds index at array ``axis``: the
     position of its index tensor among the index tensors (torch moves their dims first; a
-    bool mask counts as one tensor per dim). None where the axis has an int or slice."""
-    used = sum(item.ndim if getattr(item, 'dtype', None) == bool else 1
-               for item in index if item is not None and item is not Ellipsis)
+    bool mask counts as one tensor per dim). For an int, its place in the index (torch counts
+    every item before it, None and Ellipsis included)."""
+    used = _dims_indexed(index)
     start = position = 0
-    for item in index:
+    for place, item in enumerate(index):
         if item is None:
             continue
         if item is Ellipsis:
@@ -146,7 +146,7 @@ def _tensor_position(index, axis, ndim):
         tensor = hasattr(item, 'ndim')
         width = item.ndim if tensor and item.dtype == bool else 1
         if start <= axis < start + width:
-            return position + axis - start if tensor else None
+            return position + axis - start if tensor else place
         start += width
         position += width if tensor else 0
     return None
@@ -224,7 +224,12 @@ class IndexPutBackward0(Primitive):
 
     def forward(ctx, a, values, index):
         out = a.copy()
-        _index_errors(out.__setitem__, index, values)
+        try:
+            _index_errors(out.__setitem__, index, values)
+        except (ValueError, TypeError):   # TypeError: NumPy's words for a mask's value
+            raise RuntimeError(f'shape mismatch: value tensor of shape {list(values.shape)} cannot '
+                               f'be broadcast to indexing result of shape '
+                               f'{list(out[index].shape)}') from None
         return out
 
     def backward(ctx, grad):
@@ -252,44 +257,72 @@ def _name_for(index):
 
 def getitem(input, index, normalized=False):
     """torch.Tensor.__getitem__."""
-    if normalized:
-        basic = not any(hasattr(i, 'ndim') for i in index)
-    else:
-        index, basic = normalize_index(index)
-    if basic:
-        return _name_for(index).apply(input, index=index)
-    return IndexBackward0.apply(input, index=index)
+    try:
+        if normalized:
+            items, basic = index, not any(hasattr(i, 'ndim') for i in index)
+        else:
+            items, basic = normalize_index(index)
+        if basic:
+            return _name_for(items).apply(input, index=items)
+        return IndexBackward0.apply(input, index=items)
+    except IndexError:
+        _raise_zero_dim_error(input, index)
+        raise
 
 
 def setitem(input, index, value):
     """torch.Tensor.__setitem__: an in-place write, differentiable for non-leaf tensors."""
-    if not isinstance(value, Tensor):
-        value = _assigned_number(input, value)
     given = index
-    index, basic = normalize_index(index)
-    if not basic and (not isinstance(value, Tensor) or value._data.size == 1):
-        _check_masked_fill(input, given, index, value)
-    if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
-        value = _strip_leading_ones(value)
-    if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype and \
-            given.__class__ is not bool:   # torch writes x[True] = v as a copy_, with a cast
-        _check_index_put_dtype(input, index, value)
-    recording = grad_state.enabled and (
-        input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
-    if not recording:
-        data = value._data if isinstance(value, Tensor) else value
-        check_inference_inplace(input)
-        _check_writeable(input._data)
-        try:
-            _index_errors(input._data.__setitem__, index, data)
-        except (ValueError, TypeError):
-            raise _shape_error(input, index, basic, value) from None
-        input._vc.value += 1
+    try:
+        if not isinstance(value, Tensor):
+            value = _assigned_number(input, value)
+        index, basic = normalize_index(index)
+        if not basic and (not isinstance(value, Tensor) or value._data.size == 1):
+            _check_masked_fill(input, given, index, value)
+        if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
+            value = _strip_leading_ones(value)
+        if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype and \
+                given.__class__ is not bool:   # torch writes x[True] = v as a copy_, with a cast
+            _check_index_put_dtype(input, index, value)
+        recording = grad_state.enabled and (
+            input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
+        if not recording:
+            data = value._data if isinstance(value, Tensor) else value
+            check_inference_inplace(input)
+            _check_writeable(input._data)
+            try:
+                _index_errors(input._data.__setitem__, index, data)
+            except (ValueError, TypeError):
+                raise _shape_error(input, index, basic, value) from None
+            input._vc.value += 1
+            return
+        # torch's Python-side index errors, and for a view its value's expand, come before its
+        # in-place checks (a leaf's error); index_put_'s own checks come after them
+        if basic:
+            region = _index_errors(input._data.__getitem__, index).shape
+            if isinstance(value, Tensor) and value._data.shape != region:
+                _check_fits(input, index, basic, value, region)
+        elif _dims_indexed(index) > input.ndim:
+            raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
+        if basic:
+            getitem(input, index, normalized=True).copy_(value)
+        else:
+            IndexPutBackward0.apply_(input, value, index=index)
+    except IndexError:
+        _raise_zero_dim_error(input, given)
+        raise
+
+
+def _raise_zero_dim_error(input, index):
+    """torch's own errors for a lone int or slice (not in a tuple) indexing a 0-dim tensor."""
+    if input.ndim or not isinstance(index, (int, slice)):
         return
-    if basic:
-        getitem(input, index).copy_(value)
-    else:
-        IndexPutBackward0.apply_(input, value, index=index)
+    if isinstance(index, slice):
+        raise IndexError('slice() cannot be applied to a 0-dim tensor.') from None
+    if index == 0:
+        raise IndexError('invalid index of a 0-dim tensor. Use `tensor.item()` in Python or '
+                         '`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number') from None
+    raise IndexError(f'index {index} is out of bounds for dimension 0 with size 0') from None
 
 
 def _assigned_number(input, value):
@@ -343,6 +376,24 @@ def _check_index_put_dtype(input, index, value):
     raise RuntimeError('Index put requires the source and destination dtypes match, got '
                        f'{input.dtype.scalar_name} for the destination and '
                        f'{value.dtype.scalar_name} for the source.')
+
+
+def _dims_indexed(index):
+    """How many of the tensor's dims a normalized index uses (a mask: one per its dims)."""
+    return sum(item.ndim if getattr(item, 'dtype', None) == bool else 1
+               for item in index if item is not None and item is not Ellipsis)
+
+
+def _check_fits(input, index, basic, value, region):
+    """``value`` broadcasts to the indexed ``region``'s shape, or torch's error (an expand's
+    for a basic index)."""
+    from .shape import infer_size
+    try:
+        fits = infer_size(region, value._data.shape) == region
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise _shape_error(input, index, basic, value)
 
 
 def _shape_error(input, index, basic, value):

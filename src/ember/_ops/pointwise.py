@@ -263,7 +263,7 @@ class PowBackward0(Primitive):
     def backward(ctx, grad):
         a, exponent = ctx.inputs
         if exponent == 0:
-            return grad * 0, None
+            return grad.new_zeros(grad.shape), None   # zeros even where grad is inf or nan
         return grad * _conj(exponent * a ** (exponent - 1)), None
 
 
@@ -280,7 +280,8 @@ class PowBackward1(Primitive):
 
     def backward(ctx, grad):
         a, b = ctx.inputs
-        grad_a = grad * _conj(b * a ** (b - 1))
+        # 0 where b == 0, as torch (not 0 * 0 ** -1 = nan)
+        grad_a = masked_fill(grad * _conj(b * a ** (b - 1)), b == 0, 0)
         # d/db a**b = a**b * log(a), taken as 0 where a == 0 and b >= 0 (as torch does).
         log_a = masked_fill(a.log(), (a == 0) & ((b.real if b.is_complex() else b) >= 0), 0)
         return grad_a, grad * _conj(ctx.output * log_a)
@@ -529,7 +530,9 @@ class Ordering(Comparison):
     def forward(ctx, a, b):
         dtype = _dtype_of(a, b)
         if dtype.kind == 'c':
-            raise _not_implemented(ctx.kernel, _xp(a, b).empty(0, dtype))
+            xp = _xp(a, b)
+            xp.broadcast_shapes(xp.shape(a), xp.shape(b))  # torch checks the shapes first
+            raise _not_implemented(ctx.kernel, xp.empty(0, dtype))
         return getattr(_xp(a, b), ctx.ufunc)(a, b)
 
 
@@ -971,6 +974,8 @@ class FillBackward2(Primitive):
     """fill_(number) / zero_: every element replaced, so no gradient reaches the old values."""
 
     def forward(ctx, a, value):
+        if isinstance(value, numbers.Number):  # here, after the leaf checks, as in torch
+            value = scalar_to(value, _BY_NUMPY[a.dtype])   # c10's overflow error (1j into float)
         return _xp(a).full_like(a, value)
 
     def backward(ctx, grad):
@@ -1006,10 +1011,10 @@ class ClampBackward1(Primitive):
     def backward(ctx, grad):
         (a,) = ctx.inputs
         if ctx.min is None:
-            return grad * (a <= ctx.max)
+            return _kept(grad, a <= ctx.max)
         if ctx.max is None:
-            return grad * (a >= ctx.min)
-        return grad * ((a >= ctx.min) & (a <= ctx.max))
+            return _kept(grad, a >= ctx.min)
+        return _kept(grad, (a >= ctx.min) & (a <= ctx.max))
 
 
 class ClampBackward0(Primitive):

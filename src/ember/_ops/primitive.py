@@ -118,12 +118,14 @@ class Primitive(Node):
             try:
                 out = cls.forward(cls._unrecorded, *_arrays(cls.promote, (target,) + operands),
                                   **params)
+            except ValueError as error:
+                raise _torch_error(error, (target,) + operands) from None
             except (FloatingPointError, RuntimeWarning):  # as in apply
                 with quiet_float_errors():
                     return cls.apply_(target, *operands, **params)
         write_into(target, out)
         target._vc.value += 1
-        if recording:
+        if recording and result._requires_grad:  # an integer target records no history
             _rebase_history(target, result)
         return target
 
@@ -444,18 +446,24 @@ _AS_STRIDED = {}  # view primitive -> its subclass named as torch names a regene
 def write_into(target, out):
     """Copy an op's result into ``target``'s memory with torch's casting and shape checks."""
     data = target._data
+    if out.shape != data.shape:
+        check_output_shape(data.shape, out.shape)
     if out.dtype != data.dtype:
         out_dtype = _BY_NUMPY[out.dtype]
         if not _dtype.can_cast(out_dtype, target.dtype):
             raise RuntimeError(f"result type {out_dtype.scalar_name} can't be cast to the "
                                f"desired output type {target.dtype.scalar_name}")
-    if out.shape != data.shape:
-        from .shape import infer_size
-        if infer_size(out.shape, data.shape) != data.shape:
-            raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the "
-                               f"broadcast shape {list(infer_size(out.shape, data.shape))}")
     check_writeable(data)
     data[...] = out
+
+
+def check_output_shape(shape, result_shape):
+    """A result of ``result_shape`` fits an output of ``shape`` (torch's error if not)."""
+    from .shape import infer_size
+    broadcast = infer_size(shape, result_shape)
+    if broadcast != shape:
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
+                           f"broadcast shape {list(broadcast)}")
 
 
 def check_inference_inplace(target):

@@ -1,6 +1,8 @@
 """Reductions: sum, mean, and sum_to (what the engine un-broadcasts gradients with)."""
 from .. import _dtype
+from .._device import array_module
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import state as grad_state
 from .primitive import Primitive, write_out
 from .shape import _sizes
 
@@ -37,8 +39,8 @@ class SumBackward0(Primitive):
         ctx.input_shape = a.shape
         if dtype is None and a.dtype in _HALF_PRECISION:
             # 16-bit floats accumulate in float32 (torch's opmath type), then round once
-            return a.sum(axis=dims, keepdims=keepdim, dtype='float32').astype(a.dtype)
-        return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+            return _add_reduce(a, dims, keepdim, 'float32').astype(a.dtype)
+        return _add_reduce(a, dims, keepdim, dtype)
 
     def backward(ctx, grad):
         return _expand_back(grad, ctx)
@@ -51,14 +53,20 @@ class SumBackward1(SumBackward0):
 _HALF_PRECISION = (_dtype.float16.np, _dtype.bfloat16.np)
 
 
+def _add_reduce(a, dims, keepdim, dtype):
+    """a.sum(...) called as the ufunc itself, so that NumPy's float warnings (inf - inf) come
+    from ember's code, where ember mutes them, not from NumPy's own sum wrapper."""
+    return array_module(a).add.reduce(a, axis=dims, dtype=dtype, keepdims=keepdim)
+
+
 def mean_of(a, dims=None, keepdim=False, dtype=None, count=None):
     """torch's mean on arrays: the sum, then divided by the count (as ATen's mean_out does;
     also far cheaper than NumPy's mean on small arrays)."""
     if dtype is None and a.dtype in _HALF_PRECISION:
         # 16-bit floats accumulate in float32 (torch's opmath type), then round once
-        total = a.sum(axis=dims, keepdims=keepdim, dtype='float32')
+        total = _add_reduce(a, dims, keepdim, 'float32')
         return (total / (a.size if count is None else count)).astype(a.dtype)
-    total = a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+    total = _add_reduce(a, dims, keepdim, dtype)
     return total / (a.size if count is None else count)
 
 
@@ -98,6 +106,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         raise _not_tensor('sum', input) from None
     if dtype is None and out is not None:
         dtype = out.dtype   # torch sums straight into out's dtype
+    if dtype is not None and dtype.category < _dtype.FLOAT and input.requires_grad and \
+            grad_state.enabled:
+        raise RuntimeError(f'Autograd not support dtype: {dtype.scalar_name}')
     op = SumBackward0 if dim is None else SumBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input, dtype))
     return result if out is None else write_out(result, out)

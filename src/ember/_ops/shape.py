@@ -9,7 +9,8 @@ from .._device import array_module, broadcast_view
 from .._tensor import Size, Tensor, _wrap_dim
 from .._warnings import warn_at_caller
 from ..autograd.grad_mode import state as grad_state
-from .primitive import Primitive, check_inference_inplace, check_inplace_allowed, write_out
+from .primitive import (Primitive, check_inference_inplace, check_inplace_allowed, check_output_shape,
+                        write_out)
 
 
 def infer_size(*shapes):
@@ -260,6 +261,8 @@ class CopyBackwards(Primitive):
 
     def forward(ctx, dst, src):
         xp = array_module(dst)
+        if getattr(src, 'shape', dst.shape) != dst.shape:
+            check_output_shape(dst.shape, src.shape)
         return xp.broadcast_to(xp.asarray(src).astype(dst.dtype, copy=False), dst.shape)
 
     def backward(ctx, grad):
@@ -304,6 +307,8 @@ def flatten(input, start_dim=0, end_dim=-1):
         return reshape(input, 1)
     if start > end:
         raise RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim')
+    if start == end:
+        return input   # torch returns the tensor itself, not a view
     shape = input.shape
     middle = 1
     for s in shape[start:end + 1]:
@@ -378,12 +383,13 @@ def expand(input, *sizes, size=None, implicit=False):
     sizes = _sizes(sizes, size)
     shape = input._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f'expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): the '
+        raise RuntimeError(f'expand({input._c10_type()}{{{list(shape)}}}, size={list(sizes)}): the '
                            f'number of sizes provided ({len(sizes)}) must be greater or equal to '
                            f'the number of dimensions in the tensor ({len(shape)})')
     target = list(sizes)
     offset = len(sizes) - len(shape)
-    for i, size in enumerate(sizes):
+    for i in range(len(sizes) - 1, -1, -1):   # last dim first, as ATen checks
+        size = sizes[i]
         existing = shape[i - offset] if i >= offset else 1
         if size == -1:
             if i < offset:
@@ -546,13 +552,13 @@ def stack(tensors, dim=0, *, out=None, axis=None):
     _check_joinable(tensors, 'stack')
     try:
         ref = tensors[0]._data.shape
+        dim = _wrap_dim(dim, len(ref) + 1)   # torch checks the dim (of the first) before sizes
         for i, t in enumerate(tensors):
             if t._data.shape != ref:
                 raise RuntimeError(f'stack expects each tensor to be equal size, but got '
                                    f'{list(ref)} at entry 0 and {list(t.shape)} at entry {i}')
     except AttributeError:
         raise _not_tensor_error(tensors) from None
-    dim = _wrap_dim(dim, len(ref) + 1)
     result = StackBackward0.apply(*tensors, dim=dim)
     return result if out is None else _joined_out(result, out)
 

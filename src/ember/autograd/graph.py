@@ -138,7 +138,7 @@ def version_error(tensor, version, producer, output_nr=None):
         where = f', which is output {nr} of {op},'
     return RuntimeError(
         'one of the variables needed for gradient computation has been modified by an inplace '
-        f'operation: [{tensor.type()} {list(tensor.shape)}]{where} is at version '
+        f'operation: [{tensor._c10_type()} {list(tensor.shape)}]{where} is at version '
         f'{tensor._vc.value}; expected version {version} instead. Hint: enable anomaly '
         'detection to find the operation that failed to compute its gradient, with '
         'torch.autograd.set_detect_anomaly(True, check_nan=False).')
