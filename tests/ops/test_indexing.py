@@ -296,3 +296,46 @@ def test_setitem_errors_while_recording(code):
         x = T.ones(3, requires_grad=True)
         exec(code, {'T': T, 'x': x})
     check(run, match_message=True)
+
+
+# Ints mixed with index tensors: torch applies the ints first, so an int never separates the
+# tensors, whose dims then stay in place (NumPy would move them to the front).
+INT_AND_TENSOR_INDICES = {
+    'int_slice_tensor': lambda T: (0, slice(None), T.tensor([1, 2])),
+    'int_none_tensor': lambda T: (0, None, T.tensor([2, -2])),
+    'slice_int_none_tensor': lambda T: (slice(None), 0, None, T.tensor([0, 1])),
+    'int_ellipsis_tensor': lambda T: (0, Ellipsis, T.tensor([0, 1])),
+    'int_slice_mask': lambda T: (0, slice(None), T.tensor([True, False, True, False])),
+    'int_slice_2d_tensor': lambda T: (1, slice(1, 3), T.tensor([[0, 1], [2, 3]])),
+    'int_slice_column': lambda T: (0, slice(1, 3), T.tensor([[0], [1]])),
+    'tensor_slice_int': lambda T: (T.tensor([1, 0]), slice(None), 1),
+    'tensor_none_int': lambda T: (T.tensor([0, 1]), None, 0),
+    'tensor_int_tensor': lambda T: (T.tensor([1, 0]), 0, T.tensor([1, 2])),
+}
+
+
+@pytest.mark.parametrize('name', list(INT_AND_TENSOR_INDICES))
+def test_ints_mixed_with_index_tensors(name):
+    index = INT_AND_TENSOR_INDICES[name]
+    x = sample((2, 3, 4), 'float64')
+    check(lambda T, a: a[index(T)], x)
+    check(lambda T, a: a[index(T)].is_contiguous(), x)
+    check_grad(lambda T, a: a[index(T)] * 1, x)
+    check_grad(lambda T, a: (a * 1).__getitem__(index(T)), x)
+
+
+@pytest.mark.parametrize('name', list(INT_AND_TENSOR_INDICES))
+def test_ints_mixed_with_index_tensors_set(name):
+    index = INT_AND_TENSOR_INDICES[name]
+    x = sample((2, 3, 4), 'float64')
+
+    def write(T, a, requires_grad):
+        region = a[index(T)]
+        value = T.arange(region.numel(), dtype=a.dtype).reshape(region.shape)
+        a = a.clone().requires_grad_(requires_grad) * 1
+        a[index(T)] = value
+        a[index(T)] = value[..., :1] * 2 if value.ndim and value.shape[-1] else value  # broadcast
+        return a
+
+    check(lambda T, a: write(T, a, False), x)
+    check_grad(lambda T, a: write(T, a, True), x)

@@ -152,6 +152,66 @@ def _tensor_position(index, axis, ndim):
     return None
 
 
+def _moved_block(index, ndim):
+    """Where NumPy and torch place the dims of an advanced index's result differently: torch
+    applies int indices first, so ints never separate the index tensors, which then keep their
+    place (x[0, :, t] is (rows, len(t))), while NumPy moves their dims to the front. Returns
+    (size, torch's position) of that block of dims, or None where the layouts agree."""
+    kinds = ['a' if hasattr(item, 'ndim') or item.__class__ is bool else
+             'i' if isinstance(item, int) else 'o' for item in index]
+    if 'i' not in kinds:
+        return None
+    numpy_run = ''.join(kinds).strip('o')          # the advanced run, ints included
+    torch_run = numpy_run.replace('i', '').strip('o')
+    if not torch_run or 'o' not in numpy_run or 'o' in torch_run:  # no tensor, NumPy adjacent,
+        return None                                  # or torch moves them first too
+    size = max(1 if item.__class__ is bool or item.dtype == bool else item.ndim
+               for item, kind in zip(index, kinds) if kind == 'a')
+    position = 0
+    for item, kind in zip(index, kinds):
+        if kind == 'a':
+            return size, position
+        if item is Ellipsis:
+            position += ndim - _dims_indexed(index)
+        elif kind == 'o':                           # a slice or None: one dim of the result
+            position += 1
+    return None
+
+
+def _torch_layout(out, index, ndim):
+    """NumPy's result of ``array[index]`` laid out as torch's (see _moved_block)."""
+    block = _moved_block(index, ndim)
+    if block is None:
+        return out
+    size, position = block
+    return array_module(out).moveaxis(out, range(size), range(position, position + size))
+
+
+def _indexed_shape(array, index):
+    """The shape of ``array[index]`` in torch's layout."""
+    shape = _index_errors(array.__getitem__, index).shape
+    block = _moved_block(index, array.ndim)
+    if block is None:
+        return shape
+    size, position = block
+    return shape[size:size + position] + shape[:size] + shape[size + position:]
+
+
+def _numpy_layout(values, index, array):
+    """Values for ``array[index] = values`` given in torch's layout, laid out as NumPy's."""
+    block = _moved_block(index, array.ndim)
+    if block is None:
+        return values
+    xp = array_module(array)
+    size, position = block
+    target = _indexed_shape(array, index)
+    try:
+        values = xp.broadcast_to(values, target)
+    except ValueError:   # left for the write to report
+        return values
+    return xp.moveaxis(values, range(position, position + size), range(size))
+
+
 class BasicIndex(Primitive):
     """A view picked by ints, slices, None and Ellipsis; subclasses carry torch's names."""
     is_view = True
@@ -192,7 +252,7 @@ class IndexBackward0(Primitive):
 
     def forward(ctx, a, index):
         ctx.input_shape = a.shape
-        out = _index_errors(a.__getitem__, index)
+        out = _torch_layout(_index_errors(a.__getitem__, index), index, a.ndim)
         if out.flags.c_contiguous or not a.flags.c_contiguous:
             return out
         # NumPy lays a slice-then-array result out column-first; torch's is contiguous
@@ -209,6 +269,7 @@ class ScatterIntoZeros(Primitive):
     def forward(ctx, src, shape, index, accumulate=False):
         xp = array_module(src)
         out = xp.zeros(shape, dtype=src.dtype)
+        src = _numpy_layout(src, index, out)
         if accumulate:
             xp.add.at(out, index, src)
         else:
@@ -225,11 +286,11 @@ class IndexPutBackward0(Primitive):
     def forward(ctx, a, values, index):
         out = a.copy()
         try:
-            _index_errors(out.__setitem__, index, values)
+            _index_errors(out.__setitem__, index, _numpy_layout(values, index, out))
         except (ValueError, TypeError):   # TypeError: NumPy's words for a mask's value
             raise RuntimeError(f'shape mismatch: value tensor of shape {list(values.shape)} cannot '
                                f'be broadcast to indexing result of shape '
-                               f'{list(out[index].shape)}') from None
+                               f'{list(_indexed_shape(out, index))}') from None
         return out
 
     def backward(ctx, grad):
@@ -291,7 +352,8 @@ def setitem(input, index, value):
             check_inference_inplace(input)
             _check_writeable(input._data)
             try:
-                _index_errors(input._data.__setitem__, index, data)
+                _index_errors(input._data.__setitem__, index,
+                              data if basic else _numpy_layout(data, index, input._data))
             except (ValueError, TypeError):
                 raise _shape_error(input, index, basic, value) from None
             input._vc.value += 1
@@ -366,7 +428,7 @@ def _check_index_put_dtype(input, index, value):
                       and value.numel() == 1):
         return
     from .shape import infer_size
-    target = _index_errors(input._data.__getitem__, index).shape
+    target = _indexed_shape(input._data, index)
     try:
         fits = infer_size(value.shape, target) == target
     except RuntimeError:
@@ -400,7 +462,7 @@ def _shape_error(input, index, basic, value):
     """torch's error for a value that doesn't broadcast to the indexed region."""
     from .._tensor import wrap
     from .shape import expand
-    target = _index_errors(input._data.__getitem__, index).shape
+    target = _indexed_shape(input._data, index)
     if not isinstance(value, Tensor):
         return RuntimeError(f'could not assign {type(value).__name__} to a tensor region of '
                             f'shape {list(target)}')
