@@ -413,6 +413,18 @@ def test_in_place_samplers_in_autograd():
     assert ember.rand(2, requires_grad=True).requires_grad
 
 
+def test_samplers_gradient_is_zero_for_infinite_incoming_grad():
+    """A sampler's zero gradient is torch's zeros_like(grad): 0 where the incoming gradient
+    is inf or nan (grad * 0 gave nan)."""
+    x = ember.ones(3, requires_grad=True)
+    infinite = ember.tensor([float('inf'), float('nan'), 1.0])
+    (x * 2).uniform_().backward(infinite)
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    mean = ember.zeros(3, requires_grad=True)
+    ember.normal(mean, 1.0).backward(infinite)
+    assert mean.grad.tolist() == [0.0, 0.0, 0.0]
+
+
 # ---------------------------------------------------------------- geometric, log-normal, cauchy
 
 GEOMETRIC_P = [0.3, 0.9, 0.004, 1e-12, 1e-300]  # the last two overflow int32 and int64

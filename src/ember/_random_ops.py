@@ -208,7 +208,7 @@ class _Sampled(Primitive):
         return array_module(a).asarray(_in_fill_order(a, values))
 
     def backward(ctx, grad):
-        zero = grad * 0
+        zero = grad.new_zeros(grad.shape)  # torch's zeros_like: no nan from an inf grad
         return zero if len(ctx.next_functions) == 1 else (zero,) * len(ctx.next_functions)
 
 
@@ -391,7 +391,7 @@ class _NormalTensors(Primitive):
         return z
 
     def backward(ctx, grad):
-        zero = grad * 0
+        zero = grad.new_zeros(grad.shape)  # torch's zeros_like: no nan from an inf grad
         return zero if len(ctx.next_functions) == 1 else (zero, zero)
 
 

@@ -119,6 +119,7 @@ class Tensor:
     _hooks = None
     _post_accumulate_hooks = None
     _retains_grad = False
+    _detached_seq = -1   # when detach_ made a non-leaf a leaf (see Node._unpack_saved)
 
     # Tensors define __eq__ elementwise, so hashing stays by identity as in torch.
     __hash__ = object.__hash__
@@ -415,6 +416,9 @@ class Tensor:
                 "as True, gradients are views of DDP buckets, and hence detach_() cannot be called "
                 "on these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
                 "function in torch/optim/optimizer.py as the solution.")
+        if self._grad_fn is not None:  # nodes that saved it before now refuse it (as torch)
+            from .autograd.graph import next_seq
+            self._detached_seq = next_seq()
         self._grad_fn = None
         self._requires_grad = False
         return self

@@ -1053,3 +1053,31 @@ def test_grad_of_a_non_leaf_warns_only_while_undefined():
         with warnings.catch_warnings():
             warnings.simplefilter('error')
             assert y.grad.tolist() == [1.0, 1.0]
+
+
+# ------------------------------------------------------------------ detached leaves (fuzz 555, 844)
+
+@pytest.mark.parametrize('then', ['', 'x.mul_(y)'])
+def test_backward_into_a_leaf_detached_in_place(then):
+    """A detached leaf gets no grad; written with history after, torch's logic_error."""
+    def fn(t):
+        x = t.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        x.detach_()
+        exec(then, {'x': x, 'y': y})
+        y.sum().backward()
+        return x.grad
+    check(fn, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'z = abs(y); y.detach_()', 'z = abs(y); y.detach_(); y.add_(1)',
+    'y.detach_(); z = y * w', 'z = y.exp(); y.detach_()'])
+def test_saved_tensor_detached_in_place(code):
+    def fn(t):
+        w = t.tensor([1., 2.], requires_grad=True)
+        env = {'w': w, 'y': w - 1}
+        exec(code, env)
+        env['z'].sum().backward()
+        return w.grad
+    check(fn, match_message=True)

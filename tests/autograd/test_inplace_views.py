@@ -461,3 +461,21 @@ def test_version_error_names_the_type_as_c10(dtype):
         b.mul_(2)
         c.sum().abs().backward()
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'v = x[0].flatten(); v.add_(x[0])', 'x.unsqueeze(0).add_(x)', 'x[1:].add_(x[:-1])',
+    'x[1:3].mul_(x[3:])', 'x[::2].add_(x[1::2])', 'x.view(2, 3).add_(x.view(2, 3)[0])',
+    'x.view(2, 3).add_(x.view(2, 3).t().t())', 'x[1:].copy_(x[:-1])', 'x.copy_(x)',
+    'x[1:].clamp_(x[:-1])', 'x[1:].fill_(x[1])', 'x[1:].masked_fill_(x[1:] > 1, x[0])',
+    'x[1:].masked_fill_(x[:-1] > 1, 0.)', 'x[1:].pow_(x[:-1])', 'x[1:] += x[:-1]',
+    'y = x * 1; y[1:].add_(y[:-1])'])
+def test_inplace_operand_overlapping_target(code):
+    """torch refuses an operand that overlaps the written-to memory other than exactly (fuzz
+    606, 1059); fill values are read as numbers first."""
+    def fn(t):
+        x = t.arange(6.)
+        env = {'x': x.requires_grad_() if code.startswith('y') else x}
+        exec(code, env)
+        return env['x']
+    check(fn, match_message=True)

@@ -339,3 +339,17 @@ def test_ints_mixed_with_index_tensors_set(name):
 
     check(lambda T, a: write(T, a, False), x)
     check_grad(lambda T, a: write(T, a, True), x)
+
+
+@pytest.mark.parametrize('code', [
+    'x[1:] = x[:-1]', 'x[1:] = x[1]', 'x[1:] = x[1:2]', 'x[:] = x',
+    'x[torch_.tensor([0, 1])] = x[2:4]', 'x[torch_.tensor([True, False, True, True, False, True])] = x[2]',
+    'y = x * 1; y[1:] = y[1]', 'y = x * 1; y[1:] = y[:-1]'])
+def test_setitem_value_overlapping_target(code):
+    """torch's copy_ / index_put_ overlap checks of x[i] = a view of x; a 0-d value is a fill."""
+    def fn(t):
+        x = t.arange(6.)
+        env = {'x': x.requires_grad_() if code.startswith('y') else x, 'torch_': t}
+        exec(code, env)
+        return env.get('y', env['x'])
+    check(fn, match_message=True)

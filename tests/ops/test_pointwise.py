@@ -447,6 +447,18 @@ def test_alpha_gradients_and_graph():
     check_grad(lambda T, x, y: x.clone().add_(y, alpha=0.7), a, b)
 
 
+@pytest.mark.parametrize('op', ['a + b', 'a - b', 'b - a', 'a + inf', 'inf - a', '1 - a',
+                                'T.rsub(a, b)', 'a.clone().sub_(inf)'])
+def test_complex_add_multiplies_by_alpha_one(op):
+    """Complex add/sub is a + alpha * b even for alpha 1, as ATen's kernel: an infinite part
+    times alpha's zero imaginary part gives a nan (1 * (inf + 0j) is inf + nanj); found by
+    the fuzzer at seed 1494."""
+    inf = float('inf')
+    a = torch.tensor([1 + 0j, inf + 0j, complex(0, -inf), complex(inf, inf), 2 - 1j])
+    b = torch.tensor([-inf, 2.0, 1.0, -inf, float('nan')], dtype=torch.float64)
+    check(lambda T, a, b: eval(op, {'T': T, 'a': a, 'b': b, 'inf': inf}), a, b, exact=True)
+
+
 @pytest.mark.parametrize('name', ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'rsub', 'matmul',
                                   'add', 'sub', 'mul', 'div', 'bitwise_and', 'remainder'])
 def test_number_as_first_argument(name):
@@ -706,3 +718,63 @@ def test_clamp_gradient_is_zero_outside_even_for_infinite_grad():
 
 def test_ordering_of_complex_checks_shapes_first():
     check(lambda T: T.ones(3, dtype=T.complex64) >= T.ones(4), match_message=True)
+
+
+@pytest.mark.parametrize('dtype', ['complex64', 'complex128'])
+@pytest.mark.parametrize('name', ['abs', 'sgn'])
+def test_complex_magnitude_correctly_rounded(name, dtype):
+    """|z| of a complex z is torch's hypot(re, im), correctly rounded where NumPy's complex
+    abs is not (1.5 - 0.75j in complex64 was one ulp off; fuzzer seeds 777, 852, 1366).
+    Three elements: over whole vectorised chunks torch's sgn divides the parts by |z| where
+    its scalar loop (and ember) divide by |z| + 0j, which ember does not reproduce."""
+    z = torch.tensor([1.5 - 0.75j, 65204 + 1j, 0j], dtype=getattr(torch, dtype))
+    check(lambda T, x: getattr(T, name)(x), z, exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'bfloat16'])
+def test_remainder_zero_sign_and_infinite_quotient_gradient(dtype):
+    """Float remainder is ATen's fmod-then-adjust, so a zero result keeps the dividend's sign
+    (-2 % 2 is -0.0); other's gradient is -grad * div(self, other, 'floor'), whose
+    inf / finite is nan (floor(inf / x) was inf); found by the fuzzer at seed 1494."""
+    a = torch.tensor([-2.0, 2.0, -0.0, float('inf'), 3.5], dtype=getattr(torch, dtype))
+    b = torch.tensor([2.0, -2.0, 1.0, -1.25, -1.25], dtype=getattr(torch, dtype))
+    check(lambda T, x, y: 1 / (x % y), a, b, exact=True)
+
+    def grads(T, x, y):
+        x, y = x.requires_grad_(), y.requires_grad_()
+        (x % y).sum().backward()
+        return x.grad, y.grad
+    check(grads, a, b, exact=True)
+
+
+@pytest.mark.parametrize('op', ['x.clone().fill_(2.0)', 'x.clone().zero_()', 'x.sign()',
+                                'x.sgn()', 'x.floor()', 'x.clone().fill_(T.tensor(1.0))',
+                                'T.pow(0, x)', 'T.pow(0.0, x)'])
+def test_zero_gradient_ignores_infinite_incoming_grad(op):
+    """Gradients torch gives as zeros_like(grad) stay 0 for an inf or nan incoming gradient
+    (grad * 0 gave nan; fuzzer seeds 891, 1414); 0 ** x gives result * log(0) = -inf for
+    x < 0 (it gave 0)."""
+    def grad(T, x):
+        x = x.requires_grad_()
+        eval(op, {'T': T, 'x': x}).backward(T.tensor([float('inf'), float('nan'), -1.0, 2.0]))
+        return x.grad
+    check(grad, torch.tensor([-1.0, 0.5, 2.0, -3.0]), exact=True)
+
+
+def test_float16_pow_minus_half_of_negative_zero_and_infinity():
+    """float16 ** -0.5 follows pow at -0 (inf) and -inf (0), as torch's Half loop, where
+    1 / sqrt gave -inf and nan; so does the gradient of ** 0.5 (fuzzer seed 1153)."""
+    x = torch.tensor([-float('inf'), float('inf'), -0.0, 0.0, -4.0, 2.0], dtype=torch.float16)
+    check(lambda T, x: x ** -0.5, x, exact=True)
+    check_grad(lambda T, x: x ** 0.5, x)
+
+
+def test_masked_fill_tensor_value_requiring_grad_into_plain_tensor():
+    """masked_fill of a tensor that doesn't require grad with a 0-d value that does: the
+    saved mask's readers are operand indices (an IndexError before; fuzzer seed 1378)."""
+    def grads(T, x, v):
+        v = v.requires_grad_()
+        y = x.masked_fill(x > 0, v)
+        y.sum().backward()
+        return y, v.grad
+    check(grads, torch.tensor([4.25, -3.5, 3.0]), torch.tensor(-1.25))

@@ -347,3 +347,13 @@ def test_flatten_of_one_dim_range_is_the_tensor_itself(args):
 ])
 def test_shape_errors_worded_and_ordered_as_torch(case):
     check(case, match_message=True)
+
+
+def test_copy_gradient_to_overwritten_tensor_is_zero_for_infinite_grad():
+    """copy_'s gradient for the overwritten tensor is torch's zeros_like(grad): 0 where the
+    incoming gradient is inf or nan (grad * 0 gave nan)."""
+    def grads(T, x, y):
+        x, y = x.requires_grad_(), y.requires_grad_()
+        x.clone().copy_(y).backward(T.tensor([float('inf'), float('nan'), 1.0]))
+        return x.grad, y.grad
+    check(grads, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0]))

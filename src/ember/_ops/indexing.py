@@ -11,7 +11,8 @@ from .._device import array_module
 from .._scalar import scalar_to
 from .._tensor import Tensor
 from ..autograd.grad_mode import state as grad_state
-from .primitive import Primitive, check_inference_inplace, check_writeable as _check_writeable
+from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap,
+                        check_writeable as _check_writeable)
 
 
 def normalize_index(index):
@@ -351,6 +352,8 @@ def setitem(input, index, value):
             data = value._data if isinstance(value, Tensor) else value
             check_inference_inplace(input)
             _check_writeable(input._data)
+            if isinstance(value, Tensor) and value._vc is input._vc:
+                _check_value_overlap(input, index, basic, value)
             try:
                 _index_errors(input._data.__setitem__, index,
                               data if basic else _numpy_layout(data, index, input._data))
@@ -367,12 +370,27 @@ def setitem(input, index, value):
         elif _dims_indexed(index) > input.ndim:
             raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
         if basic:
-            getitem(input, index, normalized=True).copy_(value)
+            region = getitem(input, index, normalized=True)
+            if isinstance(value, Tensor) and not value.ndim:
+                region.fill_(value)  # as torch writes a 0-d value
+            else:
+                region.copy_(value)
         else:
             IndexPutBackward0.apply_(input, value, index=index)
     except IndexError:
         _raise_zero_dim_error(input, given)
         raise
+
+
+def _check_value_overlap(input, index, basic, value):
+    """torch's overlap checks of ``input[index] = value`` where value is a view of input's
+    memory: a copy_ to the region, or index_put_'s stricter check (a 0-d value is a fill)."""
+    if not value.ndim:
+        return
+    if basic:
+        check_no_partial_overlap(_index_errors(input._data.__getitem__, index), value._data)
+    else:
+        check_no_partial_overlap(input._data, value._data, full_allowed=False)
 
 
 def _raise_zero_dim_error(input, index):

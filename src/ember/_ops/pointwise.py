@@ -51,7 +51,10 @@ class AddBackward0(Primitive):
     alpha = 1
 
     def forward(ctx, a, b, alpha=1):
-        return a + b if alpha == 1 else _scaled_sum(a, b, alpha)
+        # complex: a + alpha * b for alpha 1 too, as ATen (1 * (inf + 0j) is inf + nanj)
+        if alpha != 1 or a.dtype.kind == 'c':
+            return _scaled_sum(a, b, alpha)
+        return a + b
 
     def backward(ctx, grad):
         return grad, _scaled(grad, ctx.alpha)
@@ -63,7 +66,9 @@ class SubBackward0(Primitive):
     alpha = 1
 
     def forward(ctx, a, b, alpha=1):
-        return a - b if alpha == 1 else _scaled_sum(a, b, -alpha)
+        if alpha != 1 or a.dtype.kind == 'c':  # as AddBackward0
+            return _scaled_sum(a, b, -alpha)
+        return a - b
 
     def backward(ctx, grad):
         return grad, _scaled(-grad, ctx.alpha)
@@ -75,7 +80,9 @@ class RsubBackward0(Primitive):
     alpha = 1
 
     def forward(ctx, a, b, alpha=1):
-        return b - a if alpha == 1 else _scaled_sum(b, a, -alpha)
+        if alpha != 1 or a.dtype.kind == 'c':  # as AddBackward0
+            return _scaled_sum(b, a, -alpha)
+        return b - a
 
     def backward(ctx, grad):
         return _scaled(-grad, ctx.alpha), grad
@@ -229,9 +236,13 @@ class RemainderBackward0(Primitive):
         dtype = _dtype_of(a, b)
         if dtype.kind in 'bc':
             raise _not_implemented('remainder_cpu', xp.empty(0, dtype))
-        if dtype.kind in 'iu' and xp.any(xp.asarray(b) == 0):
-            raise RuntimeError('ZeroDivisionError')
-        return xp.remainder(a, b)
+        if dtype.kind in 'iu':
+            if xp.any(xp.asarray(b) == 0):
+                raise RuntimeError('ZeroDivisionError')
+            return xp.remainder(a, b)
+        # ATen's fmod, then + b where the signs differ: a zero keeps a's sign (NumPy's b's)
+        mod = xp.fmod(a, b)
+        return xp.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod).astype(dtype)
 
     def backward(ctx, grad):
         return grad
@@ -300,9 +311,10 @@ class PowBackward2(Primitive):
         return _power(base, b)
 
     def backward(ctx, grad):
-        base, _ = ctx.inputs
-        if base == 0:
-            return None, grad * 0
+        base, b = ctx.inputs
+        if base == 0:  # as torch: 0 where b >= 0, else result * log(0), i.e. -inf for inf
+            nonnegative = (b.real if b.is_complex() else b) >= 0
+            return None, grad * masked_fill(ctx.output * -math.inf, nonnegative, 0)
         log_base = math.log(base) if isinstance(base, (int, float)) and base > 0 else cmath.log(base)
         return None, grad * _conj(ctx.output * log_base)
 
@@ -316,7 +328,11 @@ def _multiplied_power(a, exponent):
     rounds once; bfloat16 rounds each product (only 1 / sqrt is in float32), as torch does."""
     half = a.dtype.itemsize == 2
     if exponent == -0.5:
-        return (1 / _xp(a).sqrt(a.astype('float32') if half else a)).astype(a.dtype, copy=False)
+        xp = _xp(a)
+        wide = a.astype('float32') if half else a
+        if a.dtype == xp.float16:  # torch's Half loop is pow's: -0 and -inf give inf and 0
+            wide = xp.where((wide == 0) | (wide == -math.inf), xp.abs(wide), wide)
+        return (1 / xp.sqrt(wide)).astype(a.dtype, copy=False)
     wide = a.astype('float32') if half and a.dtype.kind == 'f' else a
     result = wide * wide * wide if exponent == 3 else 1 / (wide * wide)
     return result.astype(a.dtype, copy=False)
@@ -368,11 +384,18 @@ class AbsBackward0(Primitive):
     def forward(ctx, a):
         if a.dtype == bool:
             raise _not_implemented('abs_cpu', a)
-        return _xp(a).abs(a)
+        return _magnitude(a)
 
     def backward(ctx, grad):
         (a,) = ctx.inputs
         return grad * sgn(a)
+
+
+def _magnitude(a):
+    """|a|, for complex a as torch's hypot(re, im), correctly rounded (NumPy's complex abs is
+    not: 1.5 - 0.75j in complex64 differs in the last bit)."""
+    xp = _xp(a)
+    return xp.hypot(a.real, a.imag) if a.dtype.kind == 'c' else xp.abs(a)
 
 
 class SignBackward0(Primitive):
@@ -385,7 +408,7 @@ class SignBackward0(Primitive):
         return _real_sign(a)
 
     def backward(ctx, grad):
-        return grad * 0
+        return grad.new_zeros(grad.shape)
 
 
 def _real_sign(a):
@@ -404,13 +427,13 @@ class SgnBackward0(Primitive):
         xp = _xp(a)
         if a.dtype.kind != 'c':
             return _real_sign(a)
-        magnitude = xp.abs(a)
+        magnitude = _magnitude(a)
         nonzero = magnitude != 0
         return xp.where(nonzero, a / xp.where(nonzero, magnitude, 1), 0).astype(a.dtype)
 
     def backward(ctx, grad):
         if grad.dtype.category != _dtype.COMPLEX:
-            return grad * 0
+            return grad.new_zeros(grad.shape)
         (a,) = ctx.inputs
         sgn, magnitude = ctx.output, a.abs()
         # torch's sgn_backward: (g - Re(g * conj(sgn)) * sgn) / |a|, zero where a == 0
@@ -462,7 +485,7 @@ class FloorBackward0(Primitive):
         return a if a.dtype.kind in 'iu' else _xp(a).floor(a)
 
     def backward(ctx, grad):
-        return grad * 0
+        return grad.new_zeros(grad.shape)
 
 
 class ConjBackward0(Primitive):
@@ -503,6 +526,7 @@ class MaskedFillBackward1(Primitive):
     saves_inputs = True
     saved_for = ((), (0, 2), ())   # only the mask is saved
     graph_inputs = (0, 2)
+    overlap_checked = (0,)         # torch reads the value as a number first
 
     def forward(ctx, a, mask, value):
         return _xp(a).where(mask, value.astype(a.dtype), a)
@@ -695,7 +719,7 @@ class RemainderBackward1(RemainderBackward0):
     def backward(ctx, grad):
         a, b = ctx.inputs
         need_b = ctx.needs_input_grad[1]
-        return grad, -grad * (a / b).floor() if need_b else None
+        return grad, -grad * div(a, b, rounding_mode='floor') if need_b else None
 
 
 class RemainderScalarTensor(NotImplementedDerivative):
@@ -979,17 +1003,18 @@ class FillBackward2(Primitive):
         return _xp(a).full_like(a, value)
 
     def backward(ctx, grad):
-        return grad * 0
+        return grad.new_zeros(grad.shape)
 
 
 class FillBackward3(Primitive):
     """fill_(0-d tensor): the value gets the sum of the gradient."""
+    overlap_checked = ()   # torch reads the value as a number first
 
     def forward(ctx, a, value):
         return _xp(a).full_like(a, value)
 
     def backward(ctx, grad):
-        return grad * 0, grad.sum()
+        return grad.new_zeros(grad.shape), grad.sum()
 
 
 class ClampBackward1(Primitive):

@@ -45,6 +45,8 @@ class Primitive(Node):
                             # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
     is_view = False         # the result shares memory with operand 0 (a view of it)
+    overlap_checked = None  # the operands (indices, after the target) that an in-place call
+                            # checks for overlap with the written-to memory: None for all
     graph_inputs = None     # the operands that get an edge in next_functions: None for all
                             # (a Python scalar gets (None, 0), as torch wraps it in a tensor),
                             # a tuple of indices where torch's overload takes a Scalar or a
@@ -112,6 +114,11 @@ class Primitive(Node):
         recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
         if recording:
             check_inplace_allowed(target)
+        for x in operands:
+            if isinstance(x, Tensor) and x._vc is target._vc and x is not target:
+                _check_overlaps(cls, target, operands)  # x is a view of target's memory
+                break
+        if recording:
             result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
             out = result._data
         else:
@@ -376,7 +383,7 @@ def _record(ctx, operands, result, params):
             ctx._save(operands)
         else:  # as torch, which saves x for mul(x, y) only when y requires grad
             ctx._saved = operands
-            ctx._versions = _versions_for_readers(operands, ctx.saved_for, needs)
+            ctx._versions = _versions_for_readers(operands, ctx.saved_for, ctx.needs_input_grad)
     if ctx.saves_output:
         ctx._saved_output = (result._data, result._vc, saved_version(result))
     result._grad_fn = ctx
@@ -393,7 +400,7 @@ def _per_operand(inputs, needs):
 
 def _versions_for_readers(operands, saved_for, needs):
     """The versions operands are saved with; None (not checked) for an operand that no
-    needed gradient reads (``saved_for``)."""
+    needed gradient reads (``saved_for``, by operand like ``needs``: needs_input_grad)."""
     versions = []
     for x, readers in zip(operands, saved_for):
         version = None
@@ -481,6 +488,53 @@ def check_writeable(data):
         raise RuntimeError('unsupported operation: more than one element of the written-to tensor '
                            'refers to a single memory location. Please clone() the tensor before '
                            'performing the operation.')
+
+
+def _check_overlaps(cls, target, operands):
+    """check_no_partial_overlap for each operand of ``target.op_(*operands)`` torch checks."""
+    checked = cls.overlap_checked
+    for x in operands if checked is None else [operands[i] for i in checked]:
+        if isinstance(x, Tensor) and x._vc is target._vc and x is not target:
+            check_no_partial_overlap(target._data, x._data)
+
+
+def check_no_partial_overlap(out, x, full_allowed=True):
+    """torch's check that an operand of an in-place op is either the written-to memory
+    exactly (same extent and layout; index_put_ refuses that too) or apart from it; overlaps
+    it can't judge (operands with gaps or repeated elements) pass."""
+    if not out.size or not x.size or not (_is_dense(out) and _is_dense(x)):
+        return
+    out_begin, x_begin = _lowest_address(out), _lowest_address(x)
+    out_end, x_end = out_begin + out.nbytes, x_begin + x.nbytes
+    if out_begin == x_begin and out_end == x_end:
+        if full_allowed and _layout(out) == _layout(x):
+            return
+    elif not (out_begin < x_end and x_begin < out_end):
+        return
+    raise RuntimeError('unsupported operation: some elements of the input tensor and the '
+                       'written-to tensor refer to a single memory location. Please clone() '
+                       'the tensor before performing the operation.')
+
+
+def _is_dense(data):
+    """torch's is_non_overlapping_and_dense: a permutation of a contiguous layout."""
+    expected = data.itemsize
+    for stride, size in sorted((abs(st), n) for n, st in zip(data.shape, data.strides) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _lowest_address(data):
+    start = data.__array_interface__['data'][0] if hasattr(data, '__array_interface__') \
+        else data.data.ptr
+    return start + sum((n - 1) * st for n, st in zip(data.shape, data.strides) if st < 0)
+
+
+def _layout(data):
+    """Rank and strides, as torch compares them (a size-1 dim's stride is free in NumPy)."""
+    return data.ndim, [st for n, st in zip(data.shape, data.strides) if n != 1]
 
 
 def check_inplace_allowed(target):

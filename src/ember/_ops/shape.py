@@ -266,7 +266,7 @@ class CopyBackwards(Primitive):
         return xp.broadcast_to(xp.asarray(src).astype(dst.dtype, copy=False), dst.shape)
 
     def backward(ctx, grad):
-        return grad * 0, grad
+        return grad.new_zeros(grad.shape), grad
 
 
 # -------------------------------------------------------------------- public functions

@@ -65,10 +65,13 @@ def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
         _capture(node, grads, captured, targets)
         if (node, 0) not in targets:
             return
-    if accumulate and _keeps_grad(variable):
-        accumulate_grad(variable, grads[0], create_graph)
-        if variable._post_accumulate_hooks:
-            _run_post_accumulate_hooks(variable)
+    if accumulate:
+        if variable._grad_fn is not None:  # detached in place, then written with history
+            raise RuntimeError('leaf variable has been moved into the graph interior')
+        if variable._requires_grad and _keeps_grad(variable):
+            accumulate_grad(variable, grads[0], create_graph)
+            if variable._post_accumulate_hooks:
+                _run_post_accumulate_hooks(variable)
     if registry is not None:
         for hook in registry.post:
             _hook_result(hook, (), hook((), tuple(grads)))

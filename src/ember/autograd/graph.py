@@ -69,8 +69,9 @@ class Node:
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         for value, version in zip(saved, self._versions):
-            if version is not None and value._vc.value != version:
-                _raise_version_error(value, version)
+            if version is not None and (value._vc.value != version or
+                                        value._detached_seq > self._seq):
+                _raise_saved_error(value, version, self._seq)
         return saved
 
     def _release(self):
@@ -123,7 +124,11 @@ def saved_version(tensor):
     return counter.value
 
 
-def _raise_version_error(tensor, version):
+def _raise_saved_error(tensor, version, seq):
+    if tensor._detached_seq > seq:  # torch checks this first
+        raise RuntimeError('Trying to use a saved tensor that has been detached in-place, i.e. '
+                           'with .detach_().This is not supported, please use out-of-place '
+                           '`.detach()` instead')
     # a view's grad_fn is regenerated first (AsStrided), as torch names it
     raise version_error(tensor, version, tensor.grad_fn if tensor.requires_grad else None)
 
@@ -152,6 +157,11 @@ def _append_hook(hooks, fn):
 new_node = object.__new__  # new_node(cls): an empty node (no edges, nothing saved)
 
 _link_count = itertools.count()
+
+
+def next_seq():
+    """A number after those of all nodes linked so far (see link)."""
+    return next(_link_count)
 
 
 def link(node, edges, metas):
