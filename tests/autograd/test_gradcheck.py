@@ -56,8 +56,9 @@ def test_gradgradcheck_core_ops(name):
     assert gradgradcheck(f, inputs)
 
 
-def _wrong_square():
-    class WrongSquare(ember.autograd.Function):
+def _square(lib, grad_of):
+    """An autograd.Function squaring x, whose backward is grad_of(x, g) (wrong on purpose)."""
+    class Square(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
@@ -66,8 +67,12 @@ def _wrong_square():
         @staticmethod
         def backward(ctx, g):
             x, = ctx.saved_tensors
-            return 3 * x * g      # should be 2 * x * g
-    return WrongSquare
+            return grad_of(x, g)
+    return Square
+
+
+def _wrong_square():
+    return _square(ember, lambda x, g: 3 * x * g)   # should be 2 * x * g
 
 
 def _right_square_wrong_second():
@@ -92,17 +97,21 @@ def test_gradcheck_fails_on_wrong_backward():
     assert gradcheck(f, (leaf(3),), raise_exception=False) is False
 
 
-def _doubling_with_wrong_backward(lib):
-    """A custom Function computing 2 x whose backward forgets the 2."""
-    class Wrong(lib.autograd.Function):
+def _doubling(lib, backward):
+    """A custom Function computing 2 x whose backward is backward(g)."""
+    class Doubling(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
             return x * 2
 
         @staticmethod
         def backward(ctx, g):
-            return g
-    return Wrong
+            return backward(g)
+    return Doubling
+
+
+def _doubling_with_wrong_backward(lib):
+    return _doubling(lib, lambda g: g)   # forgets the 2
 
 
 def test_gradcheck_error_type_like_torch():
@@ -212,16 +221,7 @@ def test_gradcheck_input_and_output_checks(call):
 
 def _nondeterministic(lib):
     calls = iter(range(1000))
-
-    class Noisy(lib.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g * 2 + next(calls) * 1e-4
-    return Noisy
+    return _doubling(lib, lambda g: g * 2 + next(calls) * 1e-4)
 
 
 @pytest.mark.parametrize('nondet_tol', [0.0, 1.0])
@@ -291,14 +291,4 @@ def test_gradgradcheck_draws_grad_outputs_as_torch():
 
 
 def _right_square_wrong_second_of(lib):
-    class Square(lib.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x
-
-        @staticmethod
-        def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return 2 * x.detach() * g
-    return Square
+    return _square(lib, lambda x, g: 2 * x.detach() * g)   # no second derivative
