@@ -716,8 +716,17 @@ def test_clamp_gradient_is_zero_outside_even_for_infinite_grad():
     check(run, exact=True)
 
 
-def test_ordering_of_complex_checks_shapes_first():
-    check(lambda T: T.ones(3, dtype=T.complex64) >= T.ones(4), match_message=True)
+@pytest.mark.parametrize('op', [
+    lambda T, a, b: a >= b, lambda T, a, b: a % b, lambda T, a, b: a // b,
+    lambda T, a, b: T.div(a, b, rounding_mode='trunc'), lambda T, a, b: a.real.bool() & b.bool(),
+    lambda T, a, b: a.real & b], ids=['ge', 'remainder', 'floor_divide', 'div_trunc', 'and_bool',
+                                      'and_float'])
+def test_kernels_missing_for_a_dtype_check_shapes_first(op):
+    """TensorIterator broadcasts before the kernel is looked up: complex % or //, or & of
+    floats, with shapes that don't broadcast is torch's broadcast error (fuzzer seeds 444,
+    798, 894, 934, 1043)."""
+    check(lambda T: op(T, T.ones(3, dtype=T.complex64), T.ones(4)), match_message=True)
+    check(lambda T: op(T, T.ones(3, dtype=T.complex64), T.ones(3)), match_message=True)
 
 
 @pytest.mark.parametrize('dtype', ['complex64', 'complex128'])

@@ -37,6 +37,14 @@ def _not_implemented(kernel, array):
     return NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
 
 
+def _no_binary_kernel(kernel, a, b, dtype):
+    """torch's error for a binary kernel with no implementation for ``dtype``, after its shape
+    check (TensorIterator broadcasts the operands first: apply words NumPy's ValueError)."""
+    xp = _xp(a, b)
+    xp.broadcast_shapes(xp.shape(a), xp.shape(b))
+    return _not_implemented(kernel, xp.empty(0, dtype))
+
+
 def _conj(t):
     if isinstance(t, Tensor):
         return t.conj() if t.dtype.category == _dtype.COMPLEX else t
@@ -176,7 +184,7 @@ class DivBackward2(Primitive):
         xp = _xp(a, b)
         dtype = _dtype_of(a, b)
         if dtype.kind in 'bc':
-            raise _not_implemented(f'div_{rounding_mode}_cpu', xp.empty(0, dtype))
+            raise _no_binary_kernel(f'div_{rounding_mode}_cpu', a, b, dtype)
         if dtype.kind in 'iu':
             if xp.any(xp.asarray(b) == 0):
                 raise RuntimeError('ZeroDivisionError')
@@ -235,7 +243,7 @@ class RemainderBackward0(Primitive):
         xp = _xp(a, b)
         dtype = _dtype_of(a, b)
         if dtype.kind in 'bc':
-            raise _not_implemented('remainder_cpu', xp.empty(0, dtype))
+            raise _no_binary_kernel('remainder_cpu', a, b, dtype)
         if dtype.kind in 'iu':
             if xp.any(xp.asarray(b) == 0):
                 raise RuntimeError('ZeroDivisionError')
@@ -554,9 +562,7 @@ class Ordering(Comparison):
     def forward(ctx, a, b):
         dtype = _dtype_of(a, b)
         if dtype.kind == 'c':
-            xp = _xp(a, b)
-            xp.broadcast_shapes(xp.shape(a), xp.shape(b))  # torch checks the shapes first
-            raise _not_implemented(ctx.kernel, xp.empty(0, dtype))
+            raise _no_binary_kernel(ctx.kernel, a, b, dtype)
         return getattr(_xp(a, b), ctx.ufunc)(a, b)
 
 
@@ -576,7 +582,7 @@ class Bitwise(Comparison):
     def forward(ctx, a, b):
         dtype = _dtype_of(a, b)
         if dtype.kind in 'fcV':
-            raise _not_implemented(f'{ctx.ufunc}_cpu', _xp(a, b).empty(0, dtype))
+            raise _no_binary_kernel(f'{ctx.ufunc}_cpu', a, b, dtype)
         return getattr(_xp(a, b), ctx.ufunc)(a, b)
 
 
