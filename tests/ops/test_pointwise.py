@@ -787,3 +787,15 @@ def test_masked_fill_tensor_value_requiring_grad_into_plain_tensor():
         y.sum().backward()
         return y, v.grad
     check(grads, torch.tensor([4.25, -3.5, 3.0]), torch.tensor(-1.25))
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'float32', 'float64', 'complex64'])
+def test_division_gradient_of_divisor_rounds_as_torch(dtype):
+    """d(a / b)/db is -grad * ((a / b) / b) in torch: the same bits, and no overflow of b * b
+    (float16 65504 / 65504 gave a nan gradient; fuzzer seed 2030)."""
+    rng = numpy.random.default_rng(0)
+    a = torch.tensor(rng.standard_normal(2000) * 3).to(getattr(torch, dtype))
+    b = torch.tensor(rng.standard_normal(2000) * 3).to(getattr(torch, dtype))
+    check_grad(lambda T, x, y: x / y, a, b, rtol=0, atol=0)
+    big = torch.tensor([65504.0, 2.0], dtype=torch.float16)
+    check_grad(lambda T, x, y: x / y, big, big.clone(), rtol=0, atol=0)

@@ -171,7 +171,7 @@ class DivBackward0(Primitive):
         a, b = ctx.inputs
         need_a, need_b = ctx.needs_input_grad
         return (grad / _conj(b) if need_a else None,
-                -grad * _conj(a) / _conj(b * b) if need_b else None)
+                -grad * _conj(a / b / b) if need_b else None)  # torch's order: no b * b overflow
 
 
 class DivBackward2(Primitive):
