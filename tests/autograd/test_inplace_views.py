@@ -479,3 +479,21 @@ def test_inplace_operand_overlapping_target(code):
         exec(code, env)
         return env['x']
     check(fn, match_message=True)
+
+
+@pytest.mark.parametrize('write', [
+    lambda T, y: y.__setitem__((0, slice(1, None)), 7.0),         # a view written: CopySlices
+    lambda T, y: y.__setitem__(T.tensor([[True, False, True]] * 2), 7.0),   # index_put_
+    lambda T, y: y.__setitem__((T.tensor([1, 0]), 2), 7.0),
+])
+def test_overwritten_elements_get_zero_gradient_even_for_infinite_grad(write):
+    """torch writes zeros into the gradient of overwritten elements; grad * 0 would be nan
+    where the incoming gradient is inf (fuzzer seed 2056)."""
+    results = []
+    for T in (torch, ember):
+        x = T.tensor([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], requires_grad=True)
+        y = x * 1
+        write(T, y)
+        y.backward(T.tensor([[float('inf'), 1.0, float('-inf')], [2.0, float('inf'), 3.0]]))
+        results.append(x.grad)
+    assert_same(*results)

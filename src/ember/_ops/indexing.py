@@ -295,14 +295,15 @@ class IndexPutBackward0(Primitive):
         return out
 
     def backward(ctx, grad):
-        return grad * _zeros_at(grad, ctx.index), getitem(grad, ctx.index, normalized=True)
+        return (grad.masked_fill(_written_at(grad, ctx.index), 0),  # zeros, even where grad is inf
+                getitem(grad, ctx.index, normalized=True))
 
 
-def _zeros_at(like, index):
-    """A constant tensor: 0 where ``index`` points, 1 elsewhere."""
+def _written_at(like, index):
+    """A constant bool tensor of like's shape: True where ``index`` points."""
     from .._tensor import wrap
-    data = array_module(like._data).ones(like._data.shape, dtype=like._data.dtype)
-    data[index] = 0
+    data = array_module(like._data).zeros(like._data.shape, dtype=bool)
+    data[index] = True
     return wrap(data)
 
 

@@ -610,12 +610,13 @@ class CopySlices(Primitive):
         return 'torch::autograd::CopySlices'
 
     def backward(ctx, grad):
+        """Zeros where the view was overwritten (not grad * 0, which is nan where grad is
+        inf), and the view's part of grad for the written value."""
         from ..autograd.grad_mode import no_grad
         with no_grad():
-            mask = _make(grad._data.copy(), grad.dtype)
-            mask._data[...] = 1
-            ctx.view_fn(mask)._data[...] = 0
-        return grad * mask, ctx.view_fn(grad)
+            written = _make(array_module(grad._data).zeros(grad._data.shape, bool), _dtype.bool)
+            ctx.view_fn(written)._data[...] = True
+        return grad.masked_fill(written, 0), ctx.view_fn(grad)
 
 
 def _warn_resized(old_shape, new_shape):
