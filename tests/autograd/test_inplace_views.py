@@ -497,3 +497,20 @@ def test_overwritten_elements_get_zero_gradient_even_for_infinite_grad(write):
         y.backward(T.tensor([[float('inf'), 1.0, float('-inf')], [2.0, float('inf'), 3.0]]))
         results.append(x.grad)
     assert_same(*results)
+
+
+def test_view_made_before_its_base_required_grad():
+    """Such a view requires grad once its base does, as a leaf whose gradient goes nowhere:
+    ops on it record a node with a (None, 0) edge (fuzzer seeds 1277, 3364)."""
+    results = []
+    for T in (torch, ember):
+        base = T.full((3, 1, 2), -1.5)
+        whole, part = base[...], base[1:]
+        base.requires_grad_()
+        sliced, doubled = whole[1:5:2], part * 2
+        (sliced.sum() + doubled.sum()).backward()
+        results.append([(t.requires_grad, t.is_leaf, type(t.grad_fn).__name__)
+                        for t in (whole, sliced, doubled)] +
+                       [[type(n).__name__ for n, _ in doubled.grad_fn.next_functions],
+                        base.grad])
+    assert results[0] == results[1]

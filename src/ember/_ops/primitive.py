@@ -360,12 +360,18 @@ def _record(ctx, operands, result, params):
     inputs = ctx.graph_inputs
     for x in operands if inputs is None else _graph_operands(inputs, operands):
         if isinstance(x, Tensor):
-            if x._base is not None:
+            base = x._base
+            if base is not None:
                 x._refresh_view()
             if x._requires_grad:
                 fn = x._grad_fn
                 edges.append((fn, x._output_nr) if fn is not None else (accumulator_of(x), 0))
                 metas.append((x._data.shape, x.dtype))
+                needs.append(True)
+                continue
+            if base is not None and base._requires_grad:  # a view from before its base required
+                edges.append(_NO_EDGE)                     # grad: it requires grad, as torch's,
+                metas.append(None)                         # and its gradient goes nowhere
                 needs.append(True)
                 continue
         edges.append(_NO_EDGE)
