@@ -56,8 +56,12 @@ def test_gradgradcheck_core_ops(name):
     assert gradgradcheck(f, inputs)
 
 
-def _square(lib, grad_of):
-    """An autograd.Function squaring x, whose backward is grad_of(x, g) (wrong on purpose)."""
+def _square(lib, grad_of, once_differentiable=False):
+    """An autograd.Function squaring x, whose backward is grad_of(x, g) (wrong on purpose, or
+    once differentiable)."""
+    decorate = lib.autograd.function.once_differentiable if once_differentiable else \
+        (lambda backward: backward)
+
     class Square(lib.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -65,6 +69,7 @@ def _square(lib, grad_of):
             return x * x
 
         @staticmethod
+        @decorate
         def backward(ctx, g):
             x, = ctx.saved_tensors
             return grad_of(x, g)
@@ -265,18 +270,8 @@ def test_gradcheck_complex_output_of_real_input():
 
 def test_gradgradcheck_once_differentiable():
     def fn(lib):
-        class Square(lib.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                ctx.save_for_backward(x)
-                return x * x
-
-            @staticmethod
-            @lib.autograd.function.once_differentiable
-            def backward(ctx, g):
-                x, = ctx.saved_tensors
-                return g * 2 * x
-        return lib.autograd.gradgradcheck(Square.apply, (_leaf(lib, 2),), raise_exception=False)
+        square = _square(lib, lambda x, g: g * 2 * x, once_differentiable=True)
+        return lib.autograd.gradgradcheck(square.apply, (_leaf(lib, 2),), raise_exception=False)
     assert _same_outcome(fn)[0] is False
 
 
