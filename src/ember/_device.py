@@ -125,11 +125,15 @@ def as_array(value):
 
 
 def broadcast_view(array, shape):
-    """A read-only view of ``array`` broadcast to ``shape`` (xp.broadcast_to). For contiguous
-    NumPy arrays it is built directly from strides: NumPy's broadcast_to costs far more."""
+    """A view of ``array`` broadcast to ``shape`` (xp.broadcast_to), read-only where it repeats
+    elements (torch refuses in-place writes to those; other expands are plain views). For
+    contiguous NumPy arrays it is built directly from strides: NumPy's broadcast_to costs far
+    more."""
+    lead = len(shape) - array.ndim
+    if tuple(shape[lead:]) == array.shape and all(size == 1 for size in shape[:lead]):
+        return array[(None,) * lead]   # nothing repeated: new size-1 dims at most
     if array.__class__ is not numpy.ndarray or not array.flags.c_contiguous:
         return array_module(array).broadcast_to(array, shape)
-    lead = len(shape) - array.ndim
     strides = [0] * lead
     for size, own_size, stride in zip(shape[lead:], array.shape, array.strides):
         strides.append(stride if own_size == size else 0)

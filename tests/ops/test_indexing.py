@@ -353,3 +353,20 @@ def test_setitem_value_overlapping_target(code):
         exec(code, env)
         return env.get('y', env['x'])
     check(fn, match_message=True)
+
+
+def test_setitem_from_itself_with_new_dims():
+    """torch expands the value to the region before its overlap check: x[None, ...] = x is
+    a full overlap, allowed, recorded or not (fuzzer seed 2278); index errors come before the
+    overlap check (seed 2746)."""
+    def write(T, requires_grad):
+        x = T.cat([T.tensor([1.0, -2.0, 3.0], requires_grad=requires_grad)] * 2)
+        x[None, ...] = x
+        return x
+    check(lambda T: write(T, False))
+    check(lambda T: write(T, True))
+
+    def too_many(T):
+        x = T.linspace(-1, 3.5, 5)
+        x[T.tensor([4, -2]), T.tensor([0]), 0] = x
+    check(too_many, match_message=True)

@@ -357,3 +357,14 @@ def test_copy_gradient_to_overwritten_tensor_is_zero_for_infinite_grad():
         x.clone().copy_(y).backward(T.tensor([float('inf'), float('nan'), 1.0]))
         return x.grad, y.grad
     check(grads, torch.tensor([1.0, 2.0, 3.0]), torch.tensor([4.0, 5.0, 6.0]))
+
+
+@pytest.mark.parametrize('sizes', [(3,), (1, 3), (-1,), (1, 1, 3)])
+def test_expand_that_repeats_nothing_is_a_writable_view(sizes):
+    """Only an expand that repeats elements refuses in-place writes (fuzzer seeds 2093, 2414)."""
+    def write(T):
+        x = T.ones(3)
+        x.expand(*sizes).mul_(2)
+        return x
+    check(write)
+    check(lambda T: T.ones(3).expand(2, 3).add_(1), match_message=True)

@@ -374,6 +374,8 @@ def setitem(input, index, value):
             region = getitem(input, index, normalized=True)
             if isinstance(value, Tensor) and not value.ndim:
                 region.fill_(value)  # as torch writes a 0-d value
+            elif isinstance(value, Tensor) and value._data.shape != region._data.shape:
+                region.copy_(value.expand(region.shape))  # torch's copy_to expands it first
             else:
                 region.copy_(value)
         else:
@@ -388,10 +390,17 @@ def _check_value_overlap(input, index, basic, value):
     memory: a copy_ to the region, or index_put_'s stricter check (a 0-d value is a fill)."""
     if not value.ndim:
         return
-    if basic:
-        check_no_partial_overlap(_index_errors(input._data.__getitem__, index), value._data)
-    else:
+    if not basic:
+        if _dims_indexed(index) > input.ndim:   # torch's index errors come first
+            raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
         check_no_partial_overlap(input._data, value._data, full_allowed=False)
+        return
+    region = _index_errors(input._data.__getitem__, index)
+    try:   # torch's copy_to expands the value to the region first (x[None] = x is a no-op)
+        expanded = array_module(region).broadcast_to(value._data, region.shape)
+    except ValueError:
+        return   # the write reports the shape error
+    check_no_partial_overlap(region, expanded)
 
 
 def _raise_zero_dim_error(input, index):
