@@ -799,3 +799,11 @@ def test_division_gradient_of_divisor_rounds_as_torch(dtype):
     check_grad(lambda T, x, y: x / y, a, b, rtol=0, atol=0)
     big = torch.tensor([65504.0, 2.0], dtype=torch.float16)
     check_grad(lambda T, x, y: x / y, big, big.clone(), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize('op', [lambda a, b: a // b, lambda a, b: a % b,
+                                lambda a, b: a.div(b, rounding_mode='trunc')])
+def test_integer_division_by_zero_raises_only_where_computed(op):
+    """An empty result divides nothing: no ZeroDivisionError (fuzzer seed 3665)."""
+    check(lambda T: op(T.tensor([], dtype=T.int32), T.zeros((1, 3, 1), dtype=T.int32)))
+    check(lambda T: op(T.ones(2, dtype=T.int32), T.zeros(2, dtype=T.int32)), match_message=True)

@@ -45,6 +45,13 @@ def _no_binary_kernel(kernel, a, b, dtype):
     return _not_implemented(kernel, xp.empty(0, dtype))
 
 
+def _check_int_divisor(xp, a, b):
+    """torch's error for an integer division by zero, where some element is computed (an empty
+    result divides nothing)."""
+    if xp.any(xp.asarray(b) == 0) and math.prod(xp.broadcast_shapes(xp.shape(a), xp.shape(b))):
+        raise RuntimeError('ZeroDivisionError')
+
+
 def _conj(t):
     if isinstance(t, Tensor):
         return t.conj() if t.dtype.category == _dtype.COMPLEX else t
@@ -186,8 +193,7 @@ class DivBackward2(Primitive):
         if dtype.kind in 'bc':
             raise _no_binary_kernel(f'div_{rounding_mode}_cpu', a, b, dtype)
         if dtype.kind in 'iu':
-            if xp.any(xp.asarray(b) == 0):
-                raise RuntimeError('ZeroDivisionError')
+            _check_int_divisor(xp, a, b)
             if rounding_mode == 'floor':
                 return xp.floor_divide(a, b)
             return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(dtype)
@@ -245,8 +251,7 @@ class RemainderBackward0(Primitive):
         if dtype.kind in 'bc':
             raise _no_binary_kernel('remainder_cpu', a, b, dtype)
         if dtype.kind in 'iu':
-            if xp.any(xp.asarray(b) == 0):
-                raise RuntimeError('ZeroDivisionError')
+            _check_int_divisor(xp, a, b)
             return xp.remainder(a, b)
         # ATen's fmod, then + b where the signs differ: a zero keeps a's sign (NumPy's b's)
         mod = xp.fmod(a, b)
