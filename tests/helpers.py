@@ -273,6 +273,14 @@ param_dtypes = pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
 
 
 # -------------------------------------------------------------------- autograd-style helpers
+
+def function_class(lib, forward, backward=None, **methods):
+    """An autograd.Function subclass of library ``lib``, named MyFn, of these static methods."""
+    attrs = {'forward': staticmethod(forward), **{k: staticmethod(v) for k, v in methods.items()}}
+    if backward is not None:
+        attrs['backward'] = staticmethod(backward)
+    return type('MyFn', (lib.autograd.Function,), attrs)
+
 # Used by tests/autograd: inputs are NumPy arrays, each library makes its own leaves.
 
 def rand(*shape, seed=0, low=-2.0, high=2.0, dtype=np.float32):

@@ -5,7 +5,7 @@ import warnings
 import pytest
 import torch
 
-from helpers import assert_same, check, make, rand, raises_same, run_both
+from helpers import assert_same, check, function_class, make, rand, raises_same, run_both
 import ember
 
 LIBS = (torch, ember)
@@ -340,39 +340,24 @@ def test_function_ctx_is_grad_fn_and_hooks():
     assert_same(*results)
 
 
+def _double(ctx, x):
+    return x * 2
+
+
 @pytest.mark.parametrize('extra', [(None,), (None, None), ('grad',)])
 def test_extra_gradients(extra):
     """backward may return more gradients than forward had inputs only if the extra ones
     are None (torch's error otherwise)."""
     def run(lib):
-        class Double(lib.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                return x * 2
-
-            @staticmethod
-            def backward(ctx, grad):
-                return (grad * 2,) + tuple(grad if e == 'grad' else None for e in extra)
-
+        double = function_class(lib, _double, lambda ctx, grad: (grad * 2,) + tuple(
+            grad if e == 'grad' else None for e in extra))
         x = lib.tensor([1., 2.], requires_grad=True)
-        Double.apply(x).sum().backward()
+        double.apply(x).sum().backward()
         return x.grad
     check(run, exact=True, match_message=True)
 
 
 # ------------------------------------------------------------------ sweep
-
-def _fn(lib, forward, backward=None, **methods):
-    """A Function subclass of library ``lib`` named MyFn."""
-    attrs = {'forward': staticmethod(forward), **{k: staticmethod(v) for k, v in methods.items()}}
-    if backward is not None:
-        attrs['backward'] = staticmethod(backward)
-    return type('MyFn', (lib.autograd.Function,), attrs)
-
-
-def _double(ctx, x):
-    return x * 2
-
 
 @pytest.mark.parametrize('backward', [
     lambda ctx, g: g[:2],                  # not reducible to the input's shape
@@ -381,19 +366,20 @@ def _double(ctx, x):
     lambda ctx, g: (g, g),                 # too many
 ], ids=['shape', 'scalar', 'float', 'count'])
 def test_backward_result_checked(backward):
-    raises_same(lambda t, x: _fn(t, _double, backward).apply(x).sum().backward(), rand(3))
+    raises_same(lambda t, x: function_class(t, _double, backward).apply(x).sum().backward(),
+                rand(3))
 
 
 def test_backward_gradient_for_non_tensor_input():
     def fn(t, x):
-        f = _fn(t, lambda ctx, k, x: x * k, lambda ctx, g: (g, g))
+        f = function_class(t, lambda ctx, k, x: x * k, lambda ctx, g: (g, g))
         f.apply(2.0, x).sum().backward()
     raises_same(fn, rand(3))
 
 
 def test_backward_gradient_broadcast_to_input_is_summed():
     def fn(t, x):
-        f = _fn(t, lambda ctx, x: x.sum(), lambda ctx, g: (g.expand(2, 3), None))
+        f = function_class(t, lambda ctx, x: x.sum(), lambda ctx, g: (g.expand(2, 3), None))
         return f.apply(x)
     run_both(fn, rand(3))
 
@@ -403,7 +389,7 @@ def test_backward_gradient_broadcast_to_input_is_summed():
     lambda ctx, x: (x.mul_(2), ctx.mark_dirty(x))[0] * 1,
 ], ids=['save_int', 'dirty_not_returned'])
 def test_forward_errors(forward):
-    raises_same(lambda t, x: _fn(t, forward, lambda ctx, g: g).apply(x * 1), rand(3))
+    raises_same(lambda t, x: function_class(t, forward, lambda ctx, g: g).apply(x * 1), rand(3))
 
 
 def test_dirty_output_saved_after_forward():
@@ -416,28 +402,30 @@ def test_dirty_output_saved_after_forward():
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return g * x
-    run_both(lambda t, x: _fn(t, forward, backward).apply(x * 1).sum(), rand(3))
+    run_both(lambda t, x: function_class(t, forward, backward).apply(x * 1).sum(), rand(3))
 
 
 def test_saved_tensors_empty_during_forward():
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return x * len(ctx.saved_tensors)
-    run_both(lambda t, x: _fn(t, forward, lambda ctx, g: g).apply(x).sum(), rand(3))
+    run_both(lambda t, x: function_class(t, forward, lambda ctx, g: g).apply(x).sum(), rand(3))
 
 
 def test_non_differentiable_input_returned():
     results = []
     for lib in LIBS:
         x = make(lib, rand(3))
-        f = _fn(lib, lambda ctx, x: ctx.mark_non_differentiable(x) or x, lambda ctx, g: g)
+        f = function_class(lib, lambda ctx, x: ctx.mark_non_differentiable(x) or x,
+                           lambda ctx, g: g)
         y = f.apply(x)
         results.append((y.requires_grad, y.grad_fn is None))
     assert results[1] == results[0]
 
 
 def test_vjp_instead_of_backward():
-    run_both(lambda t, x: _fn(t, _double, vjp=lambda ctx, g: g * 5).apply(x).sum(), rand(3))
+    run_both(lambda t, x: function_class(t, _double, vjp=lambda ctx, g: g * 5).apply(x).sum(),
+             rand(3))
 
 
 @pytest.mark.parametrize('call', [
@@ -449,7 +437,7 @@ def test_function_class_errors(call):
     def fn(t, x):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', DeprecationWarning)
-            call(t, _fn(t, _double, lambda ctx, g: g, vjp=lambda ctx, g: g), x)
+            call(t, function_class(t, _double, lambda ctx, g: g, vjp=lambda ctx, g: g), x)
     raises_same(fn, rand(3))
 
 
@@ -458,7 +446,7 @@ def test_instantiating_warns():
     for lib in LIBS:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            _fn(lib, _double)()
+            function_class(lib, _double)()
         messages.append([(w.category, str(w.message).split('>', 1)[1]) for w in caught])
     assert messages[1] == messages[0]
 
@@ -467,7 +455,7 @@ def _once_square(lib):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return g * 2 * x
-    return _fn(lib, lambda ctx, x: ctx.save_for_backward(x) or x * x,
+    return function_class(lib, lambda ctx, x: ctx.save_for_backward(x) or x * x,
                lib.autograd.function.once_differentiable(backward))
 
 

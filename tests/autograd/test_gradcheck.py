@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import check, rand
+from helpers import check, function_class, rand
 import ember
 
 gradcheck = ember.autograd.gradcheck
@@ -56,42 +56,28 @@ def test_gradgradcheck_core_ops(name):
     assert gradgradcheck(f, inputs)
 
 
+def _square_forward(ctx, x):
+    ctx.save_for_backward(x)
+    return x * x
+
+
 def _square(lib, grad_of, once_differentiable=False):
     """An autograd.Function squaring x, whose backward is grad_of(x, g) (wrong on purpose, or
     once differentiable)."""
-    decorate = lib.autograd.function.once_differentiable if once_differentiable else \
-        (lambda backward: backward)
-
-    class Square(lib.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x
-
-        @staticmethod
-        @decorate
-        def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return grad_of(x, g)
-    return Square
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return grad_of(x, g)
+    if once_differentiable:
+        backward = lib.autograd.function.once_differentiable(backward)
+    return function_class(lib, _square_forward, backward)
 
 
 def _wrong_square():
     return _square(ember, lambda x, g: 3 * x * g)   # should be 2 * x * g
 
 
-def _right_square_wrong_second():
-    class Square(ember.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x
-
-        @staticmethod
-        def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return 2 * x.detach() * g   # right value, but not differentiable w.r.t. x
-    return Square
+def _right_square_wrong_second_of(lib):
+    return _square(lib, lambda x, g: 2 * x.detach() * g)   # right value, no second derivative
 
 
 def test_gradcheck_fails_on_wrong_backward():
@@ -104,15 +90,7 @@ def test_gradcheck_fails_on_wrong_backward():
 
 def _doubling(lib, backward):
     """A custom Function computing 2 x whose backward is backward(g)."""
-    class Doubling(lib.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return backward(g)
-    return Doubling
+    return function_class(lib, lambda ctx, x: x * 2, lambda ctx, g: backward(g))
 
 
 def _doubling_with_wrong_backward(lib):
@@ -130,24 +108,15 @@ def test_gradcheck_error_type_like_torch():
 
 
 def test_gradgradcheck_fails_on_wrong_double_backward():
-    f = _right_square_wrong_second().apply
+    f = _right_square_wrong_second_of(ember).apply
     assert gradcheck(f, (leaf(3),))
     assert gradgradcheck(f, (leaf(3),), raise_exception=False) is False
 
 
 def test_gradcheck_right_custom_function_passes():
-    class Square(ember.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x
-
-        @staticmethod
-        def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return 2 * x * g
-    assert gradcheck(Square.apply, (leaf(3),))
-    assert gradgradcheck(Square.apply, (leaf(3),))
+    square = _square(ember, lambda x, g: 2 * x * g)
+    assert gradcheck(square.apply, (leaf(3),))
+    assert gradgradcheck(square.apply, (leaf(3),))
 
 
 def test_gradcheck_multiple_outputs_and_non_grad_inputs():
@@ -242,15 +211,9 @@ def test_gradcheck_backward_not_multiplied_by_grad_output():
 
 def _zero_sum(lib, x):
     """sum(x) whose backward also adds 1 where grad_output is 0 (not scaled by it)."""
-    class F(lib.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x.sum()
-
-        @staticmethod
-        def backward(ctx, g):
-            return g.expand(2) + (g == 0).to(g.dtype)
-    return F.apply(x)
+    summed = function_class(lib, lambda ctx, x: x.sum(),
+                            lambda ctx, g: g.expand(2) + (g == 0).to(g.dtype))
+    return summed.apply(x)
 
 
 @pytest.mark.parametrize('fn', [
@@ -283,7 +246,3 @@ def test_gradgradcheck_draws_grad_outputs_as_torch():
         return lib.autograd.gradgradcheck(_right_square_wrong_second_of(lib).apply,
                                           (_leaf(lib, 2),))
     _same_outcome(fn)
-
-
-def _right_square_wrong_second_of(lib):
-    return _square(lib, lambda x, g: 2 * x.detach() * g)   # no second derivative
