@@ -20,7 +20,7 @@ import numpy
 from . import _dtype
 from ._dtype import dtype_arg
 from ._exact import fma
-from ._device import as_device, backend, device_of, to_host
+from ._device import as_device, backend, device_of, is_dense, to_host
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
 from ._tensor import Tensor, _make, wrap
@@ -297,21 +297,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         host, inferred = _python_data(data, dtype)
     dtype = dtype or inferred
     xp = backend(as_device(device))
-    order = 'K' if _dense(host) else 'C'   # torch's copy keeps dense strides only
+    order = 'K' if is_dense(host) else 'C'   # torch's copy keeps dense strides only
     return _finish(_make(xp.array(_cast(host, dtype), copy=True, order=order), dtype),
                    requires_grad)
-
-
-def _dense(array):
-    """Whether an array's elements fill its memory without gaps or overlaps (any dim order)."""
-    if array.flags.c_contiguous or array.flags.f_contiguous:
-        return True
-    expected = array.itemsize
-    for stride, size in sorted(zip(array.strides, array.shape)):
-        if size != 1 and stride != expected:
-            return False
-        expected *= size
-    return True
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -472,7 +460,7 @@ def _like(input, value, dtype, device, requires_grad, name):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                         f"{_type_name(input)}") from None
     device = device_of(data) if device is None else device
-    if data.flags.c_contiguous or not _dense(data):
+    if data.flags.c_contiguous or not is_dense(data):
         return _filled(data.shape, value, dtype or input.dtype, device, requires_grad)
     order = sorted(range(data.ndim), key=lambda d: -data.strides[d])
     t = _filled(tuple(data.shape[d] for d in order), value, dtype or input.dtype, device,

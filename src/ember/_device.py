@@ -93,6 +93,19 @@ def device_of(array):
     return device('cuda', array.device.id) if _on_gpu(array) else CPU
 
 
+def is_dense(array):
+    """Whether an array's elements fill its memory without gaps or overlaps, in any dim order
+    (torch's is_non_overlapping_and_dense; a negative stride, which no tensor has, is not)."""
+    if array.flags.c_contiguous or array.flags.f_contiguous:
+        return True
+    expected = array.itemsize
+    for stride, size in sorted(zip(array.strides, array.shape)):
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
+
+
 def to_host(array):
     """A NumPy array with the values of ``array`` (no copy for NumPy arrays)."""
     return array.get() if _on_gpu(array) else array

@@ -26,13 +26,6 @@ __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multi
 TENSOR_METHODS = ('uniform_', 'normal_', 'random_', 'bernoulli', 'bernoulli_', 'exponential_',
                   'geometric_', 'log_normal_', 'cauchy_', 'multinomial')
 
-# The C++ type names torch's random_ bound and cauchy_ dtype errors print.
-_CPP_NAMES = {
-    _dtype.bool: 'bool', _dtype.uint8: 'unsigned char', _dtype.int8: 'signed char',
-    _dtype.int16: 'short int', _dtype.int32: 'int', _dtype.int64: 'long int',
-    _dtype.float16: 'c10::Half', _dtype.bfloat16: 'c10::BFloat16', _dtype.float32: 'float',
-    _dtype.float64: 'double', _dtype.complex64: 'c10::complex<float>',
-    _dtype.complex128: 'c10::complex<double>'}
 _DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
 _INT64_MIN = -2**63
 
@@ -266,7 +259,7 @@ def _check_uniform(dtype, low, high):
     lowest, highest = _limits(real)
     for value, name in ((low, 'from'), (high, 'to')):
         if not lowest <= value <= highest:
-            raise RuntimeError(f'{name} is out of bounds for {_CPP_NAMES[real]}')
+            raise RuntimeError(f'{name} is out of bounds for {real.cpp_name}')
     if not low <= high:
         raise RuntimeError(f'uniform_ expects to return a [from, to) range, but found '
                            f'from={low:g} > to={high:g}')
@@ -487,14 +480,14 @@ def _check_in_range(low, high_inclusive, dtype):
     lowest, highest = _limits(dtype)
     for value, name in ((low, 'from'), (high_inclusive, 'to - 1')):
         if not lowest <= value <= highest:
-            raise RuntimeError(f'{name} is out of bounds for {_CPP_NAMES[dtype]}')
+            raise RuntimeError(f'{name} is out of bounds for {dtype.cpp_name}')
     if dtype.category == _dtype.FLOAT:
         digits = _DIGITS[dtype]
         for value, name in ((low, 'from'), (high_inclusive, 'to - 1')):
             if not -(1 << digits) <= value <= 1 << digits:
                 warnings.warn(
                     f'{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision '
-                    f'limitations {_CPP_NAMES[dtype]} can support discrete uniform distribution '
+                    f'limitations {dtype.cpp_name} can support discrete uniform distribution '
                     'only within this range. This warning will become an error in version 1.7 '
                     'release, please fix the code in advance', UserWarning, stacklevel=4)
 
@@ -832,7 +825,7 @@ def cauchy_(self, *args, generator=None, **kwargs):
                                            {'median': 0.0, 'sigma': 1.0}, generator)
     if not sigma > 0:
         raise RuntimeError(f'cauchy_ expects sigma > 0.0, but found sigma={sigma:g}')
-    _require_continuous(self.dtype, 'Cauchy', _CPP_NAMES[self.dtype])
+    _require_continuous(self.dtype, 'Cauchy', self.dtype.cpp_name)
     return CauchyBackward0.apply_(self, draw=_draw(gen, sampler.cauchy, median, sigma))
 
 

@@ -24,7 +24,7 @@ import functools
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
-from .._device import array_module, as_array, quiet_float_errors
+from .._device import array_module, as_array, is_dense, quiet_float_errors
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -303,8 +303,8 @@ def _scalar_array(value, dtype, like):
     array = _SCALAR_ARRAYS.get(key)
     if array is None:
         xp = array_module(like)
-        if value.__class__ is int and not _INT_SCALARS_FROM <= value < _INT_SCALARS_TO:
-            return None  # no c10 Scalar holds it: the slow path raises torch's OverflowError
+        if value.__class__ is int:
+            _dtype.check_int_scalar(value)  # no c10 Scalar holds one beyond int64 and uint64
         try:
             with xp.errstate(over='ignore'):  # a float out of range is inf, as in torch
                 array = xp.asarray(value, dtype.np)
@@ -320,7 +320,6 @@ def _scalar_array(value, dtype, like):
 
 
 _SCALAR_ARRAYS = {}
-_INT_SCALARS_FROM, _INT_SCALARS_TO = -2 ** 63, 2 ** 64  # the ints an int64 or uint64 holds
 
 
 def _promoted(promote, operands):
@@ -508,9 +507,9 @@ def check_no_partial_overlap(out, x, full_allowed=True):
     """torch's check that an operand of an in-place op is either the written-to memory
     exactly (same extent and layout; index_put_ refuses that too) or apart from it; overlaps
     it can't judge (operands with gaps or repeated elements) pass."""
-    if not out.size or not x.size or not (_is_dense(out) and _is_dense(x)):
+    if not out.size or not x.size or not (is_dense(out) and is_dense(x)):
         return
-    out_begin, x_begin = _lowest_address(out), _lowest_address(x)
+    out_begin, x_begin = _address(out), _address(x)
     out_end, x_end = out_begin + out.nbytes, x_begin + x.nbytes
     if out_begin == x_begin and out_end == x_end:
         if full_allowed and _layout(out) == _layout(x):
@@ -522,20 +521,11 @@ def check_no_partial_overlap(out, x, full_allowed=True):
                        'the tensor before performing the operation.')
 
 
-def _is_dense(data):
-    """torch's is_non_overlapping_and_dense: a permutation of a contiguous layout."""
-    expected = data.itemsize
-    for stride, size in sorted((abs(st), n) for n, st in zip(data.shape, data.strides) if n != 1):
-        if stride != expected:
-            return False
-        expected *= size
-    return True
-
-
-def _lowest_address(data):
-    start = data.__array_interface__['data'][0] if hasattr(data, '__array_interface__') \
+def _address(data):
+    """Where an array's first element is (its lowest address: tensors have no negative
+    strides, and is_dense refuses them)."""
+    return data.__array_interface__['data'][0] if hasattr(data, '__array_interface__') \
         else data.data.ptr
-    return start + sum((n - 1) * st for n, st in zip(data.shape, data.strides) if st < 0)
 
 
 def _layout(data):
