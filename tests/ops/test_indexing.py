@@ -176,9 +176,13 @@ def test_index_errors(index, write):
     raises_same(indexed)
 
 
+class _Unassignable:
+    """A class defined in Python: torch names it bare (its tp_name), not module.name."""
+
+
 @pytest.mark.parametrize('value', [[7., 8., 9., 10.], (1, 2), np.array([1., 2., 3., 4.]), 'a', None,
                                    np.float32(1.5), np.bool_(True), np.float64(2.5), np.int32(4),
-                                   2.7, 1 + 0j, 1 + 2j, float('inf'), -1, True])
+                                   2.7, 1 + 0j, 1 + 2j, float('inf'), -1, True, _Unassignable()])
 @pytest.mark.parametrize('dtype', ['float32', 'int64', 'uint8'])
 def test_setitem_values(value, dtype):
     """x[i] = value takes a tensor or a number, converted as c10 converts it (its overflow

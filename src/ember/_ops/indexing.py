@@ -419,9 +419,8 @@ def _assigned_number(input, value):
     """A number written by x[i] = value, converted as c10 converts it (its overflow errors);
     torch takes no other kind of value than a tensor or a number."""
     if not isinstance(value, (numbers.Integral, float, complex)):  # NumPy ints, not its floats
-        kind = type(value)
-        name = kind.__name__ if kind.__module__ == 'builtins' else f'{kind.__module__}.{kind.__name__}'
-        raise TypeError(f"can't assign a {name} to a {input.type()}")
+        from .._creation import _type_name  # (a cycle at import time)
+        raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
     return scalar_to(value, input.dtype)
 
 
