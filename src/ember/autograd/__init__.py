@@ -182,7 +182,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     roots, grads = _root_edges(outputs, grad_outputs, create_graph, is_grads_batched)
     if retain_graph is None:
         retain_graph = create_graph
-    run = functools.partial(_grads_of, roots, inputs, create_graph, allow_unused)
+    targets, slots = _target_edges(inputs)
+    run = functools.partial(_grads_of, roots, targets, slots, create_graph, allow_unused)
     result = _batched(run, grads, retain_graph) if is_grads_batched else run(grads, retain_graph)
     if materialize_grads:
         from .._creation import zeros_like
@@ -191,9 +192,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return result if names is None else dict(zip(names, result))
 
 
-def _grads_of(roots, inputs, create_graph, allow_unused, grads, retain_graph):
-    """One backward pass of autograd.grad: the gradient of each input (None where unused)."""
-    targets, slots = _target_edges(inputs)
+def _grads_of(roots, targets, slots, create_graph, allow_unused, grads, retain_graph):
+    """One backward pass of autograd.grad: the gradient of each input (None where unused);
+    ``targets`` and ``slots`` as _target_edges gives them."""
     captured = run_backward(roots, grads, retain_graph, create_graph, targets, accumulate=False)
     result = tuple(captured[slot] for slot in slots)
     if not allow_unused:
