@@ -106,15 +106,11 @@ def _run_node(node, grads, buffers, captured, targets):
     if registry is not None:
         for hook in registry.post:
             input_grads = _hook_result(hook, input_grads, hook(input_grads, tuple(grads)))
-    for (next_node, nr), grad, meta in zip(node.next_functions, input_grads, node._input_meta):
+    for edge, grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if grad is not None and meta is not None:  # meta is None on an edge to no node
             if grad._data.shape != meta[0] or grad.dtype is not meta[1]:
                 grad = _fit(grad, *meta)
-            buffer = buffers.get(next_node)  # _add_to_buffer, inlined on this hot path
-            if buffer is None:
-                buffer = buffers[next_node] = [None] * next_node._num_outputs
-            previous = buffer[nr]
-            buffer[nr] = grad if previous is None else previous + grad
+            _add_to_buffer(buffers, edge, grad)
 
 
 def _before_backward(node, registry, grads, captured, targets):
