@@ -114,10 +114,7 @@ class Primitive(Node):
         recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
         if recording:
             check_inplace_allowed(target)
-        for x in operands:
-            if isinstance(x, Tensor) and x._vc is target._vc and x is not target:
-                _check_overlaps(cls, target, operands)  # x is a view of target's memory
-                break
+        _check_overlaps(cls, target, operands)
         if recording:
             result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
             out = result._data
