@@ -587,6 +587,8 @@ MESSAGES = [
     lambda T: T.randint(0, 9, [3.0]),
     lambda T: T.randint(3),
     lambda T: T.randperm(10.0),
+    lambda T: T.randperm(np.float64(3.0)),          # NumPy types named as CPython names them
+    lambda T: T.ones(2).random_(np.float64(1.5)),
     lambda T: T.normal(0., 1., 5),
     lambda T: T.empty(3).uniform_(0, float('inf')),
     lambda T: T.empty(3).uniform_(float('nan'), 1),

@@ -14,7 +14,7 @@ import warnings
 from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
-from ._creation import _finish, _out_dtype
+from ._creation import _finish, _out_dtype, _type_name
 from ._device import array_module, as_device, backend, to_host
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, write_out
@@ -46,10 +46,6 @@ def _generator(generator, function=None, args=None):
                             f"{type(generator).__name__}")
         raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
     return generator
-
-
-def _type_name(value):
-    return 'Tensor' if isinstance(value, Tensor) else type(value).__name__
 
 
 def _invalid_combination(function, args, kwargs=()):
