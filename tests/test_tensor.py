@@ -259,3 +259,17 @@ def test_view_requires_grad_follows_its_base():
     check(run)
     raises_same(lambda T, a: (lambda v: (a.requires_grad_(), v.zero_()))(a[1:]), np.zeros(3),
                 requires_grad=False)
+
+
+def test_nn_and_optim_are_attributes_of_the_package():
+    """ember imports nn and optim on first use; to a user they are there as in torch."""
+    import subprocess
+    import sys
+    code = ('import ember, sys; loaded = "ember.nn" in sys.modules; '
+            'print(loaded, "nn" in dir(ember), "optim" in dir(ember), ember.nn.functional.__name__,'
+            ' ember.optim.Adam.__name__, hasattr(ember, "no_such_thing"))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ['False', 'True', 'True', 'ember.nn.functional', 'Adam', 'False']
+    for T in (torch, ember):
+        with pytest.raises(AttributeError, match="module '.*' has no attribute 'no_such_thing'"):
+            T.no_such_thing

@@ -9,7 +9,6 @@ as GCC's contracted FMA does, and arange splits its range into at::parallel_for 
 """
 import collections.abc
 import functools
-import glob
 import math
 import operator
 import os
@@ -569,6 +568,7 @@ def _intraop_threads():
         value = os.environ.get(name, '')
         if value.isdigit() and int(value) > 0:
             return int(value)
+    import glob  # only here: 1 ms of import
     cores = set()
     for topology in glob.glob('/sys/devices/system/cpu/cpu[0-9]*/topology'):
         with open(f'{topology}/physical_package_id') as package, open(f'{topology}/core_id') as core:
