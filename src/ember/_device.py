@@ -144,7 +144,8 @@ def broadcast_view(array, shape):
     more."""
     lead = len(shape) - array.ndim
     if tuple(shape[lead:]) == array.shape and all(size == 1 for size in shape[:lead]):
-        return array[(None,) * lead]   # nothing repeated: new size-1 dims at most
+        return array[(None,) * lead + (...,)]  # nothing repeated: new size-1 dims at most
+                                                # (the Ellipsis keeps a 0-d array's view a view)
     if array.__class__ is not numpy.ndarray or not array.flags.c_contiguous:
         return array_module(array).broadcast_to(array, shape)
     strides = [0] * lead

@@ -54,6 +54,19 @@ def test_views_share_memory():
     check(fn, sample((2, 3, 4), 'float32'))
 
 
+@pytest.mark.parametrize('view', ['t.view(())', 't.reshape(())', 't.expand(())', 't.expand_as(t)',
+                                  't[...]', 't[None]', 't.squeeze()', 't.unsqueeze(0)',
+                                  't.expand(2)', 't.expand(1, 1)', 't.flatten()', 't.t()',
+                                  't.permute(())', 't.detach()', 't.view_as(t)'])
+def test_views_of_0d_tensors_share_memory(view):
+    def fn(T):
+        t = T.tensor(1.5)
+        v = eval(view)
+        t.add_(1)
+        return v
+    check(fn)
+
+
 ERRORS = {
     'view_bad': lambda T, a: a.view(5, 5), 'view_two_infer': lambda T, a: a.view(-1, -1),
     'view_noncontig': lambda T, a: a.transpose(0, 1).view(-1),
