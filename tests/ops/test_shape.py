@@ -67,6 +67,26 @@ def test_views_of_0d_tensors_share_memory(view):
     check(fn)
 
 
+@pytest.mark.parametrize('reshape', [
+    'x.reshape(3, 2)', 'x.t().reshape(6)', 'x.t().reshape(3, 2)', 'x[:, 1:].reshape(4)',
+    'x[:, 1:2].reshape(2)', 'x[:, 1:2].flatten()', 'x.flatten()', 'x[:, 0].reshape(1, 2)',
+    'x[0].reshape(3)', 'e.reshape(1, 3)', 'e.view(1, 3)', 'y.t().reshape(4)',
+    'y.expand(4, 3)[:, :1].reshape(4)', 'x.t().unsqueeze(0).flatten(0, 1)',
+    'x.t().reshape_as(x.t())', 'x[:, ::2].reshape(4)', 'z.reshape(2)'])
+def test_reshape_names_its_node_as_torch(reshape):
+    """torch's reshape: view of a contiguous tensor, _reshape_alias of another whose memory
+    allows it (ReshapeAliasBackward0), else a copy (UnsafeViewBackward0)."""
+    def fn(T):
+        x = T.ones(2, 3, requires_grad=True) * 1
+        e = T.tensor(1., requires_grad=True).expand(3)
+        y = T.ones(4, 1, requires_grad=True) * 1
+        z = T.ones(2, requires_grad=True).expand(2)
+        result = eval(reshape)
+        result.sum().backward()
+        return result, type(result.grad_fn).__name__
+    check(fn)
+
+
 ERRORS = {
     'view_bad': lambda T, a: a.view(5, 5), 'view_two_infer': lambda T, a: a.view(-1, -1),
     'view_noncontig': lambda T, a: a.transpose(0, 1).view(-1),

@@ -121,6 +121,11 @@ class ViewBackward0(Reshape):
         return out
 
 
+class ReshapeAliasBackward0(ViewBackward0):
+    """reshape of a non-contiguous tensor whose memory can be viewed in the new shape (torch
+    reshapes it with _reshape_alias, contiguous ones with view)."""
+
+
 class UnsafeViewBackward0(Reshape):
     """reshape of a tensor whose memory can't be viewed in the new shape: a copy."""
 
@@ -286,8 +291,10 @@ def reshape(input, *sizes, shape=None):
 
 def reshape_to(input, shape):
     """reshape to a valid shape tuple (no -1): a view when the memory allows, else a copy."""
-    try:
+    if input._data.flags.c_contiguous:
         return ViewBackward0.apply(input, shape=shape)
+    try:
+        return ReshapeAliasBackward0.apply(input, shape=shape)
     except RuntimeError:
         return UnsafeViewBackward0.apply(input, shape=shape)
 
