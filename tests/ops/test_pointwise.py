@@ -616,6 +616,22 @@ def test_clamp_number_bounds_errors(expression):
     raises_same(expression)
 
 
+@pytest.mark.parametrize('expression', [
+    'x.clamp(min=True)', 'x.clamp(max=False)', 'x.clamp(True, True)', 'x.clamp_(min=True)',
+    'x.clamp(min=1, max=True)', 'x.clamp(min=T.tensor(True))', 'x.clamp(max=x)', 'x.clamp(x, x)',
+    'c.clamp(min=1)', 'c.clamp(min=f)', 'c.clamp(f, f)', 'c.clamp_(min=1)', 'c.clamp(min=1j)',
+    'f.clamp(min=c)', 'f.clamp(max=c)', 'f.clamp(c, c)', 'f.clamp(min=1j)', 'f.clamp(1j, 2j)',
+    'f.clamp(max=1 + 0j)', 'h.clamp(min=-1 + 0j)', 'h.clamp_(max=1 + 0j)', 'i.clamp(min=1j)'])
+def test_clamp_of_bool_and_complex(expression):
+    """torch's clamp keeps a floating input's dtype whatever the bounds' (a complex bound then
+    must have no imaginary part); bool clamps run no kernel, complex ones are refused."""
+    def fn(T):
+        x, c = T.tensor([True, False]), T.tensor([1 + 1j, -2j])
+        f, h, i = T.tensor([0.5, 2.]), T.tensor([0.5, 2.], dtype=T.float16), T.tensor([1, 2])
+        return eval(expression)
+    check(fn, exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'uint8'])
 @pytest.mark.parametrize('op', ['sign', 'sgn'])
 def test_sign_of_nan_and_negative_zero(dtype, op):

@@ -1036,12 +1036,16 @@ class ClampBackward1(Primitive):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if dtype.kind == 'c':
             raise NotImplementedError('clamp is not supported for complex types')
+        if dtype.kind == 'b':
+            kernel = ('clamp_min_scalar_cpu' if max is None else 'clamp_max_scalar_cpu' if min is None
+                      else 'clamp_scalar_cpu')
+            raise _not_implemented(kernel, a)
         xp = _xp(a)
-        out = a.astype(dtype, copy=False)  # torch's result_type of a and the bounds
+        out = a.astype(dtype, copy=False)  # see _scalar_clamp_dtype
         if min is not None:
-            out = xp.maximum(out, scalar_to(min, _BY_NUMPY[dtype]))
+            out = xp.maximum(out, _scalar_bound(min, dtype))
         if max is not None:
-            out = xp.minimum(out, scalar_to(max, _BY_NUMPY[dtype]))
+            out = xp.minimum(out, _scalar_bound(max, dtype))
         return out
 
     def backward(ctx, grad):
@@ -1060,10 +1064,13 @@ class ClampBackward0(Primitive):
 
     def forward(ctx, a, low, high, dtype):
         xp = _xp(a)
-        if dtype.kind == 'c':
+        if a.dtype.kind == 'c':
             raise NotImplementedError('clamp is not supported for complex types')
-        if dtype.kind == 'b' and low is not None and high is not None:
-            raise _not_implemented('clamp_cpu', xp.empty(0, dtype))  # clamp_min/max have one
+        if dtype.kind in 'cb' and (dtype.kind == 'c' or (low is not None and high is not None)):
+            # a bound's dtype promoted a real input to complex, or bool bounds on both sides:
+            # the kernel torch runs (maximum for min only, minimum for max only) has none
+            kernel = 'maximum_cpu' if high is None else 'minimum_cpu' if low is None else 'clamp_cpu'
+            raise _not_implemented(kernel, xp.empty(0, dtype))
         out = a.astype(dtype, copy=False)
         if low is not None:
             out = xp.maximum(out, low.astype(dtype, copy=False))
@@ -1097,6 +1104,22 @@ def _clamp_dtype(input, min, max):
     return _dtype.result_type_of([x for x in (input, min, max) if x is not None]).np
 
 
+def _scalar_clamp_dtype(input, min, max):
+    """clamp(Tensor, Scalar?, Scalar?)'s dtype: a floating input's own (torch's clamp promotes
+    only other inputs with the bounds, so a float tensor ignores a complex bound's type)."""
+    if input.dtype.category == _dtype.FLOAT:
+        return input.dtype.np
+    return _clamp_dtype(input, min, max)
+
+
+def _scalar_bound(value, dtype):
+    """A number bound in the kernel's dtype; torch's kernel reads a complex bound as a double
+    first (so its error names double)."""
+    if isinstance(value, complex):
+        value = scalar_to(value, _dtype.float64).item()
+    return scalar_to(value, _BY_NUMPY[dtype])
+
+
 def clamp(input, min=None, max=None, *, out=None):
     """torch.clamp: between number bounds, or tensor bounds broadcast with input."""
     if _tensor_bounds(min, max):
@@ -1104,7 +1127,8 @@ def clamp(input, min=None, max=None, *, out=None):
     else:
         _check_number_bounds('clamp', input, min, max, out)
         min, max = _number(min), _number(max)
-        result = ClampBackward1.apply(input, min=min, max=max, dtype=_clamp_dtype(input, min, max))
+        result = ClampBackward1.apply(input, min=min, max=max,
+                                      dtype=_scalar_clamp_dtype(input, min, max))
     return _with_out(result, out)
 
 
@@ -1126,7 +1150,7 @@ def _clamp_(self, min=None, max=None):
         return ClampBackward0.apply_(self, min, max, dtype=_clamp_dtype(self, min, max))
     _check_number_bounds('clamp_', self, min, max)
     min, max = _number(min), _number(max)
-    dtype = _clamp_dtype(self, min, max)
+    dtype = _scalar_clamp_dtype(self, min, max)
     if not _dtype.can_cast(_BY_NUMPY[dtype], self.dtype):
         raise RuntimeError(f"result type {_BY_NUMPY[dtype].scalar_name} can't be cast to "
                            f"the desired output type {self.dtype.cpp_name}")
