@@ -1,4 +1,5 @@
-"""The tutorial's curve-fitting loop (Adam on a 3-parameter polynomial, 100 points a step)
+"""The tutorial's curve-fitting loop (Adam on a 3-parameter polynomial, 100 points a step, or
+``points``)
 timed in ember, in torch, and in hand-written NumPy doing the same arithmetic without autograd."""
 import time
 
@@ -7,13 +8,13 @@ import numpy as np
 from .opcodes import count_instructions, print_instructions
 
 
-def torch_like_loop(torch, steps):
+def torch_like_loop(torch, steps, points=100):
     """The tutorial's training loop, for any module with torch's API."""
     torch.manual_seed(0)
     w = torch.randn([3, 1]).requires_grad_(True)
     opt = torch.optim.Adam([w], 0.1)
     for _ in range(steps):
-        x = torch.rand(100) * 20 - 10
+        x = torch.rand(points) * 20 - 10
         y = 5 * x * x + 3
         f = torch.stack([x * x, x, torch.ones_like(x)], 1)
         yhat = torch.squeeze(f @ w, 1)
@@ -24,20 +25,20 @@ def torch_like_loop(torch, steps):
     return w.detach().numpy()
 
 
-def numpy_loop(steps, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+def numpy_loop(steps, points=100, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
     """The same loop by hand: forward, the gradient of w written out, and Adam's update."""
     rng = np.random.RandomState(0)
     w = rng.standard_normal((3, 1)).astype(np.float32)
     exp_avg = np.zeros_like(w)
     exp_avg_sq = np.zeros_like(w)
     for step in range(1, steps + 1):
-        x = rng.random_sample(100).astype(np.float32) * 20 - 10
+        x = rng.random_sample(points).astype(np.float32) * 20 - 10
         y = 5 * x * x + 3
         f = np.stack([x * x, x, np.ones_like(x)], 1)
         yhat = (f @ w)[:, 0]
         diff = yhat - y
         loss = (diff * diff).mean()  # noqa: F841 (computed as the tutorial does)
-        grad_w = f.T @ (np.float32(2 / 100) * diff)[:, None]
+        grad_w = f.T @ (np.float32(2 / points) * diff)[:, None]
         exp_avg += (grad_w - exp_avg) * np.float32(1 - beta1)
         exp_avg_sq *= np.float32(beta2)
         exp_avg_sq += grad_w * grad_w * np.float32(1 - beta2)
@@ -50,7 +51,7 @@ SEGMENTS = ('rand', 'x * 20 - 10', '5 * x * x + 3', 'stack', 'squeeze(f @ w)', '
             'zero_grad', 'backward', 'step')
 
 
-def segment_times(torch, steps):
+def segment_times(torch, steps, points=100):
     """torch_like_loop with a clock reading between its lines: the wall time of each line,
     summed over ``steps`` (perf_counter: the process must have the machine to itself, and
     each reading adds about 0.1 us)."""
@@ -61,7 +62,7 @@ def segment_times(torch, steps):
     opt = torch.optim.Adam([w], 0.1)
     for _ in range(steps):
         t0 = clock()
-        x = torch.rand(100)
+        x = torch.rand(points)
         t1 = clock()
         x = x * 20 - 10
         t2 = clock()
@@ -85,11 +86,11 @@ def segment_times(torch, steps):
     return totals
 
 
-def print_segments(libraries, steps, repeats):
+def print_segments(libraries, steps, repeats, points=100):
     """Per-line microseconds of the loop (best of ``repeats``) for each library."""
     rows = {}
     for name, torch in libraries.items():
-        runs = [segment_times(torch, steps) for _ in range(repeats)]
+        runs = [segment_times(torch, steps, points) for _ in range(repeats)]
         rows[name] = [min(run[i] for run in runs) / steps * 1e6 for i in range(len(SEGMENTS))]
     print(f'per line, us/step (best of {repeats}): ' + '  '.join(f'{n:>8s}' for n in rows))
     for i, segment in enumerate(SEGMENTS):
@@ -117,7 +118,7 @@ def print_step_instructions():
     print_instructions(+two)
 
 
-def main(steps=1000, repeats=5, segments=False, opcodes=False):
+def main(steps=1000, repeats=5, segments=False, opcodes=False, points=100):
     if opcodes:
         print_step_instructions()
         return None
@@ -130,17 +131,19 @@ def main(steps=1000, repeats=5, segments=False, opcodes=False):
     except ImportError:
         print('torch is not installed: skipping its timing')
     if segments:
-        print_segments(libraries, steps, repeats)
+        print_segments(libraries, steps, repeats, points)
         return None
-    results = {'ember': best_time(lambda: torch_like_loop(ember, steps), repeats),
-               'numpy': best_time(lambda: numpy_loop(steps), repeats)}
+    results = {'ember': best_time(lambda: torch_like_loop(ember, steps, points), repeats),
+               'numpy': best_time(lambda: numpy_loop(steps, points), repeats)}
     if 'torch' in libraries:
-        results['torch'] = best_time(lambda: torch_like_loop(torch, steps), repeats)
-    print(f'curve fitting, {steps} Adam steps (best of {repeats}):')
+        results['torch'] = best_time(lambda: torch_like_loop(torch, steps, points), repeats)
+    print(f'curve fitting, {points} points, {steps} Adam steps (best of {repeats}):')
     for name, seconds in results.items():
         print(f'  {name:6s} {seconds * 1e3:8.1f} ms   {seconds / steps * 1e6:7.1f} us/step')
     ember_time = results['ember']
-    if 'torch' in results:
-        print(f'  ember / torch = {ember_time / results["torch"]:.2f}  (target <= 0.33)')
-    print(f'  ember / numpy = {ember_time / results["numpy"]:.2f}  (target <= 2.0)')
+    targets = {'torch': 0.33, 'numpy': 2.0} if points == 100 else {}  # the tutorial's size
+    for name in ('torch', 'numpy'):
+        if name in results:
+            target = f'  (target <= {targets[name]})' if name in targets else ''
+            print(f'  ember / {name} = {ember_time / results[name]:.2f}{target}')
     return results
