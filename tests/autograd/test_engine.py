@@ -736,9 +736,7 @@ def _structure(fn, depth=4):
     return (fn.name(), tuple((_structure(n, depth - 1), nr) for n, nr in fn.next_functions))
 
 
-KNOWN_STRUCTURE_GAPS = {
-    'reshape_copy': 'torch records reshape of a non-viewable tensor as clone + _unsafe_view',
-}
+KNOWN_STRUCTURE_GAPS = {}
 
 
 @pytest.mark.parametrize('name', [pytest.param(n, marks=pytest.mark.xfail(

@@ -127,7 +127,8 @@ class ReshapeAliasBackward0(ViewBackward0):
 
 
 class UnsafeViewBackward0(Reshape):
-    """reshape of a tensor whose memory can't be viewed in the new shape: a copy."""
+    """reshape of a tensor whose memory can't be viewed in the new shape, applied to its clone
+    (a view of that fresh copy, which autograd does not track as a view)."""
 
 
 class TransposeBackward0(Primitive):
@@ -295,8 +296,8 @@ def reshape_to(input, shape):
         return ViewBackward0.apply(input, shape=shape)
     try:
         return ReshapeAliasBackward0.apply(input, shape=shape)
-    except RuntimeError:
-        return UnsafeViewBackward0.apply(input, shape=shape)
+    except RuntimeError:  # torch: _unsafe_view(input.clone()), two nodes
+        return UnsafeViewBackward0.apply(CloneBackward0.apply(input), shape=shape)
 
 
 def view_as(input, other):
