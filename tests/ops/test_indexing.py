@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
+from helpers import (ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, outcomes,
+                     raises_same, sample)
 import ember
 
 INDICES = {
@@ -374,3 +375,78 @@ def test_setitem_from_itself_with_new_dims():
         x = T.linspace(-1, 3.5, 5)
         x[T.tensor([4, -2]), T.tensor([0]), 0] = x
     check(too_many, match_message=True)
+
+
+# A write with index tensors: torch applies the basic items first (applySlicing), and where
+# they make a view (an int, None, a bool, a slice other than 0 to the end in steps of 1) it
+# writes through that view, so the base records CopySlices; where they leave the tensor
+# itself (whole-dim slices, Ellipsis) it records IndexPutBackward0.
+SETITEM_GRAD_FNS = {
+    'mask_slice': lambda T: (T.tensor([True, False, True]), slice(1, None)),
+    'mask_int': lambda T: (T.tensor([True, False, True]), 1),
+    'mask_step': lambda T: (T.tensor([True, False, True]), slice(None, None, 2)),
+    'none_mask': lambda T: (None, T.tensor([True, False, True])),
+    'int_mask': lambda T: (0, T.tensor([True, False, True, False])),
+    'slice_tensor': lambda T: (slice(1, None), T.tensor([1, 3])),
+    'tensor_stop': lambda T: (T.tensor([2, 0]), slice(None, 2)),
+    'tensor_negative_start': lambda T: (T.tensor([2, 0]), slice(-4, None)),  # whole, yet a view
+    'tensor_none': lambda T: (T.tensor([2, 0]), None),
+    'tensor_slice_tensor': lambda T: (T.tensor([2, 0]), slice(1, None), T.tensor([4, 0])),
+    'tensor_ellipsis_slice': lambda T: (T.tensor([2, 0]), Ellipsis, slice(1, None)),
+    'tensor_python_bool': lambda T: (T.tensor([2, 0]), True),
+    'tensor_0d_int': lambda T: (T.tensor([2, 0]), T.tensor(1)),
+    'tensor_0d_bool': lambda T: (T.tensor([2, 0]), T.tensor(True)),
+    'numpy_int_tensor': lambda T: (np.int64(1), T.tensor([2, 0])),
+    'python_true': lambda T: True, 'false_in_tuple': lambda T: (False,),
+    '0d_false': lambda T: T.tensor(False),
+    'mask': lambda T: T.tensor([True, False, True]),
+    'mask_whole_slice': lambda T: (T.tensor([True, False, True]), slice(None)),
+    'tensor_slice_to_end': lambda T: (T.tensor([2, 0]), slice(0, 4)),
+    'tensor_slice_past_end': lambda T: (T.tensor([2, 0]), slice(0, 100)),
+    'tensor_step_1': lambda T: (T.tensor([2, 0]), slice(None, None, 1)),
+    'tensor_ellipsis_tensor': lambda T: (T.tensor([2, 0]), Ellipsis, T.tensor([4, 0])),
+    'python_false': lambda T: False,   # torch writes nothing
+}
+
+
+@pytest.mark.parametrize('name', list(SETITEM_GRAD_FNS))
+@pytest.mark.parametrize('value', ['number', '0d', 'one_element'])
+def test_setitem_grad_fn_of_index_tensor_writes(name, value):
+    def write(T):
+        a = T.tensor(np.arange(60.).reshape(3, 4, 5), requires_grad=True)
+        v = T.tensor([[3.]], dtype=T.float64, requires_grad=True)
+        h = a * 1
+        values = {'number': 2., '0d': v.sum() * 1, 'one_element': v[0] * 1}
+        h[SETITEM_GRAD_FNS[name](T)] = values[value]
+        fn, version = h.grad_fn.name(), h._version
+        (h * T.arange(1., 61.).reshape(3, 4, 5)).sum().backward()
+        return fn, version, h, a.grad, v.grad
+    check(write)
+
+
+@pytest.mark.parametrize('code', [
+    'x = T.zeros(3, 4, requires_grad=True); x[T.tensor([True, False, True]), 1:] = 2.',
+    'x = T.zeros(3, 4, requires_grad=True); x[0, T.tensor([1])] = 2.',
+    'x = T.zeros(3, 4, requires_grad=True); x[True] = 2.',
+    'x = T.zeros(2, 3) * 1; x[True] = T.ones(5)',   # x.unsqueeze(0).copy_: expand's error
+    'x = T.zeros(2, 3, requires_grad=True) * 1; x[True] = T.ones(5)',
+])
+def test_setitem_errors_through_a_view(code):
+    """Written through a view: torch's view-of-a-leaf error, and for x[True] = v copy_'s
+    expand error, word for word (the view-of-a-leaf error holds the leaf error's words)."""
+    (_, t_error, _), (_, e_error, _) = outcomes(lambda T: exec(code, {'T': T}))
+    assert type(e_error) is type(t_error) and str(e_error) == str(t_error)
+
+
+@pytest.mark.parametrize('requires_grad', [False, True])
+def test_setitem_python_bools(requires_grad):
+    """x[True] = v is a copy_ to x.unsqueeze(0) (a cast); x[False] = v converts the value and
+    writes nothing, not even a version; in a tuple a bool takes no dim."""
+    def write(T):
+        x = T.arange(6.).reshape(2, 3).requires_grad_(requires_grad) * 1
+        x[True] = T.tensor([1, 2, 3])
+        x[False] = T.ones(5)
+        x[True, 0, 1] = 7.
+        return x, x._version
+    check(write, exact=True)
+    check(lambda T: T.zeros(2).__setitem__(False, 'a'), match_message=True)

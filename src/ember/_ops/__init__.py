@@ -1,6 +1,9 @@
 """ember's built-in ops. Each module defines primitives and the public functions using them;
 ``TENSOR_METHODS`` of each module become Tensor methods, so a method and its function are
-one definition."""
+one definition (a method runs its function's code without the ``out=`` torch's methods
+don't take)."""
+import types
+
 from .._tensor import Tensor
 from . import blas, indexing, pointwise, reduction, shape
 
@@ -12,7 +15,25 @@ def _attach_methods():
         for name, method in module.TENSOR_METHODS.items():
             if name in _BINARY_OPERATORS:
                 method = _operator(name, method)
+            elif 'out' in (getattr(method, '__kwdefaults__', None) or ()):
+                # named as torch's: x.multiply is 'multiply', x.__neg__ is x.neg
+                method = _without_out(method, method.__name__ if name.startswith('__') else name)
             setattr(Tensor, name, method)
+
+
+def _without_out(function, name):
+    """Tensor method ``name`` of ``function`` without its ``out=``, which torch's methods don't
+    take: the function's own code with that parameter renamed, so that Python's call binding
+    refuses ``out=`` as torch does ("add() got an unexpected keyword argument 'out'") at no
+    cost to other calls (a wrapper checking for it adds a call, 5% of ``x.add(y)``)."""
+    code = function.__code__
+    method = types.FunctionType(
+        code.replace(co_varnames=tuple('_out' if v == 'out' else v for v in code.co_varnames)),
+        function.__globals__, name, function.__defaults__, function.__closure__)
+    method.__kwdefaults__ = {'_out' if k == 'out' else k: v
+                             for k, v in function.__kwdefaults__.items()}
+    method.__qualname__, method.__doc__ = name, function.__doc__
+    return method
 
 
 # Binary operators whose TypeError torch turns into NotImplemented, so that Python tries the

@@ -339,13 +339,15 @@ def setitem(input, index, value):
     try:
         if not isinstance(value, Tensor):
             value = _assigned_number(input, value)
-        index, basic = normalize_index(index)
+        if given is False:   # torch writes nothing, not even a version
+            return
+        # torch writes x[True] = v as a copy_ to x.unsqueeze(0) (a cast, expand's errors)
+        index, basic = ((None,), True) if given is True else normalize_index(index)
         if not basic and (not isinstance(value, Tensor) or value._data.size == 1):
             _check_masked_fill(input, given, index, value)
         if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
             value = _strip_leading_ones(value)
-        if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype and \
-                given.__class__ is not bool:   # torch writes x[True] = v as a copy_, with a cast
+        if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype:
             _check_index_put_dtype(input, index, value)
         recording = grad_state.enabled and (
             input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
@@ -379,10 +381,48 @@ def setitem(input, index, value):
             else:
                 region.copy_(value)
         else:
-            IndexPutBackward0.apply_(input, value, index=index)
+            view, index = _view_written(input._data, index)
+            target = input if view is None else getitem(input, view, normalized=True)
+            IndexPutBackward0.apply_(target, value, index=index)  # a view's base: CopySlices
     except IndexError:
         _raise_zero_dim_error(input, given)
         raise
+
+
+def _view_written(array, index):
+    """torch's applySlicing before index_put_: the basic items of an advanced ``index`` make
+    a view (ints select, None and bools unsqueeze, a slice narrows unless it starts at 0 with
+    step 1 and stops at or past the dim's end), through which index_put_ writes with the index
+    tensors (a bool as an index of its new dim: [0] or none). Returns the view's index and
+    the index into the view, or None and ``index`` where the basic items leave the tensor
+    itself."""
+    view, into, dim, viewed = [], [], 0, False
+    for item in index:
+        if item is Ellipsis:
+            dim += array.ndim - _dims_indexed(index)
+            view.append(item)
+            into.append(item)
+        elif isinstance(item, slice):
+            view.append(item)
+            into.append(slice(None))
+            viewed = viewed or not (item.start in (None, 0) and item.step in (None, 1) and (
+                item.stop is None or item.stop >= array.shape[dim]))
+            dim += 1
+        elif item is None or item.__class__ is bool or (
+                getattr(item, 'dtype', None) == bool and not item.ndim):
+            view.append(None)
+            into.append(slice(None) if item is None else array_module(array).arange(int(item)))
+            viewed = True
+        elif not getattr(item, 'ndim', 0):   # an int, Python's or NumPy's
+            view.append(int(item))
+            dim += 1
+            viewed = True
+        else:
+            width = item.ndim if item.dtype == bool else 1
+            view.extend([slice(None)] * width)
+            into.append(item)
+            dim += width
+    return (tuple(view), tuple(into)) if viewed else (None, index)
 
 
 def _check_value_overlap(input, index, basic, value):
@@ -470,7 +510,8 @@ def _check_index_put_dtype(input, index, value):
 def _dims_indexed(index):
     """How many of the tensor's dims a normalized index uses (a mask: one per its dims)."""
     return sum(item.ndim if getattr(item, 'dtype', None) == bool else 1
-               for item in index if item is not None and item is not Ellipsis)
+               for item in index if item is not None and item is not Ellipsis
+               and item.__class__ is not bool)   # a Python bool adds a dim, as None
 
 
 def _check_fits(input, index, basic, value, region):

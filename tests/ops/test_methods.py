@@ -1,0 +1,51 @@
+"""Tensor methods against torch's: ember._ops attaches each op module's TENSOR_METHODS, so a
+method is its function, except where torch's methods differ from their functions."""
+import inspect
+
+import pytest
+import torch
+
+from helpers import check
+import ember
+from ember import _ops
+
+# Every method whose function takes out= (the binary operators excluded: they take one operand).
+OUT_METHODS = sorted(
+    name for module in _ops.MODULES for name, function in module.TENSOR_METHODS.items()
+    if name not in _ops._BINARY_OPERATORS
+    and 'out' in (getattr(function, '__kwdefaults__', None) or ()))
+# torch parses these calls with one overload, whose message Python's call binding also gives:
+# "add() got an unexpected keyword argument 'out'" (torch's others list their overloads, and
+# its methods taking no argument say "TensorBase.neg() takes no keyword arguments").
+SAME_MESSAGE = {'add', 'sub', 'mul', 'matmul', 'mm', 'dot', 'mv', 'bmm', 'sum', 'mean'}
+
+
+def _call(T, name, **kwargs):
+    """Tensor method ``name`` on operands it takes (ones)."""
+    shape, other = {'mv': ((2, 2), (2,)), 'dot': ((2,), (2,)),
+                    'bmm': ((1, 2, 2), (1, 2, 2))}.get(name, ((2, 2), (2, 2)))
+    dtype = T.int64 if name.startswith('bitwise') else T.float32
+    parameters = inspect.signature(getattr(ember.Tensor, name)).parameters.values()
+    operands = sum(p.default is p.empty for p in parameters) - 1   # besides self
+    args = {'sum': (0,), 'mean': (0,), 'clamp': (0, 1), 'clip': (0, 1)}.get(
+        name, (T.ones(other, dtype=dtype),) * operands)
+    return getattr(T.ones(shape, dtype=dtype), name)(*args, **kwargs)
+
+
+@pytest.mark.parametrize('name', OUT_METHODS)
+def test_methods_refuse_out(name):
+    """torch.add(x, y, out=z) writes z, x.add(y, out=z) is a TypeError: no torch method
+    takes out= (one that did would fail here)."""
+    check(lambda T: _call(T, name))
+    check(lambda T: _call(T, name, out=T.empty(0)), match_message=name in SAME_MESSAGE)
+    check(lambda T: _call(T, name, out=None), match_message=name in SAME_MESSAGE)
+
+
+@pytest.mark.parametrize('name', OUT_METHODS)
+def test_method_names_and_docs(name):
+    """A method is named as torch's (x.multiply is 'multiply', not 'mul'), as Python's errors
+    name it, and keeps its function's doc."""
+    method = getattr(ember.Tensor, name)
+    assert method.__name__ == method.__qualname__ == getattr(torch.Tensor, name).__name__
+    assert method.__doc__ == next(module.TENSOR_METHODS[name] for module in _ops.MODULES
+                                  if name in module.TENSOR_METHODS).__doc__
