@@ -1,8 +1,8 @@
 """The Tensor: a backend array plus autograd metadata (torch.Tensor).
 
-Tensor stays thin. Its math methods are the op functions themselves, attached by
-``ember._ops`` (``Tensor.mul is ember.mul``), so a function and its method share one
-definition. What lives here is the data model: construction, metadata, conversion
+Tensor stays thin. Its math methods are the op functions, attached by ``ember._ops``
+(``Tensor.mul`` runs ``ember.mul``'s code, without the ``out=`` torch's methods refuse), so a
+function and its method share one definition. What lives here is the data model: construction, metadata, conversion
 to Python and NumPy, the autograd attributes, views and version counting.
 """
 import numbers
