@@ -424,6 +424,23 @@ def test_setitem_grad_fn_of_index_tensor_writes(name, value):
     check(write)
 
 
+@pytest.mark.parametrize('index', ['...', '()', ':', ':, :', '0:2', '::1', ':5', '..., :', 'None',
+                                   '0', '-2:', '..., None'])
+@pytest.mark.parametrize('value', ['2', 'True', 'T.tensor(2.)', 'T.ones(3)', 'w', 'w * 1',
+                                   'T.ones(1, 3)'])
+def test_setitem_basic_writes_name_torch_nodes(index, value):
+    """torch's copy_to: where a basic index leaves the tensor whole, it is written itself
+    (FillBackward3 for a number or 0-d value, else CopyBackwards, after an expand); otherwise
+    through a view (CopySlices)."""
+    def write(T):
+        x = T.ones(2, 3, requires_grad=True) * 1
+        w = T.ones(3, requires_grad=True)
+        exec(f'x[{index}] = {value}', {'T': T, 'x': x, 'w': w})
+        (x * T.arange(1., 7.).reshape(2, 3)).sum().backward()
+        return x.grad_fn.name(), x._version, x, w.grad
+    check(write)
+
+
 @pytest.mark.parametrize('code', [
     'x = T.zeros(3, 4, requires_grad=True); x[T.tensor([True, False, True]), 1:] = 2.',
     'x = T.zeros(3, 4, requires_grad=True); x[0, T.tensor([1])] = 2.',

@@ -9,7 +9,7 @@ import re
 
 from .._device import array_module
 from .._scalar import scalar_to
-from .._tensor import Tensor
+from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap,
                         check_writeable as _check_writeable)
@@ -373,13 +373,17 @@ def setitem(input, index, value):
         elif _dims_indexed(index) > input.ndim:
             raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
         if basic:
-            region = getitem(input, index, normalized=True)
-            if isinstance(value, Tensor) and not value.ndim:
-                region.fill_(value)  # as torch writes a 0-d value
-            elif isinstance(value, Tensor) and value._data.shape != region._data.shape:
-                region.copy_(value.expand(region.shape))  # torch's copy_to expands it first
-            else:
+            # torch's copy_to, into the tensor itself where the index leaves it whole
+            whole = _view_written(input._data, index)[0] is None
+            region = input if whole else getitem(input, index, normalized=True)
+            if not isinstance(value, Tensor):  # torch writes a number as a 0-d tensor
+                value = _make(array_module(input._data).asarray(value), input.dtype)
+            if value._data.shape == region._data.shape:
                 region.copy_(value)
+            elif not value.ndim:
+                region.fill_(value)
+            else:
+                region.copy_(value.expand(region.shape))
         else:
             view, index = _view_written(input._data, index)
             target = input if view is None else getitem(input, view, normalized=True)
