@@ -177,6 +177,22 @@ def test_index_errors(index, write):
     raises_same(indexed)
 
 
+@pytest.mark.parametrize('index', ['[T.tensor([0])]', '[..., T.tensor([0]), T.tensor([-1])]',
+                                   '[T.tensor([[0]])]', '[:, T.tensor([0])]', '[0]',
+                                   '[T.tensor([], dtype=T.long)]'])
+@pytest.mark.parametrize('shape', [(0, 3), (3, 0)])
+@pytest.mark.parametrize('write', [False, True])
+def test_index_tensor_into_an_empty_dim(index, shape, write):
+    """torch refuses a non-empty index tensor into a dim of size 0 before it reads any index
+    ("index is out of bounds for dimension with size 0")."""
+    def indexed(T):
+        x = T.ones(shape)
+        if write:
+            exec(f'x{index} = 1.')
+        return eval(f'x{index}')
+    check(indexed, match_message=True)
+
+
 class _Unassignable:
     """A class defined in Python: torch names it bare (its tp_name), not module.name."""
 

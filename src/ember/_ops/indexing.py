@@ -87,7 +87,9 @@ def _torch_index_error(message, index, array):
         return IndexError(f'too many indices for tensor of dimension {too_many[1]}')
     bounds = _OUT_OF_BOUNDS.match(message)
     if bounds:
-        dim = _tensor_position(index, int(bounds['axis']), ndim)
+        item, dim = _indexed_by(index, int(bounds['axis']), ndim)
+        if bounds['size'] == '0' and hasattr(item, 'ndim'):  # checked before any index value
+            return IndexError('index is out of bounds for dimension with size 0')
         return IndexError(f"index {bounds['index']} is out of bounds for dimension "
                           f"{bounds['axis'] if dim is None else dim} with size {bounds['size']}")
     mask = _MASK_MISMATCH.match(message)
@@ -131,11 +133,11 @@ def _mask_error(index, axis, array):
                       f'{list(sliced)}')
 
 
-def _tensor_position(index, axis, ndim):
-    """Where torch's advanced indexing reports an out-of-bounds index at array ``axis``: the
-    position of its index tensor among the index tensors (torch moves their dims first; a
-    bool mask counts as one tensor per dim). For an int, its place in the index (torch counts
-    every item before it, None and Ellipsis included)."""
+def _indexed_by(index, axis, ndim):
+    """The item of ``index`` at array ``axis``, and where torch's advanced indexing reports an
+    out-of-bounds index there: the position of its index tensor among the index tensors
+    (torch moves their dims first; a bool mask counts as one tensor per dim). For an int, its
+    place in the index (torch counts every item before it, None and Ellipsis included)."""
     used = _dims_indexed(index)
     start = position = 0
     for place, item in enumerate(index):
@@ -147,10 +149,10 @@ def _tensor_position(index, axis, ndim):
         tensor = hasattr(item, 'ndim')
         width = item.ndim if tensor and item.dtype == bool else 1
         if start <= axis < start + width:
-            return position + axis - start if tensor else place
+            return item, (position + axis - start if tensor else place)
         start += width
         position += width if tensor else 0
-    return None
+    return None, None
 
 
 def _moved_block(index, ndim):
