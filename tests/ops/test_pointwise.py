@@ -722,6 +722,19 @@ def test_pow_gradient_is_zero_where_exponent_is_zero():
     check(run, exact=True)
 
 
+@pytest.mark.parametrize('modified', [False, True])
+def test_pow_of_a_bool_exponent_checks_saved_values_first(modified):
+    """pow(Tensor, Tensor)'s backward unpacks its saved values (the result modified in place:
+    torch's version error) before computing exponent - 1 (with a bool exponent: an error)."""
+    def run(T):
+        x = T.tensor([[-3.5, 4.25], [1.5, 2.0]], dtype=T.float64, requires_grad=True)
+        y = x ** T.tensor([[True, False], [False, True]])
+        if modified:
+            y.add_(1)
+        y.sum().backward()
+    check(run, match_message=True)
+
+
 def test_clamp_gradient_is_zero_outside_even_for_infinite_grad():
     def run(T):
         x = T.tensor([-2.0, 0.5, 3.0], requires_grad=True)

@@ -304,11 +304,15 @@ class PowBackward1(Primitive):
 
     def backward(ctx, grad):
         a, b = ctx.inputs
+        result = ctx.output  # all saved values are checked before any gradient, as torch
+        need_a, need_b = ctx.needs_input_grad
         # 0 where b == 0, as torch (not 0 * 0 ** -1 = nan)
-        grad_a = masked_fill(grad * _conj(b * a ** (b - 1)), b == 0, 0)
+        grad_a = masked_fill(grad * _conj(b * a ** (b - 1)), b == 0, 0) if need_a else None
+        if not need_b:
+            return grad_a, None
         # d/db a**b = a**b * log(a), taken as 0 where a == 0 and b >= 0 (as torch does).
         log_a = masked_fill(a.log(), (a == 0) & ((b.real if b.is_complex() else b) >= 0), 0)
-        return grad_a, grad * _conj(ctx.output * log_a)
+        return grad_a, grad * _conj(result * log_a)
 
 
 class PowBackward2(Primitive):
