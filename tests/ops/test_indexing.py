@@ -363,6 +363,22 @@ def test_ints_mixed_with_index_tensors_set(name):
 
 
 @pytest.mark.parametrize('code', [
+    'x[None, T.tensor([True, True]), -1:5:2] = x', 'x[..., T.tensor([0]), 0] = x[0]',
+    'x[0, T.tensor([0, 1])] = x[1, 0, :2]', 'x[0, T.tensor([0, 1])] = x[1, :2]',
+    'x[0, 0, T.tensor([0, 1])] = x[0, 0, 2:]', 'x[1:, T.tensor([0, 1])] = x[0, :2]',
+    'y = x * 1; y[0, T.tensor([0, 1])] = y[1, :3]', 'y = x * 1; y[0, 0, T.tensor([0, 1])] = y[0, 0, :2]'])
+def test_setitem_index_put_overlap_is_with_the_view_written(code):
+    """index_put_ checks the value's overlap with the view its basic items make (a strided
+    view: an overlap torch can't judge, so the shape error comes first), not the whole tensor."""
+    def fn(T):
+        x = T.ones(2, 3, 4, requires_grad=code.startswith('y'))
+        env = {'x': x, 'T': T}
+        exec(code, env)
+        return env.get('y', x)
+    check(fn, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
     'x[1:] = x[:-1]', 'x[1:] = x[1]', 'x[1:] = x[1:2]', 'x[:] = x',
     'x[torch_.tensor([0, 1])] = x[2:4]', 'x[torch_.tensor([True, False, True, True, False, True])] = x[2]',
     'y = x * 1; y[1:] = y[1]', 'y = x * 1; y[1:] = y[:-1]'])

@@ -439,7 +439,9 @@ def _check_value_overlap(input, index, basic, value):
     if not basic:
         if _dims_indexed(index) > input.ndim:   # torch's index errors come first
             raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
-        check_no_partial_overlap(input._data, value._data, full_allowed=False)
+        view = _view_written(input._data, index)[0]   # index_put_ writes into this view
+        target = input._data if view is None else input._data[view]
+        check_no_partial_overlap(target, value._data, full_allowed=False)
         return
     region = _index_errors(input._data.__getitem__, index)
     try:   # torch's copy_to expands the value to the region first (x[None] = x is a no-op)
