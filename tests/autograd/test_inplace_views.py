@@ -514,3 +514,29 @@ def test_view_made_before_its_base_required_grad():
                        [[type(n).__name__ for n, _ in doubled.grad_fn.next_functions],
                         base.grad])
     assert results[0] == results[1]
+
+
+def _tree(fn, depth=5):
+    """grad_fn's next_functions as nested (name, output_nr) tuples."""
+    if fn is None or depth == 0:
+        return None
+    return (fn.name(), tuple((_tree(n, depth - 1), nr) for n, nr in fn.next_functions))
+
+
+@pytest.mark.parametrize('write', [
+    'y[1:].mul_(2)', 'y[1:].mul_(w)', 'y[:, :2].mul_(w[:2])', 'y[0] = w', 'y[0] = 3.',
+    'y[:, 1].add_(w[0], alpha=2)',
+    'y[0, 1:].copy_(w[1:])', 'y.t()[1].clamp_(0.2, 0.5)', 'y[1:][0].mul_(w)',
+    'y[0].zero_(); y[1].fill_(w.sum())'])
+def test_copy_slices_structure_and_double_backward(write):
+    """torch's CopySlices holds the in-place op's node (not in the graph): its edges are the
+    base's and that node's other inputs' (the value's); gradients of gradients through it."""
+    def run(T):
+        x = T.tensor([[0.5, 0.25, 0.75], [0.6, 0.9, 0.3]], dtype=T.float64, requires_grad=True)
+        w = T.tensor([0.4, 0.7, 0.2], dtype=T.float64, requires_grad=True)
+        y = x * x
+        exec(write, {'y': y, 'w': w})
+        g = T.autograd.grad((y * y).sum(), (x, w), create_graph=True, materialize_grads=True)
+        gg = T.autograd.grad((g[0] * g[0]).sum() + g[1].sum(), (x, w), materialize_grads=True)
+        return _tree(y.grad_fn), g, gg
+    check(run)

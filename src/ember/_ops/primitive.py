@@ -573,10 +573,11 @@ def _rebase_history(target, result):
     base = target._base
     node = new_node(CopySlices)
     node.view_fn = target._view_fn
+    node.fn = fn = result._grad_fn
     base_edge = (base._grad_fn, base._output_nr) if base._grad_fn is not None else _NO_EDGE
-    link(node, (base_edge, (result._grad_fn, 0)),
-         ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,
-          (result._data.shape, result.dtype)))
+    link(node, (base_edge,) + fn.next_functions[1:],
+         ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,)
+         + fn._input_meta[1:])
     old_fn, old_nr = base._grad_fn, base._output_nr
     base._grad_fn = node
     base._output_nr = 0
@@ -597,19 +598,28 @@ def _move_retained(tensor, old_fn, old_nr):
 
 
 class CopySlices(Primitive):
-    """The base of a view written in place: gradient splits into the view and the rest."""
+    """The base of a view written in place (torch's CopySlices). It holds the in-place op's
+    node ``fn``, which is not in the graph: its edges are the base's and fn's other inputs'."""
 
     def name(self):
         return 'torch::autograd::CopySlices'
 
     def backward(ctx, grad):
-        """Zeros where the view was overwritten (not grad * 0, which is nan where grad is
-        inf), and the view's part of grad for the written value."""
-        from ..autograd.grad_mode import no_grad
-        with no_grad():
-            written = _make(array_module(grad._data).zeros(grad._data.shape, bool), _dtype.bool)
-            ctx.view_fn(written)._data[...] = True
-        return grad.masked_fill(written, 0), ctx.view_fn(grad)
+        """grad, with the view's region replaced by fn's gradient for the view's old value,
+        and fn's gradients for its other inputs."""
+        result = grad.clone()
+        region = ctx.view_fn(result)
+        grads = ctx.fn(region.clone())
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        if grads[0] is None:
+            region.zero_()
+        else:
+            region.copy_(grads[0])
+        return (result,) + grads[1:]
+
+    def _release(self):
+        super()._release()
+        self.fn._release()
 
 
 def _warn_resized(old_shape, new_shape):
