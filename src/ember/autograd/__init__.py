@@ -218,3 +218,15 @@ def _batched(run, grads, retain_graph):
 
 from .function import Function, once_differentiable  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
+
+
+def __getattr__(name):
+    """ember.autograd.functional is imported on first use (keeps ``import ember`` fast)."""
+    if name == 'functional':
+        import importlib
+        return importlib.import_module(f'{__name__}.functional')
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted({*globals(), 'functional'})
