@@ -176,7 +176,9 @@ def _check_leaves(kinds, dtype):
         if dtype.category in (_dtype.FLOAT, _dtype.COMPLEX) and kind is not complex:
             continue
         numpy_inexact = issubclass(kind, numpy.inexact) and not issubclass(kind, (float, complex))
-        if dtype.category == _dtype.INT and issubclass(kind, (complex, numpy.bool_)) \
+        # torch reads an int through __index__, which NumPy's bool has before NumPy 2.3 only
+        unindexable_bool = issubclass(kind, numpy.bool_) and not hasattr(kind, '__index__')
+        if dtype.category == _dtype.INT and (issubclass(kind, complex) or unindexable_bool) \
                 or integral and numpy_inexact:
             raise TypeError(f"'{name}' object cannot be interpreted as an integer")
         if dtype.category == _dtype.FLOAT:
