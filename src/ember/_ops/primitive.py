@@ -28,8 +28,8 @@ from .._device import array_module, as_array, is_dense, quiet_float_errors
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.graph import (FREED_MESSAGE, Node, accumulator_of, link, new_node,
-                              saved_version, version_error)
+from ..autograd.graph import (FREED_MESSAGE, Node, SavedTensor, accumulator_of, link, new_node,
+                              saved_hooks, saved_version, version_error)
 
 _NO_EDGE = (None, 0)
 _new = object.__new__
@@ -145,6 +145,8 @@ class Primitive(Node):
         """The result, as a tensor whose grad_fn is this node (for double backward)."""
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
+        if self._packed:
+            return self._saved_output.unpack(self)
         data, counter, version = self._saved_output
         t = _make(data, _BY_NUMPY[data.dtype])
         t._vc = counter
@@ -380,16 +382,22 @@ def _record(ctx, operands, result, params):
                             else tuple(needs))
     if params:
         ctx.__dict__.update(params)
+    result._grad_fn = ctx  # before saving: a pack hook sees the result with its grad_fn
+    result._requires_grad = True
     if ctx.saves_inputs:
         if ctx.saved_for is None:
             ctx._save(operands)
         else:  # as torch, which saves x for mul(x, y) only when y requires grad
             ctx._saved = operands
             ctx._versions = _versions_for_readers(operands, ctx.saved_for, ctx.needs_input_grad)
+            if saved_hooks.stack:
+                ctx._pack()
     if ctx.saves_output:
-        ctx._saved_output = (result._data, result._vc, saved_version(result))
-    result._grad_fn = ctx
-    result._requires_grad = True
+        if saved_hooks.stack:
+            ctx._saved_output = SavedTensor(result, ctx)
+            ctx._packed = True
+        else:
+            ctx._saved_output = (result._data, result._vc, saved_version(result))
 
 
 def _per_operand(inputs, needs):

@@ -20,9 +20,36 @@ def _as_tuple(x):
     return tuple(x)
 
 
+def _outputs_tuple(outputs):
+    """The ``tensors``/``outputs`` of backward()/grad(): a tensor or GradientEdge, or a
+    sequence of them; an edge becomes a tensor standing for the one it leads from."""
+    if isinstance(outputs, Tensor):
+        return (outputs,)
+    if isinstance(outputs, graph.GradientEdge):
+        outputs = (outputs,)
+    return tuple([_edge_tensor(x) if isinstance(x, graph.GradientEdge) else x for x in outputs])
+
+
+def _edge_tensor(edge):
+    """For an output given as a GradientEdge: the leaf itself, or an uninitialized tensor of
+    the edge's tensor's shape and dtype (noted by get_gradient_edge) whose grad_fn the edge is."""
+    node, nr = edge.node, edge.output_nr
+    if node.__class__ is graph.AccumulateGrad:
+        return node.variable
+    meta = node.__dict__.get('_output_meta', {}).get(nr)
+    if meta is None:
+        raise RuntimeError('ember knows the shape of an output given as a GradientEdge only for '
+                           'edges from get_gradient_edge() or to a leaf')
+    from .._creation import empty
+    tensor = empty(meta[0], dtype=meta[1])
+    tensor._grad_fn, tensor._output_nr, tensor._requires_grad = node, nr, True
+    return tensor
+
+
 def _inputs_tuple(inputs, caller):
-    """The ``inputs`` of backward()/grad(): a tensor, a sequence or a dict of tensors."""
-    if isinstance(inputs, Tensor):
+    """The ``inputs`` of backward()/grad(): a tensor or GradientEdge, a sequence of them or a
+    dict of tensors."""
+    if isinstance(inputs, (Tensor, graph.GradientEdge)):
         return (inputs,)
     if type(inputs) is dict:
         return tuple(inputs.values())
@@ -33,7 +60,7 @@ def _inputs_tuple(inputs, caller):
     if not inputs:
         raise RuntimeError(f'`inputs` argument to `{caller}()` cannot be empty.')
     for t in inputs:
-        if not isinstance(t, Tensor):
+        if not isinstance(t, (Tensor, graph.GradientEdge)):
             raise RuntimeError('all inputs have to be Tensors or GradientEdges, but got '
                                f'{type(t).__name__}')
     return inputs
@@ -100,12 +127,17 @@ def _edge_of(tensor):
 
 
 def _target_edges(inputs):
-    """{edge: slot} for the distinct edges of ``inputs``, and each input's slot."""
+    """{edge: slot} for the distinct edges of ``inputs`` (tensors or GradientEdges), and each
+    input's slot."""
     targets, slots = {}, []
     for t in inputs:
-        if not t.requires_grad:
+        if isinstance(t, graph.GradientEdge):
+            edge = t.node, t.output_nr
+        elif not t.requires_grad:
             raise RuntimeError('One of the differentiated Tensors does not require grad')
-        slots.append(targets.setdefault(_edge_of(t), len(targets)))
+        else:
+            edge = _edge_of(t)
+        slots.append(targets.setdefault(edge, len(targets)))
     return targets, slots
 
 
@@ -121,7 +153,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         grad_tensors = grad_variables
     if inputs is not None:
         inputs = _inputs_tuple(inputs, 'backward')
-    tensors = _as_tuple(tensors)
+    tensors = _outputs_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
     roots, grads = _root_edges(tensors, grad_tensors, create_graph)
     if retain_graph is None:
@@ -131,7 +163,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     targets = None
     if inputs is not None:
         for t in inputs:  # as torch's engine does: a non-leaf input keeps its .grad from now on
-            t.retain_grad()
+            if isinstance(t, Tensor):
+                t.retain_grad()
         targets = _target_edges(inputs)[0]
     run_backward(roots, grads, retain_graph, create_graph, targets)
 
@@ -171,7 +204,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                          'materialize_grads=True, but got: allow_unused=False.')
     if allow_unused is None:
         allow_unused = materialize_grads
-    outputs = _as_tuple(outputs)
+    outputs = _outputs_tuple(outputs)
     names = inputs.keys() if type(inputs) is dict else None
     inputs = _inputs_tuple(inputs, 'grad')
     if not only_inputs:
@@ -186,6 +219,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     run = functools.partial(_grads_of, roots, targets, slots, create_graph, allow_unused)
     result = _batched(run, grads, retain_graph) if is_grads_batched else run(grads, retain_graph)
     if materialize_grads:
+        if any(g is None and not isinstance(t, Tensor) for g, t in zip(result, inputs)):
+            raise RuntimeError('materialize_grads cannot be used when the given input is a '
+                               'GradientEdge')
         from .._creation import zeros_like
         result = tuple(zeros_like(t, requires_grad=create_graph) if g is None else g
                        for g, t in zip(result, inputs))

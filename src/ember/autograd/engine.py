@@ -10,6 +10,7 @@
    captures the gradients of the requested inputs and skips nodes that can't reach them.
 """
 import operator
+import threading
 
 from . import grad_mode
 from .graph import AccumulateGrad
@@ -36,6 +37,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     state = grad_mode.state
     previous = state.enabled  # set and restored directly: cheaper than set_grad_enabled
     state.enabled = bool(create_graph)
+    tracked = track_passes
+    if tracked:
+        running.passes.append(BackwardPass(order, needed, targets, accumulate))
     try:
         for node in order:
             grads = buffers.pop(node, None)
@@ -48,7 +52,43 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
                 node._release()
     finally:
         state.enabled = previous
+        if tracked:
+            running.passes.pop()
     return captured
+
+
+track_passes = False  # set by graph.register_multi_grad_hook: its hooks need the running pass
+
+
+class _Running(threading.local):
+    """The backward passes running in this thread, innermost last (while track_passes)."""
+
+    def __init__(self):
+        self.passes = []
+
+
+running = _Running()
+
+
+class BackwardPass:
+    """A backward pass as hooks see it (torch's graph task): which nodes it runs, and what
+    hooks keep for the duration of the pass (``hook_state``)."""
+
+    def __init__(self, order, needed, targets, accumulate):
+        self.nodes = set(order) if needed is None else needed
+        self.targets = targets
+        self.accumulate = accumulate
+        self.hook_state = {}
+
+    def will_execute(self, node):
+        """torch._C._will_engine_execute_node: whether this pass runs ``node``."""
+        if node not in self.nodes:
+            return False
+        if not self.accumulate and node.__class__ is AccumulateGrad and (node, 0) in self.targets:
+            raise RuntimeError('A leaf node was passed to _will_engine_execute_node but we are '
+                               'currently running autograd.grad(). This is currently not '
+                               'supported.')
+        return True
 
 
 def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
@@ -232,11 +272,11 @@ def _check_replacement(hook, value, new):
 
 
 def _call_tensor_hooks(tensor_hooks, grads):
-    """Hooks registered with Tensor.register_hook on a node's outputs."""
+    """Hooks registered with Tensor.register_hook on a node's outputs (an output without a
+    gradient too, as torch: its hooks get None)."""
     grads = list(grads)
     for nr, hooks in tensor_hooks.items():
-        if grads[nr] is not None:
-            grads[nr] = _apply_hooks(hooks, grads[nr])
+        grads[nr] = _apply_hooks(hooks, grads[nr])
     return grads
 
 

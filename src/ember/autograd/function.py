@@ -159,10 +159,10 @@ class Function(metaclass=_FunctionMeta):
         differentiable = [isinstance(o, Tensor) and o.dtype.category >= FLOAT and
                           not any(o is n for n in ctx.non_differentiable) for o in outputs]
         outputs = tuple(_output(ctx, out, args, record) for out in outputs)
-        if ctx._to_save:
-            ctx._save(ctx._to_save)
-        if record:
+        if record:  # saved once linked (a pack hook sees the outputs with their grad_fn)
             _link(ctx, args, outputs, differentiable)
+            if ctx._to_save:
+                ctx._save(ctx._to_save)
         return outputs if is_tuple else outputs[0]
 
 

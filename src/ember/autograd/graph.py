@@ -10,11 +10,22 @@ Saved inputs are kept with the version they had, so using them after an in-place
 change raises torch's error; saved outputs are kept as bare arrays and re-wrapped
 with this node as their grad_fn on unpacking, so a node never refers to its own
 output tensor (no reference cycle) and double backward still sees the graph.
+Inside ``saved_tensors_hooks``, what is saved goes through its pack hook instead
+(a ``SavedTensor``) and comes back through its unpack hook.
+
+Also here: the rest of torch.autograd.graph (``GradientEdge``, ``increment_version``,
+``register_multi_grad_hook``, ``save_on_cpu``, ``disable_saved_tensors_hooks``).
 """
+import contextlib
+import functools
 import itertools
 import re
+import threading
 import weakref
+from typing import NamedTuple
 
+from . import grad_mode
+from .._tensor import Tensor, _make
 from ..utils.hooks import RemovableHandle
 
 FREED_MESSAGE = ('Trying to backward through the graph a second time (or directly access saved '
@@ -33,6 +44,7 @@ class Node:
     _saved = None           # the values saved for backward, a tuple (None once freed)
     _versions = ()          # the version each saved value had (None: not checked)
     _freed = False
+    _packed = False         # what was saved went through saved_tensors_hooks (SavedTensors)
     _registry = None        # a Registry once a hook or retain_grad names this node
     _num_outputs = 1
     _seq = -1               # when it was linked into the graph (see link)
@@ -61,13 +73,24 @@ class Node:
         self._saved = tuple(values)
         self._versions = tuple([None if getattr(v, '_vc', None) is None else saved_version(v)
                                 for v in values])
+        if saved_hooks.stack:
+            self._pack()
+
+    def _pack(self):
+        """Inside saved_tensors_hooks: each tensor just saved (those with a version) goes
+        through the pack hook."""
+        self._saved = tuple([v if version is None else SavedTensor(v, self)
+                             for v, version in zip(self._saved, self._versions)])
+        self._packed = True
 
     def _unpack_saved(self):
         """The saved values, after checking that no tensor among them was modified in place
-        since (a version of None is not checked)."""
+        since (a version of None is not checked; packed tensors are not checked, as torch)."""
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
+        if self._packed:
+            return tuple([v.unpack(self) if v.__class__ is SavedTensor else v for v in saved])
         for value, version in zip(saved, self._versions):
             if version is not None and (value._vc.value != version or
                                         value._detached_seq > self._seq):
@@ -196,3 +219,229 @@ def accumulator_of(leaf):
         node._variable = leaf
         leaf._accumulator = weakref.ref(node)
     return node
+
+
+# -------------------------------------------------------------------- saved tensors hooks
+
+class _SavedTensorsHooks(threading.local):
+    """The (pack_hook, unpack_hook) pairs of the saved_tensors_hooks open in this thread,
+    innermost last, and disable_saved_tensors_hooks' message (None: not disabled); per
+    thread, as in torch."""
+
+    def __init__(self):
+        self.stack = []
+        self.disabled = None
+
+
+saved_hooks = _SavedTensorsHooks()
+
+
+class SavedTensor:
+    """A tensor saved for backward inside saved_tensors_hooks (torch's SavedVariable with
+    hooks): what the pack hook returned, the unpack hook, and the graph position the tensor
+    the unpack hook returns is given. Its version is not checked (the hooks may keep a
+    copy), as in torch."""
+    __slots__ = ('packed', 'unpack_hook', 'grad_fn', 'output_nr', 'requires_grad',
+                 'accumulator')
+
+    def __init__(self, tensor, node):
+        pack_hook, self.unpack_hook = saved_hooks.stack[-1]
+        counter = tensor._vc
+        version = counter.value
+        with grad_mode.no_grad():
+            self.packed = pack_hook(tensor)
+        if counter.value != version:
+            raise RuntimeError(
+                'A saved tensor pack hook is modifying its input in place. Tensors provided as '
+                'input to pack hook cannot be modified by in-place operations as this can lead '
+                'to unexpected side-effects. Please open an issue if you need to perform '
+                'in-place operations on the input to a pack hook.')
+        fn = tensor.grad_fn
+        self.grad_fn = None if fn is node else fn  # node's own output: no reference cycle
+        self.output_nr = tensor._output_nr
+        self.requires_grad = tensor.requires_grad
+        self.accumulator = accumulator_of(tensor) if self.requires_grad and fn is None else None
+
+    def unpack(self, node):
+        """The unpack hook's tensor, in the saved tensor's place in the graph."""
+        value = self.unpack_hook(self.packed)
+        if not isinstance(value, Tensor):
+            raise TypeError('Output of saved tensor unpack_hook expected to be a Tensor but got '
+                            f'result of type {type(value).__name__}')
+        tensor = _make(value._data, value.dtype)
+        tensor._vc = value._vc
+        if self.requires_grad:
+            tensor._requires_grad = True
+            if self.accumulator is not None:
+                tensor._accumulator = weakref.ref(self.accumulator)
+            else:
+                tensor._grad_fn = self.grad_fn or node
+                tensor._output_nr = self.output_nr
+        return tensor
+
+
+class saved_tensors_hooks:
+    """torch.autograd.graph.saved_tensors_hooks: inside, every tensor an op or a custom
+    Function saves for backward is stored as ``pack_hook(tensor)`` and read back as
+    ``unpack_hook(packed)``; the innermost pair applies."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if saved_hooks.disabled is not None:
+            raise RuntimeError(saved_hooks.disabled)
+        saved_hooks.stack.append((self.pack_hook, self.unpack_hook))
+
+    def __exit__(self, *args):
+        saved_hooks.stack.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """torch.autograd.graph.save_on_cpu: saved tensors are kept on the CPU and moved back to
+    their device for backward. On the CPU, as torch without a GPU, a tensor is kept as it is,
+    and copied with ``pin_memory=True`` (no memory is pinnable: ``device_type`` changes
+    nothing)."""
+
+    def __init__(self, pin_memory=False, device_type='cuda'):
+        def pack_to_cpu(tensor):
+            if not pin_memory:
+                return tensor.device, tensor.cpu()
+            from .._creation import empty
+            packed = empty(tensor.size(), dtype=tensor.dtype, layout=tensor.layout)
+            packed.copy_(tensor)
+            return tensor.device, packed
+
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device, non_blocking=pin_memory)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)
+
+
+@contextlib.contextmanager
+def disable_saved_tensors_hooks(error_message):
+    """torch.autograd.graph.disable_saved_tensors_hooks: inside, entering saved_tensors_hooks
+    raises RuntimeError(error_message); so does entering this inside saved_tensors_hooks."""
+    previous = saved_hooks.disabled
+    try:
+        saved_hooks.disabled = error_message
+        if saved_hooks.stack:
+            raise RuntimeError(error_message)
+        yield
+    finally:
+        saved_hooks.disabled = previous
+
+
+# -------------------------------------------------------------------- edges, versions, hooks
+
+class GradientEdge(NamedTuple):
+    """torch.autograd.graph.GradientEdge: where a tensor's gradient enters the graph (its
+    grad_fn, or a leaf's AccumulateGrad, and which output of it the tensor is)."""
+    node: Node
+    output_nr: int
+    ownership_token: Node | None = None
+
+
+def get_gradient_edge(tensor):
+    """torch.autograd.graph.get_gradient_edge: the GradientEdge of ``tensor``'s gradient. The
+    tensor's shape and dtype are noted on the node (torch's node._input_metadata), for an
+    edge given as an output to backward() or autograd.grad()."""
+    if not tensor.requires_grad:
+        raise RuntimeError('It is not possible to get the gradient edge for a Tensor that does '
+                           'not require gradients')
+    node = _node_of(tensor)
+    token = None
+    if node.__class__ is not AccumulateGrad:
+        node.__dict__.setdefault('_output_meta', {})[tensor._output_nr] = (tensor._data.shape,
+                                                                           tensor.dtype)
+        from .function import FunctionCtx
+        if isinstance(node, FunctionCtx):  # torch's token for a Python node: a view's node
+            with grad_mode.enable_grad():
+                token = tensor.view_as(tensor).grad_fn
+    return GradientEdge(node, tensor._output_nr, token)
+
+
+def _node_of(tensor):
+    """The node ``tensor``'s gradient flows into (torch's _get_grad_fn_or_grad_acc)."""
+    node = accumulator_of(tensor) if tensor.requires_grad and tensor.grad_fn is None \
+        else tensor.grad_fn
+    if node is None:
+        raise AssertionError('Expected gradient function to be set')
+    return node
+
+
+def increment_version(tensor):
+    """torch.autograd.graph.increment_version: count an in-place change autograd did not see
+    (of a tensor, or of each tensor of an iterable; inference tensors have no version)."""
+    tensors = (tensor,) if isinstance(tensor, Tensor) else tensor
+    try:
+        tensors = iter(tensors)
+    except TypeError:
+        raise RuntimeError('increment_version expect a Iterable[Tensor] as input') from None
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise RuntimeError('increment_version expects each element of the iterable to be a '
+                               'tensor')
+        if not t._vc.inference:
+            t._vc.value += 1
+
+
+class _MultiHandle(RemovableHandle):
+    """The handle of register_multi_grad_hook: removes the hook from every tensor."""
+    __slots__ = ('handles',)
+
+    def __init__(self, handles):
+        self.handles = handles
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode='all'):
+    """torch.autograd.graph.register_multi_grad_hook. Mode 'all': once per backward pass, after
+    the gradients of all ``tensors`` that pass computes, ``fn(grads)`` (None for the others);
+    mode 'any': ``fn(grad)`` with the first gradient of one of them a pass computes."""
+    if mode not in ('all', 'any'):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    from . import engine
+    engine.track_passes = True
+    key = object()  # this registration's entry in the hook_state of each backward pass
+    if mode == 'all':
+        nodes = [_node_of(t) for t in tensors]
+
+        def hook_for(index):
+            def inner_hook(grad):
+                backward_pass = _running_pass()
+                state = backward_pass.hook_state.get(key)
+                if state is None:  # the pass's first: wait for the tensors whose node it runs
+                    state = backward_pass.hook_state[key] = [
+                        sum(map(backward_pass.will_execute, nodes)), [None] * len(nodes)]
+                state[0] -= 1
+                state[1][index] = grad
+                if state[0] == 0:
+                    del backward_pass.hook_state[key]
+                    fn(state[1])
+            return inner_hook
+
+        handles = tuple(t.register_hook(hook_for(i)) for i, t in enumerate(tensors))
+    else:
+        @functools.wraps(fn)
+        def wrapped_fn(grad):
+            state = _running_pass().hook_state
+            if key not in state:
+                state[key] = True
+                fn(grad)
+
+        handles = tuple(t.register_hook(wrapped_fn) for t in tensors if t.requires_grad)
+    return _MultiHandle(handles)
+
+
+def _running_pass():
+    """The innermost backward pass running in this thread (torch's current graph task)."""
+    from .engine import running
+    if not running.passes:
+        raise AssertionError('expected this hook to be called inside a backward call')
+    return running.passes[-1]
