@@ -1,8 +1,13 @@
 """matmul / @ against torch: every rank combination, dtypes, errors, gradients."""
+import itertools
+import math
+
 import pytest
 import torch
 
-from helpers import ALL_TORCH_DTYPES, check, check_grad, dtype_id, gradchecks, raises_same, sample
+import ember
+from helpers import (ALL_TORCH_DTYPES, assert_same, assert_same_exception, assert_same_message,
+                     check, check_grad, dtype_id, gradchecks, raises_same, sample, to_ember)
 
 SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
           ((2, 3), (5, 3, 4)), ((5, 2, 3), (5, 3, 4)), ((1, 2, 3), (4, 3, 2)), ((3,), (5, 3, 4)),
@@ -167,3 +172,167 @@ def test_transposes_of_0d_warn_once_each():
     assert [line.split('Warning: ')[-1] for line in outputs[1]] == \
         [line.split('Warning: ')[-1] for line in outputs[0]]
     assert len(outputs[0]) == 4
+
+
+# matmul with an operand of 3 or more dims: torch's _matmul_impl folds the batched operand
+# into an mm or mv (b transposed: then the result is CloneBackward0, or TransposeBackward0
+# where it has a dim of size 1 or 0) when the other operand requires grad, or when a is not
+# 2-D and the batched operand's batch dims fold without a copy; else it runs a bmm. Which
+# kernel runs decides the shape and dtype errors and the result's grad_fn.
+FOLDS = [((3,), (3, 1, 2)), ((1,), (4, 1, 2)), ((3,), (4, 3, 2)), ((3,), (4, 4, 2)),
+         ((2, 3), (1, 3, 1)), ((2, 3), (4, 3, 5)), ((2, 3), (4, 3, 1)), ((1, 3), (4, 3, 5)),
+         ((2, 3), (0, 3, 5)), ((2, 3), (4, 4, 5)), ((2, 3), (2, 4, 3, 5)), ((4, 2, 3), (3,)),
+         ((4, 2, 3), (4,)), ((4, 2, 3), (3, 5)), ((4, 2, 3), (4, 5)), ((0, 2, 3), (3, 5)),
+         ((2, 4, 2, 3), (3, 1)), ((1, 2, 3), (4, 3, 5)), ((4, 2, 3), (1, 3, 5)),
+         ((1, 2, 3), (4, 4, 5)), ((4, 2, 3), (1, 4, 5)), ((1, 2, 1), (4, 1, 1)),
+         ((4, 2, 3), (2, 3, 5)), ((4, 2, 3), (4, 3, 5))]
+# How a batched operand of a shape is made from a leaf: (the leaf's shape, the view of it)
+LAYOUTS = {
+    'contiguous': lambda s: (s, lambda t: t),
+    'mT': lambda s: (s[:-2] + (s[-1], s[-2]), lambda t: t.mT),
+    'batch_transposed': lambda s: ((s[1], s[0]) + s[2:], lambda t: t.transpose(0, 1)),
+    'expanded': lambda s: ((1,) + s[1:], lambda t: t.expand(s)),
+    'sliced': lambda s: ((2 * s[0],) + s[1:], lambda t: t[::2]),
+    'sliced_columns': lambda s: (s[:-1] + (2 * s[-1],), lambda t: t[..., ::2]),
+}
+FOLD_DTYPES = [(torch.float32, torch.float32), (torch.float64, torch.int64),
+               (torch.int64, torch.float64), (torch.float16, torch.float16),
+               (torch.bool, torch.bool)]
+
+
+def _operand(shape, dtype, layout):
+    """A leaf of integer values (exact products) and the operand of ``shape`` viewed from it."""
+    leaf_shape, view = LAYOUTS[layout](shape) if len(shape) > 2 else (shape, lambda t: t)
+    leaf = torch.arange(math.prod(leaf_shape)).reshape(leaf_shape).remainder(5).sub(2).to(dtype)
+    return leaf, view
+
+
+def _node_name(t):
+    return type(t.grad_fn).__name__ if t.grad_fn is not None else None
+
+
+def _same_matmul(sa, sb, da, db, grads, layout, mode):
+    """a @ b in torch and ember: the same error (type and message), or the same values,
+    grad_fn name, view-ness and gradients of the leaves."""
+    (leaf_a, view_a), (leaf_b, view_b) = _operand(sa, da, layout), _operand(sb, db, layout)
+    outcomes = []
+    for lib in (torch, ember):
+        leaves = [to_ember(t) if lib is ember else t.clone() for t in (leaf_a, leaf_b)]
+        for leaf, needs in zip(leaves, grads):
+            leaf.requires_grad_(needs)
+        a, b = view_a(leaves[0]), view_b(leaves[1])
+        try:
+            if mode == 'grad':
+                result = a @ b
+            else:
+                with lib.no_grad():
+                    out = None if mode == 'no_grad' else lib.empty(0, dtype=a.dtype)
+                    result = lib.matmul(a, b, out=out)
+        except Exception as error:  # noqa: BLE001 - compared with torch's
+            outcomes.append(error)
+            continue
+        outcome = [result, _node_name(result), result._base is not None, result.stride()]
+        if result.requires_grad:
+            (result * lib.arange(result.numel()).reshape(result.shape).to(result.dtype)).sum() \
+                .backward()
+            outcome += [leaf.grad for leaf in leaves]
+        outcomes.append(outcome)
+    t_out, e_out = outcomes
+    if isinstance(t_out, Exception):
+        assert isinstance(e_out, Exception), f'torch raised {t_out!r}, ember returned {e_out}'
+        assert_same_exception(e_out, t_out)
+        assert_same_message(e_out, t_out)
+    else:
+        assert not isinstance(e_out, Exception), f'ember raised {e_out!r}'
+        if not t_out[0].numel():
+            t_out.pop(3), e_out.pop(3)   # ember's empty tensors have contiguous strides
+        assert_same(e_out, t_out, exact=da is not torch.float16)
+
+
+@pytest.mark.parametrize('layout', list(LAYOUTS))
+@pytest.mark.parametrize('shapes', FOLDS, ids=str)
+def test_matmul_folds_as_torch(shapes, layout):
+    """Errors, grad_fn names, views, strides, values and gradients of batched matmul by rank,
+    layout, dtypes and which operand requires grad (also under no_grad, and with out=)."""
+    sa, sb = shapes
+    for (da, db), mode in itertools.product(FOLD_DTYPES, ('grad', 'no_grad', 'out')):
+        if da is not db and 0 in sa + sb:
+            continue   # torch's bmm skips its dtype check without work: not reproduced
+        for grads in itertools.product(*[(False, True) if d.is_floating_point else (False,)
+                                         for d in (da, db)]):
+            _same_matmul(sa, sb, da, db, grads, layout, mode)
+
+
+# The kernel each matmul runs (operands made by torch.ones, or by a function of the library)
+KERNELS = {'dot': ((3,), (3,)), 'mv': ((2, 3), (3,)), 'mm_1d': ((3,), (3, 2)),
+           'mm': ((2, 3), (3, 2)), 'folded_mv': ((4, 2, 3), (3,)), 'folded_mm': ((4, 2, 3), (3, 2)),
+           'transposed_folded_mv': ((1,), (4, 1, 2)), 'bmm_1d': ((3,), (4, 3, 2)),
+           'bmm_2d': ((2, 3), (4, 3, 2)), 'bmm': ((4, 2, 3), (4, 3, 2)),
+           'bmm_vector': (lambda T, d: T.ones(4, 3, 2, dtype=d).mT, (3,)),
+           'bmm_matrix': (lambda T, d: T.ones(4, 3, 2, dtype=d).mT, (3, 2))}
+F32, F64, I64, BOOL = torch.float32, torch.float64, torch.int64, torch.bool
+
+
+@pytest.mark.parametrize('kernel', list(KERNELS))
+@pytest.mark.parametrize('dtypes', [(F32, F32, F64), (F32, F64, F32), (F32, F64, F64),
+                                    (F64, F32, F32), (I64, F32, F32), (F64, I64, F32),
+                                    (BOOL, BOOL, BOOL), (BOOL, BOOL, F32), (F32, BOOL, BOOL)],
+                         ids=str)
+@pytest.mark.parametrize('out_shape', ['empty', 'result'])
+def test_out_errors_by_kernel(kernel, dtypes, out_shape):
+    """matmul(out=) of operand or out= dtypes that differ: the error of the kernel torch runs
+    (addmv takes out= as an input where it has the result's shape already: folded mv resizes
+    it first), and the same for the bad operand shape."""
+    (sa, sb), (da, db, do) = KERNELS[kernel], dtypes
+
+    def fn(T, da, db, do, bad=False):
+        a = sa(T, da) if callable(sa) else T.ones(sa, dtype=da)
+        shape = sb[:-2] + (sb[-2] + bad, sb[-1]) if len(sb) > 1 else (sb[0] + bad,)
+        b = T.ones(shape, dtype=db)
+        result_shape = T.matmul(T.ones(a.shape), T.ones(sb)).shape
+        out = T.empty(0 if out_shape == 'empty' else result_shape, dtype=do)
+        return T.matmul(a, b, out=out), out.shape
+    check(fn, da, db, do, match_message=True)
+    check(lambda T, *dtypes: fn(T, *dtypes, bad=True), da, db, do, match_message=True)
+    if kernel in ('dot', 'mv', 'mm', 'bmm'):
+        check(lambda T, da, db, do: getattr(T, kernel)(T.ones(sa, dtype=da), T.ones(sb, dtype=db),
+                                                       out=T.empty(0, dtype=do)),
+              da, db, do, match_message=True)
+
+
+@pytest.mark.parametrize('name, shapes', [('matmul', ((2, 3), (4, 2))), ('matmul', ((), (3,))),
+                                          ('mm', ((3,), (3, 2))), ('mm', ((2, 3), (4, 2))),
+                                          ('mv', ((2, 3), (4,))), ('dot', ((3, 2), (3,))),
+                                          ('bmm', ((2, 2, 3), (3, 3, 2)))], ids=str)
+@pytest.mark.parametrize('needs_grad', ['input', 'other', 'out', 'no_grad'])
+def test_out_with_requires_grad(name, shapes, needs_grad):
+    """out= with an argument that requires grad: each function's own error, before its other
+    checks (after matmul's 0-D check); under no_grad, the checks of the kernel that runs."""
+    def fn(T):
+        a, b, out = T.ones(shapes[0]), T.ones(shapes[1]), T.empty(0)
+        {'input': a, 'other': b, 'out': out, 'no_grad': a}[needs_grad].requires_grad_()
+        with T.set_grad_enabled(needs_grad != 'no_grad'):
+            return getattr(T, name)(a, b, out=out)
+    check(fn, match_message=True)
+
+
+@pytest.mark.parametrize('other_shape', [(4, 3, 1), (4, 3, 5), (0, 3, 5)], ids=str)
+def test_transposed_fold_results(other_shape):
+    """2-D (requiring grad) @ batched: torch's result is the transposed mm result copied
+    (CloneBackward0), or where that is contiguous already, a view of it (TransposeBackward0):
+    an in-place write then goes through CopySlices."""
+    a, b = sample((2, 3), 'float64', seed=1), sample(other_shape, 'float64', seed=2)
+
+    def fn(T, a, b):
+        a.requires_grad_()
+        c = a @ b
+        names = [type(c.grad_fn).__name__, c._base is not None, c.is_contiguous()]
+        if c._base is not None:   # (ember's CloneBackward0 is one node, with both edges)
+            names.append(type(c._base.grad_fn).__name__)
+        c.mul_(2)
+        names += [type(c.grad_fn).__name__,
+                  [type(node).__name__ for node, _ in c.grad_fn.next_functions]]
+        (c * c).sum().backward()
+        return c, names, a.grad
+    check(fn, a, b, rtol=1e-12, atol=1e-12)
+    gradchecks(lambda T, x, y: x @ y, a, b)

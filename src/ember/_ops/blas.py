@@ -3,7 +3,7 @@ import math
 
 from .. import _dtype
 from .._tensor import Tensor
-from .primitive import Primitive, write_out
+from .primitive import Primitive, grad_state, write_out
 from .pointwise import conj
 from .shape import TransposeBackward0, _warn_once, infer_size
 
@@ -16,10 +16,13 @@ class DotBackward0(Primitive):
     def forward(ctx, a, b):
         if a.dtype.itemsize == 2 and a.dtype.kind in 'fV':
             # float16 / bfloat16: accumulate in float32 and round once, as torch's CPU kernels.
-            return (a.astype('float32') @ b.astype('float32')).astype(a.dtype)
-        if a.ndim <= 2 and b.ndim <= 2:
+            result = (a.astype('float32') @ b.astype('float32')).astype(a.dtype)
+        elif a.ndim <= 2 and b.ndim <= 2:
             return a.dot(b)  # the same BLAS call as @, at half NumPy's overhead for small operands
-        return a @ b
+        else:
+            result = a @ b
+        # NumPy's @ lays its result out as the operands are (order 'K'); torch's is contiguous
+        return result if result.flags.c_contiguous else result.copy()
 
     def backward(ctx, grad):
         a, b = ctx.inputs
@@ -48,11 +51,6 @@ def _grad_of_second(grad, a):
     return _product(a.mT, grad)
 
 
-def _product(a, b):
-    """matmul(a, b) for a gradient: the forward already checked these shapes and dtypes."""
-    return _pick_shapes(a._data.shape, b._data.shape).apply(a, b)
-
-
 class MvBackward0(DotBackward0):
     """2-D @ 1-D."""
 
@@ -70,88 +68,167 @@ class SqueezeBackward4(DotBackward0):
 
 
 class UnsafeViewBackward0(DotBackward0):
-    """Batched matmul (torch folds batch dims into an mm or bmm, then views the result)."""
+    """Batched matmul (torch folds batch dims into an mm or mv, or broadcasts them into a bmm,
+    then views the result)."""
 
 
-def _pick(a, b):
-    """The primitive for these operand ranks, after torch's shape and dtype checks."""
+class CloneBackward0(DotBackward0):
+    """2-D @ batched where the 2-D operand requires grad: torch folds the batched operand,
+    transposed, into an mm, then transposes the result back and copies it (contiguous())."""
+
+
+class TransposedFoldBackward0(DotBackward0):
+    """The same where the result has a dim of size 1 or none, so that contiguous() keeps it:
+    this node (torch's UnsafeViewBackward0) computes (a @ b).mT, and the result is a
+    TransposeBackward0 view of it."""
+
+    def forward(ctx, a, b):
+        # a fresh array: the strides of torch's mm result, and so of its transpose
+        return DotBackward0.forward(ctx, a, b).swapaxes(-1, -2).copy()
+
+    def backward(ctx, grad):
+        return DotBackward0.backward(ctx, grad.mT)
+
+
+TransposedFoldBackward0.__name__ = 'UnsafeViewBackward0'
+
+_BY_RANKS = (None, (None, ('dot', DotBackward0), ('mm', SqueezeBackward4)),  # [a.ndim][b.ndim]
+             (None, ('mv', MvBackward0), ('mm', MmBackward0)))
+
+
+def _pick(a, b, out=None):
+    """The node for a @ b, after the checks of the kernel torch's _matmul_impl runs it with:
+    dot, mv or mm by the operands' ranks, else an mm, mv or bmm (see _batched)."""
     sa, sb = a._data.shape, b._data.shape
     na, nb = len(sa), len(sb)
     if na == 0 or nb == 0:
         raise RuntimeError(f'both arguments to matmul need to be at least 1D, but they are '
                            f'{na}D and {nb}D')
-    if a.dtype is not b.dtype:
-        _raise_dtype_mismatch(sa, sb, a.dtype, b.dtype)
-    op = _pick_shapes(sa, sb)
-    if a.dtype is _dtype.bool:
-        _check_bool(op, sa, sb)
+    if out is not None:
+        _check_out_grad('matmul', out, a, b)
+    if na > 2 or nb > 2:
+        kernel, s1, s2, swapped, op = _batched(a, b, sa, sb, out is not None)
+        resized = out is not None   # torch resizes out= to the result's shape first
+    else:
+        kernel, op = _BY_RANKS[na][nb]
+        if sa[-1] == sb[0] and a.dtype is b.dtype and a.dtype is not _dtype.bool and out is None:
+            return op
+        s1, s2, swapped = (1,) + sa if na < nb else sa, sb, False
+        resized = out is not None and out._data.shape == sa[:-1]
+    d1, d2 = (b.dtype, a.dtype) if swapped else (a.dtype, b.dtype)
+    _check_kernel(kernel, s1, s2, d1, d2, None if out is None else out.dtype, resized)
     return op
 
 
-def _raise_dtype_mismatch(sa, sb, a, b):
-    """torch's error for operands of two dtypes: dot's, else (after the shape checks, which
-    come first) that of the kernel its folding runs, by the rank of the second operand (mv,
-    mm or bmm)."""
-    if len(sa) == 1 and len(sb) == 1:
-        raise RuntimeError(f'dot : expected both vectors to have same dtype, but found '
-                           f'{a.scalar_name} and {b.scalar_name}')
-    _pick_shapes(sa, sb)
-    if len(sb) == 1:
-        raise RuntimeError(f'addmv input tensors must have the same dtype, but got '
-                           f'{b.scalar_name}, {a.scalar_name}, and {b.scalar_name}')
-    if len(sb) == 2:
-        raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
-                           f'{a.cpp_name} != {b.cpp_name}')
-    raise RuntimeError(f'expected scalar type {a.scalar_name} but found {b.scalar_name}')
-
-
-def _check_bool(op, sa, sb):
-    """torch has no bool dot/mv/mm/bmm kernels; an empty product (or inner size 0) runs none."""
-    if op is DotBackward0:
-        raise NotImplementedError('"dot" not implemented for \'Bool\'')
-    batch = infer_size(sa[:-2], sb[:-2])
-    rows = sa[-2] if len(sa) > 1 else 1
-    cols = sb[-1] if len(sb) > 1 else 1
-    if sa[-1] and rows * cols * math.prod(batch):
-        kernel = ('addmv_impl_cpu', 'addmm_impl_cpu_', 'bmm')[min(len(sb), 3) - 1]
-        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
-
-
-def _pick_shapes(sa, sb):
-    """The primitive for operand shapes sa @ sb, after torch's shape checks."""
+def _batched(a, b, sa, sb, has_out):
+    """(kernel, its operands' shapes, whether they are b and a, node) for a @ b of shapes sa, sb,
+    one of more than 2 dims, as torch's _matmul_impl runs it: an mm or mv of the batched
+    operand folded into a matrix (b transposed) where _should_fold says so, else a bmm of the
+    batch dims broadcast."""
     na, nb = len(sa), len(sb)
-    if nb == 1:
+    if _should_fold(a, b, sa, sb, has_out):
+        if na >= nb:
+            rows = math.prod(sa[:-1])
+            return 'mm' if nb == 2 else 'mv', (rows, sa[-1]), sb, False, UnsafeViewBackward0
+        batch, (inner, cols) = math.prod(sb[:-2]), sb[-2:]
+        folded = (batch * cols, inner)
         if na == 1:
-            if sa != sb:
-                raise RuntimeError(f'inconsistent tensor size, expected tensor [{sa[0]}] and src '
-                                   f'[{sb[0]}] to have the same number of elements, but got '
-                                   f'{sa[0]} and {sb[0]} elements respectively')
-            return DotBackward0
-        if sa[-1] != sb[0]:
-            rows = math.prod(sa[:-1])   # torch folds a's batch dims into its rows
-            raise RuntimeError(f'size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), '
-                               f'vec ({sb[0]})')
-        return MvBackward0 if na == 2 else UnsafeViewBackward0
-    if sa[-1] != sb[-2]:
-        _raise_inner_mismatch(sa, sb)
-    if na == 1:
-        return SqueezeBackward4 if nb == 2 else UnsafeViewBackward0
-    if na == 2 and nb == 2:
-        return MmBackward0
-    infer_size(sa[:-2], sb[:-2])
-    return UnsafeViewBackward0
-
-
-def _raise_inner_mismatch(sa, sb):
-    """torch's error for a's columns not matching b's rows, from the mm or bmm its folding
-    runs (with a's batch dims folded into its rows for mm, the batch dims into one for bmm,
-    whose broadcasting torch checks first)."""
-    if len(sb) == 2:
-        raise RuntimeError(f'mat1 and mat2 shapes cannot be multiplied ({math.prod(sa[:-1])}x'
-                           f'{sa[-1]} and {sb[-2]}x{sb[-1]})')
+            return 'mv', folded, sa, True, UnsafeViewBackward0
+        rows = sa[0]
+        op = TransposedFoldBackward0 if min(rows, cols) <= 1 or not batch else CloneBackward0
+        return 'mm', folded, sa[::-1], True, op
+    if na == nb == 3 and sa[0] != sb[0]:
+        # torch drops a batch dim of 1 from an operand that requires grad, to fold the product
+        if sa[0] == 1 and a.requires_grad:
+            return _batched(a, b, sa[1:], sb, has_out)
+        if sb[0] == 1 and b.requires_grad:
+            return _batched(a, b, sa, sb[1:], has_out)
     batch = math.prod(infer_size(sa[:-2], sb[:-2]))
-    raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
-                       f'[{batch}, {sa[-1]}] but got: [{batch}, {sb[-2]}].')
+    rows = sa[-2] if na > 1 else 1
+    inner, cols = sb[-2:] if nb > 1 else (sb[0], 1)
+    return 'bmm', (batch, rows, sa[-1]), (batch, inner, cols), False, UnsafeViewBackward0
+
+
+def _should_fold(a, b, sa, sb, has_out):
+    """torch's should_fold: whether a @ b (shapes sa, sb) runs as an mm or mv of the operand of
+    3 or more dims (b: transposed) folded into a matrix, the other having 1 or 2: where the
+    other requires grad (no out=), or else where a is not 2-D and the fold needs no copy."""
+    na, nb = len(sa), len(sb)
+    if max(na, nb) < 3 or min(na, nb) > 2:
+        return False
+    transposed = nb > na
+    if (a if transposed else b).requires_grad and not has_out:
+        return True
+    if na == 2:
+        return False
+    t = b if transposed else a   # never the operand _batched took a dim of 1 from
+    if not t._data.size:
+        return True
+    shape, strides = list(t._data.shape), list(t._data.strides)
+    if transposed:
+        shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _check_kernel(kernel, s1, s2, d1, d2, out=None, resized=False):
+    """torch's checks of the kernel ('dot', 'mv', 'mm' or 'bmm') that runs a matrix product,
+    on its operands' shapes and dtypes as it gets them, and the dtype of out= (an input of
+    addmv where out already has the result's shape)."""
+    if kernel == 'dot':
+        if out is not None and out is not d1:
+            raise RuntimeError(f'result dtype {out.scalar_name} does not match input dtype '
+                               f'{d1.scalar_name}')
+        if d1 is not d2:
+            raise RuntimeError(f'dot : expected both vectors to have same dtype, but found '
+                               f'{d1.scalar_name} and {d2.scalar_name}')
+        if s1 != s2:
+            raise RuntimeError(f'inconsistent tensor size, expected tensor [{s1[0]}] and src '
+                               f'[{s2[0]}] to have the same number of elements, but got '
+                               f'{s1[0]} and {s2[0]} elements respectively')
+        if d1 is _dtype.bool:
+            raise NotImplementedError('"dot" not implemented for \'Bool\'')
+        return
+    if kernel == 'mv':
+        if s1[1] != s2[0]:
+            raise RuntimeError(f'size mismatch, got input ({s1[0]}), mat ({s1[0]}x{s1[1]}), '
+                               f'vec ({s2[0]})')
+        first = out if resized else d2   # addmv's input: out=, else a result of vec's dtype
+        if first is not d1 or d1 is not d2:
+            raise RuntimeError(f'addmv input tensors must have the same dtype, but got '
+                               f'{first.scalar_name}, {d1.scalar_name}, and {d2.scalar_name}')
+        _check_out_dtype(out, d1)
+    elif kernel == 'mm':
+        if s1[1] != s2[0]:
+            raise RuntimeError(f'mat1 and mat2 shapes cannot be multiplied ({s1[0]}x{s1[1]} and '
+                               f'{s2[0]}x{s2[1]})')
+        _check_out_dtype(out, d1)
+        if d1 is not d2:
+            raise RuntimeError(f'expected m1 and m2 to have the same dtype, but got: '
+                               f'{d1.cpp_name} != {d2.cpp_name}')
+    else:
+        if s1[0] != s2[0] or s1[2] != s2[1]:
+            raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
+                               f'[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].')
+        _check_out_dtype(out, d2)
+        if d1 is not d2:
+            raise RuntimeError(f'expected scalar type {d1.scalar_name} but found '
+                               f'{d2.scalar_name}')
+    if d1 is _dtype.bool and math.prod(s1) * s2[-1]:  # no bool kernels; an empty product runs none
+        name = {'mv': 'addmv_impl_cpu', 'mm': 'addmm_impl_cpu_'}.get(kernel, kernel)
+        raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
+
+
+def _check_out_dtype(out, expected):
+    if out is not None and out is not expected:
+        raise RuntimeError(f'Expected out tensor to have dtype {expected.cpp_name}, but got '
+                           f'{out.cpp_name} instead')
+
+
+def _check_out_grad(name, out, a, b):
+    """torch's refusal of out= where autograd would record the op."""
+    if grad_state.enabled and (a.requires_grad or b.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
 
 
 def matmul(input, other, *, out=None):
@@ -162,28 +239,20 @@ def matmul(input, other, *, out=None):
     if not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")
-    result = _pick(input, other).apply(input, other)
-    if out is None:
-        return result
-    if out.dtype is not result.dtype:
-        _raise_out_dtype(input, other, out)
-    return write_out(result, out)
+    result = _product(input, other, out)
+    return result if out is None else write_out(result, out)
 
 
-def _raise_out_dtype(a, b, out):
-    """torch's error for an out= tensor of another dtype than matmul's, by the kernel run."""
-    if a.ndim == 1 and b.ndim == 1:
-        raise RuntimeError(f'result dtype {out.dtype.scalar_name} does not match input dtype '
-                           f'{a.dtype.scalar_name}')
-    if a.ndim > 2 and b.ndim == 1:
-        raise RuntimeError(f'addmv input tensors must have the same dtype, but got '
-                           f'{out.dtype.scalar_name}, {a.dtype.scalar_name}, and '
-                           f'{b.dtype.scalar_name}')
-    raise RuntimeError(f'Expected out tensor to have dtype {a.dtype.cpp_name}, but got '
-                       f'{out.dtype.cpp_name} instead')
+def _product(a, b, out=None):
+    """matmul of two tensors (for gradients too: no type checks), before writing out=."""
+    op = _pick(a, b, out)
+    result = op.apply(a, b)
+    return _transposed_last(result) if op is TransposedFoldBackward0 else result
 
 
 def mm(input, mat2, *, out=None):
+    if out is not None:
+        _check_out_grad('mm', out, input, mat2)
     if input.ndim != 2:
         raise RuntimeError(f'self must be a matrix')
     if mat2.ndim != 2:
@@ -193,6 +262,8 @@ def mm(input, mat2, *, out=None):
 
 def dot(input, tensor, *, out=None):
     """torch.dot: the inner product of two 1-D tensors."""
+    if out is not None:
+        _check_out_grad('dot', out, input, tensor)
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f'1D tensors expected, but got {input.ndim}D and {tensor.ndim}D '
                            'tensors')
@@ -201,6 +272,8 @@ def dot(input, tensor, *, out=None):
 
 def mv(input, vec, *, out=None):
     """torch.mv: a matrix times a vector."""
+    if out is not None:
+        _check_out_grad('mv', out, input, vec)
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f'vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}')
     return matmul(input, vec, out=out)
@@ -208,17 +281,14 @@ def mv(input, vec, *, out=None):
 
 def bmm(input, mat2, *, out=None):
     """torch.bmm: batches of matrices of the same batch size (no broadcasting)."""
+    if out is not None:
+        _check_out_grad('bmm', out, input, mat2)
     for name, t in (('batch1', input), ('batch2', mat2)):
         if t.ndim != 3:
             raise RuntimeError(f'{name} must be a 3D tensor')
-    (batch, _, cols), (batch2, rows, _) = input.shape, mat2.shape
-    if (batch2, rows) != (batch, cols):
-        raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
-                           f'[{batch}, {cols}] but got: [{batch2}, {rows}].')
-    _pick(input, mat2)   # the dtype checks
+    _check_kernel('bmm', input._data.shape, mat2._data.shape, input.dtype, mat2.dtype,
+                  None if out is None else out.dtype)
     result = BmmBackward0.apply(input, mat2)
-    if out is not None and out.dtype is not result.dtype:
-        _raise_out_dtype(input, mat2, out)
     return result if out is None else write_out(result, out)
 
 
