@@ -51,8 +51,6 @@ ERROR_ORDER = (
     # backward: torch reaches a non-differentiable node (floor_divide) before other errors,
     # in an order of its own
     'derivative for aten::',
-    # torch's matmul folds operands to mm/addmv and words the shape and dtype errors so
-    'mat1 and mat2 shapes', 'addmv input tensors',
     # a saved tensor detached in place: torch says so; ember reports the version change
     'Trying to use a saved tensor that has been detached in-place',
     # a complex number written into a float16/bfloat16 tensor (x[i] = 2j) or used as a clamp

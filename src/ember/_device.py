@@ -137,6 +137,24 @@ def as_array(value):
     return numpy.asarray(value)
 
 
+def with_strides(array, strides):
+    """A view of ``array``'s elements with other ``strides`` (bytes), for the free strides of
+    size-1 dims (torch's depend on how a dim was made). Built on the memory's owner, so that
+    the view's base is an array as NumPy's own views' (as_strided's is not); NumPy only."""
+    if array.__class__ is not numpy.ndarray:
+        return array
+    owner = array
+    while isinstance(owner.base, numpy.ndarray):
+        owner = owner.base
+    if not owner.flags.c_contiguous:
+        return array
+    offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
+    view = numpy.ndarray(array.shape, array.dtype, owner, offset, strides)
+    if not array.flags.writeable:
+        view.flags.writeable = False
+    return view
+
+
 def broadcast_view(array, shape):
     """A view of ``array`` broadcast to ``shape`` (xp.broadcast_to), read-only where it repeats
     elements (torch refuses in-place writes to those; other expands are plain views). For

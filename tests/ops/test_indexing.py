@@ -193,6 +193,24 @@ def test_index_tensor_into_an_empty_dim(index, shape, write):
     check(indexed, match_message=True)
 
 
+@pytest.mark.parametrize('index', [
+    'x[:, None]', 'x[None]', 'x[..., None]', 'x.t()[:, None]', 'x[:, None, 1:]', 'x[None, :, None]',
+    'x[:, None][0]', 'x[1:, None]', 'x[:, ::2][:, None]', 'x[0, None]', 'x[None, ..., None]',
+    'x[None, ::2]', 'y[None, ::2]', 'y[::2, None]', 'z[None, None]', 'x.expand(2, 2, 3)[:, None]',
+    'y[None, m, None]', 'x[None, [0, 1]]', 'x[[0, 1], None]', 'x[None, :, [0, 1]]', 'y[None, m]',
+    'x[None, [1]][..., None]', 'x.t()[None, [0, 1]]'])
+def test_strides_of_dims_none_makes(index):
+    """A size-1 dim's stride is free, and torch's follows how the dim was made: None is
+    unsqueeze's (size times stride of the next dim, taken in turn); an advanced index's result
+    is contiguous with torch's strides (matmul's folding reads them)."""
+    def strides(T):
+        x, y, z = T.arange(6.).reshape(2, 3), T.arange(5.), T.tensor(2.)
+        m = T.tensor([True, False, True, False, True])
+        result = eval(index)
+        return result.shape, result.stride(), result.storage_offset(), result.is_contiguous()
+    check(strides)
+
+
 class _Unassignable:
     """A class defined in Python: torch names it bare (its tp_name), not module.name."""
 

@@ -7,9 +7,9 @@ primitive that places a gradient into zeros of the input's shape.
 import numbers
 import re
 
-from .._device import array_module
+from .._device import array_module, with_strides
 from .._scalar import scalar_to
-from .._tensor import Tensor, _make
+from .._tensor import Tensor, _contiguous_strides, _make
 from ..autograd.grad_mode import state as grad_state
 from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap,
                         check_writeable as _check_writeable)
@@ -224,10 +224,32 @@ class BasicIndex(Primitive):
         out = _index_errors(a.__getitem__, index)
         if not isinstance(out, type(a)):   # NumPy gives a scalar copy for all-int indices:
             out = a[index + (Ellipsis,)]   # with an Ellipsis it is a 0-d view, as in torch
+        if None in index:
+            out = with_strides(out, _unsqueezed_strides(a, index, out))
         return out
 
     def backward(ctx, grad):
         return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index)
+
+
+def _unsqueezed_strides(a, index, out):
+    """The strides of ``out = a[index]`` (a basic index) with torch's for the dims None makes
+    (NumPy's are 0): torch applies the items in turn, and unsqueeze's stride is the size times
+    the stride of the dim that follows, still untouched (1 element at the end)."""
+    strides = list(out.strides)
+    used = sum(1 for item in index if item is not None and item is not Ellipsis)
+    dim = position = 0   # the next dim of ``a`` the index reaches, and of ``out``
+    for item in index:
+        if item is None:
+            strides[position] = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
+            position += 1
+        elif item is Ellipsis:
+            dim += a.ndim - used
+            position += a.ndim - used
+        else:
+            dim += 1
+            position += isinstance(item, slice)
+    return strides
 
 
 class SelectBackward0(BasicIndex):
@@ -256,10 +278,14 @@ class IndexBackward0(Primitive):
     def forward(ctx, a, index):
         ctx.input_shape = a.shape
         out = _torch_layout(_index_errors(a.__getitem__, index), index, a.ndim)
-        if out.flags.c_contiguous or not a.flags.c_contiguous:
-            return out
-        # NumPy lays a slice-then-array result out column-first; torch's is contiguous
-        return array_module(out).ascontiguousarray(out)
+        if not out.flags.c_contiguous:
+            if not a.flags.c_contiguous:
+                return out
+            # NumPy lays a slice-then-array result out column-first; torch's is contiguous
+            out = array_module(out).ascontiguousarray(out)
+        strides = tuple(s * out.itemsize for s in _contiguous_strides(out.shape))
+        # torch's, for size-1 dims too (NumPy's moved or new axes may have others)
+        return out if out.strides == strides or not out.size else with_strides(out, strides)
 
     def backward(ctx, grad):
         return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index,
