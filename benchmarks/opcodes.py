@@ -11,6 +11,8 @@ import sys
 def count_instructions(run):
     """{(file, function): instructions} executed by ``run()``."""
     counts = collections.Counter()
+    if hasattr(sys, 'monitoring'):  # Python 3.12+: settrace's first traced run counts nothing
+        return _monitored(run, counts)
 
     def trace(frame, event, arg):
         frame.f_trace_opcodes = True
@@ -25,6 +27,26 @@ def count_instructions(run):
         run()
     finally:
         sys.settrace(None)
+    return counts
+
+
+def _monitored(run, counts):
+    """count_instructions by sys.monitoring's INSTRUCTION events."""
+    monitoring = sys.monitoring
+    tool = monitoring.PROFILER_ID
+
+    def instruction(code, offset):
+        counts[code.co_filename, code.co_name] += 1
+
+    monitoring.use_tool_id(tool, 'ember benchmarks')
+    monitoring.register_callback(tool, monitoring.events.INSTRUCTION, instruction)
+    monitoring.set_events(tool, monitoring.events.INSTRUCTION)
+    try:
+        run()
+    finally:
+        monitoring.set_events(tool, 0)
+        monitoring.register_callback(tool, monitoring.events.INSTRUCTION, None)
+        monitoring.free_tool_id(tool)
     return counts
 
 
