@@ -193,9 +193,7 @@ VIEWS = {
 }
 
 
-@pytest.mark.parametrize('name', [pytest.param(n, marks=pytest.mark.xfail(
-    reason='ember regenerates a chain of views as a chain of nodes, torch as one as_strided',
-    strict=True)) if n == 'chain' else n for n in sorted(VIEWS)])
+@pytest.mark.parametrize('name', sorted(VIEWS))
 def test_view_written_in_place_is_as_strided(name):
     """After an in-place write, torch regenerates views with as_strided: their grad_fn is
     AsStridedBackward0 and the base's CopySlices; a view made afterwards keeps its name

@@ -540,3 +540,21 @@ def test_copy_slices_structure_and_double_backward(write):
         gg = T.autograd.grad((g[0] * g[0]).sum() + g[1].sum(), (x, w), materialize_grads=True)
         return _tree(y.grad_fn), g, gg
     check(run)
+
+
+@pytest.mark.parametrize('chain', [
+    'y[1:][0]', 'y.t()[1]', 'y.unsqueeze(0).expand(2, 2, 3)[1]', 'y.view(6)[2:].view(2, 2)',
+    'y[:, None][0].t()', 'y.transpose(0, 1).reshape(6)[::2]', 'y[0].unsqueeze(1)[1:]'])
+def test_regenerated_view_chain_is_one_as_strided_node(chain):
+    """A view of a view, after an in-place write to its base, is regenerated as one
+    AsStridedBackward0 node from the base (torch's as_strided): its structure, and gradients
+    and gradients of gradients through it."""
+    def run(T):
+        x = T.tensor([[0.5, 0.25, 0.75], [0.6, 0.9, 0.3]], dtype=T.float64, requires_grad=True)
+        y = x * x
+        v = eval(chain, {'y': y})
+        y.mul_(x)
+        g, = T.autograd.grad((v * v).sum() + y.sum(), x, create_graph=True)
+        gg, = T.autograd.grad((g * g).sum(), x)
+        return _tree(v.grad_fn), v, g, gg
+    check(run)

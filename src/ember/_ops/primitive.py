@@ -442,20 +442,38 @@ def _make_view(result, source, cls, params):
         result._requires_grad = source._requires_grad
     elif base is None or source._view_fn is not None:
         result._view_version = source._vc.value
-        result._view_fn = functools.partial(_replay_view, cls, params, source._view_fn)
+        if cls is AsStridedBackward0:  # a regenerated view: its steps start at the base
+            steps = params['steps']
+        else:
+            steps = (source._view_fn.keywords['steps'] if source._view_fn is not None
+                     else ()) + ((cls, params),)
+        result._view_fn = functools.partial(AsStridedBackward0.apply, steps=steps)
 
 
-def _replay_view(cls, params, parent_view_fn, base):
-    """The view re-derived from its base (after an in-place change to either). torch
-    regenerates it with as_strided, so its grad_fn is named AsStridedBackward0."""
-    named = _AS_STRIDED.get(cls)
-    if named is None:
-        named = _AS_STRIDED[cls] = type('AsStridedBackward0', (cls,), {
-            '__module__': cls.__module__, '__qualname__': 'AsStridedBackward0'})
-    return named.apply(parent_view_fn(base) if parent_view_fn else base, **params)
+class AsStridedBackward0(Primitive):
+    """A view re-derived from its base after an in-place change to either (a view's
+    ``_view_fn``): the view ops that made it, ``steps`` of (primitive, params), replayed as
+    one node, as torch regenerates a view with one as_strided."""
+    is_view = True
 
+    def forward(ctx, a, steps):
+        ctx.replayed = replayed = []
+        for cls, params in steps:
+            step = new_node(cls)  # the ctx each step's forward and backward read
+            step.__dict__.update(params)
+            replayed.append((step, a.shape, a.dtype))
+            a = cls.forward(step, a, **params)
+        return a
 
-_AS_STRIDED = {}  # view primitive -> its subclass named as torch names a regenerated view
+    def backward(ctx, grad):
+        from ..autograd.engine import _fit
+        for step, shape, dtype in reversed(ctx.replayed):
+            grad = step.backward(grad)
+            if grad.__class__ is tuple:
+                grad = grad[0]
+            if grad._data.shape != shape or grad.dtype.np != dtype:  # as the engine fits it
+                grad = _fit(grad, shape, _BY_NUMPY[dtype])
+        return grad
 
 
 # -------------------------------------------------------------------- in place
