@@ -263,7 +263,10 @@ ERROR_OPS = [op for op in OPS if op.error_inputs_func is not None]
 
 # error inputs ember doesn't reject yet: predicate(sample) -> reason
 ERROR_XFAILS = {   # (op name, a tuple of names or None, predicate(error_input)) -> reason
-    ('cat', lambda e: True): '~cat: some error checks for empty/mismatched inputs are missing',
+    ('cat', lambda e: 'single memory' in e.error_regex and
+            getattr(e.sample_input.kwargs.get('out'), '_base', None) is not None):
+        'the samples are converted one tensor at a time, so an out= view of an input is a '
+        'copy in ember (the overlap check itself: test_shape.py::test_cat_and_stack_out_overlap)',
 }
 
 

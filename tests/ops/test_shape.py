@@ -1,4 +1,6 @@
 """Shape ops against torch: views, joins, copies, casts; values, dtypes, errors, gradients."""
+import warnings
+
 import pytest
 import torch
 
@@ -85,6 +87,22 @@ def test_reshape_names_its_node_as_torch(reshape):
         result.sum().backward()
         return result, type(result.grad_fn).__name__
     check(fn)
+
+
+@pytest.mark.parametrize('code', [
+    'T.cat((x, y), out=x)', 'T.cat((x, y), out=y)', 'T.cat((y, z), out=z[:2, :])',
+    'T.cat((y, z), out=z[2:])', 'T.cat((y, z), out=T.empty(8, 6))', 'T.cat((y,), out=y)',
+    'T.cat((y[:2], y[2:]), out=y)', 'T.cat((x,), out=x)', 'T.cat((x, x), out=x)',
+    'T.stack((y, z), out=T.empty(2, 4, 6))'])
+def test_cat_and_stack_out_overlap(code):
+    """torch refuses an out= that shares memory with an input (a whole input too, unless the
+    result is empty)."""
+    def run(T):
+        x, y, z = T.zeros(0), T.arange(24.).reshape(4, 6), T.zeros(4, 6)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')   # out= resized
+            return eval(code)
+    check(run, match_message=True)
 
 
 ERRORS = {

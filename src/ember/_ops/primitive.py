@@ -539,9 +539,12 @@ def check_no_partial_overlap(out, x, full_allowed=True):
             return
     elif not (out_begin < x_end and x_begin < out_end):
         return
-    raise RuntimeError('unsupported operation: some elements of the input tensor and the '
-                       'written-to tensor refer to a single memory location. Please clone() '
-                       'the tensor before performing the operation.')
+    raise RuntimeError(OVERLAP_MESSAGE)
+
+
+OVERLAP_MESSAGE = ('unsupported operation: some elements of the input tensor and the written-to '
+                   'tensor refer to a single memory location. Please clone() the tensor before '
+                   'performing the operation.')
 
 
 def _address(data):

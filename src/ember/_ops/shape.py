@@ -9,8 +9,8 @@ from .._device import array_module, broadcast_view
 from .._tensor import Size, Tensor, _wrap_dim
 from .._warnings import warn_at_caller
 from ..autograd.grad_mode import state as grad_state
-from .primitive import (Primitive, check_inference_inplace, check_inplace_allowed, check_output_shape,
-                        write_out)
+from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace, check_inplace_allowed,
+                        check_no_partial_overlap, check_output_shape, write_out)
 
 
 def infer_size(*shapes):
@@ -515,12 +515,16 @@ def _not_tensor_error(tensors):
     return TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
 
 
-def _joined_out(result, out):
-    """Write cat's or stack's result into ``out``, with torch's error for a dtype it can't
-    take."""
+def _joined_out(result, out, tensors):
+    """Write cat's or stack's result into ``out``, with torch's errors for a dtype it can't
+    take and for an input sharing its memory (assert_no_overlap: a whole input too)."""
     if not _dtype.can_cast(result.dtype, out.dtype):
         raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                         f"{out.dtype.scalar_name}")
+    for t in tensors:
+        if t is out and result._data.size:   # out= is resized to the result first: so is t
+            raise RuntimeError(OVERLAP_MESSAGE)
+        check_no_partial_overlap(out._data, t._data, full_allowed=False)
     return write_out(result, out)
 
 
@@ -548,7 +552,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                                    f'size {ref.shape[d]} but got size {t.shape[d]} for tensor number '
                                    f'{i} in the list.')
     result = CatBackward0.apply(*tensors, dim=dim)
-    return result if out is None else _joined_out(result, out)
+    return result if out is None else _joined_out(result, out, tensors)
 
 
 concat = concatenate = cat
@@ -568,7 +572,7 @@ def stack(tensors, dim=0, *, out=None, axis=None):
     except AttributeError:
         raise _not_tensor_error(tensors) from None
     result = StackBackward0.apply(*tensors, dim=dim)
-    return result if out is None else _joined_out(result, out)
+    return result if out is None else _joined_out(result, out, tensors)
 
 
 def clone(input, *, memory_format=None):
