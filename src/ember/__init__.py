@@ -24,6 +24,7 @@ from ._random_ops import *  # noqa: F401,F403  (rand, randn, randint, randperm, 
 from . import _random_ops, random
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._generator import Generator, default_generator
+from ._lazy import lazy_submodules as _lazy_submodules
 from . import autograd
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
@@ -37,20 +38,9 @@ globals().update(_LEGACY_CLASSES)  # torch.FloatTensor, torch.LongTensor, ...
 cfloat, cdouble = complex64, complex128
 
 
-def __getattr__(name):
-    """ember.nn and ember.optim are imported on first use (as in torch, ``import ember`` gives
-    both; importing them lazily keeps their import out of a script that never touches them)."""
-    if name in _LAZY_SUBMODULES:
-        import importlib
-        return importlib.import_module(f'{__name__}.{name}')
-    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
-
-
-def __dir__():
-    return sorted({*globals(), *_LAZY_SUBMODULES})
-
-
-_LAZY_SUBMODULES = ('nn', 'optim')
+# ember.nn and ember.optim are there as in torch, imported on first use: a script that never
+# touches them doesn't pay for their import
+__getattr__, __dir__ = _lazy_submodules(__name__, ('nn', 'optim'), globals())
 
 
 def is_tensor(obj):

@@ -137,15 +137,20 @@ def as_array(value):
     return numpy.asarray(value)
 
 
+def memory_owner(array):
+    """The array that owns ``array``'s memory (the end of its chain of bases)."""
+    while isinstance(array.base, type(array)):
+        array = array.base
+    return array
+
+
 def with_strides(array, strides):
     """A view of ``array``'s elements with other ``strides`` (bytes), for the free strides of
     size-1 dims (torch's depend on how a dim was made). Built on the memory's owner, so that
     the view's base is an array as NumPy's own views' (as_strided's is not); NumPy only."""
     if array.__class__ is not numpy.ndarray:
         return array
-    owner = array
-    while isinstance(owner.base, numpy.ndarray):
-        owner = owner.base
+    owner = memory_owner(array)
     if not owner.flags.c_contiguous:
         return array
     offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]

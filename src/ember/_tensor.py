@@ -14,7 +14,7 @@ import numpy
 
 from . import _dtype
 from ._dtype import _BY_NUMPY
-from ._device import array_module, device_of, to_host
+from ._device import array_module, device_of, memory_owner, to_host
 from .utils.hooks import RemovableHandle
 
 _new = object.__new__
@@ -262,9 +262,7 @@ class Tensor:
 
     def storage_offset(self):
         """torch.Tensor.storage_offset: elements between the storage's start and this view's."""
-        root = self._data
-        while isinstance(root.base, type(root)):
-            root = root.base
+        root = memory_owner(self._data)
         interface = '__array_interface__' if hasattr(root, '__array_interface__') else \
             '__cuda_array_interface__'
         start = getattr(root, interface)['data'][0]

@@ -237,7 +237,7 @@ def _unsqueezed_strides(a, index, out):
     (NumPy's are 0): torch applies the items in turn, and unsqueeze's stride is the size times
     the stride of the dim that follows, still untouched (1 element at the end)."""
     strides = list(out.strides)
-    used = sum(1 for item in index if item is not None and item is not Ellipsis)
+    used = _dims_indexed(index)
     dim = position = 0   # the next dim of ``a`` the index reaches, and of ``out``
     for item in index:
         if item is None:

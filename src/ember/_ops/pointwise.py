@@ -1070,7 +1070,7 @@ class ClampBackward0(Primitive):
         xp = _xp(a)
         if a.dtype.kind == 'c':
             raise NotImplementedError('clamp is not supported for complex types')
-        if dtype.kind in 'cb' and (dtype.kind == 'c' or (low is not None and high is not None)):
+        if dtype.kind == 'c' or (dtype.kind == 'b' and low is not None and high is not None):
             # a bound's dtype promoted a real input to complex, or bool bounds on both sides:
             # the kernel torch runs (maximum for min only, minimum for max only) has none
             kernel = 'maximum_cpu' if high is None else 'minimum_cpu' if low is None else 'clamp_cpu'

@@ -8,6 +8,7 @@ from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
                         set_multithreading_enabled)
 from . import graph
 from .engine import run_backward
+from .._lazy import lazy_submodules as _lazy_submodules
 from .._tensor import Tensor, _make
 
 
@@ -256,13 +257,4 @@ from .function import Function, once_differentiable  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 
 
-def __getattr__(name):
-    """ember.autograd.functional is imported on first use (keeps ``import ember`` fast)."""
-    if name == 'functional':
-        import importlib
-        return importlib.import_module(f'{__name__}.functional')
-    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
-
-
-def __dir__():
-    return sorted({*globals(), 'functional'})
+__getattr__, __dir__ = _lazy_submodules(__name__, ('functional',), globals())  # on first use
