@@ -417,6 +417,7 @@ class Tensor:
         if self._grad_fn is not None:  # nodes that saved it before now refuse it (as torch)
             from .autograd.graph import next_seq
             self._detached_seq = next_seq()
+            self._output_nr = 0   # a leaf now: its gradient goes to output 0 of its accumulator
         self._grad_fn = None
         self._requires_grad = False
         return self

@@ -523,6 +523,21 @@ def test_get_gradient_edge():
     both(fn)
 
 
+def test_gradient_edge_of_an_output_detached_in_place():
+    """detach_() makes output 1 of a node a leaf: its edge is output 0 of its accumulator,
+    and backward into it reaches .grad."""
+    def fn(lib):
+        Fn = type('MyFn', (lib.autograd.Function,), {
+            'forward': staticmethod(lambda ctx, t: (t * 1, t * 2)),
+            'backward': staticmethod(lambda ctx, g1, g2: g1 + g2)})
+        _, second = Fn.apply(make(lib, rand(3)))
+        second.detach_().requires_grad_()
+        edge = lib.autograd.graph.get_gradient_edge(second)
+        (second * 3).sum().backward()
+        return type(edge.node).__name__, edge.output_nr, second.grad
+    both(fn)
+
+
 def _edge_fields(graph):
     return graph.GradientEdge._fields, len(graph.GradientEdge(None, 0))
 

@@ -121,10 +121,8 @@ def _initial_grad(i, out, grad, create_graph, batched):
 
 
 def _edge_of(tensor):
-    fn = tensor.grad_fn
-    if fn is None:
-        return graph.accumulator_of(tensor), 0
-    return fn, tensor._output_nr
+    """The (node, output_nr) a tensor that requires grad sends its gradient to."""
+    return graph._node_of(tensor), tensor._output_nr
 
 
 def _target_edges(inputs):

@@ -365,11 +365,12 @@ def get_gradient_edge(tensor):
 
 def _node_of(tensor):
     """The node ``tensor``'s gradient flows into (torch's _get_grad_fn_or_grad_acc)."""
-    node = accumulator_of(tensor) if tensor.requires_grad and tensor.grad_fn is None \
-        else tensor.grad_fn
-    if node is None:
-        raise AssertionError('Expected gradient function to be set')
-    return node
+    node = tensor.grad_fn
+    if node is not None:
+        return node
+    if tensor.requires_grad:
+        return accumulator_of(tensor)
+    raise AssertionError('Expected gradient function to be set')
 
 
 def increment_version(tensor):
