@@ -114,7 +114,9 @@ class Tensor:
     _grad = None
     _output_nr = 0
     _view_fn = None
-    _view_version = 0
+    _view_version = 0       # the version a view's grad_fn was derived at (see _refresh_view)
+    _multi_output_view = False  # a view made in grad mode from an output of unbind (see
+                                # primitive.check_inplace_allowed)
     _accumulator = None
     _hooks = None
     _post_accumulate_hooks = None
@@ -276,7 +278,8 @@ class Tensor:
     @property
     def requires_grad(self):
         if self._base is not None:
-            self._refresh_view()
+            if self._view_fn is not None and not self._multi_output_view:
+                self._refresh_view()  # (the others raise on grad_fn, not here: as torch)
             if not self._requires_grad:
                 return self._base.requires_grad   # as torch's views of a base made to require grad
         return self._requires_grad
@@ -289,7 +292,7 @@ class Tensor:
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
-        if self.grad_fn is not None and not requires_grad:
+        if self._grad_fn is not None and not requires_grad:  # not re-derived, as torch's
             raise RuntimeError(
                 'you can only change requires_grad flags of leaf variables. If you want to use a '
                 'computed variable in a subgraph that doesn\'t require differentiation use '
@@ -356,8 +359,8 @@ class Tensor:
         """torch.Tensor.retain_grad: keep .grad of this non-leaf after backward."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        fn = self.grad_fn
-        if fn is not None and not self._retains_grad:
+        if self._grad_fn is not None and not self._retains_grad:  # a leaf as torch's is_leaf
+            fn = self.grad_fn                                     # sees it: nothing to do
             self._retains_grad = True
             fn._open_registry().retained[self._output_nr] = weakref.ref(self)
 
@@ -425,12 +428,19 @@ class Tensor:
     # ---------------------------------------------------------------- views and versions
 
     def _refresh_view(self):
-        """Re-derive a view's grad_fn from its base after an in-place change to either."""
+        """Re-derive a view's grad_fn from its base after an in-place change to either;
+        torch's error for a view it can't re-derive (made in no_grad mode, or an output of
+        unbind) where its base requires grad."""
         if self._view_version == self._vc.value:
             return
-        self._view_version = self._vc.value
         base = self._base
-        if base._requires_grad and self._view_fn is not None:
+        if self._view_fn is None or self._multi_output_view:
+            if self._grad_fn is not None or base._requires_grad:
+                from ._ops.primitive import view_written_error
+                raise view_written_error(self, 'its base or another view of its base has been')
+            return
+        self._view_version = self._vc.value
+        if base._requires_grad:
             from .autograd.grad_mode import enable_grad
             with enable_grad():
                 fresh = self._view_fn(base)
@@ -483,7 +493,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError('iteration over a 0-d tensor')
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))
 
     def _scalar(self, kind):
         if self._data.size != 1:

@@ -238,8 +238,13 @@ def _suffixes(tensor):
     if tensor.device.type != 'cpu':
         suffixes.append(f"device='{tensor.device}'")
     suffixes += _size_and_dtype_suffixes(tensor)
-    if tensor.grad_fn is not None:
-        suffixes.append(f'grad_fn=<{type(tensor.grad_fn).__name__}>')  # not name(): CopySlices
+    try:
+        grad_fn = tensor.grad_fn
+        name = None if grad_fn is None else type(grad_fn).__name__  # not name(): CopySlices
+    except RuntimeError:  # a view that can't be re-derived after an in-place write
+        name = 'Invalid'
+    if name is not None:
+        suffixes.append(f'grad_fn=<{name}>')
     elif tensor.requires_grad:
         suffixes.append('requires_grad=True')
     return suffixes

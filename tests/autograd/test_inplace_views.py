@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import assert_same, check, make, rand, raises_same, run_both
+from helpers import assert_same, check, gradchecks, make, rand, raises_same, run_both
 import ember
 
 LIBS = (torch, ember)
@@ -558,3 +558,91 @@ def test_regenerated_view_chain_is_one_as_strided_node(chain):
         gg, = T.autograd.grad((g * g).sum(), x)
         return _tree(v.grad_fn), v, g, gg
     check(run)
+
+
+# ------------------------------------------------------------------ unbind: several views, one node
+
+@pytest.mark.parametrize('code', [
+    'a.add_(1)', 'a[0] = 5', 'a[0:2].add_(1)', 'a.view(3).add_(1)', 'a.unsqueeze(0).unsqueeze_(0)',
+    'a.transpose_(0, 0)', 'b.mul_(w)', 'y.add_(1); a.mul_(2)', 'y.add_(1); a.grad_fn',
+    'y.add_(1); a * 2', 'y.add_(1); str(a)', 'y.add_(1); a.requires_grad',
+    'y.add_(1); a.is_leaf', 'y.add_(1); a.retain_grad()', 'with T.no_grad(): a.add_(1)',
+    'with T.no_grad(): a.add_(1)\nresult.append(a.grad_fn)', 'for row in y: row.mul_(2)',
+    'a.detach().add_(1)', 'a.requires_grad_(False)', 'a.detach_()'])
+@pytest.mark.parametrize('base', ['leaf', 'non-leaf', 'not requiring grad'])
+def test_outputs_of_unbind_refuse_inplace_writes(code, base):
+    """unbind's outputs are views that are outputs of one node (torch's MULTI_OUTPUT_NODE
+    views): in grad mode neither they nor views of them can be written in place, and after
+    their base is written their grad_fn can't be re-derived."""
+    def run(T):
+        x = T.tensor([[0.5, 0.25, 0.75], [0.6, 0.9, 0.3]], requires_grad=base != 'not requiring grad')
+        y = x * 1 if base == 'non-leaf' else x if base == 'leaf' else x.clone()
+        w = T.ones(3, requires_grad=True)
+        a, b = y.unbind()
+        result = []
+        exec(code, {'T': T, 'y': y, 'a': a, 'b': b, 'w': w, 'result': result})
+        return repr(a), a._version, result
+    check(run, match_message=True)
+
+
+def test_outputs_of_unbind_made_in_no_grad_mode():
+    def run(T):
+        y = T.tensor([[0.5, 0.25], [0.6, 0.9]], requires_grad=True) * 1
+        with T.no_grad():
+            a, b = y.unbind()
+        a.add_(1)
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('dim', [0, 1, -1])
+def test_unbind_is_one_node_with_an_output_per_slice(dim):
+    def run(T):
+        x = T.tensor([[0.5, 0.25, 0.75], [0.6, 0.9, 0.3]], dtype=T.float64, requires_grad=True)
+        pieces = (x * x).unbind(dim)
+        pieces[1].retain_grad()
+        (pieces[1] * 3).sum().backward(retain_graph=True)   # the other outputs get no gradient
+        g, = T.autograd.grad((pieces[0] * pieces[-1]).sum(), x, create_graph=True)
+        gg, = T.autograd.grad((g * g).sum(), x)
+        return ([(_tree(p.grad_fn), p.output_nr, p._base is not None, p.is_leaf, repr(p))
+                 for p in pieces], x.grad, pieces[1].grad, g, gg)
+    check(run)
+    gradchecks(lambda T, x: T.stack([p * (i + 1) for i, p in enumerate(x.unbind(dim))]),
+               torch.rand(2, 3))
+
+
+def test_iterating_a_tensor_unbinds_it():
+    def run(T):
+        y = T.tensor([[0.5, 0.25], [0.6, 0.9]], requires_grad=True) * 2
+        return [repr(row) for row in y], [row.output_nr for row in y]
+    check(run)
+
+
+# ------------------------------------------------------------------ views made in no_grad mode
+
+@pytest.mark.parametrize('code', [
+    'v.grad_fn', 'v * 2', 'str(v)', 'v.requires_grad', 'v.is_leaf', 'v.clone()', 'v.retain_grad()',
+    'v.register_hook(lambda g: g)', 'str(v.requires_grad_(False))', 'v.detach()', 'v.output_nr',
+    'v.add_(1)', 'with T.no_grad(): v * 2'])
+@pytest.mark.parametrize('write', ['y.add_(1)', 'with T.no_grad(): y.add_(1)', 'v2.mul_(2)',
+                                   'with T.no_grad(): v.mul_(2)', ''])
+@pytest.mark.parametrize('base', ['leaf', 'non-leaf', 'not requiring grad'])
+def test_views_made_in_no_grad_mode_after_their_base_is_written(code, write, base):
+    """A view made in no_grad mode can't be re-derived after an in-place write to its base or
+    another view of it: its grad_fn (and all that reads it) raises torch's error, and it
+    prints as grad_fn=<Invalid>."""
+    def run(T):
+        x = T.tensor([0.5, 0.25, 0.75], requires_grad=base != 'not requiring grad')
+        y = x * 1 if base == 'non-leaf' else x if base == 'leaf' else x.clone()
+        with T.no_grad():
+            v = y[0:2]
+        v2 = y[1:]
+        result = []
+        namespace = {'T': T, 'y': y, 'v': v, 'v2': v2, 'result': result}
+        try:
+            exec(write, namespace)
+        except RuntimeError as error:   # a write to the leaf itself
+            result.append(str(error))
+        exec(f'result.append({code})' if 'with' not in code else code, namespace)
+        return [r if isinstance(r, (bool, int, str, T.Tensor)) else type(r).__name__
+                for r in result], y._version
+    check(run, match_message=True)

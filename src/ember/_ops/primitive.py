@@ -20,6 +20,7 @@ written with ember ops, so they can themselves be differentiated (create_graph=T
 they never un-broadcast or cast: the engine fits each gradient to its input.
 """
 import functools
+import re
 
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
@@ -132,6 +133,30 @@ class Primitive(Node):
         if recording and result._requires_grad:  # an integer target records no history
             _rebase_history(target, result)
         return target
+
+    @classmethod
+    def apply_views(cls, source, **params):
+        """Run an op whose outputs are several views of ``source`` (torch's unbind) and return
+        them: output i of one node. forward returns their arrays, and ``cls.view_step(i,
+        **params)`` the (view primitive, params) that re-derive output i alone from ``source``.
+        As torch's, such views can't be written in place while grad mode records."""
+        ctx = cls._unrecorded
+        if grad_state.enabled and (source._requires_grad or source._base is not None):
+            ctx = new_node(cls)
+        views = []
+        for nr, out in enumerate(cls.forward(ctx, source._data, **params)):
+            view = _make(out, source.dtype)
+            _make_view(view, source, *cls.view_step(nr, **params))
+            if grad_state.enabled:
+                view._multi_output_view = True
+            views.append(view)
+        if ctx is not cls._unrecorded and views:
+            _record(ctx, (source,), views[0], params)
+            if views[0]._requires_grad:
+                ctx._num_outputs = len(views)
+                for nr, view in enumerate(views[1:], 1):
+                    view._grad_fn, view._output_nr, view._requires_grad = ctx, nr, True
+        return tuple(views)
 
     # ---------------------------------------------------------------- what backward reads
 
@@ -438,16 +463,18 @@ def _make_view(result, source, cls, params):
     result._vc = source._vc
     base = source._base
     result._base = source if base is None else base
+    result._view_version = source._vc.value
     if not grad_state.enabled:  # as torch: it requires grad, a leaf that gradients skip
         result._requires_grad = source._requires_grad
     elif base is None or source._view_fn is not None:
-        result._view_version = source._vc.value
         if cls is AsStridedBackward0:  # a regenerated view: its steps start at the base
             steps = params['steps']
         else:
             steps = (source._view_fn.keywords['steps'] if source._view_fn is not None
                      else ()) + ((cls, params),)
         result._view_fn = functools.partial(AsStridedBackward0.apply, steps=steps)
+        if source._multi_output_view:
+            result._multi_output_view = True
 
 
 class AsStridedBackward0(Primitive):
@@ -561,13 +588,8 @@ def _layout(data):
 
 def check_inplace_allowed(target):
     if target._base is not None:
-        if target._view_fn is None:
-            raise RuntimeError(
-                'A view was created in no_grad mode and is being modified inplace with grad mode '
-                'enabled. Given that this use case is ambiguous and error-prone, it is forbidden. '
-                'You can clarify your code by moving both the view and the inplace either both '
-                'inside the no_grad block (if you don\'t want the inplace to be tracked) or both '
-                'outside (if you want the inplace to be tracked).')
+        if target._view_fn is None or target._multi_output_view:
+            raise view_written_error(target, 'is being')
         target._refresh_view()
         base = target._base
         if base._requires_grad and base._grad_fn is None:
@@ -576,6 +598,29 @@ def check_inplace_allowed(target):
     if target._requires_grad and target._grad_fn is None:
         raise RuntimeError('a leaf Variable that requires grad is being used in an in-place '
                            'operation.')
+
+
+def view_written_error(view, modified):
+    """torch's error for a view that can't take part in an in-place write (``modified``:
+    'is being' written, or 'its base or another view of its base has been'): one made in
+    no_grad mode, or (in grad mode) from an output of an op returning several views."""
+    if view._multi_output_view:
+        if view._grad_fn is not None:
+            name = re.sub(r'Backward\d*$', '', type(view._grad_fn).__name__)
+            head = f'Output {view._output_nr} of {name} is a view and {modified} modified inplace.'
+        else:
+            head = (f'A view was created in no_grad mode and {modified} modified inplace with '
+                    'grad mode enabled.')
+        return RuntimeError(head + ' This view is the output of a function that returns multiple '
+                            'views. Such functions do not allow the output views to be modified '
+                            'inplace. You should replace the inplace operation by an out-of-place '
+                            'one.')
+    return RuntimeError(
+        f'A view was created in no_grad mode and {modified} modified inplace with grad mode '
+        'enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can '
+        'clarify your code by moving both the view and the inplace either both inside the '
+        'no_grad block (if you don\'t want the inplace to be tracked) or both outside (if you '
+        'want the inplace to be tracked).')
 
 
 def _snapshot(target, copy):

@@ -466,7 +466,7 @@ def narrow(input, dim, start, length):
     start = start + size if start < 0 else start
     if start + length > size:
         raise RuntimeError(f'start ({start}) + length ({length}) exceeds dimension size ({size}).')
-    return getitem(input, (slice(None),) * dim + (slice(start, start + length),))
+    return getitem(input, (slice(None),) * dim + (slice(start, start + length),), normalized=True)
 
 
 def _narrow_start(start):
@@ -488,15 +488,35 @@ def select(input, dim, index):
     if not -size <= index < size:
         raise IndexError(f'select(): index {index} out of range for tensor of size '
                          f'{list(input._data.shape)} at dimension {dim}')
-    return getitem(input, (slice(None),) * dim + (index,))
+    return getitem(input, (slice(None),) * dim + (index,), normalized=True)
+
+
+class UnbindBackward0(Primitive):
+    """The slices along ``dim``: views, the outputs of one node."""
+
+    def forward(ctx, a, dim):
+        ctx.input_shape = a.shape
+        before = (slice(None),) * dim
+        return [a[before + (i, Ellipsis)] for i in range(a.shape[dim])]  # Ellipsis: 0-d views
+
+    @staticmethod
+    def view_step(nr, dim):
+        from .indexing import SelectBackward0
+        return SelectBackward0, {'index': (slice(None),) * dim + (nr,)}
+
+    def backward(ctx, *grads):
+        from .._creation import zeros
+        like = next(g for g in grads if g is not None)
+        missing = zeros(ctx.input_shape[:ctx.dim] + ctx.input_shape[ctx.dim + 1:],
+                        dtype=like.dtype)
+        return stack([missing if g is None else g for g in grads], ctx.dim)
 
 
 def unbind(input, dim=0):
     """torch.unbind: the slices along ``dim``."""
     if input.ndim == 0:
         raise IndexError('Dimension specified as 0 but tensor has no dimensions')
-    dim = _wrap_dim(dim, input.ndim)
-    return tuple(select(input, dim, i) for i in range(input._data.shape[dim]))
+    return UnbindBackward0.apply_views(input, dim=_wrap_dim(dim, input.ndim))
 
 
 def _check_joinable(tensors, name):
