@@ -152,7 +152,9 @@ def with_strides(array, strides):
         return array
     owner = memory_owner(array)
     if not owner.flags.c_contiguous:
-        return array
+        if not owner.flags.f_contiguous:
+            return array
+        owner = owner.T   # the same memory, as a buffer NumPy takes
     offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
     view = numpy.ndarray(array.shape, array.dtype, owner, offset, strides)
     if not array.flags.writeable:
@@ -177,3 +179,48 @@ def broadcast_view(array, shape):
     view = numpy.ndarray(shape, array.dtype, array, 0, strides)
     view.flags.writeable = False
     return view
+
+
+def iteration_order(shape, operand_strides):
+    """The dims of ``shape``, innermost first, in the order torch's TensorIterator walks its
+    operands (reorder_dimensions): an insertion sort by the strides of each operand in turn,
+    where a 0 stride (a broadcast dim) decides nothing and equal strides put the smaller dim
+    inside; the first operand that orders two dims decides."""
+    def outer(dim0, dim1):   # 1: dim0 goes outside dim1, -1: inside, 0: undecided
+        for strides in operand_strides:
+            stride0, stride1 = strides[dim0], strides[dim1]
+            if not stride0 or not stride1:
+                continue
+            if stride0 != stride1:
+                return 1 if stride0 > stride1 else -1
+            if shape[dim0] > shape[dim1]:
+                return 1
+        return 0
+
+    order = list(range(len(shape) - 1, -1, -1))
+    for i in range(1, len(shape)):
+        moving = i
+        for j in range(i - 1, -1, -1):
+            decided = outer(order[j], order[moving])
+            if decided > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif decided < 0:
+                break
+    return order
+
+
+def laid_out(array, order):
+    """``array``'s values in new memory, dims laid out innermost first in ``order`` (as
+    TensorIterator allocates an output); ``array`` itself where its strides are those."""
+    xp = array_module(array)
+    shape = [array.shape[dim] for dim in reversed(order)]
+    strides, step = [0] * array.ndim, array.itemsize
+    for dim in order:
+        strides[dim] = step
+        step *= array.shape[dim]
+    if tuple(strides) == array.strides:
+        return array
+    out = xp.empty(shape, array.dtype).transpose([order[::-1].index(d) for d in range(array.ndim)])
+    out[...] = array
+    return out

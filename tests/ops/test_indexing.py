@@ -517,3 +517,110 @@ def test_setitem_python_bools(requires_grad):
         return x, x._version
     check(write, exact=True)
     check(lambda T: T.zeros(2).__setitem__(False, 'a'), match_message=True)
+
+
+# ------------------------------------------------------------------ indexing as torch records it
+
+def _chain(fn):
+    """The grad_fn names from ``fn`` back to the first node that is not indexing's."""
+    names = []
+    while fn is not None and type(fn).__name__ not in ('MulBackward0', 'AccumulateGrad'):
+        names.append(type(fn).__name__)
+        fn = fn.next_functions[0][0]
+    return names
+
+
+INDEX_CHAINS = [
+    'y[0, 1:]', 'y[1:, 0]', 'y[0, 1]', 'y[:, 1:3]', 'y[None, 0]', 'y[..., 1]', 'y[0][1:]',
+    'y[[0, 1], 1:]', 'y[1:, [0, 1]]', 'y[0, [1, 2]]', 'y[:, None, 1]', 'y[1:2, 1:3]', 'y[0, ...]',
+    'y[-1, ::2]', 'y[:]', 'y[...]', 'y[0:3]', 'y[None]', 'y[True]', 'y[None, None]',
+    'y[0:3, 0:4]', 'y[(slice(None),)]', 'y[(0,)]', 'y[(None,)]', 'y[(...,)]', 'y[..., 0, :]',
+    'y[:, :, :]', 'y[-3:, 1]', 'y[0:100, 1]', 'y[[slice(1, None)]]', 'y[1:, True]', 'y[1:, False]',
+    'y[T.tensor(1), 1:]', 'y[0, None, [1]]', 'y[[0], :, None]', 'y[0, ..., None, 1]',
+    'y[None, [1], None, 1:2, [0]]', 'y[[[0, 1]], 1:, [[1], [2]]]', 'y[:, [0, 1], 1:, None]',
+    'y[T.tensor([True, False, True]), 1:]', 'y.narrow(0, -3, 3)', 'y.select(1, 0)',
+    'y.transpose(0, 1)[1:3, [1, 2], 1]', 'y.transpose(0, 1)[0, [1, 2]]', 'list(y)[1]']
+
+
+@pytest.mark.parametrize('index', INDEX_CHAINS)
+@pytest.mark.parametrize('requires_grad', [True, False])
+def test_indexing_records_one_node_per_item_as_torch(index, requires_grad):
+    """torch applies an index tuple's items in turn: each int, slice (unless it keeps its whole
+    dim) and None is a view op of its own, the index tensors one IndexBackward0 of the last
+    view, and an index that leaves the tensor whole its alias; the layout of the result
+    follows (strides of size-1 dims and of advanced results of non-contiguous views)."""
+    def run(T):
+        x = T.arange(12., requires_grad=requires_grad)
+        y = x.view(3, 4) * 1
+        r = eval(index, {'T': T, 'y': y})
+        return _chain(r.grad_fn), r, r.stride(), r.storage_offset() if r._base is not None else -1
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize('layout', ['x', 'x.transpose(0, 2)', 'x[..., ::2]', 'x.permute(1, 2, 0)',
+                                    'x[:1].expand(3, 4, 5)', 'x.transpose(0, 1)[:, None]'])
+@pytest.mark.parametrize('index', [
+    '[i]', '[:, i]', '[..., i]', '[i, :, j]', '[:, i, j]', '[i2, 1:]', '[1:, i2.t()]', '[m]',
+    '[:, None, i]', '[0, i, None]', '[i, ..., 0]', '[True, i]', '[i, None, 1:3]'])
+def test_advanced_index_result_layout(layout, index):
+    """torch's index kernel allocates its result in the order TensorIterator walks the
+    (sliced) input and the index tensors: its strides, for any layout of the input."""
+    def run(T):
+        x = T.arange(60.).reshape(3, 4, 5)
+        v = eval(layout, {'x': x})
+        i, j = T.tensor([2, 0]), T.tensor([1, 1])
+        i2, m = T.tensor([[0, 1], [2, 0]]), v[..., 0] > 20
+        r = eval('v' + index, {'v': v, 'i': i, 'j': j, 'i2': i2, 'm': m})
+        return r, r.stride()
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x[1:1, [0, 7]]', 'x[..., 0:0, [5]]', 'x[[5], 0:0]', 'x[1:1, [0, 7]] = 1.',
+    'x[..., 0:0, [5]] = T.ones(3, 0, 1)', 'x[[5], 0:0] = 2.', 'x[:, [0, 7]]', 'x[:, [0, 7]] = 1.',
+    'x[:, T.tensor([[0], [1]])] = T.ones(2)', 'x[T.tensor([5]), ..., T.tensor([1])] = T.ones(5)'])
+def test_index_out_of_bounds_where_nothing_is_read(code):
+    """torch finds an index out of bounds only as it reads an element: an empty result (or
+    write) is no error; a value that doesn't fit the indexed shape is the error before it."""
+    def run(T):
+        x = T.arange(12.).reshape(3, 4)
+        if ' = ' not in code:
+            return eval(code, {'T': T, 'x': x})
+        exec(code, {'T': T, 'x': x})
+        return x, x._version
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('requires_grad', [False, True])
+@pytest.mark.parametrize('code', [
+    'x[:, [0, 1], ..., [1, 2]] = T.arange(10.).reshape(5, 2)',
+    'x[0:5, T.tensor([[0, 1], [0, 1]]), ..., T.tensor([[1, 0], [1, 0]])] = v',
+    'x[[0, 1], ..., [2, 1]] = T.arange(8.).reshape(2, 4)',
+    'x[True, ..., [True, False, True]] = T.ones(1, 5, 4, 2)',
+    'x[..., [0, 2]][..., 1] = 5.', 'x[..., 0] = T.ones(1)', 'x[1] = T.ones(1, 1, 3)',
+    'x[0, ..., T.tensor([True, True, False])] = T.ones(4, 2)',
+    'x[True, ..., T.tensor([True, False])] = 1.', 'x[0, 0, 0, 0, [1]] = 1.'])
+def test_setitem_writes_through_the_view_torch_writes(code, requires_grad):
+    """x[index] = value writes through the view the basic items make, indexed by the index
+    tensors at their dims: NumPy moves index tensors apart (an Ellipsis between them, even an
+    empty one) to the front, torch only those apart in the view. A value of more than 0 dims
+    is copied (CopyBackwards), a 0-d one filled."""
+    def run(T):
+        leaf = T.arange(60., requires_grad=requires_grad)
+        x = leaf.view(5, 4, 3) * 1
+        v = T.arange(20., requires_grad=requires_grad).reshape(5, 2, 2)
+        exec(code, {'T': T, 'x': x, 'v': v})
+        if requires_grad:
+            (x * T.arange(60.).view(5, 4, 3)).sum().backward()
+        return x, _chain(x.grad_fn), leaf.grad, v.grad
+    check(run, match_message=True)
+
+
+def test_none_dims_of_a_view_of_fortran_ordered_memory():
+    """Dims made by None have unsqueeze's strides where the memory is in Fortran order too."""
+    def run(T):
+        z = T.arange(8.).reshape(4, 2).t() * 1   # a result laid out as its transposed input
+        w = z[..., None]
+        w[0, 1, 0] = 100.
+        return z.stride(), w.stride(), w._base is z, z
+    check(run)

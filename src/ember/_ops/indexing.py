@@ -3,13 +3,17 @@
 Basic indices (ints, slices, None, Ellipsis) give views; indices holding tensors, lists
 or bools are advanced (a copy, torch's IndexBackward0). Both backward through one
 primitive that places a gradient into zeros of the input's shape.
+
+As torch, an index tuple is applied item by item where it is recorded (_sliced: each
+basic item a view op, then the index tensors one IndexBackward0 of that view), and an
+advanced index always reads or writes through that view, which fixes its layout.
 """
 import numbers
 import re
 
-from .._device import array_module, with_strides
+from .._device import array_module, iteration_order, laid_out, with_strides
 from .._scalar import scalar_to
-from .._tensor import Tensor, _contiguous_strides, _make
+from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap,
                         check_writeable as _check_writeable)
@@ -26,10 +30,10 @@ def normalize_index(index):
             if item.ndim == 0 and item.dtype.category == 1 and item.dtype.name != 'uint8':
                 item = int(item.item())
             else:
-                item, basic = item._data, False
-                if item.dtype.kind == 'u':
+                dtype, item, basic = item.dtype, item._data, False
+                if dtype.name == 'uint8':
                     item = item.astype(bool)    # uint8 indices are (deprecated) masks in torch
-                elif item.dtype.name not in _INDEX_DTYPES:
+                elif dtype.name not in _INDEX_DTYPES:
                     raise IndexError('tensors used as indices must be long, int, byte or bool '
                                      'tensors')
         elif isinstance(item, slice):
@@ -113,15 +117,16 @@ _MASK_MISMATCH = re.compile(r'boolean index did not match indexed array along (?
 def _mask_error(index, axis, array):
     """torch's error for a bool mask whose shape doesn't match the dims it indexes at array
     ``axis``: torch names the dims of the tensor left after the basic indices (ints, slices,
-    None), in which each index tensor keeps its dims."""
+    None), in which each index tensor keeps its dims (a bool adds a dim, as None)."""
+    index = tuple(None if item.__class__ is bool else item for item in index)
     arrays = [hasattr(item, 'ndim') for item in index]
     sliced = array[tuple(slice(None) if is_array else item
                          for item, is_array in zip(index, arrays))].shape
-    used = sum(item.ndim if is_array and item.dtype == bool else 1
+    used = sum(item.ndim if is_array and _is_mask(item) else 1
                for item, is_array in zip(index, arrays) if item is not None and item is not Ellipsis)
     start = position = 0   # the dim in the array, and in the sliced tensor
     for item, is_array in zip(index, arrays):
-        width = item.ndim if is_array and item.dtype == bool else \
+        width = item.ndim if is_array and _is_mask(item) else \
             array.ndim - used if item is Ellipsis else 0 if item is None else 1
         if is_array and start <= axis < start + width:
             return IndexError(f'The shape of the mask {list(item.shape)} at index {axis - start} '
@@ -147,7 +152,7 @@ def _indexed_by(index, axis, ndim):
             start += ndim - used
             continue
         tensor = hasattr(item, 'ndim')
-        width = item.ndim if tensor and item.dtype == bool else 1
+        width = item.ndim if tensor and _is_mask(item) else 1
         if start <= axis < start + width:
             return item, (position + axis - start if tensor else place)
         start += width
@@ -155,64 +160,24 @@ def _indexed_by(index, axis, ndim):
     return None, None
 
 
-def _moved_block(index, ndim):
-    """Where NumPy and torch place the dims of an advanced index's result differently: torch
-    applies int indices first, so ints never separate the index tensors, which then keep their
-    place (x[0, :, t] is (rows, len(t))), while NumPy moves their dims to the front. Returns
-    (size, torch's position) of that block of dims, or None where the layouts agree."""
-    kinds = ['a' if hasattr(item, 'ndim') or item.__class__ is bool else
-             'i' if isinstance(item, int) else 'o' for item in index]
-    if 'i' not in kinds:
-        return None
-    numpy_run = ''.join(kinds).strip('o')          # the advanced run, ints included
-    torch_run = numpy_run.replace('i', '').strip('o')
-    if not torch_run or 'o' not in numpy_run or 'o' in torch_run:  # no tensor, NumPy adjacent,
-        return None                                  # or torch moves them first too
-    size = max(1 if item.__class__ is bool or item.dtype == bool else item.ndim
-               for item, kind in zip(index, kinds) if kind == 'a')
-    position = 0
-    for item, kind in zip(index, kinds):
-        if kind == 'a':
-            return size, position
-        if item is Ellipsis:
-            position += ndim - _dims_indexed(index)
-        elif kind == 'o':                           # a slice or None: one dim of the result
-            position += 1
-    return None
-
-
-def _torch_layout(out, index, ndim):
-    """NumPy's result of ``array[index]`` laid out as torch's (see _moved_block)."""
-    block = _moved_block(index, ndim)
-    if block is None:
-        return out
-    size, position = block
-    return array_module(out).moveaxis(out, range(size), range(position, position + size))
-
-
-def _indexed_shape(array, index):
-    """The shape of ``array[index]`` in torch's layout."""
-    shape = _index_errors(array.__getitem__, index).shape
-    block = _moved_block(index, array.ndim)
-    if block is None:
-        return shape
-    size, position = block
-    return shape[size:size + position] + shape[:size] + shape[size + position:]
-
-
-def _numpy_layout(values, index, array):
-    """Values for ``array[index] = values`` given in torch's layout, laid out as NumPy's."""
-    block = _moved_block(index, array.ndim)
-    if block is None:
-        return values
-    xp = array_module(array)
-    size, position = block
-    target = _indexed_shape(array, index)
+def _indexed_shape(input, index):
+    """The shape of ``input[index]`` (a normalized index) in torch's layout: that of the view
+    its basic items make (see _sliced), indexed by its index tensors as NumPy lays it out."""
+    view, into = _sliced(input, index, recorded=False)
+    if into is None:
+        return view._data.shape
     try:
-        values = xp.broadcast_to(values, target)
-    except ValueError:   # left for the write to report
-        return values
-    return xp.moveaxis(values, range(position, position + size), range(size))
+        return _index_errors(view._data.__getitem__, into).shape
+    except IndexError as error:
+        if not _out_of_bounds(error):
+            raise
+        return _index_iteration(view._data, into)[0]   # torch sizes it before reading an index
+
+
+def _out_of_bounds(error):
+    """Whether an IndexError (worded as torch's) is an index value out of bounds: torch finds
+    those only as it reads each element, after every size check."""
+    return ' is out of bounds for dimension ' in str(error)
 
 
 class BasicIndex(Primitive):
@@ -273,23 +238,99 @@ AliasIndexBackward0.__name__ = 'AliasBackward0'
 
 
 class IndexBackward0(Primitive):
-    """Advanced indexing: a copy of the picked elements."""
+    """Advanced indexing by an index made by _sliced (index tensors and full slices): a copy
+    of the picked elements, laid out as torch's index kernel lays them out."""
 
     def forward(ctx, a, index):
         ctx.input_shape = a.shape
-        out = _torch_layout(_index_errors(a.__getitem__, index), index, a.ndim)
-        if not out.flags.c_contiguous:
-            if not a.flags.c_contiguous:
-                return out
-            # NumPy lays a slice-then-array result out column-first; torch's is contiguous
-            out = array_module(out).ascontiguousarray(out)
-        strides = tuple(s * out.itemsize for s in _contiguous_strides(out.shape))
-        # torch's, for size-1 dims too (NumPy's moved or new axes may have others)
-        return out if out.strides == strides or not out.size else with_strides(out, strides)
+        try:
+            out = _index_errors(a.__getitem__, index)
+        except IndexError as error:   # no error where no element is read
+            shape = _index_iteration(a, index)[0] if _out_of_bounds(error) else ()
+            if 0 not in shape:
+                raise
+            return array_module(a).empty(shape, a.dtype)
+        if not out.size:
+            return out
+        if out.ndim > 1 and not _in_c_order(a, *[item for item in index if hasattr(item, 'ndim')]):
+            return laid_out(out, iteration_order(*_index_iteration(a, index)))
+        # operands in C order (or a result of one dim) iterate in C order
+        if out.flags.c_contiguous:
+            return out if _in_c_order(out) else out.copy()
+        return array_module(out).ascontiguousarray(out)
 
     def backward(ctx, grad):
         return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index,
                                       accumulate=True)
+
+
+def _in_c_order(*arrays):
+    """Whether the arrays' strides are C order's, those of size-1 dims too."""
+    for array in arrays:
+        step = array.itemsize
+        for size, stride in zip(reversed(array.shape), reversed(array.strides)):
+            if stride != step:
+                return False
+            step *= size
+    return True
+
+
+def _index_iteration(a, index):
+    """The shape of ``a[index]`` and the strides of the operands of torch's index kernel, a
+    TensorIterator (see iteration_order): ``a`` with the indexed dims replaced by the index
+    tensors' (0 strides; moved to the front where the index tensors are apart), and the index
+    tensors broadcast to them (a bool mask as the columns of its nonzero(), each of stride
+    its ndim)."""
+    xp = array_module(a)
+    tensors = []   # per dim of a: (shape, strides in elements) of its index tensor, or None
+    for item in index:
+        if not hasattr(item, 'ndim'):   # a full slice
+            tensors.append(None)
+        elif _is_mask(item):
+            tensors += [((int(xp.count_nonzero(item)),), (item.ndim,))] * item.ndim
+        else:
+            tensors.append((item.shape, tuple(st // item.itemsize for st in item.strides)))
+    tensors += [None] * (a.ndim - len(tensors))
+    indexed = [dim for dim, t in enumerate(tensors) if t is not None]
+    dims = list(range(a.ndim))
+    if indexed[-1] - indexed[0] != len(indexed) - 1:
+        dims = indexed + [dim for dim in dims if tensors[dim] is None]
+    before = dims.index(indexed[0])
+    after = dims[before + len(indexed):]
+    block = xp.broadcast_shapes(*(tensors[dim][0] for dim in indexed))
+    shape = tuple(a.shape[d] for d in dims[:before]) + block + tuple(a.shape[d] for d in after)
+    source = ([a.strides[d] for d in dims[:before]] + [0] * len(block) +
+              [a.strides[d] for d in after])
+    operands = [source]
+    reshaped = (1,) * before + block + (1,) * len(after)
+    for dim in indexed:   # expanded to the block, then reshaped with the dims around it
+        size, strides = tensors[dim]
+        lead = len(block) - len(size)
+        expanded = [0] * lead + [st if n == m else 0 for n, m, st in zip(size, block[lead:], strides)]
+        padded = _view_strides(block, expanded, reshaped)
+        operands.append([0 if n == 1 and m != 1 else st
+                         for n, m, st in zip(reshaped, shape, padded)])
+    return shape, operands
+
+
+def _view_strides(shape, strides, new_shape):
+    """torch's computeStride, for a non-empty tensor viewed with size-1 dims added: the strides
+    of the view, given chunk by chunk of dims contiguous with each other, from the last."""
+    if not shape:
+        return [1] * len(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_dim = len(new_shape) - 1
+    base, numel, view_numel = strides[-1], 1, 1
+    for dim in range(len(shape) - 1, -1, -1):
+        numel *= shape[dim]
+        if dim == 0 or (shape[dim - 1] != 1 and strides[dim - 1] != numel * base):
+            while view_dim >= 0 and (view_numel < numel or new_shape[view_dim] == 1):
+                new_strides[view_dim] = view_numel * base
+                view_numel *= new_shape[view_dim]
+                view_dim -= 1
+            if dim:
+                base, numel, view_numel = strides[dim - 1], 1, 1
+    return new_strides
 
 
 class ScatterIntoZeros(Primitive):
@@ -298,7 +339,6 @@ class ScatterIntoZeros(Primitive):
     def forward(ctx, src, shape, index, accumulate=False):
         xp = array_module(src)
         out = xp.zeros(shape, dtype=src.dtype)
-        src = _numpy_layout(src, index, out)
         if accumulate:
             xp.add.at(out, index, src)
         else:
@@ -315,11 +355,11 @@ class IndexPutBackward0(Primitive):
     def forward(ctx, a, values, index):
         out = a.copy()
         try:
-            _index_errors(out.__setitem__, index, _numpy_layout(values, index, out))
+            _put(out, index, values)
         except (ValueError, TypeError):   # TypeError: NumPy's words for a mask's value
             raise RuntimeError(f'shape mismatch: value tensor of shape {list(values.shape)} cannot '
                                f'be broadcast to indexing result of shape '
-                               f'{list(_indexed_shape(out, index))}') from None
+                               f'{list(_index_iteration(out, index)[0])}') from None
         return out
 
     def backward(ctx, grad):
@@ -327,11 +367,27 @@ class IndexPutBackward0(Primitive):
                 getitem(grad, ctx.index, normalized=True))
 
 
+def _put(array, index, values):
+    """``array[index] = values`` for an index made by _sliced, with torch's order of errors:
+    values that don't broadcast to the indexed shape (ValueError) before an index out of
+    bounds, which is no error where no element is written."""
+    try:
+        _index_errors(array.__setitem__, index, values)
+    except IndexError as error:
+        if not _out_of_bounds(error):
+            raise
+        shape = _index_iteration(array, index)[0]
+        if array_module(array).broadcast_shapes(getattr(values, 'shape', ()), shape) != shape:
+            raise ValueError('shape mismatch') from None
+        if 0 not in shape:
+            raise
+
+
 def _written_at(like, index):
     """A constant bool tensor of like's shape: True where ``index`` points."""
     from .._tensor import wrap
     data = array_module(like._data).zeros(like._data.shape, dtype=bool)
-    data[index] = True
+    _put(data, index, True)
     return wrap(data)
 
 
@@ -349,16 +405,31 @@ def _name_for(index):
 def getitem(input, index, normalized=False):
     """torch.Tensor.__getitem__."""
     try:
-        if normalized:
-            items, basic = index, not any(hasattr(i, 'ndim') for i in index)
-        else:
-            items, basic = normalize_index(index)
-        if basic:
-            return _name_for(items).apply(input, index=items)
-        return IndexBackward0.apply(input, index=items)
+        if normalized:   # one op's index: _sliced's (backward formulas), narrow's, select's
+            basic = not any(hasattr(item, 'ndim') for item in index)
+            return (_name_for(index) if basic else IndexBackward0).apply(input, index=index)
+        items, basic = normalize_index(index)
+        if not basic and len(items) == 1 and hasattr(items[0], 'ndim'):
+            return IndexBackward0.apply(input, index=items)   # the index _sliced would make
+        if basic and (not isinstance(index, (tuple, list)) or not (
+                grad_state.enabled and input.requires_grad)):
+            return _name_for(items).apply(input, index=items)   # one view: torch's result
+        return _in_turn(input, items)
     except IndexError:
         _raise_zero_dim_error(input, index)
         raise
+
+
+def _in_turn(input, items):
+    """``input[items]`` as torch computes (and records) it: the basic items' views in turn
+    (see _sliced), then IndexBackward0 of the last by the index tensors; where no item makes
+    a view, the input's alias."""
+    if _dims_indexed(items) > input.ndim:
+        raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
+    view, into = _sliced(input, items, recorded=grad_state.enabled and input.requires_grad)
+    if into is not None:
+        return IndexBackward0.apply(view, index=into)
+    return AliasIndexBackward0.apply(input, index=(Ellipsis,)) if view is input else view
 
 
 def setitem(input, index, value):
@@ -371,9 +442,12 @@ def setitem(input, index, value):
             return
         # torch writes x[True] = v as a copy_ to x.unsqueeze(0) (a cast, expand's errors)
         index, basic = ((None,), True) if given is True else normalize_index(index)
+        if not basic and _dims_indexed(index) > input.ndim:
+            raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
         if not basic and (not isinstance(value, Tensor) or value._data.size == 1):
             _check_masked_fill(input, given, index, value)
-        if isinstance(value, Tensor) and value.ndim and value._data.shape[0] == 1:
+        given_value_ndim = value.ndim if isinstance(value, Tensor) else 0
+        if given_value_ndim and value._data.shape[0] == 1:
             value = _strip_leading_ones(value)
         if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype:
             _check_index_put_dtype(input, index, value)
@@ -386,8 +460,11 @@ def setitem(input, index, value):
             if isinstance(value, Tensor) and value._vc is input._vc:
                 _check_value_overlap(input, index, basic, value)
             try:
-                _index_errors(input._data.__setitem__, index,
-                              data if basic else _numpy_layout(data, index, input._data))
+                if basic:
+                    _index_errors(input._data.__setitem__, index, data)
+                else:   # through the view its basic items make, as torch's index_put_
+                    view, into = _sliced(input, index, recorded=False)
+                    _put(view._data, into, data)
             except (ValueError, TypeError):
                 raise _shape_error(input, index, basic, value) from None
             input._vc.value += 1
@@ -398,63 +475,70 @@ def setitem(input, index, value):
             region = _index_errors(input._data.__getitem__, index).shape
             if isinstance(value, Tensor) and value._data.shape != region:
                 _check_fits(input, index, basic, value, region)
-        elif _dims_indexed(index) > input.ndim:
-            raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
         if basic:
             # torch's copy_to, into the tensor itself where the index leaves it whole
-            whole = _view_written(input._data, index)[0] is None
-            region = input if whole else getitem(input, index, normalized=True)
+            region = _sliced(input, index)[0]
             if not isinstance(value, Tensor):  # torch writes a number as a 0-d tensor
                 value = _make(array_module(input._data).asarray(value), input.dtype)
             if value._data.shape == region._data.shape:
                 region.copy_(value)
-            elif not value.ndim:
+            elif not given_value_ndim:   # as torch's copy_to: a 0-d value is a fill
                 region.fill_(value)
             else:
                 region.copy_(value.expand(region.shape))
         else:
-            view, index = _view_written(input._data, index)
-            target = input if view is None else getitem(input, view, normalized=True)
-            IndexPutBackward0.apply_(target, value, index=index)  # a view's base: CopySlices
+            target, into = _sliced(input, index)
+            IndexPutBackward0.apply_(target, value, index=into)  # a view's base: CopySlices
     except IndexError:
         _raise_zero_dim_error(input, given)
         raise
 
 
-def _view_written(array, index):
-    """torch's applySlicing before index_put_: the basic items of an advanced ``index`` make
-    a view (ints select, None and bools unsqueeze, a slice narrows unless it starts at 0 with
-    step 1 and stops at or past the dim's end), through which index_put_ writes with the index
-    tensors (a bool as an index of its new dim: [0] or none). Returns the view's index and
-    the index into the view, or None and ``index`` where the basic items leave the tensor
-    itself."""
-    view, into, dim, viewed = [], [], 0, False
-    for item in index:
+def _sliced(input, index, recorded=True):
+    """torch's applySlicing of a normalized ``index``: the view its basic items make, one view
+    op each in turn (ints select, None and bools unsqueeze, a slice narrows unless it starts
+    at 0 with step 1 and stops at or past the dim's end), and the index of that view by the
+    index tensors at their dims (a bool indexes its new dim with [0] or nothing), or None where
+    there are none. The view is ``input`` itself where no item makes one; unless ``recorded``,
+    it only shares input's memory (no graph, no version counter)."""
+    def step(cls, view, item_index):
+        if recorded:
+            return cls.apply(view, index=item_index)
+        return _make(cls.forward(cls._unrecorded, view._data, item_index), view.dtype)
+
+    view, into, dim, covered = input, [], 0, 0
+    for place, item in enumerate(index):
         if item is Ellipsis:
-            dim += array.ndim - _dims_indexed(index)
-            view.append(item)
-            into.append(item)
-        elif isinstance(item, slice):
-            view.append(item)
-            into.append(slice(None))
-            viewed = viewed or not (item.start in (None, 0) and item.step in (None, 1) and (
-                item.stop is None or item.stop >= array.shape[dim]))
+            dim += input.ndim - _dims_indexed(index)
+            continue
+        if isinstance(item, slice):
+            if not (item.start in (None, 0) and item.step in (None, 1) and (
+                    item.stop is None or item.stop >= view._data.shape[dim])):
+                view = step(SliceBackward0, view, _at(dim, item))
             dim += 1
-        elif item is None or item.__class__ is bool or (
-                getattr(item, 'dtype', None) == bool and not item.ndim):
-            view.append(None)
-            into.append(slice(None) if item is None else array_module(array).arange(int(item)))
-            viewed = True
+            continue
+        if item is None or item.__class__ is bool or (
+                _is_mask(item) and not item.ndim):
+            view = step(UnsqueezeIndexBackward0, view, _at(dim, None))
+            if item is None:
+                dim += 1
+                continue
+            item = array_module(input._data).arange(int(item))
         elif not getattr(item, 'ndim', 0):   # an int, Python's or NumPy's
-            view.append(int(item))
-            dim += 1
-            viewed = True
-        else:
-            width = item.ndim if item.dtype == bool else 1
-            view.extend([slice(None)] * width)
-            into.append(item)
-            dim += width
-    return (tuple(view), tuple(into)) if viewed else (None, index)
+            size = view._data.shape[dim]
+            if not -size <= item < size:   # torch names the item's place in the index
+                raise IndexError(f'index {item} is out of bounds for dimension {place} with '
+                                 f'size {size}')
+            view = step(SelectBackward0, view, _at(dim, item))
+            continue
+        into += [slice(None)] * (dim - covered) + [item]
+        dim = covered = dim + (item.ndim if _is_mask(item) else 1)
+    return view, (tuple(into) if into else None)
+
+
+def _at(dim, item):
+    """An index of ``item`` at ``dim``."""
+    return (slice(None),) * dim + (item,)
 
 
 def _check_value_overlap(input, index, basic, value):
@@ -463,11 +547,8 @@ def _check_value_overlap(input, index, basic, value):
     if not value.ndim:
         return
     if not basic:
-        if _dims_indexed(index) > input.ndim:   # torch's index errors come first
-            raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
-        view = _view_written(input._data, index)[0]   # index_put_ writes into this view
-        target = input._data if view is None else input._data[view]
-        check_no_partial_overlap(target, value._data, full_allowed=False)
+        target = _sliced(input, index, recorded=False)[0]   # index_put_ writes into this view
+        check_no_partial_overlap(target._data, value._data, full_allowed=False)
         return
     region = _index_errors(input._data.__getitem__, index)
     try:   # torch's copy_to expands the value to the region first (x[None] = x is a no-op)
@@ -525,11 +606,11 @@ def _check_index_put_dtype(input, index, value):
     """torch's index_put_ needs matching dtypes, except where it takes the masked_fill path
     (one bool mask, one value); a Python bool in an index tuple is an index tensor in torch."""
     arrays = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]  # x[True]: an index
-    if not arrays or (len(arrays) == 1 and getattr(arrays[0], 'dtype', None) == bool
+    if not arrays or (len(arrays) == 1 and _is_mask(arrays[0])
                       and value.numel() == 1):
         return
     from .shape import infer_size
-    target = _indexed_shape(input._data, index)
+    target = _indexed_shape(input, index)
     try:
         fits = infer_size(value.shape, target) == target
     except RuntimeError:
@@ -541,9 +622,14 @@ def _check_index_put_dtype(input, index, value):
                        f'{value.dtype.scalar_name} for the source.')
 
 
+def _is_mask(item):
+    """Whether an item of a normalized index is a bool array."""
+    return hasattr(item, 'ndim') and item.dtype.kind == 'b'
+
+
 def _dims_indexed(index):
     """How many of the tensor's dims a normalized index uses (a mask: one per its dims)."""
-    return sum(item.ndim if getattr(item, 'dtype', None) == bool else 1
+    return sum(item.ndim if _is_mask(item) else 1
                for item in index if item is not None and item is not Ellipsis
                and item.__class__ is not bool)   # a Python bool adds a dim, as None
 
@@ -564,7 +650,7 @@ def _shape_error(input, index, basic, value):
     """torch's error for a value that doesn't broadcast to the indexed region."""
     from .._tensor import wrap
     from .shape import expand
-    target = _indexed_shape(input._data, index)
+    target = _indexed_shape(input, index)
     if not isinstance(value, Tensor):
         return RuntimeError(f'could not assign {type(value).__name__} to a tensor region of '
                             f'shape {list(target)}')
