@@ -15,7 +15,7 @@ from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._creation import _finish, _out_dtype, _type_name
-from ._device import array_module, as_device, backend, to_host
+from ._device import array_module, as_device, backend, iteration_order, to_host
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, write_out
 from ._ops.shape import _sizes, expand, infer_size
@@ -164,19 +164,8 @@ def _draw(gen, sample, *params):
 
 def _fill_axes(a):
     """``a``'s dimensions, outermost first, in the order TensorIterator (and empty_like's
-    infer_dense_strides) walks them: an insertion sort by stride in which a broadcast (0-stride)
-    dimension compares with no other, so that it stays where a contiguous tensor has it."""
-    strides, perm = a.strides, list(range(a.ndim - 1, -1, -1))  # innermost first
-    for i in range(1, a.ndim):
-        moving = i
-        for j in range(i - 1, -1, -1):
-            inner, outer = abs(strides[perm[j]]), abs(strides[perm[moving]])
-            if inner and outer and inner < outer:
-                break
-            if inner and outer and inner > outer:
-                perm[j], perm[moving] = perm[moving], perm[j]
-                moving = j
-    return perm[::-1]
+    infer_dense_strides) walks them."""
+    return iteration_order(a.shape, [a.strides])[::-1]
 
 
 def _in_fill_order(a, values):
