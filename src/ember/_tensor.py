@@ -440,11 +440,9 @@ class Tensor:
                 raise view_written_error(self, 'its base or another view of its base has been')
             return
         self._view_version = self._vc.value
-        if base._requires_grad:
-            from .autograd.grad_mode import enable_grad
-            with enable_grad():
-                fresh = self._view_fn(base)
-            self._grad_fn = fresh._grad_fn
+        if base._requires_grad or self._grad_fn is not None:
+            from ._ops.primitive import regenerated_view_node
+            self._grad_fn = regenerated_view_node(self._view_fn, base)
             self._requires_grad = True
 
     # ---------------------------------------------------------------- conversion

@@ -646,3 +646,22 @@ def test_views_made_in_no_grad_mode_after_their_base_is_written(code, write, bas
         return [r if isinstance(r, (bool, int, str, T.Tensor)) else type(r).__name__
                 for r in result], y._version
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('write', ['x.mul_(2)', 'v.mul_(2)', 'x[0, 0] = 5.', ''])
+def test_view_of_a_base_detached_in_place_is_regenerated_leading_nowhere(write):
+    """A view made while its base required grad keeps requiring grad after the base is
+    detached in place; once either is written, its grad_fn is re-derived as an
+    AsStridedBackward0 whose edge leads nowhere, as torch's."""
+    def run(T):
+        x = T.tensor([[-0.5], [2.0], [-2.0]], dtype=T.float64, requires_grad=True)
+        v = x.permute(1, 0)
+        x.detach_()
+        w = T.ones(3, dtype=T.float64, requires_grad=True)
+        try:
+            exec(write, {'x': x, 'v': v})
+        except RuntimeError as error:
+            return str(error)
+        (v * w).sum().backward()
+        return _tree(v.grad_fn), v.requires_grad, v.is_leaf, v, w.grad
+    check(run, match_message=True)

@@ -578,7 +578,8 @@ def test_advanced_index_result_layout(layout, index):
 @pytest.mark.parametrize('code', [
     'x[1:1, [0, 7]]', 'x[..., 0:0, [5]]', 'x[[5], 0:0]', 'x[1:1, [0, 7]] = 1.',
     'x[..., 0:0, [5]] = T.ones(3, 0, 1)', 'x[[5], 0:0] = 2.', 'x[:, [0, 7]]', 'x[:, [0, 7]] = 1.',
-    'x[:, T.tensor([[0], [1]])] = T.ones(2)', 'x[T.tensor([5]), ..., T.tensor([1])] = T.ones(5)'])
+    'x[:, T.tensor([[0], [1]])] = T.ones(2)', 'x[T.tensor([5]), ..., T.tensor([1])] = T.ones(5)',
+    'x[T.tensor([], dtype=T.long)] = T.zeros(2, 0)', 'x[1:1][[0, 1]] = T.zeros(3, 0)'])
 def test_index_out_of_bounds_where_nothing_is_read(code):
     """torch finds an index out of bounds only as it reads an element: an empty result (or
     write) is no error; a value that doesn't fit the indexed shape is the error before it."""

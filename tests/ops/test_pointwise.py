@@ -722,6 +722,23 @@ def test_pow_gradient_is_zero_where_exponent_is_zero():
     check(run, exact=True)
 
 
+@pytest.mark.parametrize('exponent', ['False', 'True', '0', '0.0'])
+def test_pow_gradient_of_a_bool_scalar_exponent(exponent):
+    """c10's Scalar(False) equals no number, so x ** False takes the general formula
+    (grad * 0 * x ** -1: -0 for negative x, nan for nan), not pow's zeros for exponent 0."""
+    def run(T):
+        x = T.tensor([-3.5, 0.5, float('nan'), 0.], dtype=T.float64, requires_grad=True)
+        (x ** eval(exponent)).sum().backward()
+        return x.grad
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', ['T.tensor([True, False]) ** T.tensor([True, False, True])',
+                                  'T.tensor([True, False]) ** T.tensor([True, False])'])
+def test_pow_of_bool_tensors_checks_shapes_first(code):
+    check(lambda T: eval(code), match_message=True)
+
+
 @pytest.mark.parametrize('modified', [False, True])
 def test_pow_of_a_bool_exponent_checks_saved_values_first(modified):
     """pow(Tensor, Tensor)'s backward unpacks its saved values (the result modified in place:

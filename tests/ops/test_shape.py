@@ -322,6 +322,7 @@ SHAPE_ERRORS = {
     'select_oob': lambda T, a: a.select(1, 3), 'select_oob_neg': lambda T, a: a.select(1, -4),
     'select_0d': lambda T, a: a[0, 0, 0].select(0, 0),
     'unbind_oob': lambda T, a: a.unbind(3), 'unbind_0d': lambda T, a: a[0, 0, 0].unbind(),
+    'unbind_0d_oob': lambda T, a: a[0, 0, 0].unbind(1),
     'squeeze_dup': lambda T, a: a.reshape(1, 2, 1, 12).squeeze((0, 0)),
     'squeeze_dup_neg': lambda T, a: a.reshape(1, 2, 1, 12).squeeze((2, -2)),
     'flatten_0d_oob': lambda T, a: a[0, 0, 0].flatten(1),

@@ -177,7 +177,10 @@ def _indexed_shape(input, index):
 def _out_of_bounds(error):
     """Whether an IndexError (worded as torch's) is an index value out of bounds: torch finds
     those only as it reads each element, after every size check."""
-    return ' is out of bounds for dimension ' in str(error)
+    return _VALUE_OUT_OF_BOUNDS.match(str(error)) is not None
+
+
+_VALUE_OUT_OF_BOUNDS = re.compile(r'index -?\d+ is out of bounds for dimension')
 
 
 class BasicIndex(Primitive):
@@ -377,10 +380,19 @@ def _put(array, index, values):
         if not _out_of_bounds(error):
             raise
         shape = _index_iteration(array, index)[0]
-        if array_module(array).broadcast_shapes(getattr(values, 'shape', ()), shape) != shape:
-            raise ValueError('shape mismatch') from None
+        _check_broadcasts(array, values, shape)
         if 0 not in shape:
             raise
+        return
+    if not getattr(values, 'size', 1):   # NumPy writes nothing from them, whatever the shape
+        _check_broadcasts(array, values, _index_iteration(array, index)[0])
+
+
+def _check_broadcasts(array, values, shape):
+    """ValueError where ``values`` (for ``array``) don't broadcast to ``shape``."""
+    xp = array_module(array)
+    if xp.broadcast_shapes(getattr(values, 'shape', ()), shape) != shape:
+        raise ValueError('shape mismatch')
 
 
 def _written_at(like, index):

@@ -286,7 +286,7 @@ class PowBackward0(Primitive):
 
     def backward(ctx, grad):
         a, exponent = ctx.inputs
-        if exponent == 0:
+        if exponent == 0 and exponent.__class__ is not bool:  # c10's Scalar(False) != 0
             return grad.new_zeros(grad.shape), None   # zeros even where grad is inf or nan
         return grad * _conj(exponent * a ** (exponent - 1)), None
 
@@ -299,6 +299,7 @@ class PowBackward1(Primitive):
 
     def forward(ctx, a, b):
         if a.dtype == bool:
+            array_module(a).broadcast_shapes(a.shape, b.shape)  # torch's shape error comes first
             raise _not_implemented('pow', a)
         return _power(a, b)
 

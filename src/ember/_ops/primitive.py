@@ -477,6 +477,20 @@ def _make_view(result, source, cls, params):
             result._multi_output_view = True
 
 
+def regenerated_view_node(view_fn, base):
+    """The grad_fn of a view re-derived from its base after an in-place change: an
+    AsStridedBackward0 node from the base, leading nowhere where the base no longer requires
+    grad (detached in place), as torch's."""
+    from ..autograd.grad_mode import enable_grad
+    with enable_grad():
+        node = view_fn(base)._grad_fn
+    if node is None:
+        node = new_node(AsStridedBackward0)
+        AsStridedBackward0.forward(node, base._data, **view_fn.keywords)
+        link(node, (_NO_EDGE,), (None,))
+    return node
+
+
 class AsStridedBackward0(Primitive):
     """A view re-derived from its base after an in-place change to either (a view's
     ``_view_fn``): the view ops that made it, ``steps`` of (primitive, params), replayed as
@@ -591,8 +605,7 @@ def check_inplace_allowed(target):
         if target._view_fn is None or target._multi_output_view:
             raise view_written_error(target, 'is being')
         target._refresh_view()
-        base = target._base
-        if base._requires_grad and base._grad_fn is None:
+        if target.requires_grad and target._base._grad_fn is None:  # (base detached or not)
             raise RuntimeError('a view of a leaf Variable that requires grad is being used in an '
                                'in-place operation.')
     if target._requires_grad and target._grad_fn is None:

@@ -514,9 +514,10 @@ class UnbindBackward0(Primitive):
 
 def unbind(input, dim=0):
     """torch.unbind: the slices along ``dim``."""
+    dim = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError('Dimension specified as 0 but tensor has no dimensions')
-    return UnbindBackward0.apply_views(input, dim=_wrap_dim(dim, input.ndim))
+    return UnbindBackward0.apply_views(input, dim=dim)
 
 
 def _check_joinable(tensors, name):
