@@ -28,6 +28,8 @@ from ._lazy import lazy_submodules as _lazy_submodules
 from . import autograd
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
+from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                                    set_anomaly_enabled)
 
 for _name in _random_ops.TENSOR_METHODS:
     setattr(Tensor, _name, getattr(_random_ops, _name))

@@ -251,6 +251,7 @@ def _batched(run, grads, retain_graph):
     return tuple(None if row[0] is None else stack(row) for row in zip(*rows))
 
 
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
 from .function import Function, once_differentiable  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 

@@ -12,7 +12,7 @@
 import operator
 import threading
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad
 from .._tensor import Tensor, _make
 
@@ -140,7 +140,8 @@ def _run_node(node, grads, buffers, captured, targets):
         grads = _before_backward(node, registry, grads, captured, targets)
     elif targets is not None:
         _capture(node, grads, captured, targets)
-    input_grads = node._run_backward(grads)
+    input_grads = (node._run_backward(grads) if not anomaly_mode.mode.enabled
+                   else anomaly_mode.run_watched(node, grads))
     if input_grads.__class__ is not tuple:
         input_grads = (input_grads,)
     if registry is not None:

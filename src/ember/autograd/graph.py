@@ -24,7 +24,7 @@ import threading
 import weakref
 from typing import NamedTuple
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .._tensor import Tensor, _make
 from ..utils.hooks import RemovableHandle
 
@@ -167,9 +167,12 @@ def version_error(tensor, version, producer, output_nr=None):
     return RuntimeError(
         'one of the variables needed for gradient computation has been modified by an inplace '
         f'operation: [{tensor._c10_type()} {list(tensor.shape)}]{where} is at version '
-        f'{tensor._vc.value}; expected version {version} instead. Hint: enable anomaly '
-        'detection to find the operation that failed to compute its gradient, with '
-        'torch.autograd.set_detect_anomaly(True, check_nan=False).')
+        f'{tensor._vc.value}; expected version {version} instead. Hint: ' + (
+            'the backtrace further above shows the operation that failed to compute its '
+            'gradient. The variable in question was changed in there or anywhere later. Good '
+            'luck!' if anomaly_mode.mode.enabled else
+            'enable anomaly detection to find the operation that failed to compute its '
+            'gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).'))
 
 
 def _append_hook(hooks, fn):
@@ -194,6 +197,8 @@ def link(node, edges, metas):
     node.next_functions = edges
     node._input_meta = metas
     node._seq = next(_link_count)
+    if anomaly_mode.mode.enabled:
+        anomaly_mode.record_forward(node)
 
 
 class AccumulateGrad(Node):
