@@ -1,8 +1,10 @@
 """torch.autograd.gradcheck / gradgradcheck: analytical vs. finite-difference Jacobians.
 
 A Jacobian here is a backend array with a row per input element and a column per output
-element, as torch builds and prints them. ``fast_mode`` runs the full (slow) comparison;
-the undefined-gradient and batched-gradient checks are not there.
+element, as torch builds and prints them. ``fast_mode`` runs the full (slow) comparison.
+``check_undefined_grad`` has nothing of its own to check here: the engine runs no backward
+whose output gradients are all undefined, and each output's Jacobian is computed with the
+other outputs' gradients undefined. The batched-gradient check (vmap) is not there.
 """
 import itertools
 import warnings
