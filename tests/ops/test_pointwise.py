@@ -733,6 +733,17 @@ def test_pow_gradient_of_a_bool_scalar_exponent(exponent):
     check(run, exact=True)
 
 
+@pytest.mark.parametrize('dtype', ['complex64', 'complex128'])
+def test_complex_zero_to_the_power_of_a_tensor(dtype):
+    """torch's complex pow with a tensor exponent is C's cpow, exp(b * log(a)): 0 ** 0 is nan,
+    0 ** -1 inf + nan j (NumPy's power says 1 and nan); a scalar exponent 0 still gives 1."""
+    def run(T):
+        a = T.tensor([0j, 0j, 0j, 0j, 0j, 1 + 1j], dtype=getattr(T, dtype))
+        b = T.tensor([0, 1, 2, 1j, -1, 0], dtype=getattr(T, dtype))
+        return a ** b, 0 ** b, a ** 0, a ** b.real
+    check(run, exact=True)
+
+
 @pytest.mark.parametrize('code', ['T.tensor([True, False]) ** T.tensor([True, False, True])',
                                   'T.tensor([True, False]) ** T.tensor([True, False])'])
 def test_pow_of_bool_tensors_checks_shapes_first(code):

@@ -301,7 +301,7 @@ class PowBackward1(Primitive):
         if a.dtype == bool:
             array_module(a).broadcast_shapes(a.shape, b.shape)  # torch's shape error comes first
             raise _not_implemented('pow', a)
-        return _power(a, b)
+        return _tensor_power(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.inputs
@@ -326,7 +326,7 @@ class PowBackward2(Primitive):
     def forward(ctx, base, b):
         if b.dtype == bool:  # True ** a bool tensor (other numbers promote it)
             raise _not_implemented('pow', b)
-        return _power(base, b)
+        return _tensor_power(base, b)
 
     def backward(ctx, grad):
         base, b = ctx.inputs
@@ -372,6 +372,19 @@ def _power(a, b):
     sign = xp.where(b % 2 == 0, one, -one)
     inverse = xp.where(a == 1, one, xp.where(a == -1, sign, 0 * one))
     return xp.where(negative, inverse, out).astype(out.dtype)
+
+
+def _tensor_power(a, b):
+    """a ** b for a tensor exponent: complex powers of 0 as C's cpow gives them (torch's
+    std::pow), exp(b * log(0)): nan for 0 ** 0, inf for negative real parts; NumPy's power
+    agrees elsewhere."""
+    out = _power(a, b)
+    if out.dtype.kind == 'c':
+        xp = array_module(out)
+        zero = a == 0
+        if xp.any(zero):
+            out = xp.where(zero, xp.exp(b * xp.log(a)), out)
+    return out
 
 
 def _check_int_pow(input, exponent):
