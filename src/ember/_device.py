@@ -146,20 +146,35 @@ def memory_owner(array):
 
 def with_strides(array, strides):
     """A view of ``array``'s elements with other ``strides`` (bytes), for the free strides of
-    size-1 dims (torch's depend on how a dim was made). Built on the memory's owner, so that
-    the view's base is an array as NumPy's own views' (as_strided's is not); NumPy only."""
-    if array.__class__ is not numpy.ndarray:
+    size-1 dims (torch's depend on how a dim was made); NumPy only."""
+    view = _view_on_owner(array, strides)
+    if view is None:
         return array
-    owner = memory_owner(array)
-    if not owner.flags.c_contiguous:
-        if not owner.flags.f_contiguous:
-            return array
-        owner = owner.T   # the same memory, as a buffer NumPy takes
-    offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
-    view = numpy.ndarray(array.shape, array.dtype, owner, offset, strides)
     if not array.flags.writeable:
         view.flags.writeable = False
     return view
+
+
+def writable_alias(array):
+    """A writable view of the elements of a read-only view (an expanded tensor's), or None
+    where the memory itself is read-only; NumPy only."""
+    view = _view_on_owner(array, array.strides)
+    return view if view is not None and view.flags.writeable else None
+
+
+def _view_on_owner(array, strides):
+    """A view of ``array``'s elements built on the memory's owner, so that its base is an array
+    as NumPy's own views' (as_strided's is not); None where NumPy can't take the owner as a
+    buffer (not contiguous) or for CuPy arrays."""
+    if array.__class__ is not numpy.ndarray:
+        return None
+    owner = memory_owner(array)
+    if not owner.flags.c_contiguous:
+        if not owner.flags.f_contiguous:
+            return None
+        owner = owner.T   # the same memory, as a buffer NumPy takes
+    offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
+    return numpy.ndarray(array.shape, array.dtype, owner, offset, strides)
 
 
 def broadcast_view(array, shape):

@@ -1,6 +1,8 @@
 """Views, in-place ops and version counters against torch: memory sharing, _version bumps,
 saved-tensor checks, leaf errors, and gradients through in-place writes to non-leaves,
 their views and chains of views."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -664,4 +666,26 @@ def test_view_of_a_base_detached_in_place_is_regenerated_leading_nowhere(write):
             return str(error)
         (v * w).sum().backward()
         return _tree(v.grad_fn), v.requires_grad, v.is_leaf, v, w.grad
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('requires_grad', [False, True])
+@pytest.mark.parametrize('code', [
+    'x.fill_(1)', 'x.zero_()', 'x.fill_(True)', 'x.copy_(T.ones(3))', 'x.add_(1)', 'x.uniform_()',
+    'x.clamp_(0, 1)', 'x.fill_(T.tensor(2.))', 'x.masked_fill_(m, 2.)',
+    'x.masked_fill_(T.tensor([True, True, False]), T.tensor(2.))', 'x[0] = 5', 'x[...] = 5',
+    'x[1:] = 5', 'x[0:1] = 5', 'x[0, None] = 5', 'x[m] = 5', 'x[m] = T.tensor(5.)', 'x[[0]] = 5',
+    'x[[0, 1]] = T.tensor([1., 2.])', 'x[0].add_(1)', 'x.unsqueeze(0)[0, 1:].fill_(4)'])
+def test_writes_into_an_expanded_tensor(code, requires_grad):
+    """Where elements of the written-to memory repeat (an expanded tensor), torch refuses
+    in-place writes, except fill_ and zero_, and (with a deprecation warning) masked_fill_ and
+    index_put_, which write only the elements they change; a part of an expanded tensor whose
+    elements don't repeat takes any write."""
+    def run(T):
+        base = T.zeros(1, requires_grad=requires_grad) * 1 if requires_grad else T.zeros(1)
+        x, m = base.expand(3), T.tensor([True, False, True])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always', UserWarning)
+            exec(code, {'T': T, 'x': x, 'm': m})
+        return base, x._version, [str(w.message) for w in caught]
     check(run, match_message=True)

@@ -15,8 +15,10 @@ from .._device import array_module, iteration_order, laid_out, with_strides
 from .._scalar import scalar_to
 from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
-from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap,
-                        check_writeable as _check_writeable)
+from .._warnings import warn_at_caller
+from .pointwise import MaskedFillBackward0
+from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap, has_repeats,
+                        writable)
 
 
 def normalize_index(index):
@@ -309,7 +311,8 @@ def _index_iteration(a, index):
     for dim in indexed:   # expanded to the block, then reshaped with the dims around it
         size, strides = tensors[dim]
         lead = len(block) - len(size)
-        expanded = [0] * lead + [st if n == m else 0 for n, m, st in zip(size, block[lead:], strides)]
+        expanded = [0] * lead + [st if n == m else 0
+                                 for n, m, st in zip(size, block[lead:], strides)]
         padded = _view_strides(block, expanded, reshaped)
         operands.append([0 if n == 1 and m != 1 else st
                          for n, m, st in zip(reshaped, shape, padded)])
@@ -354,6 +357,12 @@ class ScatterIntoZeros(Primitive):
 
 class IndexPutBackward0(Primitive):
     """index_put_: a copy of ``a`` with ``values`` written at ``index``."""
+    writes_repeated = True
+    repeated_write_warning = (
+        'Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before '
+        'performing this operation. This also applies to advanced indexing e.g. '
+        'tensor[indices] = tensor (Triggered internally at '
+        '/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:976.)')
 
     def forward(ctx, a, values, index):
         out = a.copy()
@@ -456,8 +465,8 @@ def setitem(input, index, value):
         index, basic = ((None,), True) if given is True else normalize_index(index)
         if not basic and _dims_indexed(index) > input.ndim:
             raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
-        if not basic and (not isinstance(value, Tensor) or value._data.size == 1):
-            _check_masked_fill(input, given, index, value)
+        masked_fill = not basic and (not isinstance(value, Tensor) or value._data.size == 1) \
+            and _check_masked_fill(input, given, index, value)
         given_value_ndim = value.ndim if isinstance(value, Tensor) else 0
         if given_value_ndim and value._data.shape[0] == 1:
             value = _strip_leading_ones(value)
@@ -468,18 +477,19 @@ def setitem(input, index, value):
         if not recording:
             data = value._data if isinstance(value, Tensor) else value
             check_inference_inplace(input)
-            _check_writeable(input._data)
             if isinstance(value, Tensor) and value._vc is input._vc:
                 _check_value_overlap(input, index, basic, value)
             try:
-                if basic:
-                    _index_errors(input._data.__setitem__, index, data)
+                if basic:   # a copy into the region (which may be part of an expanded tensor)
+                    region = BasicIndex.forward(BasicIndex._unrecorded, input._data, index)
+                    writable(region)[...] = data
                 else:   # through the view its basic items make, as torch's index_put_
                     view, into = _sliced(input, index, recorded=False)
-                    _put(view._data, into, data)
+                    _put(writable(view._data, IndexPutBackward0), into, data)
             except (ValueError, TypeError):
                 raise _shape_error(input, index, basic, value) from None
             input._vc.value += 1
+            _warn_if_masked_fill_of_repeats(masked_fill, input)
             return
         # torch's Python-side index errors, and for a view its value's expand, come before its
         # in-place checks (a leaf's error); index_put_'s own checks come after them
@@ -501,6 +511,7 @@ def setitem(input, index, value):
         else:
             target, into = _sliced(input, index)
             IndexPutBackward0.apply_(target, value, index=into)  # a view's base: CopySlices
+            _warn_if_masked_fill_of_repeats(masked_fill, input)
     except IndexError:
         _raise_zero_dim_error(input, given)
         raise
@@ -593,16 +604,25 @@ def _assigned_number(input, value):
 
 def _check_masked_fill(input, given, index, value):
     """torch writes a one-element value through a single mask (and no other index tensor)
-    with masked_fill_, which takes no uint8 mask and converts the value to input's dtype."""
+    with masked_fill_, which takes no uint8 mask and converts the value to input's dtype.
+    Whether it does here."""
     tensors = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]
-    if len(tensors) != 1 or getattr(tensors[0], 'dtype', None) != bool:
-        return
+    if len(tensors) != 1 or not _is_mask(tensors[0]):
+        return False
     for item in given if isinstance(given, tuple) else (given,):
         if isinstance(item, Tensor) and item.dtype.name == 'uint8':
             raise RuntimeError('masked_fill_ only supports boolean masks, but got mask with '
                                'dtype unsigned char')
     if isinstance(value, Tensor):
         scalar_to(value, input.dtype)
+    return True
+
+
+def _warn_if_masked_fill_of_repeats(masked_fill, input):
+    """masked_fill_'s deprecation warning, after index_put_'s, for a write through a mask
+    into an expanded tensor."""
+    if masked_fill and has_repeats(input._data):
+        warn_at_caller(MaskedFillBackward0.repeated_write_warning)
 
 
 def _strip_leading_ones(value):

@@ -541,6 +541,12 @@ class MaskedFillBackward0(Primitive):
     saves_inputs = True
     saved_for = ((), (0,))   # only the mask is saved
     graph_inputs = (0,)
+    writes_repeated = True
+    repeated_write_warning = (
+        'Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor '
+        'before performing this operation. This also applies to advanced indexing e.g. '
+        'tensor[mask] = scalar (Triggered internally at '
+        '/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:2450.)')
 
     def forward(ctx, a, mask, value):
         xp = _xp(a)
@@ -558,6 +564,8 @@ class MaskedFillBackward1(Primitive):
     saved_for = ((), (0, 2), ())   # only the mask is saved
     graph_inputs = (0, 2)
     overlap_checked = (0,)         # torch reads the value as a number first
+    writes_repeated = True
+    repeated_write_warning = MaskedFillBackward0.repeated_write_warning
 
     def forward(ctx, a, mask, value):
         return _xp(a).where(mask, value.astype(a.dtype), a)
@@ -1025,6 +1033,7 @@ multiply, subtract, divide, true_divide, negative, absolute = mul, sub, div, div
 
 class FillBackward2(Primitive):
     """fill_(number) / zero_: every element replaced, so no gradient reaches the old values."""
+    writes_repeated = True
 
     def forward(ctx, a, value):
         if isinstance(value, numbers.Number):  # here, after the leaf checks, as in torch

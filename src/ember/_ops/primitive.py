@@ -25,7 +25,7 @@ import re
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
-from .._device import array_module, as_array, is_dense, quiet_float_errors
+from .._device import array_module, as_array, is_dense, quiet_float_errors, writable_alias
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -46,6 +46,9 @@ class Primitive(Node):
                             # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
     is_view = False         # the result shares memory with operand 0 (a view of it)
+    writes_repeated = False  # as an in-place op, may write memory whose elements repeat (an
+                             # expanded tensor): torch's fill_ and zero_ do, silently, and
+    repeated_write_warning = None  # index_put_ and masked_fill_ with this deprecation warning
     overlap_checked = None  # the operands (indices, after the target) that an in-place call
                             # checks for overlap with the written-to memory: None for all
     graph_inputs = None     # the operands that get an edge in next_functions: None for all
@@ -128,7 +131,7 @@ class Primitive(Node):
             except (FloatingPointError, RuntimeWarning):  # as in apply
                 with quiet_float_errors():
                     return cls.apply_(target, *operands, **params)
-        write_into(target, out)
+        write_into(target, out, cls)
         target._vc.value += 1
         if recording and result._requires_grad:  # an integer target records no history
             _rebase_history(target, result)
@@ -519,8 +522,9 @@ class AsStridedBackward0(Primitive):
 
 # -------------------------------------------------------------------- in place
 
-def write_into(target, out):
-    """Copy an op's result into ``target``'s memory with torch's casting and shape checks."""
+def write_into(target, out, op=None):
+    """Copy the result of ``op`` (a Primitive; None for a copy) into ``target``'s memory, with
+    torch's casting, shape and overlap checks."""
     data = target._data
     if out.shape != data.shape:
         check_output_shape(data.shape, out.shape)
@@ -529,8 +533,13 @@ def write_into(target, out):
         if not _dtype.can_cast(out_dtype, target.dtype):
             raise RuntimeError(f"result type {out_dtype.scalar_name} can't be cast to the "
                                f"desired output type {target.dtype.scalar_name}")
-    check_writeable(data)
-    data[...] = out
+    alias = writable(data, op)
+    if alias is data or not has_repeats(data):
+        alias[...] = out
+    else:   # as torch, only the elements the op changes are written (the last write wins)
+        out = array_module(out).broadcast_to(out, data.shape)
+        changed = out != data
+        alias[changed] = out[changed]
 
 
 def check_output_shape(shape, result_shape):
@@ -551,12 +560,30 @@ def check_inference_inplace(target):
                            'details.')
 
 
-def check_writeable(data):
-    """Expanded tensors are read-only NumPy views: writing one is torch's overlap error."""
-    if not data.flags.writeable:
-        raise RuntimeError('unsupported operation: more than one element of the written-to tensor '
-                           'refers to a single memory location. Please clone() the tensor before '
-                           'performing the operation.')
+def writable(data, op=None):
+    """The array to write ``op``'s in-place result into (op: a Primitive, None for a copy):
+    ``data``, or for a read-only view (an expanded tensor, or part of one) a writable view of
+    its memory. Where its elements repeat (a dim of stride 0), torch's overlap error unless op
+    writes there (fill_...)."""
+    if data.flags.writeable:
+        return data
+    if has_repeats(data):
+        if op is None or not op.writes_repeated:
+            raise RuntimeError('unsupported operation: more than one element of the written-to '
+                               'tensor refers to a single memory location. Please clone() the '
+                               'tensor before performing the operation.')
+        if op.repeated_write_warning:
+            warn_at_caller(op.repeated_write_warning)
+    alias = writable_alias(data)
+    if alias is None:   # torch writes it anyway, which its from_numpy warns is undefined
+        raise RuntimeError("ember can't write into the memory of a read-only NumPy array; "
+                           'copy the array first')
+    return alias
+
+
+def has_repeats(data):
+    """Whether some elements of an array are one memory location (a dim of stride 0)."""
+    return any(size > 1 and not stride for size, stride in zip(data.shape, data.strides))
 
 
 def _check_overlaps(cls, target, operands):
