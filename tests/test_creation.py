@@ -52,6 +52,10 @@ def test_non_writeable_array_warns():
         t = ember.from_numpy(a)
     check(lambda T: T.as_tensor(a), exact=True)
     assert t[1].item() == 1.0
+    for write in (lambda: t.add_(1), lambda: t.__setitem__(0, 5.), lambda: t.zero_()):
+        with pytest.raises(RuntimeError, match='read-only NumPy array'):   # torch writes it
+            write()
+    assert a.tolist() == [0.0, 1.0, 2.0]
 
 
 def test_tensor_of_tensor_warns():
