@@ -46,6 +46,7 @@ ERROR_ORDER = (
     # torch runs its leaf/view in-place check before the kernel's own argument checks (sub_ of
     # a bool, ...); ember checks some arguments in the public function, first
     'a leaf Variable that requires grad', 'a view of a leaf Variable',
+    'Output ', 'A view was created in no_grad mode',   # views that refuse in-place writes
     # torch checks overlapping memory (x.add_(y) where y is x's expanded view) before shapes
     'unsupported operation: some elements of the input tensor',
     # backward: torch reaches a non-differentiable node (floor_divide) before other errors,

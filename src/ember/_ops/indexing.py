@@ -357,6 +357,7 @@ class ScatterIntoZeros(Primitive):
 
 class IndexPutBackward0(Primitive):
     """index_put_: a copy of ``a`` with ``values`` written at ``index``."""
+    full_overlap_allowed = False
     writes_repeated = True
     repeated_write_warning = (
         'Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before '

@@ -51,6 +51,8 @@ class Primitive(Node):
     repeated_write_warning = None  # index_put_ and masked_fill_ with this deprecation warning
     overlap_checked = None  # the operands (indices, after the target) that an in-place call
                             # checks for overlap with the written-to memory: None for all
+    full_overlap_allowed = True  # an operand may be the written-to memory itself (not for
+                                 # index_put_)
     graph_inputs = None     # the operands that get an edge in next_functions: None for all
                             # (a Python scalar gets (None, 0), as torch wraps it in a tensor),
                             # a tuple of indices where torch's overload takes a Scalar or a
@@ -588,10 +590,10 @@ def has_repeats(data):
 
 def _check_overlaps(cls, target, operands):
     """check_no_partial_overlap for each operand of ``target.op_(*operands)`` torch checks."""
-    checked = cls.overlap_checked
+    checked, full_allowed = cls.overlap_checked, cls.full_overlap_allowed
     for x in operands if checked is None else [operands[i] for i in checked]:
-        if isinstance(x, Tensor) and x._vc is target._vc and x is not target:
-            check_no_partial_overlap(target._data, x._data)
+        if isinstance(x, Tensor) and x._vc is target._vc and (x is not target or not full_allowed):
+            check_no_partial_overlap(target._data, x._data, full_allowed)
 
 
 def check_no_partial_overlap(out, x, full_allowed=True):
