@@ -401,7 +401,9 @@ def test_setitem_index_put_overlap_is_with_the_view_written(code):
     'x[torch_.tensor([0, 1])] = x[2:4]', 'x[torch_.tensor([True, False, True, True, False, True])] = x[2]',
     'y = x * 1; y[1:] = y[1]', 'y = x * 1; y[1:] = y[:-1]', 'y = x * 1; y[[0]] = y',
     'y = x.view(6, 1) * 1; y[torch_.tensor([0]), -1:5:2] = y[:, 0]',
-    'y = x.view(6, 1) * 1; y[..., torch_.tensor([False]), -1:5:2] = y'])
+    'y = x.view(6, 1) * 1; y[..., torch_.tensor([False]), -1:5:2] = y',
+    'x = x[:0]; x[torch_.tensor([], dtype=torch_.long)] = x',
+    'y = x[:0] * 1; y[torch_.tensor([], dtype=torch_.long)] = y'])
 def test_setitem_value_overlapping_target(code):
     """torch's copy_ / index_put_ overlap checks of x[i] = a view of x; a 0-d value is a fill."""
     def fn(t):

@@ -600,6 +600,8 @@ def check_no_partial_overlap(out, x, full_allowed=True):
     """torch's check that an operand of an in-place op is either the written-to memory
     exactly (same extent and layout; index_put_ refuses that too) or apart from it; overlaps
     it can't judge (operands with gaps or repeated elements) pass."""
+    if out is x and not full_allowed:   # the tensor itself: a full overlap, even if empty
+        raise RuntimeError(OVERLAP_MESSAGE)
     if not out.size or not x.size or not (is_dense(out) and is_dense(x)):
         return
     out_begin, x_begin = _address(out), _address(x)
