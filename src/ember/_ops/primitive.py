@@ -567,7 +567,7 @@ def writable(data, op=None):
     ``data``, or for a read-only view (an expanded tensor, or part of one) a writable view of
     its memory. Where its elements repeat (a dim of stride 0), torch's overlap error unless op
     writes there (fill_...)."""
-    if data.flags.writeable:
+    if getattr(data.flags, 'writeable', True):   # (CuPy arrays have no read-only views)
         return data
     if has_repeats(data):
         if op is None or not op.writes_repeated:
