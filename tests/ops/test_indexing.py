@@ -403,9 +403,13 @@ def test_setitem_index_put_overlap_is_with_the_view_written(code):
     'y = x.view(6, 1) * 1; y[torch_.tensor([0]), -1:5:2] = y[:, 0]',
     'y = x.view(6, 1) * 1; y[..., torch_.tensor([False]), -1:5:2] = y',
     'x = x[:0]; x[torch_.tensor([], dtype=torch_.long)] = x',
-    'y = x[:0] * 1; y[torch_.tensor([], dtype=torch_.long)] = y'])
+    'y = x[:0] * 1; y[torch_.tensor([], dtype=torch_.long)] = y',
+    'x[torch_.tensor([False, True, False, False, False, False])] = x[0]',
+    'y = x * 1; y[torch_.tensor([False, True, False, False, False, False])] = y[0]',
+    'y = x * 1; y[torch_.tensor([1])] = y[0]'])
 def test_setitem_value_overlapping_target(code):
-    """torch's copy_ / index_put_ overlap checks of x[i] = a view of x; a 0-d value is a fill."""
+    """torch's copy_ / index_put_ overlap checks of x[i] = a view of x; a 0-d value is a fill,
+    and one value through a mask is masked_fill_'s, which checks no overlap."""
     def fn(t):
         x = t.arange(6.)
         env = {'x': x.requires_grad_() if code.startswith('y') else x, 'torch_': t}
@@ -618,6 +622,18 @@ def test_setitem_writes_through_the_view_torch_writes(code, requires_grad):
         if requires_grad:
             (x * T.arange(60.).view(5, 4, 3)).sum().backward()
         return x, _chain(x.grad_fn), leaf.grad, v.grad
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x[..., T.tensor([True])] = T.ones(3, 1, dtype=T.float16)',
+    'x[T.tensor([0, 1]), T.tensor([False])] = T.ones(2, dtype=T.float16)',
+    'x[T.tensor([0, 1])] = T.ones(2, dtype=T.float16)', 'x[T.tensor([5])] = T.ones(1)'])
+def test_setitem_on_a_leaf_checks_the_leaf_before_index_put(code):
+    """index_put_'s index, shape and dtype errors come after its leaf check."""
+    def run(T):
+        x = T.tensor([-1.25, 0.75, -2.0], dtype=T.float64, requires_grad=True)
+        exec(code, {'T': T, 'x': x})
     check(run, match_message=True)
 
 

@@ -105,6 +105,14 @@ def test_cat_and_stack_out_overlap(code):
     check(run, match_message=True)
 
 
+@pytest.mark.parametrize('code', [
+    'T.cat([T.zeros(0)], 1)', 'T.cat([T.zeros(0), T.zeros(0, dtype=T.int64)], -5)',
+    'T.cat([T.zeros(0), T.zeros(2, 3)], 1)', 'T.cat([T.zeros(0), T.zeros(2)], 1)'])
+def test_cat_of_1d_empty_tensors_checks_no_dim(code):
+    """torch skips 1-d empty tensors in cat, and where all are, wraps no dim."""
+    check(lambda T: eval(code), match_message=True)
+
+
 ERRORS = {
     'view_bad': lambda T, a: a.view(5, 5), 'view_two_infer': lambda T, a: a.view(-1, -1),
     'view_noncontig': lambda T, a: a.transpose(0, 1).view(-1),

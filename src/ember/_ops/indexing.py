@@ -17,8 +17,8 @@ from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from .._warnings import warn_at_caller
 from .pointwise import MaskedFillBackward0
-from .primitive import (Primitive, check_inference_inplace, check_no_partial_overlap, has_repeats,
-                        writable)
+from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace,
+                        check_inplace_allowed, check_no_partial_overlap, has_repeats, writable)
 
 
 def normalize_index(index):
@@ -405,6 +405,15 @@ def _check_broadcasts(array, values, shape):
         raise ValueError('shape mismatch')
 
 
+class MaskedFillIndexPutBackward0(IndexPutBackward0):
+    """x[mask] = one value: torch's index_put_ writes it with masked_fill_, which reads the
+    value as a number, so it checks no overlap with it."""
+    overlap_checked = ()
+
+
+MaskedFillIndexPutBackward0.__name__ = 'IndexPutBackward0'
+
+
 def _written_at(like, index):
     """A constant bool tensor of like's shape: True where ``index`` points."""
     from .._tensor import wrap
@@ -471,14 +480,15 @@ def setitem(input, index, value):
         given_value_ndim = value.ndim if isinstance(value, Tensor) else 0
         if given_value_ndim and value._data.shape[0] == 1:
             value = _strip_leading_ones(value)
-        if not basic and isinstance(value, Tensor) and value.dtype is not input.dtype:
-            _check_index_put_dtype(input, index, value)
+        check_dtype = not basic and isinstance(value, Tensor) and value.dtype is not input.dtype
         recording = grad_state.enabled and (
             input.requires_grad or (isinstance(value, Tensor) and value.requires_grad))
         if not recording:
+            if check_dtype:
+                _check_index_put_dtype(input, index, value)
             data = value._data if isinstance(value, Tensor) else value
             check_inference_inplace(input)
-            if isinstance(value, Tensor) and value._vc is input._vc:
+            if isinstance(value, Tensor) and value._vc is input._vc and not masked_fill:
                 _check_value_overlap(input, index, basic, value)
             try:
                 if basic:   # a copy into the region (which may be part of an expanded tensor)
@@ -511,7 +521,11 @@ def setitem(input, index, value):
                 region.copy_(value.expand(region.shape))
         else:
             target, into = _sliced(input, index)
-            IndexPutBackward0.apply_(target, value, index=into)  # a view's base: CopySlices
+            if check_dtype:   # index_put_'s own check, after its leaf check
+                check_inplace_allowed(target)
+                _check_index_put_dtype(input, index, value)
+            put = MaskedFillIndexPutBackward0 if masked_fill else IndexPutBackward0
+            put.apply_(target, value, index=into)   # a view's base: CopySlices
             _warn_if_masked_fill_of_repeats(masked_fill, input)
     except IndexError:
         _raise_zero_dim_error(input, given)
@@ -572,6 +586,8 @@ def _check_value_overlap(input, index, basic, value):
         return
     if not basic:
         target = _sliced(input, index, recorded=False)[0]   # index_put_ writes into this view
+        if target is value:   # the tensor itself: a full overlap, even empty (as torch)
+            raise RuntimeError(OVERLAP_MESSAGE)
         check_no_partial_overlap(target._data, value._data, full_allowed=False)
         return
     region = _index_errors(input._data.__getitem__, index)

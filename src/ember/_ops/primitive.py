@@ -593,6 +593,8 @@ def _check_overlaps(cls, target, operands):
     checked, full_allowed = cls.overlap_checked, cls.full_overlap_allowed
     for x in operands if checked is None else [operands[i] for i in checked]:
         if isinstance(x, Tensor) and x._vc is target._vc and (x is not target or not full_allowed):
+            if x is target:   # the tensor itself: a full overlap, even empty (as torch)
+                raise RuntimeError(OVERLAP_MESSAGE)
             check_no_partial_overlap(target._data, x._data, full_allowed)
 
 
@@ -600,8 +602,6 @@ def check_no_partial_overlap(out, x, full_allowed=True):
     """torch's check that an operand of an in-place op is either the written-to memory
     exactly (same extent and layout; index_put_ refuses that too) or apart from it; overlaps
     it can't judge (operands with gaps or repeated elements) pass."""
-    if out is x and not full_allowed:   # the tensor itself: a full overlap, even if empty
-        raise RuntimeError(OVERLAP_MESSAGE)
     if not out.size or not x.size or not (is_dense(out) and is_dense(x)):
         return
     out_begin, x_begin = _address(out), _address(x)

@@ -559,9 +559,11 @@ def cat(tensors, dim=0, *, out=None, axis=None):
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f'zero-dimensional tensor (at position {i}) cannot be concatenated')
-    joined = [t for t in tensors if t.shape != (0,)] or list(tensors[:1])
-    ref = joined[0]
-    dim = _wrap_dim(dim, ref.ndim)
+    joined = [t for t in tensors if t.shape != (0,)]
+    if joined:
+        ref, dim = joined[0], _wrap_dim(dim, joined[0].ndim)
+    else:   # all 1-d and empty: torch wraps no dim (legacy_cat_wrap_dim)
+        ref, dim = tensors[0], 0
     for i, t in enumerate(tensors):
         if t.shape == (0,) and ref.shape != (0,):
             continue
