@@ -744,6 +744,14 @@ def test_complex_zero_to_the_power_of_a_tensor(dtype):
     check(run, exact=True)
 
 
+@pytest.mark.parametrize('code', [
+    'T.zeros(3, 6).clamp(min=T.zeros(3, 0, dtype=T.complex64))',
+    'T.zeros(3, 6).clamp(max=T.zeros(3, 0, dtype=T.complex64))',
+    'T.zeros(3, 6).clamp(T.zeros(3, 0, dtype=T.complex64), T.zeros(1))'])
+def test_clamp_checks_shapes_before_its_complex_kernel_error(code):
+    check(lambda T: eval(code), match_message=True)
+
+
 @pytest.mark.parametrize('code', ['T.tensor([True, False]) ** T.tensor([True, False, True])',
                                   'T.tensor([True, False]) ** T.tensor([True, False])'])
 def test_pow_of_bool_tensors_checks_shapes_first(code):

@@ -1097,6 +1097,7 @@ class ClampBackward0(Primitive):
             # a bound's dtype promoted a real input to complex, or bool bounds on both sides:
             # the kernel torch runs (maximum for min only, minimum for max only) has none
             kernel = 'maximum_cpu' if high is None else 'minimum_cpu' if low is None else 'clamp_cpu'
+            xp.broadcast_shapes(*(x.shape for x in (a, low, high) if x is not None))  # first
             raise _not_implemented(kernel, xp.empty(0, dtype))
         out = a.astype(dtype, copy=False)
         if low is not None:

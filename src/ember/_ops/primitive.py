@@ -526,8 +526,9 @@ class AsStridedBackward0(Primitive):
 
 def write_into(target, out, op=None):
     """Copy the result of ``op`` (a Primitive; None for a copy) into ``target``'s memory, with
-    torch's casting, shape and overlap checks."""
+    torch's overlap, shape and casting checks, in TensorIterator's order."""
     data = target._data
+    alias = writable(data, op)
     if out.shape != data.shape:
         check_output_shape(data.shape, out.shape)
     if out.dtype != data.dtype:
@@ -535,7 +536,6 @@ def write_into(target, out, op=None):
         if not _dtype.can_cast(out_dtype, target.dtype):
             raise RuntimeError(f"result type {out_dtype.scalar_name} can't be cast to the "
                                f"desired output type {target.dtype.scalar_name}")
-    alias = writable(data, op)
     if alias is data or not has_repeats(data):
         alias[...] = out
     else:   # as torch, only the elements the op changes are written (the last write wins)
