@@ -91,11 +91,13 @@ RANKS = [((3,), (4,)), ((2, 3), (4,)), ((3,), (4, 4)), ((2, 3), (4, 4)), ((2, 2,
                                             for a, _ in RANKS if 0 not in a], ids=str)
 def test_error_messages_by_rank(shapes):
     """Shape errors come before dtype errors (except for dot), and name the sizes of the
-    kernel torch folds the operands into; dtype and bool errors name that kernel too.
-    (torch's bmm skips its dtype check for empty operands: not reproduced.)"""
+    kernel torch folds the operands into; dtype and bool errors name that kernel too (bmm
+    dispatches on its first operand's dtype before comparing dtypes). (torch's bmm skips its
+    dtype check for empty operands: not reproduced.)"""
     sa, sb = shapes
     for da, db in ((torch.float32, torch.float32), (torch.float32, torch.float64),
-                   (torch.float64, torch.int32), (torch.bool, torch.bool)):
+                   (torch.float64, torch.int32), (torch.bool, torch.bool),
+                   (torch.bool, torch.float64), (torch.float32, torch.bool)):
         check(lambda T, a, b: a @ b, torch.ones(sa, dtype=da), torch.ones(sb, dtype=db),
               match_message=True)
 

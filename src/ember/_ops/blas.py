@@ -210,10 +210,16 @@ def _check_kernel(kernel, s1, s2, d1, d2, out=None, resized=False):
             raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: '
                                f'[{s1[0]}, {s1[2]}] but got: [{s2[0]}, {s2[1]}].')
         _check_out_dtype(out, d2)
+        _check_bool_kernel(kernel, s1, s2, d1)   # bmm dispatches on self's dtype first
         if d1 is not d2:
             raise RuntimeError(f'expected scalar type {d1.scalar_name} but found '
                                f'{d2.scalar_name}')
-    if d1 is _dtype.bool and math.prod(s1) * s2[-1]:  # no bool kernels; an empty product runs none
+    _check_bool_kernel(kernel, s1, s2, d1)
+
+
+def _check_bool_kernel(kernel, s1, s2, d1):
+    """No kernel takes bool operands; an empty product runs none."""
+    if d1 is _dtype.bool and math.prod(s1) * s2[-1]:
         name = {'mv': 'addmv_impl_cpu', 'mm': 'addmm_impl_cpu_'}.get(kernel, kernel)
         raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
 
