@@ -690,3 +690,22 @@ def test_writes_into_an_expanded_tensor(code, requires_grad):
             exec(code, {'T': T, 'x': x, 'm': m})
         return base, x._version, [str(w.message) for w in caught]
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('op', [
+    'a * b', 'a / b', 'a ** b', 'T.div(a, b, rounding_mode="floor")', 'T.remainder(a, b)',
+    'a.clamp(min=b)', 'a.clamp(max=b)', 'a.clamp(b, b * 2)', 'a.dot(b)', 'a[None].mm(b[:, None])',
+    'a[None, None].bmm(b[None, :, None])', 'a @ b.expand(2, 2)', 'a.expand(2, 2).mv(b)',
+    'T.nn.functional.mse_loss(a, b)'])
+def test_stale_saved_tensors_are_reported_in_torchs_order(op):
+    """Where several saved tensors were modified in place, torch reports the first it unpacks:
+    its generated code has them by argument name (other, exponent, mat2, min, max before
+    self; self before tensor, vec, target)."""
+    def run(T):
+        a = T.tensor([1.5, 2.5], requires_grad=True) * 1
+        b = T.tensor([0.5, 1.5], requires_grad=True) + 0
+        out = eval(op, {'T': T, 'a': a, 'b': b})
+        a.mul_(1)
+        b.add_(0)
+        out.sum().backward()
+    check(run, match_message=True)

@@ -57,14 +57,17 @@ class MvBackward0(DotBackward0):
 
 class MmBackward0(DotBackward0):
     """2-D @ 2-D."""
+    _unpack_order = (1, 0)   # mat2 before self, as torch
 
 
 class BmmBackward0(DotBackward0):
     """torch.bmm: 3-D @ 3-D with equal batch sizes."""
+    _unpack_order = (1, 0)   # mat2 before self, as torch
 
 
 class SqueezeBackward4(DotBackward0):
     """1-D @ 2-D (torch runs it as unsqueeze, mm, squeeze: this is its last node's name)."""
+    _unpack_order = (1, 0)   # its mm's mat2 before self
 
 
 class UnsafeViewBackward0(DotBackward0):

@@ -148,6 +148,7 @@ class RsubBackward1(RsubBackward0):
 
 
 class MulBackward0(Primitive):
+    _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'common'
     saves_inputs = True
     saved_for = ((1,), (0,))
@@ -165,6 +166,7 @@ class MulBackward0(Primitive):
 
 class DivBackward0(Primitive):
     """True division: integer operands give the default float dtype."""
+    _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'float'
     saves_inputs = True
     saved_for = ((1,), (0, 1))
@@ -183,6 +185,7 @@ class DivBackward0(Primitive):
 
 class DivBackward2(Primitive):
     """Division with rounding_mode 'trunc' or 'floor': recorded, with zero gradients."""
+    _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'common'
     saves_inputs = True
     saved_for = ((1,), (0, 1))
@@ -293,6 +296,7 @@ class PowBackward0(Primitive):
 
 class PowBackward1(Primitive):
     """tensor ** tensor."""
+    _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'common'
     saves_inputs = True
     saves_output = True
@@ -749,6 +753,7 @@ def floor_divide(input, other, *, out=None):
 class RemainderBackward1(RemainderBackward0):
     """remainder(Tensor, Tensor): both edges; self and other are saved for other's
     gradient only."""
+    _unpack_order = (1, 0)    # other (exponent) before self, as torch
     graph_inputs = None
     saves_inputs = True
     saved_for = ((1,), (1,))
@@ -1087,6 +1092,7 @@ class ClampBackward1(Primitive):
 class ClampBackward0(Primitive):
     """clamp with tensor bounds (either may be None), in the promoted dtype; each bound gets
     the gradient where it clamped (torch's clamp_backward_min_max)."""
+    _unpack_order = (2, 1, 0)  # max, min, self, as torch
     saves_inputs = True
 
     def forward(ctx, a, low, high, dtype):

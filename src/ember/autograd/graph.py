@@ -46,6 +46,9 @@ class Node:
     _freed = False
     _packed = False         # what was saved went through saved_tensors_hooks (SavedTensors)
     _registry = None        # a Registry once a hook or retain_grad names this node
+    _unpack_order = None    # the saved values' indices in the order torch checks, packs and
+                            # unpacks them (its generated code has them by argument name:
+                            # other, exponent, mat2 before self); None: as saved
     _num_outputs = 1
     _seq = -1               # when it was linked into the graph (see link)
 
@@ -79,8 +82,11 @@ class Node:
     def _pack(self):
         """Inside saved_tensors_hooks: each tensor just saved (those with a version) goes
         through the pack hook."""
-        self._saved = tuple([v if version is None else SavedTensor(v, self)
-                             for v, version in zip(self._saved, self._versions)])
+        saved = list(self._saved)
+        for i in self._unpack_order or range(len(saved)):
+            if self._versions[i] is not None:
+                saved[i] = SavedTensor(saved[i], self)
+        self._saved = tuple(saved)
         self._packed = True
 
     def _unpack_saved(self):
@@ -89,12 +95,20 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
+        order = self._unpack_order or range(len(saved))
         if self._packed:
-            return tuple([v.unpack(self) if v.__class__ is SavedTensor else v for v in saved])
-        for value, version in zip(saved, self._versions):
-            if version is not None and (value._vc.value != version or
-                                        value._detached_seq > self._seq):
-                _raise_saved_error(value, version, self._seq)
+            unpacked = list(saved)
+            for i in order:
+                if saved[i].__class__ is SavedTensor:
+                    unpacked[i] = saved[i].unpack(self)
+            return tuple(unpacked)
+        versions = self._versions
+        for i in order:
+            version = versions[i]
+            if version is not None:
+                value = saved[i]
+                if value._vc.value != version or value._detached_seq > self._seq:
+                    _raise_saved_error(value, version, self._seq)
         return saved
 
     def _release(self):
