@@ -242,6 +242,27 @@ UnsqueezeIndexBackward0.__name__ = 'UnsqueezeBackward0'
 AliasIndexBackward0.__name__ = 'AliasBackward0'
 
 
+class UnbindBackward0(Primitive):
+    """torch.unbind: the slices along ``dim``, views that are the outputs of one node."""
+
+    def forward(ctx, a, dim):
+        ctx.input_shape = a.shape
+        before = (slice(None),) * dim
+        return [a[before + (i, Ellipsis)] for i in range(a.shape[dim])]  # Ellipsis: 0-d views
+
+    @staticmethod
+    def view_step(nr, dim):
+        return SelectBackward0, {'index': (slice(None),) * dim + (nr,)}
+
+    def backward(ctx, *grads):
+        from .._creation import zeros
+        from .shape import stack
+        like = next(g for g in grads if g is not None)
+        missing = zeros(ctx.input_shape[:ctx.dim] + ctx.input_shape[ctx.dim + 1:],
+                        dtype=like.dtype)
+        return stack([missing if g is None else g for g in grads], ctx.dim)
+
+
 class IndexBackward0(Primitive):
     """Advanced indexing by an index made by _sliced (index tensors and full slices): a copy
     of the picked elements, laid out as torch's index kernel lays them out."""

@@ -491,29 +491,9 @@ def select(input, dim, index):
     return getitem(input, (slice(None),) * dim + (index,), normalized=True)
 
 
-class UnbindBackward0(Primitive):
-    """The slices along ``dim``: views, the outputs of one node."""
-
-    def forward(ctx, a, dim):
-        ctx.input_shape = a.shape
-        before = (slice(None),) * dim
-        return [a[before + (i, Ellipsis)] for i in range(a.shape[dim])]  # Ellipsis: 0-d views
-
-    @staticmethod
-    def view_step(nr, dim):
-        from .indexing import SelectBackward0
-        return SelectBackward0, {'index': (slice(None),) * dim + (nr,)}
-
-    def backward(ctx, *grads):
-        from .._creation import zeros
-        like = next(g for g in grads if g is not None)
-        missing = zeros(ctx.input_shape[:ctx.dim] + ctx.input_shape[ctx.dim + 1:],
-                        dtype=like.dtype)
-        return stack([missing if g is None else g for g in grads], ctx.dim)
-
-
 def unbind(input, dim=0):
     """torch.unbind: the slices along ``dim``."""
+    from .indexing import UnbindBackward0
     dim = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError('Dimension specified as 0 but tensor has no dimensions')
