@@ -476,8 +476,7 @@ def _in_turn(input, items):
     """``input[items]`` as torch computes (and records) it: the basic items' views in turn
     (see _sliced), then IndexBackward0 of the last by the index tensors; where no item makes
     a view, the input's alias."""
-    if _dims_indexed(items) > input.ndim:
-        raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
+    _check_dims_indexed(input, items)
     view, into = _sliced(input, items, recorded=grad_state.enabled and input.requires_grad)
     if into is not None:
         return IndexBackward0.apply(view, index=into)
@@ -494,8 +493,8 @@ def setitem(input, index, value):
             return
         # torch writes x[True] = v as a copy_ to x.unsqueeze(0) (a cast, expand's errors)
         index, basic = ((None,), True) if given is True else normalize_index(index)
-        if not basic and _dims_indexed(index) > input.ndim:
-            raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
+        if not basic:
+            _check_dims_indexed(input, index)
         masked_fill = not basic and (not isinstance(value, Tensor) or value._data.size == 1) \
             and _check_masked_fill(input, given, index, value)
         given_value_ndim = value.ndim if isinstance(value, Tensor) else 0
@@ -702,6 +701,12 @@ def _dims_indexed(index):
     return sum(item.ndim if _is_mask(item) else 1
                for item in index if item is not None and item is not Ellipsis
                and item.__class__ is not bool)   # a Python bool adds a dim, as None
+
+
+def _check_dims_indexed(input, index):
+    """torch's error for an index that uses more dims than the tensor has."""
+    if _dims_indexed(index) > input.ndim:
+        raise IndexError(f'too many indices for tensor of dimension {input.ndim}')
 
 
 def _check_fits(input, index, basic, value, region):
