@@ -115,8 +115,10 @@ class Tensor:
     _output_nr = 0
     _view_fn = None
     _view_version = 0       # the version a view's grad_fn was derived at (see _refresh_view)
-    _multi_output_view = False  # a view made in grad mode from an output of unbind (see
-                                # primitive.check_inplace_allowed)
+    _creation_meta = None   # why a view can't be re-derived from its base, where its
+                            # _view_fn is not None (see primitive.view_written_error):
+                            # 'multi_output', 'custom_function', or 'inference' (made in
+                            # inference mode); a view without either was made in no_grad mode
     _accumulator = None
     _hooks = None
     _post_accumulate_hooks = None
@@ -278,7 +280,7 @@ class Tensor:
     @property
     def requires_grad(self):
         if self._base is not None:
-            if self._view_fn is not None and not self._multi_output_view:
+            if self._view_fn is not None and self._creation_meta is None:
                 self._refresh_view()  # (the others raise on grad_fn, not here: as torch)
             if not self._requires_grad:
                 return self._base.requires_grad   # as torch's views of a base made to require grad
@@ -429,21 +431,20 @@ class Tensor:
 
     def _refresh_view(self):
         """Re-derive a view's grad_fn from its base after an in-place change to either;
-        torch's error for a view it can't re-derive (made in no_grad mode, or an output of
-        unbind) where its base requires grad."""
+        torch's error for a view it can't re-derive (see view_written_error) where its base
+        requires grad."""
         if self._view_version == self._vc.value:
             return
         base = self._base
-        if self._view_fn is None or self._multi_output_view:
-            if self._grad_fn is not None or base._requires_grad:
-                from ._ops.primitive import view_written_error
-                raise view_written_error(self, 'its base or another view of its base has been')
-            return
+        if self._grad_fn is None and not base._requires_grad:
+            return  # no history to re-derive: the version is not taken (as torch)
+        if self._view_fn is None or self._creation_meta is not None:
+            from ._ops.primitive import view_written_error
+            raise view_written_error(self, 'its base or another view of its base has been')
         self._view_version = self._vc.value
-        if base._requires_grad or self._grad_fn is not None:
-            from ._ops.primitive import regenerated_view_node
-            self._grad_fn = regenerated_view_node(self._view_fn, base)
-            self._requires_grad = True
+        from ._ops.primitive import regenerated_view_node
+        self._grad_fn = regenerated_view_node(self._view_fn, base)
+        self._requires_grad = True
 
     # ---------------------------------------------------------------- conversion
 

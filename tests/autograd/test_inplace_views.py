@@ -518,6 +518,24 @@ def test_view_made_before_its_base_required_grad():
     assert results[0] == results[1]
 
 
+@pytest.mark.parametrize('read', ['', 'v - 1', 'v.grad_fn', 'v.requires_grad', 'v[0]', 'str(v)'])
+@pytest.mark.parametrize('write', ['base.mul_(2)', 'v.mul_(2)', 'with T.no_grad(): base.mul_(2)'])
+def test_view_whose_base_was_written_before_it_required_grad(read, write):
+    """Reading such a view while its base doesn't require grad takes nothing from it: once
+    the base requires grad, the view is re-derived from it (fuzzer seed 8712)."""
+    def run(T):
+        base = T.tensor([0.5, -1.5, 2.0], dtype=T.float64)
+        v = base.flatten()[1:]
+        namespace = {'T': T, 'base': base, 'v': v}
+        exec(write, namespace)
+        exec(read, namespace)
+        base.requires_grad_()
+        info = (v.requires_grad, v.is_leaf, type(v.grad_fn).__name__, v._version)
+        (v * v).sum().backward()
+        return info, base.grad
+    check(run)
+
+
 def _tree(fn, depth=5):
     """grad_fn's next_functions as nested (name, output_nr) tuples."""
     if fn is None or depth == 0:
@@ -647,6 +665,31 @@ def test_views_made_in_no_grad_mode_after_their_base_is_written(code, write, bas
         exec(f'result.append({code})' if 'with' not in code else code, namespace)
         return [r if isinstance(r, (bool, int, str, T.Tensor)) else type(r).__name__
                 for r in result], y._version
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('made', ['with T.no_grad(): v = y[0:2]',
+                                  'with T.inference_mode(): v = y[0:2]',
+                                  'with T.inference_mode(): v = y[0:2]\nv = v[1:]',
+                                  'with T.no_grad(): v = y[0:2]\nv = v[1:]',
+                                  'with T.no_grad(): v = y[0:2]\nv = v.unbind()[0]',
+                                  'v = y.unbind()[0]\nwith T.no_grad(): v = v[1:]',
+                                  'with T.inference_mode(): v = y.unbind()[0]'])
+@pytest.mark.parametrize('write', ['v.add_(1)', 'y.add_(1); v.grad_fn',
+                                   'with T.no_grad(): v.add_(1)', 'v.add_(w)'])
+@pytest.mark.parametrize('base', ['non-leaf', 'not requiring grad'])
+def test_why_a_view_cant_be_written_is_kept_by_its_views(made, write, base):
+    """A view made in no_grad or inference mode, or by unbind, and the views made of it,
+    refuse in-place writes with torch's error for why (a view of such a view with a grad_fn
+    says so)."""
+    def run(T):
+        y = T.tensor([[0.5, 0.25, 0.75], [0.6, 0.9, 0.3]], requires_grad=base == 'non-leaf') * 1
+        w = T.ones(1, requires_grad=True)
+        namespace = {'T': T, 'y': y, 'w': w}
+        exec(made, namespace)
+        exec(write, namespace)
+        v = namespace['v']
+        return repr(v), v._version, v.requires_grad
     check(run, match_message=True)
 
 

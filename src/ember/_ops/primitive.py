@@ -136,7 +136,7 @@ class Primitive(Node):
         write_into(target, out, cls)
         target._vc.value += 1
         if recording and result._requires_grad:  # an integer target records no history
-            _rebase_history(target, result)
+            rebase_history(target, result._grad_fn)
         return target
 
     @classmethod
@@ -152,8 +152,8 @@ class Primitive(Node):
         for nr, out in enumerate(cls.forward(ctx, source._data, **params)):
             view = _make(out, source.dtype)
             _make_view(view, source, *cls.view_step(nr, **params))
-            if grad_state.enabled:
-                view._multi_output_view = True
+            if grad_state.enabled and view._creation_meta != 'inference':
+                view._creation_meta = 'multi_output'
             views.append(view)
         if ctx is not cls._unrecorded and views:
             _record(ctx, (source,), views[0], params)
@@ -469,8 +469,11 @@ def _make_view(result, source, cls, params):
     base = source._base
     result._base = source if base is None else base
     result._view_version = source._vc.value
+    meta = source._creation_meta  # a view of a view keeps why its source can't be re-derived
     if not grad_state.enabled:  # as torch: it requires grad, a leaf that gradients skip
         result._requires_grad = source._requires_grad
+        if grad_state.inference or meta == 'inference':
+            result._creation_meta = 'inference'
     elif base is None or source._view_fn is not None:
         if cls is AsStridedBackward0:  # a regenerated view: its steps start at the base
             steps = params['steps']
@@ -478,8 +481,10 @@ def _make_view(result, source, cls, params):
             steps = (source._view_fn.keywords['steps'] if source._view_fn is not None
                      else ()) + ((cls, params),)
         result._view_fn = functools.partial(AsStridedBackward0.apply, steps=steps)
-        if source._multi_output_view:
-            result._multi_output_view = True
+        if meta is not None:
+            result._creation_meta = meta
+    elif meta is not None:
+        result._creation_meta = meta
 
 
 def regenerated_view_node(view_fn, base):
@@ -633,7 +638,7 @@ def _layout(data):
 
 def check_inplace_allowed(target):
     if target._base is not None:
-        if target._view_fn is None or target._multi_output_view:
+        if target._view_fn is None or target._creation_meta is not None:
             raise view_written_error(target, 'is being')
         target._refresh_view()
         if target.requires_grad and target._base._grad_fn is None:  # (base detached or not)
@@ -647,24 +652,41 @@ def check_inplace_allowed(target):
 def view_written_error(view, modified):
     """torch's error for a view that can't take part in an in-place write (``modified``:
     'is being' written, or 'its base or another view of its base has been'): one made in
-    no_grad mode, or (in grad mode) from an output of an op returning several views."""
-    if view._multi_output_view:
-        if view._grad_fn is not None:
-            name = re.sub(r'Backward\d*$', '', type(view._grad_fn).__name__)
-            head = f'Output {view._output_nr} of {name} is a view and {modified} modified inplace.'
-        else:
-            head = (f'A view was created in no_grad mode and {modified} modified inplace with '
-                    'grad mode enabled.')
-        return RuntimeError(head + ' This view is the output of a function that returns multiple '
-                            'views. Such functions do not allow the output views to be modified '
-                            'inplace. You should replace the inplace operation by an out-of-place '
-                            'one.')
-    return RuntimeError(
-        f'A view was created in no_grad mode and {modified} modified inplace with grad mode '
-        'enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can '
-        'clarify your code by moving both the view and the inplace either both inside the '
-        'no_grad block (if you don\'t want the inplace to be tracked) or both outside (if you '
-        'want the inplace to be tracked).')
+    no_grad or inference mode, an output of an op returning several views (unbind), or an
+    output of a custom Function, and the views of these."""
+    meta, grad_fn = view._creation_meta, view._grad_fn
+    if grad_fn is not None:
+        output = (f'Output {view._output_nr} of '
+                  f"{re.sub(r'Backward[0-9]*$', '', type(grad_fn).__name__)} is a view")
+    if grad_fn is not None and meta not in (None, 'inference'):
+        head = f'{output} and {modified} modified inplace.'
+    else:  # made in no_grad or inference mode (else it would have a grad_fn)
+        prefix = 'A view' if grad_fn is None else f'{output} of a view which'
+        head = (f'{prefix} was created in inference mode and {modified} modified inplace in '
+                'normal mode.' if meta == 'inference' else
+                f'{prefix} was created in no_grad mode and {modified} modified inplace with '
+                'grad mode enabled.')
+    return RuntimeError(head + _VIEW_WRITE_ADVICE[meta])
+
+
+_VIEW_WRITE_ADVICE = {
+    None: (' Given that this use case is ambiguous and error-prone, it is forbidden. You can '
+           'clarify your code by moving both the view and the inplace either both inside the '
+           "no_grad block (if you don't want the inplace to be tracked) or both outside (if you "
+           'want the inplace to be tracked).'),
+    'inference': (' Given that this use case is ambiguous and error-prone, it is forbidden. You '
+                  'can clarify your code by moving both the view and the inplace either both '
+                  "inside the inference_mode block (if you don't want the inplace to be tracked) "
+                  'or both outside (if you want the inplace to be tracked).'),
+    'multi_output': (' This view is the output of a function that returns multiple views. Such '
+                     'functions do not allow the output views to be modified inplace. You should '
+                     'replace the inplace operation by an out-of-place one.'),
+    'custom_function': (' This view was created inside a custom Function (or because an input '
+                        'was returned as-is) and the autograd logic to handle view+inplace would '
+                        'override the custom backward associated with the custom Function, '
+                        'leading to incorrect gradients. This behavior is forbidden. You can fix '
+                        'this by cloning the output of the custom Function.'),
+}
 
 
 def _snapshot(target, copy):
@@ -678,12 +700,13 @@ def _snapshot(target, copy):
     return old
 
 
-def _rebase_history(target, result):
-    """After an in-place op, ``target`` takes the result's place in the graph."""
+def rebase_history(target, fn, output_nr=0):
+    """After an in-place op, ``target`` takes output ``output_nr`` of node ``fn`` as its
+    place in the graph; for a view, its base gets a CopySlices node holding ``fn``."""
     if target._base is None:
         old_fn, old_nr = target._grad_fn, target._output_nr
-        target._grad_fn = result._grad_fn
-        target._output_nr = 0
+        target._grad_fn = fn
+        target._output_nr = output_nr
         target._requires_grad = True
         if target._retains_grad:
             _move_retained(target, old_fn, old_nr)
@@ -691,7 +714,7 @@ def _rebase_history(target, result):
     base = target._base
     node = new_node(CopySlices)
     node.view_fn = target._view_fn
-    node.fn = fn = result._grad_fn
+    node.fn = fn
     base_edge = (base._grad_fn, base._output_nr) if base._grad_fn is not None else _NO_EDGE
     link(node, (base_edge,) + fn.next_functions[1:],
          ((base._data.shape, base.dtype) if base_edge is not _NO_EDGE else None,)
