@@ -1,5 +1,6 @@
 """Custom autograd.Function against torch: ctx API, apply, setup_context, dirty and
 non-differentiable outputs, materialized grads, once_differentiable, double backward."""
+import re
 import warnings
 
 import pytest
@@ -471,3 +472,145 @@ def test_once_differentiable_error_node():
     raises_same(lambda t, x, g0: t.autograd.grad(_once_square(t).apply(x), x, g0,
                                                  create_graph=True)[0].sum().backward(),
                 rand(3), rand(3, seed=1))
+
+
+# ------------------------------------------------------------------ outputs that are views
+
+OUTPUTS = {'input': lambda x: x, 'view': lambda x: x.view(3, 2), 'select': lambda x: x[0],
+           'clone': lambda x: x.clone(), 'two': lambda x: (x, x.view(-1), x * 2)}
+
+
+def _outcome(T, code, namespace):
+    """What running ``code`` gave: its value's repr, or the error it raised."""
+    try:
+        exec(code, namespace)
+        out = namespace.get('out')
+        return repr(out) if isinstance(out, T.Tensor) else type(out).__name__
+    except RuntimeError as error:
+        return f'RuntimeError: {error}'
+
+
+@pytest.mark.parametrize('output', OUTPUTS)
+@pytest.mark.parametrize('input', ['leaf', 'non-leaf', 'not requiring grad'])
+@pytest.mark.parametrize('mode', ['grad', 'no_grad'])
+@pytest.mark.parametrize('code', ['out = y.add_(1)', 'out = y.add_(w)',
+                                  'x.detach().add_(1); out = y.grad_fn',
+                                  'x.detach().add_(1); out = y * 1',
+                                  'with T.no_grad(): out = y.add_(1)'])
+def test_outputs_that_are_views(output, input, mode, code):
+    """As torch: an input returned as-is comes back as a view of it (or, where the Function
+    records nothing and it requires grad, a detached alias); every output that is a view
+    refuses in-place writes with torch's custom-Function error (the multi-output error
+    where several outputs are differentiable), and so do views of them."""
+    def run(T):
+        Fn = function_class(T, lambda ctx, x: OUTPUTS[output](x),
+                            lambda ctx, *g: g[0].reshape(3, 2) * 2)
+        leaf = T.tensor([[0.5, 0.25], [0.75, 0.6], [0.9, 0.3]],
+                        requires_grad=input != 'not requiring grad')
+        x = leaf * 1 if input == 'non-leaf' else leaf
+        with T.set_grad_enabled(mode == 'grad'):
+            ys = Fn.apply(x)
+        ys = ys if isinstance(ys, tuple) else (ys,)
+        shape = [(y._base is x, y is x, y.requires_grad, y.is_leaf, y._version,
+                  type(y.grad_fn).__name__, y.output_nr) for y in ys]
+        w = T.ones(1, requires_grad=True)
+        outcomes = [_outcome(T, code, {'T': T, 'x': x, 'y': y, 'w': w}) for y in ys[:2]]
+        return shape, outcomes, x._version
+    check(run)
+
+
+def _dirty(T, outputs=1):
+    """A Function that doubles its input in place (marked dirty), returning it first."""
+    def forward(ctx, x):
+        x.mul_(2)
+        ctx.mark_dirty(x)
+        return (x,) + tuple(x * k for k in range(1, outputs)) if outputs > 1 else x
+    return function_class(T, forward, lambda ctx, *g: g[0] * 3)
+
+
+@pytest.mark.parametrize('view', ['y[:2]', 'y[1]', 'y.view(2, 2)[0]', 'y.t()'])
+def test_dirty_view_input_puts_copy_slices_on_its_base(view):
+    """A view written in place by a Function (mark_dirty) takes its node through a
+    CopySlices on its base, as torch's in-place ops: the base's gradient has the Function's
+    gradient in the view's region."""
+    def run(T):
+        x = T.tensor([1.0, 2.0, 3.0, 4.0], dtype=T.float64, requires_grad=True)
+        y = x * 1
+        v = eval(view, {'y': y})
+        out = _dirty(T).apply(v)
+        info = (out is v, type(out.grad_fn).__name__, type(y.grad_fn).__name__,
+                [type(n).__name__ for n, _ in y.grad_fn.next_functions], y._version)
+        (y * T.arange(4.0, dtype=T.float64)).sum().backward()
+        return info, y, x.grad
+    check(run)
+
+
+@pytest.mark.parametrize('case', ['view of a leaf', 'view made in no_grad mode',
+                                  'view, two outputs', 'leaf', 'output of unbind'])
+def test_dirty_input_errors(case):
+    def run(T):
+        x = T.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        if case == 'view of a leaf':
+            return _dirty(T).apply(x[:2])
+        if case == 'leaf':
+            return _dirty(T).apply(x)
+        y = x * 1
+        if case == 'view made in no_grad mode':
+            with T.no_grad():
+                v = y[:2]
+            return _dirty(T).apply(v)
+        if case == 'output of unbind':
+            return _dirty(T).apply(y.view(2, 2).unbind()[0])
+        return _dirty(T, outputs=2).apply(y[:2])
+    check(run, match_message=True)
+
+
+def test_dirty_input_with_several_outputs():
+    def run(T):
+        y = T.tensor([1.0, 2.0], requires_grad=True) * 1
+        outs = _dirty(T, outputs=2).apply(y)
+        info = [(type(o.grad_fn).__name__, o.output_nr) for o in outs]
+        (outs[0] * 5 + outs[1]).sum().backward()
+        return info, y._version
+    check(run)
+
+
+def test_dirty_tensor_that_is_not_an_input_warns():
+    results = []
+    for T in LIBS:
+        def forward(ctx, x):
+            z = T.zeros(2)
+            ctx.mark_dirty(z)
+            return x * 1, z
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            outs = function_class(T, forward, lambda ctx, *g: g[0]).apply(
+                T.ones(2, requires_grad=True))
+        results.append(([str(w.message) for w in caught],
+                        [(type(o.grad_fn).__name__, o.output_nr) for o in outs]))
+    assert results[1] == results[0]
+
+
+def test_node_repr_names_its_module():
+    reprs = []
+    for T in LIBS:
+        node = function_class(T, lambda ctx, x: x * 2, lambda ctx, g: g).apply(
+            T.ones(2, requires_grad=True)).grad_fn
+        reprs.append(re.sub(r' at 0x[0-9a-f]+>$', '>', repr(node)))
+    assert reprs == ['<torch.autograd.function.MyFnBackward object>',
+                     '<ember.autograd.function.MyFnBackward object>']
+
+
+@pytest.mark.parametrize('saved', ['output', 'inputs[0]', 'inputs[0].view_as(inputs[0])', 'None'])
+@pytest.mark.parametrize('requires_grad', [True, False])
+def test_setup_context_cant_save_an_input_returned_as_is(saved, requires_grad):
+    def run(T):
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(eval(saved, {'inputs': inputs, 'output': output}))
+        Fn = function_class(T, lambda x: x, lambda ctx, g: g * 2, setup_context=setup_context)
+        x = T.ones(2, requires_grad=requires_grad)
+        y = Fn.apply(x)
+        if y.requires_grad:
+            y.sum().backward()
+        return y._base is x, x.grad
+    check(run, match_message=True)

@@ -11,12 +11,15 @@ import warnings
 from . import grad_mode
 from .._dtype import FLOAT
 from .graph import Node, accumulator_of, link, new_node
+from .._warnings import warn_at_caller
 
 _NO_EDGE = (None, 0)
 
 
 class FunctionCtx(Node):
     """The ``ctx`` of a custom Function, and its grad_fn node."""
+
+    __repr__ = object.__repr__  # a Python class, named with its module: torch's is too
 
     def save_for_backward(self, *tensors):
         from .._tensor import Tensor
@@ -143,6 +146,9 @@ class Function(metaclass=_FunctionMeta):
         ctx.dirty = ctx.non_differentiable = ctx._to_save = ()
         ctx.materialize_grads = True
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        record = grad_mode.state.enabled and any(ctx.needs_input_grad)
+        if record:  # its edges are taken before forward runs, as in torch
+            _link(ctx, args)
         with grad_mode.no_grad():
             if cls.setup_context is None:
                 outputs = cls.forward(ctx, *args, **kwargs)
@@ -151,38 +157,20 @@ class Function(metaclass=_FunctionMeta):
                 cls.setup_context(ctx, args, outputs)
         is_tuple = isinstance(outputs, tuple)
         outputs = outputs if is_tuple else (outputs,)
-        if any(not any(d is o for o in outputs) for d in ctx.dirty):
-            raise RuntimeError('Some elements marked as dirty during the forward method were not '
-                               'returned as output. The inputs that are modified inplace must all '
-                               'be outputs of the Function.')
-        record = grad_mode.state.enabled and any(ctx.needs_input_grad)
-        differentiable = [isinstance(o, Tensor) and o.dtype.category >= FLOAT and
-                          not any(o is n for n in ctx.non_differentiable) for o in outputs]
-        outputs = tuple(_output(ctx, out, args, record) for out in outputs)
-        if record:  # saved once linked (a pack hook sees the outputs with their grad_fn)
-            _link(ctx, args, outputs, differentiable)
-            if ctx._to_save:
-                ctx._save(ctx._to_save)
+        for tensor in ctx.dirty:
+            tensor._vc.value += 1
+        if record:
+            ctx._num_outputs = len(outputs)
+            ctx.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None
+                                    for o in outputs)
+        outputs = _wrap_outputs(ctx, args, outputs, record)
+        if record and ctx._to_save:  # saved once wrapped (a pack hook sees their grad_fn)
+            ctx._save(ctx._to_save)
         return outputs if is_tuple else outputs[0]
 
 
-def _output(ctx, out, args, record):
-    """An output tensor: inputs returned unchanged become aliases unless marked dirty."""
-    from .._tensor import Tensor
-    if not isinstance(out, Tensor):
-        return out
-    if any(out is d for d in ctx.dirty):
-        if record and out.requires_grad and out.grad_fn is None:
-            raise RuntimeError('a leaf Variable that requires grad has been used in an in-place '
-                               'operation.')
-        out._vc.value += 1
-        return out
-    if any(out is a for a in args):
-        return out.detach() if record else out.view_as(out)
-    return out
-
-
-def _link(ctx, args, outputs, differentiable):
+def _link(ctx, args):
+    """The node's edges: one per tensor argument."""
     from .._tensor import Tensor
     edges, metas, positions = [], [], []
     for i, a in enumerate(args):
@@ -198,12 +186,92 @@ def _link(ctx, args, outputs, differentiable):
     link(ctx, tuple(edges), tuple(metas))
     ctx.tensor_positions = tuple(positions)
     ctx.num_inputs = len(args)
-    ctx._num_outputs = len(outputs)
-    ctx.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None
-                            for o in outputs)
+
+
+def _wrap_outputs(ctx, args, outputs, record):
+    """The outputs with their places in the graph (torch's _process_backward_mode_ad)."""
+    from .._tensor import Tensor
+    wrapped = []
+    differentiable_count = 0
     for nr, out in enumerate(outputs):
-        if differentiable[nr]:
-            out._grad_fn, out._requires_grad, out._output_nr = ctx, True, nr
+        if isinstance(out, Tensor):
+            differentiable = (record and out.dtype.category >= FLOAT
+                              and not any(out is n for n in ctx.non_differentiable))
+            out = _set_history(ctx, out, nr, args, differentiable, len(outputs))
+            differentiable_count += differentiable
+        wrapped.append(out)
+    if differentiable_count > 1:  # no output view may then be written in place
+        for out in wrapped:
+            if isinstance(out, Tensor) and out._base is not None:
+                out._creation_meta = 'multi_output'
+    if any(not any(d is o for o in outputs) for d in ctx.dirty):
+        raise RuntimeError('Some elements marked as dirty during the forward method were not '
+                           'returned as output. The inputs that are modified inplace must all '
+                           'be outputs of the Function.')
+    return tuple(wrapped)
+
+
+def _set_history(ctx, out, nr, args, differentiable, num_outputs):
+    """Output ``nr`` of the Function: an input returned as-is becomes a view of it (or a
+    detached alias, where it requires grad and isn't differentiable here); an input marked
+    dirty takes the node's place in the graph; any output view refuses in-place writes."""
+    is_input = any(out is a for a in args)
+    is_modified = any(out is d for d in ctx.dirty)
+    if not differentiable:
+        if not out.requires_grad:
+            if is_input and not is_modified:
+                out = _view_as_self(ctx, out)
+        elif is_input:
+            out = out.detach()
+        elif out._base is None:
+            out.detach_()
+    elif is_modified:
+        from .._ops.primitive import rebase_history
+        _check_modified(out, is_input, num_outputs)
+        out._grad = None
+        rebase_history(out, ctx, nr)
+    else:
+        if is_input:
+            out = _view_as_self(ctx, out)
+        out._grad_fn, out._requires_grad, out._output_nr = ctx, True, nr
+    if out._base is not None and not (is_input and is_modified):
+        out._creation_meta = 'custom_function'
+    return out
+
+
+def _check_modified(out, is_input, num_outputs):
+    """torch's checks of a tensor a Function marked dirty."""
+    from .._ops.primitive import check_inplace_allowed
+    if out._grad_fn is None and out.requires_grad:
+        raise RuntimeError('a leaf Variable that requires grad has been used in an in-place '
+                           'operation.')
+    check_inplace_allowed(out)
+    if not is_input:
+        warn_at_caller('ctx.mark_dirty() received a tensor that was not an input. Only input '
+                       'Tensors that have been mutated should be passed to ctx.mark_dirty(). (Triggered '
+                       'internally at /__w/pytorch/pytorch/torch/csrc/autograd/'
+                       'custom_function.cpp:320.)')
+    if out._base is not None and num_outputs > 1:
+        raise RuntimeError(
+            'If your Function modifies inplace an input that is a view of another Tensor, your '
+            'Function cannot return more than one Tensor. This is not supported by the current '
+            'autograd engine. You should either make sure the input is not a view (using .clone() '
+            'for example) or make your Function only return one Tensor (potentially splitting it '
+            'into two Functions: one doing the inplace that returns a single Tensor and a second '
+            'one that does the other operations). You can ask on the forum '
+            'https://discuss.pytorch.org/ if you need help to do this change.')
+
+
+def _view_as_self(ctx, tensor):
+    """``tensor.view_as(tensor)`` made in no_grad mode, as torch returns an input as-is
+    (which setup_context can't then have saved)."""
+    if ctx._forward_cls.setup_context is not None and any(tensor is t for t in ctx._to_save):
+        raise RuntimeError('An input that has been returned as-is as output is being saved for '
+                           'backward. This is not supported if you override setup_context. You '
+                           'should return and save a view of the input instead, e.g. with '
+                           'x.view_as(x) or setup ctx inside the forward function itself.')
+    with grad_mode.no_grad():
+        return tensor.view_as(tensor)
 
 
 def once_differentiable(backward):
@@ -230,8 +298,9 @@ class _DelayedError(Function):
     """The gradients of a once_differentiable backward, when a graph of them is built."""
 
     @staticmethod
-    def forward(ctx, *tensors):
-        return tensors
+    def forward(ctx, *tensors):  # new tensors of the same memory, as torch's tensor_data()
+        from .._tensor import _make
+        return tuple(t if t is None else _make(t._data, t.dtype) for t in tensors)
 
     @staticmethod
     def backward(ctx, *grads):
