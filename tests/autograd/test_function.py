@@ -614,3 +614,37 @@ def test_setup_context_cant_save_an_input_returned_as_is(saved, requires_grad):
             y.sum().backward()
         return y._base is x, x.grad
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('marks', ['ctx.mark_dirty(3)', 'ctx.mark_dirty(x, 3)',
+                                   'ctx.mark_non_differentiable(x * 1, "y")',
+                                   'ctx.mark_dirty(3); ctx.mark_non_differentiable(4)'])
+@pytest.mark.parametrize('requires_grad', [True, False])
+def test_marking_what_is_not_a_tensor(marks, requires_grad):
+    """Raises torch's errors (cut short as torch's are), non-differentiable outputs first;
+    dirty tensors marked before the bad argument have their version bumped."""
+    def run(T):
+        def forward(ctx, x):
+            exec(marks, {'ctx': ctx, 'x': x})
+            return x
+        x = T.ones(2, requires_grad=requires_grad) * 1
+        try:
+            function_class(T, forward, lambda ctx, g: g).apply(x)
+        except RuntimeError as error:
+            return str(error), x._version
+    check(run)
+
+
+@pytest.mark.parametrize('grad', ['g * 1j', 'g.long()', 'g.double()', 'g.bool()'])
+@pytest.mark.parametrize('dtype', ['float32', 'complex64'])
+def test_gradient_of_another_kind_than_its_input(grad, dtype):
+    """torch's engine casts a gradient to its input's dtype, except a complex one for a real
+    input, or a non-float one for a complex input: those raise."""
+    def run(T):
+        x = T.ones(2, dtype=getattr(T, dtype), requires_grad=True)
+        Fn = function_class(T, lambda ctx, x: x * 2, lambda ctx, g: eval(grad, {'g': g}))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')  # casting complex values to real
+            Fn.apply(x).abs().sum().backward()
+        return x.grad
+    check(run, match_message=True)

@@ -9,7 +9,7 @@ import functools
 import warnings
 
 from . import grad_mode
-from .._dtype import FLOAT
+from .._dtype import COMPLEX, FLOAT
 from .graph import Node, accumulator_of, link, new_node
 from .._warnings import warn_at_caller
 
@@ -69,10 +69,19 @@ class FunctionCtx(Node):
                                    'input was not a Variable')
         grads = tuple(result[i] for i in self.tensor_positions)
         for index, (g, meta) in enumerate(zip(grads, self._input_meta)):
-            if g is not None and meta is not None and not _reducible(g.shape, meta[0]):
+            if g is None or meta is None:
+                continue
+            shape, dtype = meta
+            if not _reducible(g.shape, shape):
                 raise RuntimeError(f'Function {self.name()} returned an invalid gradient at index '
                                    f'{index} - got {list(g.shape)} but expected shape compatible '
-                                   f'with {list(meta[0])}')
+                                   f'with {list(shape)}')
+            category = g.dtype.category
+            if category != FLOAT and (category == COMPLEX) != (dtype.category == COMPLEX):
+                raise RuntimeError('Expected isFloatingType(grad.scalar_type()) || '
+                                   '(input_is_complex == grad_is_complex) to be true, but got '
+                                   'false.  (Could this error message be improved?  If so, '
+                                   'please report an enhancement request to PyTorch.)')
         return grads
 
 
@@ -157,8 +166,7 @@ class Function(metaclass=_FunctionMeta):
                 cls.setup_context(ctx, args, outputs)
         is_tuple = isinstance(outputs, tuple)
         outputs = outputs if is_tuple else (outputs,)
-        for tensor in ctx.dirty:
-            tensor._vc.value += 1
+        _check_marked(ctx)
         if record:
             ctx._num_outputs = len(outputs)
             ctx.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None
@@ -167,6 +175,18 @@ class Function(metaclass=_FunctionMeta):
         if record and ctx._to_save:  # saved once wrapped (a pack hook sees their grad_fn)
             ctx._save(ctx._to_save)
         return outputs if is_tuple else outputs[0]
+
+
+def _check_marked(ctx):
+    """torch's checks of the tensors forward marked, bumping the dirty ones' versions (its
+    messages end after 'argument' and 'got': they are cut short so in torch too)."""
+    from .._tensor import Tensor
+    if not all(isinstance(t, Tensor) for t in ctx.non_differentiable):
+        raise RuntimeError('mark_non_differentiable only accepts variable arguments, but got ')
+    for tensor in ctx.dirty:
+        if not isinstance(tensor, Tensor):
+            raise RuntimeError('mark_dirty can only accept variables, but argument ')
+        tensor._vc.value += 1
 
 
 def _link(ctx, args):
@@ -248,9 +268,9 @@ def _check_modified(out, is_input, num_outputs):
     check_inplace_allowed(out)
     if not is_input:
         warn_at_caller('ctx.mark_dirty() received a tensor that was not an input. Only input '
-                       'Tensors that have been mutated should be passed to ctx.mark_dirty(). (Triggered '
-                       'internally at /__w/pytorch/pytorch/torch/csrc/autograd/'
-                       'custom_function.cpp:320.)')
+                       'Tensors that have been mutated should be passed to ctx.mark_dirty(). '
+                       '(Triggered internally at '
+                       '/__w/pytorch/pytorch/torch/csrc/autograd/custom_function.cpp:320.)')
     if out._base is not None and num_outputs > 1:
         raise RuntimeError(
             'If your Function modifies inplace an input that is a view of another Tensor, your '
