@@ -254,6 +254,7 @@ def _batched(run, grads, retain_graph):
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
 from .function import Function, once_differentiable  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
+from .variable import Variable  # noqa: E402
 
 
 __getattr__, __dir__ = _lazy_submodules(__name__, ('functional',), globals())  # on first use
