@@ -442,9 +442,12 @@ class Tensor:
             from ._ops.primitive import view_written_error
             raise view_written_error(self, 'its base or another view of its base has been')
         self._view_version = self._vc.value
-        from ._ops.primitive import regenerated_view_node
+        from ._ops.primitive import move_retained, regenerated_view_node
+        old_fn = self._grad_fn
         self._grad_fn = regenerated_view_node(self._view_fn, base)
         self._requires_grad = True
+        if self._retains_grad:  # retain_grad follows it to its new grad_fn, as in torch
+            move_retained(self, old_fn, self._output_nr)
 
     # ---------------------------------------------------------------- conversion
 

@@ -536,6 +536,21 @@ def test_view_whose_base_was_written_before_it_required_grad(read, write):
     check(run)
 
 
+@pytest.mark.parametrize('write', ['b.mul_(w)', 'v.mul_(w)', 'b[0].mul_(w)', 'v[1] = w'])
+@pytest.mark.parametrize('loss', ['v * 3', 'b * 3'])
+def test_retain_grad_follows_a_view_to_its_regenerated_grad_fn(write, loss):
+    def run(T):
+        a = T.tensor([[0.5, -1.5], [2.0, 0.25]], dtype=T.float64, requires_grad=True)
+        w = T.tensor(2.0, dtype=T.float64, requires_grad=True)
+        b = a * 1
+        v = b[:]
+        v.retain_grad()
+        exec(write, {'b': b, 'v': v, 'w': w})
+        eval(loss, {'b': b, 'v': v}).sum().backward()
+        return v.grad, a.grad, w.grad, type(v.grad_fn).__name__
+    check(run)
+
+
 def _tree(fn, depth=5):
     """grad_fn's next_functions as nested (name, output_nr) tuples."""
     if fn is None or depth == 0:

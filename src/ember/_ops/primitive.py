@@ -709,7 +709,7 @@ def rebase_history(target, fn, output_nr=0):
         target._output_nr = output_nr
         target._requires_grad = True
         if target._retains_grad:
-            _move_retained(target, old_fn, old_nr)
+            move_retained(target, old_fn, old_nr)
         return
     base = target._base
     node = new_node(CopySlices)
@@ -724,12 +724,12 @@ def rebase_history(target, fn, output_nr=0):
     base._output_nr = 0
     base._requires_grad = True
     if base._retains_grad:
-        _move_retained(base, old_fn, old_nr)
+        move_retained(base, old_fn, old_nr)
     target._view_version = -1
     target._refresh_view()
 
 
-def _move_retained(tensor, old_fn, old_nr):
+def move_retained(tensor, old_fn, old_nr):
     """retain_grad follows a tensor to its new grad_fn after an in-place op (as torch)."""
     registry = old_fn._registry if old_fn is not None else None
     if registry is not None:
