@@ -546,12 +546,15 @@ def test_dirty_view_input_puts_copy_slices_on_its_base(view):
 
 
 @pytest.mark.parametrize('case', ['view of a leaf', 'view made in no_grad mode',
-                                  'view, two outputs', 'leaf', 'output of unbind'])
+                                  'view, two outputs', 'view of a leaf, two outputs', 'leaf',
+                                  'output of unbind'])
 def test_dirty_input_errors(case):
     def run(T):
         x = T.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
         if case == 'view of a leaf':
             return _dirty(T).apply(x[:2])
+        if case == 'view of a leaf, two outputs':
+            return _dirty(T, outputs=2).apply(x[:2])
         if case == 'leaf':
             return _dirty(T).apply(x)
         y = x * 1
@@ -647,4 +650,45 @@ def test_gradient_of_another_kind_than_its_input(grad, dtype):
             warnings.simplefilter('ignore')  # casting complex values to real
             Fn.apply(x).abs().sum().backward()
         return x.grad
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('write', ['', 'outs[nr].add_(1)', 'with T.no_grad(): outs[nr].mul_(2)',
+                                   'outs[nr].detach_()'])
+@pytest.mark.parametrize('nr', [0, 1])
+def test_saved_outputs_come_back_as_new_tensors_of_the_node(write, nr):
+    """A Function's output it saved is unpacked as a new tensor of its node (not the output
+    itself); modified in place, torch's error names the node and the output's number; a
+    saved output detached in place is still the node's."""
+    def run(T):
+        def forward(ctx, x):
+            outs = x * 2, x.exp()
+            ctx.save_for_backward(outs[nr])
+            return outs
+
+        def backward(ctx, g0, g1):
+            saved, = ctx.saved_tensors
+            ctx.seen = (saved is outs[nr], saved.requires_grad, saved.output_nr,
+                        type(saved.grad_fn).__name__, saved._version)
+            return g0 * 2 + g1 * saved
+        x = T.tensor([0.5, -1.0], dtype=T.float64, requires_grad=True)
+        outs = function_class(T, forward, backward).apply(x)
+        exec(write, {'T': T, 'outs': outs, 'nr': nr})
+        try:
+            (outs[0].sum() + outs[1].sum()).backward()
+        except RuntimeError as error:
+            return str(error)
+        return outs[0].grad_fn.seen, x.grad
+    check(run)
+
+
+def test_version_error_of_a_tensor_saved_as_is_says_output_0():
+    """torch notes output numbers only of the tensors a node saves of its own outputs."""
+    def run(T):
+        Fn = function_class(T, lambda ctx, x: (x * 2, x * 3), lambda ctx, g0, g1: g0 + g1)
+        second = Fn.apply(T.tensor([0.5, -1.0], requires_grad=True))[1]
+        product = second * second
+        with T.no_grad():
+            second.add_(1)
+        product.sum().backward()
     check(run, match_message=True)

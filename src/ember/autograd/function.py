@@ -10,7 +10,7 @@ import warnings
 
 from . import grad_mode
 from .._dtype import COMPLEX, FLOAT
-from .graph import Node, accumulator_of, link, new_node
+from .graph import Node, accumulator_of, link, new_node, version_error
 from .._warnings import warn_at_caller
 
 _NO_EDGE = (None, 0)
@@ -29,11 +29,31 @@ class FunctionCtx(Node):
                                 f'is of type {type(t).__name__}')
         self._to_save = tensors  # saved (with their versions) once forward has returned
 
+    _saved_outputs = None  # {index in saved_tensors: output number} of its own outputs
+
     @property
     def saved_tensors(self):
         if self._saved is None and not self._freed:
             return ()
-        return self._unpack_saved()
+        saved = self._unpack_saved()
+        if self._saved_outputs:  # its outputs come back as new tensors of this node, as torch's
+            saved = tuple(_output_alias(value, self, self._saved_outputs[i])
+                          if i in self._saved_outputs else value for i, value in enumerate(saved))
+        return saved
+
+    def _save_outputs(self, values):
+        """save_for_backward's tensors, once the outputs have this node as grad_fn: an output
+        is unpacked as a new tensor of this node (and torch's checks name it as such)."""
+        self._save(values)
+        self._saved_outputs = {i: value._output_nr for i, value in enumerate(values)
+                               if value is not None and value._grad_fn is self}
+
+    def _check_saved(self, i, tensor, version):
+        nr = self._saved_outputs.get(i) if self._saved_outputs else None
+        if nr is None:
+            return super()._check_saved(i, tensor, version)
+        if tensor._vc.value != version:  # (an output detached in place is still this node's)
+            raise version_error(tensor, version, self, nr)
 
     def mark_dirty(self, *tensors):
         self.dirty = tensors
@@ -83,6 +103,16 @@ class FunctionCtx(Node):
                                    'false.  (Could this error message be improved?  If so, '
                                    'please report an enhancement request to PyTorch.)')
         return grads
+
+
+def _output_alias(tensor, node, output_nr):
+    """A new tensor of ``tensor``'s memory and version counter, output ``output_nr`` of
+    ``node`` (torch's unpacked saved output)."""
+    from .._tensor import _make
+    alias = _make(tensor._data, tensor.dtype)
+    alias._vc = tensor._vc
+    alias._grad_fn, alias._output_nr, alias._requires_grad = node, output_nr, True
+    return alias
 
 
 def _reducible(grad_shape, shape):
@@ -173,7 +203,7 @@ class Function(metaclass=_FunctionMeta):
                                     for o in outputs)
         outputs = _wrap_outputs(ctx, args, outputs, record)
         if record and ctx._to_save:  # saved once wrapped (a pack hook sees their grad_fn)
-            ctx._save(ctx._to_save)
+            ctx._save_outputs(ctx._to_save)
         return outputs if is_tuple else outputs[0]
 
 
@@ -265,7 +295,6 @@ def _check_modified(out, is_input, num_outputs):
     if out._grad_fn is None and out.requires_grad:
         raise RuntimeError('a leaf Variable that requires grad has been used in an in-place '
                            'operation.')
-    check_inplace_allowed(out)
     if not is_input:
         warn_at_caller('ctx.mark_dirty() received a tensor that was not an input. Only input '
                        'Tensors that have been mutated should be passed to ctx.mark_dirty(). '
@@ -280,6 +309,7 @@ def _check_modified(out, is_input, num_outputs):
             'into two Functions: one doing the inplace that returns a single Tensor and a second '
             'one that does the other operations). You can ask on the forum '
             'https://discuss.pytorch.org/ if you need help to do this change.')
+    check_inplace_allowed(out)
 
 
 def _view_as_self(ctx, tensor):

@@ -108,8 +108,19 @@ class Node:
             if version is not None:
                 value = saved[i]
                 if value._vc.value != version or value._detached_seq > self._seq:
-                    _raise_saved_error(value, version, self._seq)
+                    self._check_saved(i, value, version)
         return saved
+
+    def _check_saved(self, i, tensor, version):
+        """torch's error for saved value i, modified in place since saved at ``version``, or
+        detached in place since (torch checks that first)."""
+        if tensor._detached_seq > self._seq:
+            raise RuntimeError('Trying to use a saved tensor that has been detached in-place, i.e. '
+                               'with .detach_().This is not supported, please use out-of-place '
+                               '`.detach()` instead')
+        # a view's grad_fn is regenerated first (AsStrided), as torch names it; torch says
+        # 'output 0' of any tensor it keeps as is (it notes output numbers of others only)
+        raise version_error(tensor, version, tensor.grad_fn if tensor.requires_grad else None, 0)
 
     def _release(self):
         """Drop what was saved for backward (after a backward without retain_graph)."""
@@ -159,15 +170,6 @@ def saved_version(tensor):
             'make a clone to get a normal tensor and use it in autograd, or use '
             '`torch.no_grad()` instead of `torch.inference_mode()`.')
     return counter.value
-
-
-def _raise_saved_error(tensor, version, seq):
-    if tensor._detached_seq > seq:  # torch checks this first
-        raise RuntimeError('Trying to use a saved tensor that has been detached in-place, i.e. '
-                           'with .detach_().This is not supported, please use out-of-place '
-                           '`.detach()` instead')
-    # a view's grad_fn is regenerated first (AsStrided), as torch names it
-    raise version_error(tensor, version, tensor.grad_fn if tensor.requires_grad else None)
 
 
 def version_error(tensor, version, producer, output_nr=None):
