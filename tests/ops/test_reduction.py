@@ -1,4 +1,5 @@
 """sum and mean against torch: dims, keepdim, dtype=, out=, all dtypes, empty, gradients."""
+import numpy as np
 import pytest
 import torch
 
@@ -28,6 +29,24 @@ def test_dtype_argument(op, out_dtype):
         x = sample((3, 4), dtype, seed=2)
         check(lambda T, a, d: getattr(T, op)(a, dtype=d), x, out_dtype, rtol=1e-2, atol=1e-2)
         check(lambda T, a, d: getattr(T, op)(a, 1, dtype=d), x, out_dtype, rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('out_dtype', [None, 'bfloat16', 'float16'])
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64'])
+@pytest.mark.parametrize('dim', [None, 0, 1])
+def test_16_bit_results_accumulate_in_float32(op, out_dtype, dtype, dim):
+    """A float16 or bfloat16 sum or mean (of that dtype, or dtype= it) rounds once: sum casts
+    the input to the result's dtype and accumulates in float32, mean sums the input cast to
+    float32, divides in float32, then rounds. The values are multiples of 1/8 whose float32
+    sums are exact, so any rounding along the way shows."""
+    x = (np.random.default_rng(3).integers(-64, 64, (50, 40)) / 8).astype(np.float32)
+
+    def run(T, a):
+        a = a.to(getattr(T, dtype))
+        kwargs = {} if out_dtype is None else {'dtype': getattr(T, out_dtype)}
+        return getattr(a, op)(**kwargs) if dim is None else getattr(a, op)(dim, **kwargs)
+    check(run, x, exact=True)
 
 
 def test_errors():

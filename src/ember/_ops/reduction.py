@@ -37,9 +37,12 @@ class SumBackward0(Primitive):
 
     def forward(ctx, a, dims, keepdim, dtype):
         ctx.input_shape = a.shape
-        if dtype is None and a.dtype in _HALF_PRECISION:
-            # 16-bit floats accumulate in float32 (torch's opmath type), then round once
-            return _add_reduce(a, dims, keepdim, 'float32').astype(a.dtype)
+        result_dtype = a.dtype if dtype is None else dtype
+        if result_dtype in _HALF_PRECISION:
+            # 16-bit floats (the input cast to the result's dtype) accumulate in float32
+            # (torch's opmath type), then round once
+            return _add_reduce(a.astype(result_dtype, copy=False), dims, keepdim,
+                               'float32').astype(result_dtype)
         return _add_reduce(a, dims, keepdim, dtype)
 
     def backward(ctx, grad):
@@ -62,10 +65,12 @@ def _add_reduce(a, dims, keepdim, dtype):
 def mean_of(a, dims=None, keepdim=False, dtype=None, count=None):
     """torch's mean on arrays: the sum, then divided by the count (as ATen's mean_out does;
     also far cheaper than NumPy's mean on small arrays)."""
-    if dtype is None and a.dtype in _HALF_PRECISION:
-        # 16-bit floats accumulate in float32 (torch's opmath type), then round once
+    result_dtype = a.dtype if dtype is None else dtype
+    if result_dtype in _HALF_PRECISION:
+        # a 16-bit float mean is summed (of the input cast to float32) and divided in float32,
+        # then rounded once
         total = _add_reduce(a, dims, keepdim, 'float32')
-        return (total / (a.size if count is None else count)).astype(a.dtype)
+        return (total / (a.size if count is None else count)).astype(result_dtype)
     total = _add_reduce(a, dims, keepdim, dtype)
     return total / (a.size if count is None else count)
 
