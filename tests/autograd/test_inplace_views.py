@@ -734,7 +734,10 @@ def test_view_of_a_base_detached_in_place_is_regenerated_leading_nowhere(write):
     'x.masked_fill_(T.tensor([True, True, False]), T.tensor(2.))', 'x[0] = 5', 'x[...] = 5',
     'x[1:] = 5', 'x[0:1] = 5', 'x[0, None] = 5', 'x[m] = 5', 'x[m] = T.tensor(5.)', 'x[[0]] = 5',
     'x[[0, 1]] = T.tensor([1., 2.])', 'x[0].add_(1)', 'x.unsqueeze(0)[0, 1:].fill_(4)',
-    'x += T.ones(3, 3)', 'x += T.ones(3, dtype=T.complex64)'])
+    'x += T.ones(3, 3)', 'x += T.ones(3, dtype=T.complex64)',
+    # a copy of the tensor's own memory writes nothing (torch's copy_ returns early)
+    'x.copy_(x)', 'x.copy_(x[:])', 'x.copy_(x.view(3))', 'x[...] = x', 'x[:] = x', 'x[None] = x',
+    'x[:] = x[:]', 'x.copy_(x[None][0])', 'x.copy_(x.double())', 'x[:] = x.clone()'])
 def test_writes_into_an_expanded_tensor(code, requires_grad):
     """Where elements of the written-to memory repeat (an expanded tensor), torch refuses
     in-place writes, except fill_ and zero_, and (with a deprecation warning) masked_fill_ and

@@ -18,7 +18,8 @@ from ..autograd.grad_mode import state as grad_state
 from .._warnings import warn_at_caller
 from .pointwise import MaskedFillBackward0
 from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace,
-                        check_inplace_allowed, check_no_partial_overlap, has_repeats, writable)
+                        check_inplace_allowed, check_no_partial_overlap, has_repeats, same_data,
+                        writable)
 
 
 def normalize_index(index):
@@ -513,7 +514,8 @@ def setitem(input, index, value):
             try:
                 if basic:   # a copy into the region (which may be part of an expanded tensor)
                     region = BasicIndex.forward(BasicIndex._unrecorded, input._data, index)
-                    writable(region)[...] = data
+                    if not _is_region(data, region):
+                        writable(region)[...] = data
                 else:   # through the view its basic items make, as torch's index_put_
                     view, into = _sliced(input, index, recorded=False)
                     _put(writable(view._data, IndexPutBackward0), into, data)
@@ -550,6 +552,18 @@ def setitem(input, index, value):
     except IndexError:
         _raise_zero_dim_error(input, given)
         raise
+
+
+def _is_region(data, region):
+    """Whether ``data`` (a value's array, broadcast) is the written-to region's memory itself:
+    torch's copy_ then writes nothing (nor checks the region for repeated elements)."""
+    if not hasattr(data, 'shape') or not data.size:
+        return False
+    try:
+        data = array_module(data).broadcast_to(data, region.shape)
+    except ValueError:
+        return False
+    return same_data(region, data)
 
 
 def _sliced(input, index, recorded=True):

@@ -53,6 +53,8 @@ class Primitive(Node):
                             # checks for overlap with the written-to memory: None for all
     full_overlap_allowed = True  # an operand may be the written-to memory itself (not for
                                  # index_put_)
+    copies = False          # as an in-place op, copies operand 0 into the target: nothing is
+                            # written where that is the target's memory exactly (torch's copy_)
     graph_inputs = None     # the operands that get an edge in next_functions: None for all
                             # (a Python scalar gets (None, 0), as torch wraps it in a tensor),
                             # a tuple of indices where torch's overload takes a Scalar or a
@@ -133,7 +135,9 @@ class Primitive(Node):
             except (FloatingPointError, RuntimeWarning):  # as in apply
                 with quiet_float_errors():
                     return cls.apply_(target, *operands, **params)
-        write_into(target, out, cls)
+        if not (cls.copies and isinstance(operands[0], Tensor)
+                and same_data(target._data, operands[0]._data)):
+            write_into(target, out, cls)
         target._vc.value += 1
         if recording and result._requires_grad:  # an integer target records no history
             rebase_history(target, result._grad_fn)
@@ -547,6 +551,13 @@ def write_into(target, out, op=None):
         out = array_module(out).broadcast_to(out, data.shape)
         changed = out != data
         alias[changed] = out[changed]
+
+
+def same_data(data, other):
+    """Whether array ``other`` is ``data``'s memory exactly (same start, shape, layout and
+    dtype), where torch's copy_ writes nothing."""
+    return (other.dtype == data.dtype and other.shape == data.shape
+            and _address(other) == _address(data) and _layout(other) == _layout(data))
 
 
 def check_output_shape(shape, result_shape):

@@ -261,6 +261,7 @@ class ToCopyBackward0(Primitive):
 
 class CopyBackwards(Primitive):
     """dst.copy_(src): src broadcast and cast into dst's memory."""
+    copies = True
 
     def name(self):
         return 'torch::autograd::CopyBackwards'
