@@ -872,3 +872,24 @@ def test_integer_division_by_zero_raises_only_where_computed(op):
     """An empty result divides nothing: no ZeroDivisionError (fuzzer seed 3665)."""
     check(lambda T: op(T.tensor([], dtype=T.int32), T.zeros((1, 3, 1), dtype=T.int32)))
     check(lambda T: op(T.ones(2, dtype=T.int32), T.zeros(2, dtype=T.int32)), match_message=True)
+
+
+SPECIAL_REALS = [float('-inf'), -4.0, -0.0, 0.0, 0.25, 4.0, 9.0, float('inf'), float('nan')]
+SPECIAL_COMPLEX = ([complex(r, i) for r in (float('-inf'), -4.0, -0.0, 0.0, 9.0, float('inf'))
+                    for i in (-0.0, 0.0)] + [complex(r, 2.0) for r in (float('-inf'), -0.0,
+                                                                       float('inf'))]
+                   + [complex('nan+nanj'), -4j])  # (others may differ in the last bit)
+
+
+@pytest.mark.parametrize('exponent', [0.5, -0.5, -1, -1.0, 2, 3, -2, 0.5 + 0j])
+@pytest.mark.parametrize('dtype', ['bfloat16', 'float16', 'float32', 'float64', 'complex64',
+                                   'complex128'])
+def test_power_kernels_of_special_exponents(exponent, dtype):
+    """torch's pow kernel computes ** 0.5, -0.5 and -1 by its sqrt, rsqrt and reciprocal
+    kernels (not for float16), and 2, 3 and -2 by products: on zeros, infinities, nans and
+    negative numbers their results are those kernels', not pow's (bfloat16 ** 0.5 of -inf is
+    nan; complex -4 ** 0.5 is exactly 2j; complex 0 ** -1 is inf+nanj)."""
+    values = SPECIAL_COMPLEX if dtype.startswith('complex') else SPECIAL_REALS
+    if isinstance(exponent, complex) and dtype == 'float16':
+        return  # complex32 (docs/compatibility.md)
+    check(lambda T: T.tensor(values, dtype=getattr(T, dtype)) ** exponent, exact=True)

@@ -283,8 +283,10 @@ class PowBackward0(Primitive):
     graph_inputs = (0,)
 
     def forward(ctx, a, exponent):
-        if a.dtype.kind in 'fV' and exponent in _MULTIPLIED_EXPONENTS:
-            return _multiplied_power(a, exponent)
+        if a.dtype.kind in 'fVc' and exponent in _KERNEL_EXPONENTS:
+            result = _kernel_power(a, exponent)
+            if result is not None:
+                return result
         return _power(a, exponent)
 
     def backward(ctx, grad):
@@ -341,22 +343,32 @@ class PowBackward2(Primitive):
         return None, grad * _conj(ctx.output * log_base)
 
 
-_MULTIPLIED_EXPONENTS = (3, -2, -0.5)
+_KERNEL_EXPONENTS = (0.5, -0.5, -1, 2, 3, -2)
 
 
-def _multiplied_power(a, exponent):
-    """A real float array to the power 3, -2 or -0.5 as torch's pow kernel computes it: a * a
-    * a, 1 / (a * a) and 1 / sqrt(a), not NumPy's power. float16 computes in float32 and
-    rounds once; bfloat16 rounds each product (only 1 / sqrt is in float32), as torch does."""
+def _kernel_power(a, exponent):
+    """A float or complex array to a number power where torch's pow kernel does not call
+    std::pow (else None: NumPy's power): the sqrt, rsqrt and reciprocal kernels for 0.5, -0.5
+    and -1 (not for float16, whose -0.5 is pow's: -0 and -inf give inf and 0), and products for
+    3 and -2, and 2 for complex (a * a * a, 1 / (a * a)). float16 and bfloat16 compute in
+    float32 and round once, except bfloat16's products, rounded at each step as torch's."""
+    xp = _xp(a)
     half = a.dtype.itemsize == 2
+    if exponent == 2:
+        return a * a if a.dtype.kind == 'c' else None
+    if exponent in (3, -2):
+        wide = a.astype('float32') if a.dtype == xp.float16 else a
+        result = wide * wide * wide if exponent == 3 else 1 / (wide * wide)
+        return result.astype(a.dtype, copy=False)
+    if a.dtype == xp.float16 and exponent != -0.5:
+        return None
+    wide = a.astype('float32') if half else a
     if exponent == -0.5:
-        xp = _xp(a)
-        wide = a.astype('float32') if half else a
-        if a.dtype == xp.float16:  # torch's Half loop is pow's: -0 and -inf give inf and 0
+        if a.dtype == xp.float16:
             wide = xp.where((wide == 0) | (wide == -math.inf), xp.abs(wide), wide)
-        return (1 / xp.sqrt(wide)).astype(a.dtype, copy=False)
-    wide = a.astype('float32') if half and a.dtype.kind == 'f' else a
-    result = wide * wide * wide if exponent == 3 else 1 / (wide * wide)
+        result = 1 / xp.sqrt(wide)
+    else:
+        result = xp.sqrt(wide) if exponent == 0.5 else 1 / wide
     return result.astype(a.dtype, copy=False)
 
 
