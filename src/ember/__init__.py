@@ -1,6 +1,7 @@
 """ember: PyTorch's Python API on NumPy. ``import ember as torch``."""
 __version__ = '0.1.0'
 
+import math
 import warnings as _warnings
 
 # NumPy warns where float arithmetic overflows or makes a nan (float32 3e38 * 10); torch gives
@@ -13,7 +14,12 @@ from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float1
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
 from ._device import device
-from ._tensor import Size, Tensor, layout, strided
+from ._tensor import (Size, Tensor, channels_last, channels_last_3d, contiguous_format, layout,
+                      memory_format, preserve_format, strided)
+from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
+                      get_num_threads, is_deterministic_algorithms_warn_only_enabled,
+                      is_warn_always_enabled, set_float32_matmul_precision, set_num_threads,
+                      set_warn_always, use_deterministic_algorithms)
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from ._tensor_types import LEGACY_CLASSES as _LEGACY_CLASSES
 from . import _ops
@@ -45,8 +51,36 @@ cfloat, cdouble = complex64, complex128
 __getattr__, __dir__ = _lazy_submodules(__name__, ('nn', 'optim'), globals())
 
 
+pi, e, inf, nan, newaxis = math.pi, math.e, math.inf, math.nan, None
+
+
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+def is_storage(obj):
+    """torch.is_storage: ember has no storage objects."""
+    return False
+
+
+def is_inference(input):
+    """torch.is_inference."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_inference(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input.is_inference()
+
+
+def typename(obj, /):
+    """torch.typename: a tensor's type() ('torch.FloatTensor'), else the qualified name of
+    the object, or of its class."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, '__module__', '') or ''
+    qualname = getattr(obj, '__qualname__', None) or getattr(obj, '__name__', None)
+    if qualname is None:
+        module, qualname = obj.__class__.__module__ or '', obj.__class__.__qualname__
+    return qualname if module in ('', 'builtins') else f'{module}.{qualname}'
 
 
 def is_floating_point(input):

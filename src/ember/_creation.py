@@ -11,12 +11,12 @@ import collections.abc
 import functools
 import math
 import operator
-import os
 import warnings
 
 import numpy
 
 from . import _dtype
+from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
 from ._device import as_device, backend, device_of, is_dense, to_host
@@ -563,26 +563,11 @@ def _fma(a, b, c, np_type):
 
 # -------------------------------------------------------------------- ranges
 
-@functools.cache
-def _intraop_threads():
-    """torch's default intra-op thread count: MKL/OMP_NUM_THREADS, else the physical cores."""
-    for name in ('MKL_NUM_THREADS', 'OMP_NUM_THREADS'):
-        value = os.environ.get(name, '')
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    import glob  # only here: 1 ms of import
-    cores = set()
-    for topology in glob.glob('/sys/devices/system/cpu/cpu[0-9]*/topology'):
-        with open(f'{topology}/physical_package_id') as package, open(f'{topology}/core_id') as core:
-            cores.add((package.read(), core.read()))
-    return len(cores) or os.cpu_count() or 1
-
-
 def _vector_layout(n, lanes):
     """For each index of ATen's vectorised nullary loop: where its vector starts, and its lane
     (0 in each parallel chunk's scalar tail)."""
     start, lane = numpy.arange(n), numpy.zeros(n, numpy.int64)
-    threads = _intraop_threads()
+    threads = get_num_threads()
     chunk = n if n < _GRAIN_SIZE or threads == 1 else -(-n // min(threads, -(-n // _GRAIN_SIZE)))
     for begin in range(0, n, max(chunk, 1)):
         vectorised = numpy.arange(min(chunk, n - begin) // (2 * lanes) * 2 * lanes)

@@ -65,8 +65,8 @@ class Size(tuple):
         return Size, (tuple(self),)
 
 
-class layout:
-    """torch.layout: how a tensor's elements are laid out in memory (ember's are strided)."""
+class _Constant:
+    """A named constant of torch's namespace, printed as torch prints it (torch.strided)."""
     __slots__ = ('name',)
 
     def __init__(self, name):
@@ -79,7 +79,22 @@ class layout:
         return self.name
 
 
+class layout(_Constant):
+    """torch.layout: how a tensor's elements are laid out in memory (ember's are strided)."""
+    __slots__ = ()
+
+
+class memory_format(_Constant):
+    """torch.memory_format: the order of a tensor's strides (ember's ops accept and ignore it:
+    their results are laid out as by default)."""
+    __slots__ = ()
+
+
 strided = layout('strided')
+contiguous_format = memory_format('contiguous_format')
+preserve_format = memory_format('preserve_format')
+channels_last = memory_format('channels_last')
+channels_last_3d = memory_format('channels_last_3d')
 
 
 class VersionCounter:
