@@ -225,6 +225,23 @@ def iteration_order(shape, operand_strides):
     return order
 
 
+def iterator_layout(out, operands):
+    """``out``, the elementwise result of ``operands`` (arrays and numbers), laid out as torch's
+    TensorIterator allocates it: in the iteration order of the operands' strides (a
+    broadcast dim deciding nothing, the first operand that orders two dims deciding).
+    NumPy's own order differs where operands' layouts conflict (it then lays out in C
+    order)."""
+    shape = out.shape
+    operand_strides = []
+    for a in operands:
+        if getattr(a, 'ndim', 0):
+            lead = len(shape) - a.ndim
+            operand_strides.append(
+                (0,) * lead + tuple(0 if size == 1 and shape[lead + i] != 1 else stride
+                                    for i, (size, stride) in enumerate(zip(a.shape, a.strides))))
+    return laid_out(out, iteration_order(shape, operand_strides))
+
+
 def laid_out(array, order):
     """``array``'s values in new memory, dims laid out innermost first in ``order`` (as
     TensorIterator allocates an output); ``array`` itself where its strides are those."""

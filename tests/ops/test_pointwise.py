@@ -893,3 +893,48 @@ def test_power_kernels_of_special_exponents(exponent, dtype):
     if isinstance(exponent, complex) and dtype == 'float16':
         return  # complex32 (docs/compatibility.md)
     check(lambda T: T.tensor(values, dtype=getattr(T, dtype)) ** exponent, exact=True)
+
+
+LAYOUT_OPERANDS = {
+    'C': 'T.arange(1., 13.).reshape(3, 4)', 'F': 'T.arange(1., 13.).reshape(4, 3).t()',
+    'row': 'T.arange(1., 5.)', 'col': 'T.arange(1., 4.)[:, None]', 'number': '2',
+    'sliced': 'T.arange(1., 25.).reshape(3, 8)[:, ::2]',
+}
+
+
+@pytest.mark.parametrize('expression', [
+    'x + y', 'x - y', 'x * y', 'x / y', 'x // y', 'x % y', 'x ** y', 'x == y', 'x < y',
+    'T.rsub(x, y)', 'x.add(y, alpha=2)', 'T.nn.functional.mse_loss(x * 1., y * 1., reduction="none")',
+    'x.masked_fill(y > 5, 1.)', 'x.clamp(min=y)'])
+@pytest.mark.parametrize('operands', [('F', 'C'), ('C', 'F'), ('F', 'row'), ('row', 'F'),
+                                      ('F', 'col'), ('F', 'number'), ('number', 'F'),
+                                      ('sliced', 'F')])
+def test_result_layout_of_several_operands(expression, operands):
+    """An elementwise result of several operands is laid out as torch's TensorIterator
+    allocates it: the first operand whose strides order two dims decides (NumPy lays out
+    conflicting layouts in C order); masked_fill's and number ** tensor's are contiguous.
+    Strides decide whether a later view() works."""
+    def run(T):
+        x, y = (eval(LAYOUT_OPERANDS[name], {'T': T}) for name in operands)
+        if not isinstance(x, T.Tensor) and not isinstance(y, T.Tensor):
+            return None
+        result = eval(expression, {'T': T, 'x': x, 'y': y})
+        return result.stride(), result.is_contiguous(), result.shape
+    check(run)
+
+
+def test_view_of_a_result_laid_out_as_torchs():
+    """(fuzzer seed 306 of test_hooks_fuzz) c.t() + a is laid out as c.t(), so view(-1)
+    raises, as in torch."""
+    check(lambda T: (T.ones(2, 3).t() + T.ones(3, 2)).view(-1), match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    'x.masked_fill(True, 1.)', 'x.masked_fill(True, T.tensor(1.))', 'T.masked_fill(x, True, 1.)',
+    'x.masked_fill_(3, 1.)', 'x.masked_fill(x > 0, "a")', 'T.masked_fill(3, x > 0, 1.)',
+    'x.masked_fill(x > 0, None)', 'x.masked_fill(True, np.float64(1.))',
+    'x.masked_fill(x > 0, [1])', 'x.masked_fill(x > 0, (1, 2.))'])
+def test_masked_fill_arguments_of_no_overload(call):
+    """torch's argument-parser TypeError, listing both overloads (ember raised an
+    AttributeError or NumPy's ValueError)."""
+    check(lambda T: eval(call, {'T': T, 'x': T.ones(2), 'np': numpy}), match_message=True)

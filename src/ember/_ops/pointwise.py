@@ -10,7 +10,8 @@ from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._scalar import scalar_to
 from .._tensor import Tensor
-from .primitive import NotImplementedDerivative, Primitive, cast_scalar, write_out
+from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, cast_scalar,
+                        write_out)
 from .shape import infer_size
 
 
@@ -62,6 +63,7 @@ def _conj(t):
 
 class AddBackward0(Primitive):
     """a + alpha * b (alpha, a Python number, is passed only when it is not 1)."""
+    layout = ITERATOR
     promote = 'common'
     alpha = 1
 
@@ -77,6 +79,7 @@ class AddBackward0(Primitive):
 
 class SubBackward0(Primitive):
     """a - alpha * b."""
+    layout = ITERATOR
     promote = 'common'
     alpha = 1
 
@@ -91,6 +94,7 @@ class SubBackward0(Primitive):
 
 class RsubBackward0(Primitive):
     """torch.rsub(input, other) = other - alpha * input, for a tensor ``other``."""
+    layout = (1, 0)   # other - input
     promote = 'common'
     alpha = 1
 
@@ -148,6 +152,7 @@ class RsubBackward1(RsubBackward0):
 
 
 class MulBackward0(Primitive):
+    layout = ITERATOR
     _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'common'
     saves_inputs = True
@@ -166,6 +171,7 @@ class MulBackward0(Primitive):
 
 class DivBackward0(Primitive):
     """True division: integer operands give the default float dtype."""
+    layout = ITERATOR
     _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'float'
     saves_inputs = True
@@ -185,6 +191,7 @@ class DivBackward0(Primitive):
 
 class DivBackward2(Primitive):
     """Division with rounding_mode 'trunc' or 'floor': recorded, with zero gradients."""
+    layout = ITERATOR
     _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'common'
     saves_inputs = True
@@ -213,6 +220,7 @@ class DivBackward2(Primitive):
 
 class FloorDivide(NotImplementedDerivative):
     """torch.floor_divide / ``//``: torch has no derivative for it."""
+    layout = ITERATOR
     promote = 'common'
     aten = 'floor_divide'
 
@@ -245,6 +253,7 @@ def _div_floor_floating(xp, a, b):
 class RemainderBackward0(Primitive):
     """Python-style modulus: the result takes the divisor's sign. remainder(Tensor,
     Scalar): one edge, nothing saved."""
+    layout = ITERATOR
     promote = 'common'
     graph_inputs = (0,)
 
@@ -298,6 +307,7 @@ class PowBackward0(Primitive):
 
 class PowBackward1(Primitive):
     """tensor ** tensor."""
+    layout = ITERATOR
     _unpack_order = (1, 0)    # other (exponent) before self, as torch
     promote = 'common'
     saves_inputs = True
@@ -324,6 +334,7 @@ class PowBackward1(Primitive):
 
 class PowBackward2(Primitive):
     """number ** tensor."""
+    layout = CONTIGUOUS  # as torch allocates it
     promote = 'common'
     saves_inputs = True
     saves_output = True
@@ -554,6 +565,7 @@ class RealBackward0(Primitive):
 
 
 class MaskedFillBackward0(Primitive):
+    layout = CONTIGUOUS  # as torch allocates it
     saves_inputs = True
     saved_for = ((), (0,))   # only the mask is saved
     graph_inputs = (0,)
@@ -576,6 +588,7 @@ class MaskedFillBackward0(Primitive):
 class MaskedFillBackward1(Primitive):
     """masked_fill with a 0-d tensor value, which gets the gradient summed where the mask is
     set."""
+    layout = CONTIGUOUS  # as torch allocates it
     saves_inputs = True
     saved_for = ((), (0, 2), ())   # only the mask is saved
     graph_inputs = (0, 2)
@@ -595,6 +608,7 @@ class MaskedFillBackward1(Primitive):
 
 class Comparison(Primitive):
     """Base of ==, !=, <, <=, >, >=, &, |, ^: compute in the promoted dtype, no gradient."""
+    layout = ITERATOR
     promote = 'common'
     differentiable = False
     ufunc = None
@@ -879,12 +893,60 @@ def real(input):
 
 def masked_fill(input, mask, value):
     """torch.masked_fill: value where mask is True."""
+    _check_masked_fill_arguments('masked_fill', (input,), mask, value)
+    return _masked_fill(input, mask, value)
+
+
+def _masked_fill_method(self, mask, value):
+    """torch.Tensor.masked_fill."""
+    _check_masked_fill_arguments('masked_fill', (), mask, value)
+    return _masked_fill(self, mask, value)
+
+
+def _masked_fill(input, mask, value):
     if mask._data.shape != input._data.shape:
         infer_size(mask.shape, input.shape)  # torch's error names the mask first
     if isinstance(value, Tensor):
         _check_fill(input, mask, value)
         return MaskedFillBackward1.apply(input, mask, value)
     return MaskedFillBackward0.apply(input, mask, value=_check_fill(input, mask, value))
+
+
+def _check_masked_fill_arguments(name, leading, mask, value):
+    """torch's argument-parser error where (``leading`` tensors,) mask, value match neither
+    overload of masked_fill (a tensor mask, and a tensor or number value); its listing marks
+    a number value as not fitting the Number overload too, as torch's does."""
+    tensor_value, number_value = isinstance(value, Tensor), isinstance(value, numbers.Number)
+    if all(isinstance(t, Tensor) for t in leading) and isinstance(mask, Tensor) and (
+            tensor_value or number_value):
+        return
+    args = leading + (mask, value)
+    signatures = []
+    for kind, fits in (('Tensor', tensor_value), ('Number', False)):  # torch's parser marks
+        fitting = [isinstance(t, Tensor) for t in leading] + [isinstance(mask, Tensor), fits]
+        marked = ', '.join(_described(a) if ok else f'!{_described(a)}!'
+                           for a, ok in zip(args, fitting))
+        signatures.append(f"({'Tensor input, ' * len(leading)}Tensor mask, {kind} value)\n"
+                          f"      didn't match because some of the arguments have invalid types: "
+                          f'({marked})')
+    raise _overload_error(name, args, signatures)
+
+
+def _described(value):
+    """An argument as torch's parser describes it in its listing ('list of [int, float]')."""
+    if isinstance(value, list):
+        return f"list of [{', '.join(map(_type_name, value))}]"
+    if isinstance(value, tuple):
+        return f"tuple of ({', '.join(map(_type_name, value))})"
+    return _type_name(value)
+
+
+def _type_name(value):
+    """A type as torch's parser names it (tp_name: NumPy's types with their module)."""
+    if isinstance(value, Tensor):
+        return 'Tensor'
+    kind = type(value)
+    return f'numpy.{kind.__name__}' if kind.__module__ == 'numpy' else kind.__name__
 
 
 def _check_fill(input, mask, value):
@@ -930,7 +992,7 @@ def _reject_numbers(name, input, other, out):
 
 def _overload_error(name, args, signatures, out=None):
     """torch's argument-parser TypeError when no overload of ``name`` takes ``args``."""
-    got = ', '.join('Tensor' if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    got = ', '.join(map(_type_name, args))
     if out is not None:
         got += ', out=Tensor'
     listed = ''.join(f' * {signature}\n' for signature in signatures)
@@ -1004,6 +1066,7 @@ def _pow_(self, exponent):
 
 
 def _masked_fill_(self, mask, value):
+    _check_masked_fill_arguments('masked_fill_', (), mask, value)
     if isinstance(value, Tensor):
         _check_fill(self, mask, value)
         return MaskedFillBackward1.apply_(self, mask, value)
@@ -1015,7 +1078,7 @@ TENSOR_METHODS = {
     'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sign,
     'exp': exp, 'log': log, 'reciprocal': reciprocal,
     'reciprocal_': _inplace(ReciprocalBackward0), 'sqrt': sqrt, 'floor': floor, 'conj': conj,
-    'masked_fill': masked_fill, 'real': property(real), 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
+    'masked_fill': _masked_fill_method, 'real': property(real), 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
     'greater': gt, 'greater_equal': ge, 'less': lt, 'less_equal': le, 'not_equal': ne,
     'bitwise_and': bitwise_and, 'bitwise_or': bitwise_or, 'bitwise_xor': bitwise_xor,
     'bitwise_not': bitwise_not, 'multiply': mul, 'subtract': sub, 'divide': div,
@@ -1104,6 +1167,7 @@ class ClampBackward1(Primitive):
 class ClampBackward0(Primitive):
     """clamp with tensor bounds (either may be None), in the promoted dtype; each bound gets
     the gradient where it clamped (torch's clamp_backward_min_max)."""
+    layout = ITERATOR
     _unpack_order = (2, 1, 0)  # max, min, self, as torch
     saves_inputs = True
 

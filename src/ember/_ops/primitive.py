@@ -25,7 +25,8 @@ import re
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
-from .._device import array_module, as_array, is_dense, quiet_float_errors, writable_alias
+from .._device import (array_module, as_array, is_dense, iterator_layout, quiet_float_errors,
+                      writable_alias)
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -46,6 +47,10 @@ class Primitive(Node):
                             # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
     is_view = False         # the result shares memory with operand 0 (a view of it)
+    layout = None           # how torch lays out a result of several dims where NumPy may not:
+                            # None (as NumPy does), CONTIGUOUS, ITERATOR (TensorIterator's
+                            # order of the operands' strides, see _device.iterator_layout)
+                            # or a tuple of the operands' indices in its order
     writes_repeated = False  # as an in-place op, may write memory whose elements repeat (an
                              # expanded tensor): torch's fill_ and zero_ do, silently, and
     repeated_write_warning = None  # index_put_ and masked_fill_ with this deprecation warning
@@ -100,6 +105,8 @@ class Primitive(Node):
                 return cls.apply(*operands, **params)
         if out.__class__ not in ARRAY_TYPES:
             out = as_array(out)
+        elif cls.layout is not None and out.ndim > 1:  # (one dim has one layout)
+            out = _torch_layout(cls.layout, out, operands)
         result = _new(Tensor)  # wrap(out), inlined: this is the hottest line of ember
         result._data = out
         result.dtype = _BY_NUMPY[out.dtype]
@@ -200,6 +207,16 @@ class Primitive(Node):
 
 
 REQUIRING_GRAD = 'requiring grad'
+ITERATOR, CONTIGUOUS = 'iterator', 'contiguous'   # values of Primitive.layout
+
+
+def _torch_layout(layout, out, operands):
+    """``out`` laid out as torch allocates the op's result (see Primitive.layout)."""
+    if layout == CONTIGUOUS:
+        return array_module(out).ascontiguousarray(out)
+    if layout != ITERATOR:
+        operands = [operands[i] for i in layout]
+    return iterator_layout(out, [x._data for x in operands if isinstance(x, Tensor)])
 
 
 def _picked_backward(inputs):

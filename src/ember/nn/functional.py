@@ -2,7 +2,7 @@
 import warnings
 
 from .._device import array_module
-from .._ops.primitive import Primitive
+from .._ops.primitive import ITERATOR, Primitive
 from .._ops.reduction import mean_of
 from .._ops.shape import infer_size
 
@@ -23,6 +23,7 @@ def _legacy_reduction(size_average, reduce, reduction):
 
 class MseLossBackward0(Primitive):
     """Squared error, reduced; backward as torch's kernel: (norm * (input - target)) * grad."""
+    layout = ITERATOR   # (reduction='none')
     promote = 'common'
     saves_inputs = True
 
