@@ -1079,3 +1079,98 @@ def test_saved_tensor_detached_in_place(code):
         env['z'].sum().backward()
         return w.grad
     check(fn, match_message=True)
+
+
+# ------------------------------------------------------------------ the order nodes run in
+
+ORDER_GRAPHS = {
+    'two leaves of one node': 'out = (a * b).sum()',
+    'four leaves': 'out = (a * b + c * d).sum()',
+    'leaf used twice': 'out = (a * b).sum() + (a * c).sum()',
+    'leaves at several depths': 'out = ((a * b).exp() * c + d).sum()',
+    'a linear layer': 'out = ((a @ b.t()) + c).sum() + d.sum()',
+    'stacked': 'out = T.stack([d, c, b, a]).sum()',
+}
+
+
+@pytest.mark.parametrize('graph', ORDER_GRAPHS)
+@pytest.mark.parametrize('how', ['backward', 'grad', 'backward(inputs=[c, a])'])
+def test_hooks_run_in_torchs_order(graph, how):
+    """torch's engine runs a leaf's AccumulateGrad as soon as its gradient is complete, and
+    leaves ready at once in the order of its std::priority_queue; other nodes latest-made
+    first. Tensor hooks, node hooks and post-accumulate hooks are called in that order."""
+    def run(T):
+        leaves = [(T.tensor([[0.5, -1.5], [2.0, 0.25]], dtype=T.float64) * k).requires_grad_()
+                  for k in (1, 2, 3, 4)]
+        a, b, c, d = leaves
+        log = []
+        for name, leaf in zip('abcd', leaves):
+            leaf.register_hook(lambda g, name=name: log.append(('hook', name)))
+            if how == 'backward':
+                leaf.register_post_accumulate_grad_hook(lambda p, name=name: log.append(('acc', name)))
+        namespace = {'T': T, 'a': a, 'b': b, 'c': c, 'd': d}
+        exec(ORDER_GRAPHS[graph], namespace)
+        out = namespace['out']
+        node, seen = out.grad_fn, set()
+        stack = [node]
+        while stack:   # a pre-hook on every node, logging its name
+            node = stack.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            node.register_prehook(lambda g, name=node.name(): log.append(('node', name)))
+            stack.extend(n for n, _ in node.next_functions)
+        if how == 'grad':
+            T.autograd.grad(out, leaves)
+        elif how == 'backward':
+            out.backward()
+        else:
+            out.backward(inputs=[c, a])
+        return log
+    check(run)
+
+
+def test_grad_of_a_non_leaf_runs_only_its_tensor_hooks():
+    """autograd.grad captures at the node of a requested non-leaf without running it (unless
+    another requested tensor is reached through it): its tensor hooks run, not its node's."""
+    def run(T):
+        a = T.tensor([1.0, 2.0], requires_grad=True)
+        h = a * 3
+        out = (h * h).sum()
+        log = []
+        h.register_hook(lambda g: log.append(('tensor hook', g)))
+        h.grad_fn.register_prehook(lambda g: log.append(('pre-hook', g)))
+        h.grad_fn.register_hook(lambda gi, go: log.append(('post-hook', gi)))
+        first = T.autograd.grad(out, [h], retain_graph=True)
+        second = T.autograd.grad(out, [h, a])
+        return first, second, log
+    check(run)
+
+
+@pytest.mark.parametrize('inputs', ['[a]', '[b]', '[a, b]', None])
+def test_post_hooks_see_fitted_gradients_and_none_where_not_needed(inputs):
+    """A node's post-hooks get its input gradients summed to the inputs' shapes and cast to
+    their dtypes (torch validates them first), and None for inputs the pass doesn't need."""
+    def run(T):
+        a = T.tensor([1.0, 2.0], requires_grad=True)
+        b = T.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=T.float64, requires_grad=True)
+        y = a * b
+        log = []
+        y.grad_fn.register_hook(lambda gi, go: log.append(gi))
+        y.grad_fn.register_hook(lambda gi, go: tuple(None if g is None else g + 1 for g in gi))
+        if inputs is None:
+            y.sum().backward()
+            return log, a.grad, b.grad
+        return log, T.autograd.grad(y.sum(), eval(inputs, {'a': a, 'b': b}))
+    check(run)
+
+
+def test_nodes_autograd_grad_does_not_run_keep_their_saved_tensors():
+    def run(T):
+        a = T.tensor([1.0, 2.0], requires_grad=True)
+        c = T.tensor([3.0, 4.0], requires_grad=True)
+        ab, cd = a * a, c * c
+        first = T.autograd.grad(ab.sum() + cd.sum(), [a])
+        cd.sum().backward()   # cd's node didn't run: it still has its saved tensors
+        return first, c.grad
+    check(run)

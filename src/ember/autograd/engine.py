@@ -1,13 +1,16 @@
-"""The backward engine: walks the graph from the outputs to the leaves.
+"""The backward engine: walks the graph from the outputs to the leaves, as torch's does.
 
-1. Discover every node reachable from the roots (iteratively: no recursion limit).
-2. Run them in decreasing link number: a node is linked into the graph after every
-   node its edges lead to, so each node runs once, after all gradients flowing into
-   it were summed into its buffer.
+1. Count, for every node reachable from the roots, the edges into it (its dependencies).
+2. Run the nodes from a ready queue, a node becoming ready once every edge into it was
+   walked: the one of highest priority first, which is the latest linked (see graph.link),
+   except that a leaf's AccumulateGrad runs as soon as it is ready. The queue is a binary
+   heap as libstdc++'s std::priority_queue, so that leaves ready at once run in torch's
+   order (its hooks see the same order).
 3. Fit each gradient a node returns to the shape and dtype its input had (sum over
    broadcast dims, cast) and add it to the buffer of the next node.
-4. Leaves' AccumulateGrad nodes add into ``.grad``; ``autograd.grad`` instead
-   captures the gradients of the requested inputs and skips nodes that can't reach them.
+4. Leaves' AccumulateGrad nodes add into ``.grad``; ``autograd.grad`` instead captures the
+   gradients of the requested inputs, and runs only the nodes through which they are
+   reached (a requested node itself only has its tensor hooks run).
 """
 import operator
 import threading
@@ -25,11 +28,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     returned in that order. With ``accumulate`` leaves' .grad are updated (only those in
     ``targets`` when targets are given).
     """
-    order = _ordered([node for node, _ in roots])
+    dependencies = _dependencies(roots)
     needed = None
     if targets is not None:
-        needed = _needed_nodes(order, targets)
-        targets = _Targets(targets, needed)
+        targets = _Targets(targets)
+        needed = _needed_nodes(dependencies, targets, accumulate)
     buffers = {}
     for edge, grad in zip(roots, root_grads):
         _add_to_buffer(buffers, edge, grad)
@@ -39,15 +42,23 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     state.enabled = bool(create_graph)
     tracked = track_passes
     if tracked:
-        running.passes.append(BackwardPass(order, needed, targets, accumulate))
+        running.passes.append(BackwardPass(dependencies, needed, targets, accumulate))
     try:
-        for node in order:
+        ready = []
+        _walk_edges(ready, dependencies, roots)  # the edges of torch's graph root, in order
+        while ready:
+            node = ready.pop()[1] if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node, None)
-            if grads is not None and (needed is None or node in needed):
-                if node.__class__ is AccumulateGrad:
-                    _run_leaf(node, grads, captured, targets, accumulate, create_graph)
+            if needed is not None and node not in needed:
+                if grads is not None and node in targets.nodes:  # captured, not run
+                    _capture(node, _tensor_hooked(node, grads), captured, targets)
+                continue
+            if grads is not None:
+                if node.__class__ is AccumulateGrad:  # (run only by backward())
+                    _run_leaf(node, grads, create_graph)
                 else:
-                    _run_node(node, grads, buffers, captured, targets)
+                    _run_node(node, grads, buffers, captured, targets, needed)
+            _walk_edges(ready, dependencies, node.next_functions)
             if not retain_graph:
                 node._release()
     finally:
@@ -55,6 +66,77 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
         if tracked:
             running.passes.pop()
     return captured
+
+
+def _dependencies(roots):
+    """{node: the number of edges into it} for every node the roots reach, the roots
+    counting an edge from torch's graph root each (torch's compute_dependencies)."""
+    dependencies = {}
+    stack = []
+    for node, _ in roots:
+        if node not in dependencies:
+            dependencies[node] = 0
+            stack.append(node)
+        dependencies[node] += 1
+    while stack:
+        for next_node, _ in stack.pop().next_functions:
+            if next_node is not None:
+                count = dependencies.get(next_node)
+                if count is None:
+                    stack.append(next_node)
+                    count = 0
+                dependencies[next_node] = count + 1
+    return dependencies
+
+
+def _walk_edges(ready, dependencies, edges):
+    """Edges into the nodes of ``edges`` were walked: a node is ready once all were."""
+    for node, _ in edges:
+        if node is not None:
+            count = dependencies[node] - 1
+            dependencies[node] = count
+            if not count:
+                item = (_LEAF_PRIORITY if node.__class__ is AccumulateGrad else node._seq, node)
+                ready.append(item)
+                if len(ready) > 1:
+                    _sift_up(ready, len(ready) - 1, item)
+
+
+_LEAF_PRIORITY = float('inf')  # a leaf's AccumulateGrad comes first in torch's ready queue;
+                               # other nodes by link number (see graph.link), latest first
+
+
+def _pop(heap):
+    """std::priority_queue::pop as libstdc++'s pop_heap does it: the node first in line."""
+    top = heap[0]
+    last = heap.pop()
+    size = len(heap)
+    if size:
+        hole = child = 0   # the hole left at the top moves down, always to the larger child
+        while child < (size - 1) // 2:
+            child = 2 * (child + 1)
+            if heap[child][0] < heap[child - 1][0]:
+                child -= 1
+            heap[hole] = heap[child]
+            hole = child
+        if not size % 2 and child == (size - 2) // 2:
+            child = 2 * (child + 1)
+            heap[hole] = heap[child - 1]
+            hole = child - 1
+        _sift_up(heap, hole, last)
+    return top[1]
+
+
+def _sift_up(heap, hole, item):
+    """libstdc++'s __push_heap: ``item`` goes into ``hole``, moved up past lower priorities."""
+    priority = item[0]
+    while hole:
+        parent = (hole - 1) // 2
+        if not heap[parent][0] < priority:
+            break
+        heap[hole] = heap[parent]
+        hole = parent
+    heap[hole] = item
 
 
 track_passes = False  # set by graph.register_multi_grad_hook: its hooks need the running pass
@@ -74,14 +156,15 @@ class BackwardPass:
     """A backward pass as hooks see it (torch's graph task): which nodes it runs, and what
     hooks keep for the duration of the pass (``hook_state``)."""
 
-    def __init__(self, order, needed, targets, accumulate):
-        self.nodes = set(order) if needed is None else needed
+    def __init__(self, nodes, needed, targets, accumulate):
+        self.nodes = set(nodes) if needed is None else (needed | targets.nodes).intersection(nodes)
         self.targets = targets
         self.accumulate = accumulate
         self.hook_state = {}
 
     def will_execute(self, node):
-        """torch._C._will_engine_execute_node: whether this pass runs ``node``."""
+        """torch._C._will_engine_execute_node: whether this pass runs (or captures at)
+        ``node``."""
         if node not in self.nodes:
             return False
         if not self.accumulate and node.__class__ is AccumulateGrad and (node, 0) in self.targets:
@@ -91,27 +174,21 @@ class BackwardPass:
         return True
 
 
-def _run_leaf(node, grads, captured, targets, accumulate, create_graph):
-    """AccumulateGrad: the leaf's hooks and the node's pre-hooks, then its .grad (or the
-    captured result), then the node's post-hooks."""
+def _run_leaf(node, grads, create_graph):
+    """AccumulateGrad: the leaf's hooks and the node's pre-hooks, then its .grad, then the
+    node's post-hooks."""
     variable = node._variable
-    if variable._hooks:
-        grads = [_apply_hooks(variable._hooks, grads[0])]
+    grads = _tensor_hooked(node, grads)
     registry = node._registry
     if registry is not None:
         for hook in registry.pre:
             grads = _hook_result(hook, grads, hook(tuple(grads)))
-    if targets is not None:
-        _capture(node, grads, captured, targets)
-        if (node, 0) not in targets:
-            return
-    if accumulate:
-        if variable._grad_fn is not None:  # detached in place, then written with history
-            raise RuntimeError('leaf variable has been moved into the graph interior')
-        if variable._requires_grad and _keeps_grad(variable):
-            accumulate_grad(variable, grads[0], create_graph)
-            if variable._post_accumulate_hooks:
-                _run_post_accumulate_hooks(variable)
+    if variable._grad_fn is not None:  # detached in place, then written with history
+        raise RuntimeError('leaf variable has been moved into the graph interior')
+    if variable._requires_grad and _keeps_grad(variable):
+        accumulate_grad(variable, grads[0], create_graph)
+        if variable._post_accumulate_hooks:
+            _run_post_accumulate_hooks(variable)
     if registry is not None:
         for hook in registry.post:
             _hook_result(hook, (), hook((), tuple(grads)))
@@ -133,42 +210,52 @@ def _keeps_grad(leaf):
     return base is None or leaf._view_fn is not None or not base._requires_grad
 
 
-def _run_node(node, grads, buffers, captured, targets):
-    """Run one node's backward and pass each input gradient on to the next node's buffer."""
+def _run_node(node, grads, buffers, captured, targets, needed):
+    """Run one node's backward and pass each input gradient on to the next node's buffer
+    (in a pass with targets, only those to nodes it runs or captures at)."""
+    if targets is not None:  # a node that runs is captured at before its hooks, as torch's
+        _capture(node, grads, captured, targets)
     registry = node._registry
     if registry is not None:
-        grads = _before_backward(node, registry, grads, captured, targets)
-    elif targets is not None:
-        _capture(node, grads, captured, targets)
+        grads = _tensor_hooked(node, grads)
+        for hook in registry.pre:
+            grads = _hook_result(hook, grads, hook(tuple(grads)))
     input_grads = (node._run_backward(grads) if not anomaly_mode.mode.enabled
                    else anomaly_mode.run_watched(node, grads))
     if input_grads.__class__ is not tuple:
         input_grads = (input_grads,)
-    if registry is not None:
+    if needed is not None and not node._keeps_unneeded_grads:  # torch's should_compute_output
+        input_grads = tuple(g if n in needed or n in targets.nodes else None
+                            for g, (n, _) in zip(input_grads, node.next_functions))
+    if registry is not None:  # post-hooks see the gradients fitted, as torch's
+        input_grads = tuple(_fitted(grad, meta) for grad, meta in zip(input_grads, node._input_meta))
         for hook in registry.post:
             input_grads = _hook_result(hook, input_grads, hook(input_grads, tuple(grads)))
     for edge, grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if grad is not None and meta is not None:  # meta is None on an edge to no node
-            if grad._data.shape != meta[0] or grad.dtype is not meta[1]:
-                grad = _fit(grad, *meta)
-            _add_to_buffer(buffers, edge, grad)
+            _add_to_buffer(buffers, edge, _fitted(grad, meta))
 
 
-def _before_backward(node, registry, grads, captured, targets):
-    """The output gradients after the tensor hooks (retained after those hooks; captured
-    after them too, unless the node passes gradients on to a needed node, as in torch's
-    engine) and the node's pre-hooks."""
-    early = targets is not None and node in targets.passing_on
-    if early:
-        _capture(node, grads, captured, targets)
+def _fitted(grad, meta):
+    """A gradient fitted to its input's (shape, dtype) ``meta`` (None: an edge to no node)."""
+    if grad is None or meta is None or (grad._data.shape == meta[0] and grad.dtype is meta[1]):
+        return grad
+    return _fit(grad, *meta)
+
+
+def _tensor_hooked(node, grads):
+    """The output gradients after the hooks of the tensors they are for (a leaf's, or those
+    of the node's outputs: retained after them)."""
+    if node.__class__ is AccumulateGrad:
+        hooks = node._variable._hooks
+        return [_apply_hooks(hooks, grads[0])] if hooks else grads
+    registry = node._registry
+    if registry is None:
+        return grads
     if registry.tensor:
         grads = _call_tensor_hooks(registry.tensor, grads)
-    if targets is not None and not early:
-        _capture(node, grads, captured, targets)
     if registry.retained:
         _retain(registry.retained, grads)
-    for hook in registry.pre:
-        grads = _hook_result(hook, grads, hook(tuple(grads)))
     return grads
 
 
@@ -181,36 +268,24 @@ def _capture(node, grads, captured, targets):
 
 
 class _Targets(dict):
-    """The target edges of a backward pass ({edge: result slot}), with the nodes that both
-    hold a target and pass gradients on to a needed node (``passing_on``)."""
+    """The target edges of a backward pass ({edge: result slot}), and their ``nodes``."""
 
-    def __init__(self, targets, needed):
+    def __init__(self, targets):
         super().__init__(targets)
-        self.passing_on = {node for node, _ in targets
-                           if any(n in needed for n, _ in node.next_functions)}
+        self.nodes = {node for node, _ in targets}
 
 
-def _needed_nodes(order, targets):
-    """Nodes from which some target edge can be reached (others need not run)."""
-    target_nodes = {node for node, _ in targets}
-    needed = set()
-    for node in reversed(order):
-        if node in target_nodes or any(n in needed for n, _ in node.next_functions):
+def _needed_nodes(nodes, targets, accumulate):
+    """The nodes a pass with targets runs (torch's needed_): those with an edge to a node
+    it runs or captures at, and with ``accumulate`` (backward's inputs=) the targets' own
+    nodes. autograd.grad captures at a target's node without running it unless needed."""
+    target_nodes = targets.nodes
+    needed = set(target_nodes) if accumulate else set()
+    for node in sorted(nodes, key=_link_number):  # each after the nodes its edges lead to
+        if node not in needed and any(n in needed or n in target_nodes
+                                      for n, _ in node.next_functions):
             needed.add(node)
     return needed
-
-
-def _ordered(root_nodes):
-    """Every node reachable from the roots, in an order that runs each node after all the
-    nodes with an edge into it: decreasing link number (see graph.link)."""
-    seen = set(root_nodes)
-    stack = list(seen)
-    while stack:
-        for next_node, _ in stack.pop().next_functions:
-            if next_node is not None and next_node not in seen:
-                seen.add(next_node)
-                stack.append(next_node)
-    return sorted(seen, key=_link_number, reverse=True)
 
 
 _link_number = operator.attrgetter('_seq')

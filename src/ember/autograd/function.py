@@ -20,6 +20,7 @@ class FunctionCtx(Node):
     """The ``ctx`` of a custom Function, and its grad_fn node."""
 
     __repr__ = object.__repr__  # a Python class, named with its module: torch's is too
+    _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
 
     def save_for_backward(self, *tensors):
         from .._tensor import Tensor

@@ -51,6 +51,8 @@ class Node:
                             # other, exponent, mat2 before self); None: as saved
     _num_outputs = 1
     _seq = -1               # when it was linked into the graph (see link)
+    _keeps_unneeded_grads = False  # in a pass that needs only some of its input gradients,
+                                   # the others are passed on as computed (else None)
 
     def name(self):
         return type(self).__name__
