@@ -168,6 +168,8 @@ def _view_on_owner(array, strides):
     buffer (not contiguous) or for CuPy arrays."""
     if array.__class__ is not numpy.ndarray:
         return None
+    if not array.size:   # no element to share (and NumPy refuses an offset past an empty buffer)
+        return numpy.ndarray(array.shape, array.dtype, strides=strides)
     owner = memory_owner(array)
     if not owner.flags.c_contiguous:
         if not owner.flags.f_contiguous:

@@ -645,3 +645,17 @@ def test_none_dims_of_a_view_of_fortran_ordered_memory():
         w[0, 1, 0] = 100.
         return z.stride(), w.stride(), w._base is z, z
     check(run)
+
+
+@pytest.mark.parametrize('index', ['x[-1:, None]', 'x[1:][None]', 'x[2:, None, None]',
+                                   'x[1:, ..., None]', 'x[-1:].unsqueeze(1)'])
+@pytest.mark.parametrize('requires_grad', [False, True])
+def test_none_index_of_an_empty_slice_past_its_start(index, requires_grad):
+    """(fuzzer seed 16617) An empty slice starting past its tensor's first element gets the
+    dims None makes (NumPy refused to view its empty buffer at that offset)."""
+    def run(T):
+        x = T.rand((3, 0), dtype=T.float64, requires_grad=requires_grad)
+        x = x * 1 if requires_grad else x
+        result = eval(index, {'x': x})
+        return result.shape, result.requires_grad
+    check(run)
