@@ -45,7 +45,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
         running.passes.append(BackwardPass(dependencies, needed, targets, accumulate))
     try:
         ready = []
-        _walk_edges(ready, dependencies, roots)  # the edges of torch's graph root, in order
+        for node, _ in roots:  # the edges of torch's graph root, in order
+            dependencies[node] -= 1
+            if not dependencies[node]:
+                _push(ready, node)
         while ready:
             node = ready.pop()[1] if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node, None)
@@ -58,7 +61,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
                     _run_leaf(node, grads, create_graph)
                 else:
                     _run_node(node, grads, buffers, captured, targets, needed)
-            _walk_edges(ready, dependencies, node.next_functions)
+            for next_node, _ in node.next_functions:  # an edge walked: ready once all were
+                if next_node is not None:
+                    count = dependencies[next_node] - 1
+                    dependencies[next_node] = count
+                    if not count:
+                        _push(ready, next_node)
             if not retain_graph:
                 node._release()
     finally:
@@ -81,25 +89,19 @@ def _dependencies(roots):
     while stack:
         for next_node, _ in stack.pop().next_functions:
             if next_node is not None:
-                count = dependencies.get(next_node)
-                if count is None:
+                count = dependencies.get(next_node, 0)
+                if not count:
                     stack.append(next_node)
-                    count = 0
                 dependencies[next_node] = count + 1
     return dependencies
 
 
-def _walk_edges(ready, dependencies, edges):
-    """Edges into the nodes of ``edges`` were walked: a node is ready once all were."""
-    for node, _ in edges:
-        if node is not None:
-            count = dependencies[node] - 1
-            dependencies[node] = count
-            if not count:
-                item = (_LEAF_PRIORITY if node.__class__ is AccumulateGrad else node._seq, node)
-                ready.append(item)
-                if len(ready) > 1:
-                    _sift_up(ready, len(ready) - 1, item)
+def _push(heap, node):
+    """std::priority_queue::push on a list, as libstdc++'s push_heap does it."""
+    item = (_LEAF_PRIORITY if node.__class__ is AccumulateGrad else node._seq, node)
+    heap.append(item)
+    if len(heap) > 1:
+        _sift_up(heap, len(heap) - 1, item)
 
 
 _LEAF_PRIORITY = float('inf')  # a leaf's AccumulateGrad comes first in torch's ready queue;
@@ -233,7 +235,9 @@ def _run_node(node, grads, buffers, captured, targets, needed):
             input_grads = _hook_result(hook, input_grads, hook(input_grads, tuple(grads)))
     for edge, grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if grad is not None and meta is not None:  # meta is None on an edge to no node
-            _add_to_buffer(buffers, edge, _fitted(grad, meta))
+            if grad._data.shape != meta[0] or grad.dtype is not meta[1]:
+                grad = _fit(grad, *meta)
+            _add_to_buffer(buffers, edge, grad)
 
 
 def _fitted(grad, meta):
