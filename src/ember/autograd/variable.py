@@ -5,6 +5,7 @@ tensor, and ``Variable(t, requires_grad=True)`` is ``t.detach()`` (the same memo
 version counter) as a new leaf that requires grad.
 """
 import operator
+import sys
 import warnings
 
 from .._tensor import Tensor
@@ -60,8 +61,10 @@ def _parsed(args, kwargs):
                         f'({len(args) + len(kwargs)} given)')
     values = dict(zip(_ARGUMENTS, args))
     for key, value in kwargs.items():
-        if key not in _ARGUMENTS:
-            raise TypeError(f"'{key}' is an invalid keyword argument for this function")
+        if key not in _ARGUMENTS:  # (CPython's parser words it so since 3.13)
+            raise TypeError(f"this function got an unexpected keyword argument '{key}'"
+                            if sys.version_info >= (3, 13) else
+                            f"'{key}' is an invalid keyword argument for this function")
         if key in values:
             raise TypeError(f"argument for function given by name ('{key}') and position "
                             f'({_ARGUMENTS.index(key) + 1})')
