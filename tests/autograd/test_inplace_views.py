@@ -770,3 +770,15 @@ def test_stale_saved_tensors_are_reported_in_torchs_order(op):
         b.add_(0)
         out.sum().backward()
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', ['v.mul_(2)', 'v.add_(v)', 'v.zero_()', 'v.copy_(T.ones(3, 2, 0))',
+                                  'v[0] = 1', 'v += 1', 'v.masked_fill_(T.ones(3, 2, 0) > 0, 1.)'])
+def test_writes_into_an_expanded_empty_tensor(code):
+    """(fuzzer seed 19079) An empty tensor has no repeated elements, expanded or not: any
+    write is taken (and writes nothing), as in torch."""
+    def run(T):
+        v = T.zeros(2, 0).expand(3, 2, 0)
+        exec(code, {'T': T, 'v': v})
+        return v, v._version
+    check(run)

@@ -617,8 +617,10 @@ def writable(data, op=None):
 
 
 def has_repeats(data):
-    """Whether some elements of an array are one memory location (a dim of stride 0)."""
-    return any(size > 1 and not stride for size, stride in zip(data.shape, data.strides))
+    """Whether some elements of an array are one memory location (a dim of stride 0; an
+    empty array has none, as torch judges it: contiguous)."""
+    return data.size != 0 and any(size > 1 and not stride
+                                  for size, stride in zip(data.shape, data.strides))
 
 
 def _check_overlaps(cls, target, operands):
