@@ -244,16 +244,17 @@ def iterator_layout(out, operands):
     return laid_out(out, iteration_order(shape, operand_strides))
 
 
-def laid_out(array, order):
+def laid_out(array, order, copy=False):
     """``array``'s values in new memory, dims laid out innermost first in ``order`` (as
-    TensorIterator allocates an output); ``array`` itself where its strides are those."""
+    TensorIterator allocates an output); ``array`` itself where its strides are those,
+    unless ``copy``."""
     xp = array_module(array)
     shape = [array.shape[dim] for dim in reversed(order)]
     strides, step = [0] * array.ndim, array.itemsize
     for dim in order:
         strides[dim] = step
         step *= array.shape[dim]
-    if tuple(strides) == array.strides:
+    if tuple(strides) == array.strides and not copy:
         return array
     out = xp.empty(shape, array.dtype).transpose([order[::-1].index(d) for d in range(array.ndim)])
     out[...] = array

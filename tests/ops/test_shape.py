@@ -428,3 +428,21 @@ def test_expand_that_repeats_nothing_is_a_writable_view(sizes):
         return x
     check(write)
     check(lambda T: T.ones(3).expand(2, 3).add_(1), match_message=True)
+
+
+@pytest.mark.parametrize('expression', [
+    'x.t().clone()', 'x[:, ::2].clone()', 'x.t()[::2].clone()', 'x[None].expand(2, 2, 3).clone()',
+    'x.t().contiguous()', 'x.t().clone(memory_format=T.contiguous_format)', 'T.clone(x.t())',
+    'x.permute(1, 0)[:, None].clone()', 'x.t().reshape(6)', 'x.clone()'])
+def test_clone_keeps_the_layout(expression):
+    """clone (torch's preserve_format) lays the copy out as its input: a dense input's strides,
+    else its dims in the order of their strides; contiguous() and contiguous_format are
+    C-contiguous (found by the hooks sweep: x.t().clone().view(-1) raises in torch)."""
+    def run(T):
+        result = eval(expression, {'T': T, 'x': T.arange(6.).reshape(2, 3)})
+        return result, result.stride(), result.is_contiguous()
+    check(run)
+
+
+def test_view_of_a_clone_of_a_transposed_tensor():
+    check(lambda T: T.ones(2, 3).t().clone().view(-1), match_message=True)

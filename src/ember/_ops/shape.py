@@ -5,8 +5,8 @@ import math
 import operator
 
 from .. import _dtype
-from .._device import array_module, broadcast_view
-from .._tensor import Size, Tensor, _wrap_dim
+from .._device import array_module, broadcast_view, iteration_order, laid_out
+from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
 from .._warnings import warn_at_caller
 from ..autograd.grad_mode import state as grad_state
 from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace, check_inplace_allowed,
@@ -242,8 +242,13 @@ class StackBackward0(Primitive):
 
 
 class CloneBackward0(Primitive):
-    def forward(ctx, a):
-        return a.copy()
+    """A copy laid out as the input (torch's preserve_format: a dense input's strides, else
+    its dims in the order of their strides), or C-contiguous with ``contiguous=True``."""
+
+    def forward(ctx, a, contiguous=False):
+        if contiguous or a.flags.c_contiguous:
+            return a.copy(order='C')
+        return laid_out(a, iteration_order(a.shape, [a.strides]), copy=True)
 
     def backward(ctx, grad):
         return grad
@@ -298,7 +303,7 @@ def reshape_to(input, shape):
     try:
         return ReshapeAliasBackward0.apply(input, shape=shape)
     except RuntimeError:  # torch: _unsafe_view(input.clone()), two nodes
-        return UnsafeViewBackward0.apply(CloneBackward0.apply(input), shape=shape)
+        return UnsafeViewBackward0.apply(CloneBackward0.apply(input, contiguous=True), shape=shape)
 
 
 def view_as(input, other):
@@ -580,11 +585,15 @@ def stack(tensors, dim=0, *, out=None, axis=None):
 
 
 def clone(input, *, memory_format=None):
+    """torch.clone: laid out as ``input`` unless memory_format=torch.contiguous_format."""
+    if memory_format is contiguous_format:
+        return CloneBackward0.apply(input, contiguous=True)
     return CloneBackward0.apply(input)
 
 
 def contiguous(input, memory_format=None):
-    return input if input._data.flags.c_contiguous else CloneBackward0.apply(input)
+    return input if input._data.flags.c_contiguous else CloneBackward0.apply(input,
+                                                                              contiguous=True)
 
 
 def _to_dtype(input, dtype, copy=False):
