@@ -31,7 +31,7 @@ from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.graph import (FREED_MESSAGE, Node, SavedTensor, accumulator_of, link, new_node,
-                              saved_hooks, saved_version, version_error)
+                              output_of, saved_hooks, saved_version, version_error)
 
 _NO_EDGE = (None, 0)
 _new = object.__new__
@@ -189,12 +189,9 @@ class Primitive(Node):
         if self._packed:
             return self._saved_output.unpack(self)
         data, counter, version = self._saved_output
-        t = _make(data, _BY_NUMPY[data.dtype])
-        t._vc = counter
+        t = output_of(self, 0, data, _BY_NUMPY[data.dtype], counter)
         if counter.value != version:
             raise version_error(t, version, self, 0)
-        t._grad_fn = self
-        t._requires_grad = True
         return t
 
     def _release(self):
@@ -495,16 +492,15 @@ def _make_view(result, source, cls, params):
         result._requires_grad = source._requires_grad
         if grad_state.inference or meta == 'inference':
             result._creation_meta = 'inference'
-    elif base is None or source._view_fn is not None:
+        return
+    if base is None or source._view_fn is not None:
         if cls is AsStridedBackward0:  # a regenerated view: its steps start at the base
             steps = params['steps']
         else:
             steps = (source._view_fn.keywords['steps'] if source._view_fn is not None
                      else ()) + ((cls, params),)
         result._view_fn = functools.partial(AsStridedBackward0.apply, steps=steps)
-        if meta is not None:
-            result._creation_meta = meta
-    elif meta is not None:
+    if meta is not None:
         result._creation_meta = meta
 
 

@@ -29,10 +29,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     ``targets`` when targets are given).
     """
     dependencies = _dependencies(roots)
-    needed = None
+    needed = reached = None
     if targets is not None:
         targets = _Targets(targets)
         needed = _needed_nodes(dependencies, targets, accumulate)
+        reached = needed | targets.nodes  # the nodes the pass runs or captures at
     buffers = {}
     for edge, grad in zip(roots, root_grads):
         _add_to_buffer(buffers, edge, grad)
@@ -42,7 +43,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     state.enabled = bool(create_graph)
     tracked = track_passes
     if tracked:
-        running.passes.append(BackwardPass(dependencies, needed, targets, accumulate))
+        running.passes.append(BackwardPass(dependencies, reached, targets, accumulate))
     try:
         ready = []
         for node, _ in roots:  # the edges of torch's graph root, in order
@@ -60,7 +61,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
                 if node.__class__ is AccumulateGrad:  # (run only by backward())
                     _run_leaf(node, grads, create_graph)
                 else:
-                    _run_node(node, grads, buffers, captured, targets, needed)
+                    _run_node(node, grads, buffers, captured, targets, reached)
             for next_node, _ in node.next_functions:  # an edge walked: ready once all were
                 if next_node is not None:
                     count = dependencies[next_node] - 1
@@ -158,8 +159,8 @@ class BackwardPass:
     """A backward pass as hooks see it (torch's graph task): which nodes it runs, and what
     hooks keep for the duration of the pass (``hook_state``)."""
 
-    def __init__(self, nodes, needed, targets, accumulate):
-        self.nodes = set(nodes) if needed is None else (needed | targets.nodes).intersection(nodes)
+    def __init__(self, nodes, reached, targets, accumulate):
+        self.nodes = set(nodes) if reached is None else reached.intersection(nodes)
         self.targets = targets
         self.accumulate = accumulate
         self.hook_state = {}
@@ -212,7 +213,7 @@ def _keeps_grad(leaf):
     return base is None or leaf._view_fn is not None or not base._requires_grad
 
 
-def _run_node(node, grads, buffers, captured, targets, needed):
+def _run_node(node, grads, buffers, captured, targets, reached):
     """Run one node's backward and pass each input gradient on to the next node's buffer
     (in a pass with targets, only those to nodes it runs or captures at)."""
     if targets is not None:  # a node that runs is captured at before its hooks, as torch's
@@ -226,8 +227,8 @@ def _run_node(node, grads, buffers, captured, targets, needed):
                    else anomaly_mode.run_watched(node, grads))
     if input_grads.__class__ is not tuple:
         input_grads = (input_grads,)
-    if needed is not None and not node._keeps_unneeded_grads:  # torch's should_compute_output
-        input_grads = tuple(g if n in needed or n in targets.nodes else None
+    if reached is not None and not node._keeps_unneeded_grads:  # torch's should_compute_output
+        input_grads = tuple(g if n in reached else None
                             for g, (n, _) in zip(input_grads, node.next_functions))
     if registry is not None:  # post-hooks see the gradients fitted, as torch's
         input_grads = tuple(_fitted(grad, meta) for grad, meta in zip(input_grads, node._input_meta))
@@ -242,9 +243,7 @@ def _run_node(node, grads, buffers, captured, targets, needed):
 
 def _fitted(grad, meta):
     """A gradient fitted to its input's (shape, dtype) ``meta`` (None: an edge to no node)."""
-    if grad is None or meta is None or (grad._data.shape == meta[0] and grad.dtype is meta[1]):
-        return grad
-    return _fit(grad, *meta)
+    return grad if grad is None or meta is None else _fit(grad, *meta)
 
 
 def _tensor_hooked(node, grads):

@@ -10,7 +10,7 @@ import warnings
 
 from . import grad_mode
 from .._dtype import COMPLEX, FLOAT
-from .graph import Node, accumulator_of, link, new_node, version_error
+from .graph import Node, accumulator_of, link, new_node, output_of, version_error
 from .._warnings import warn_at_caller
 
 _NO_EDGE = (None, 0)
@@ -38,8 +38,9 @@ class FunctionCtx(Node):
             return ()
         saved = self._unpack_saved()
         if self._saved_outputs:  # its outputs come back as new tensors of this node, as torch's
-            saved = tuple(_output_alias(value, self, self._saved_outputs[i])
-                          if i in self._saved_outputs else value for i, value in enumerate(saved))
+            saved = tuple(output_of(self, self._saved_outputs[i], value._data, value.dtype,
+                                    value._vc) if i in self._saved_outputs else value
+                          for i, value in enumerate(saved))
         return saved
 
     def _save_outputs(self, values):
@@ -104,16 +105,6 @@ class FunctionCtx(Node):
                                    'false.  (Could this error message be improved?  If so, '
                                    'please report an enhancement request to PyTorch.)')
         return grads
-
-
-def _output_alias(tensor, node, output_nr):
-    """A new tensor of ``tensor``'s memory and version counter, output ``output_nr`` of
-    ``node`` (torch's unpacked saved output)."""
-    from .._tensor import _make
-    alias = _make(tensor._data, tensor.dtype)
-    alias._vc = tensor._vc
-    alias._grad_fn, alias._output_nr, alias._requires_grad = node, output_nr, True
-    return alias
 
 
 def _reducible(grad_shape, shape):

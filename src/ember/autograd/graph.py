@@ -174,6 +174,15 @@ def saved_version(tensor):
     return counter.value
 
 
+def output_of(node, output_nr, data, dtype, counter):
+    """A new tensor of ``data`` with version ``counter``, output ``output_nr`` of ``node``
+    (a saved output as torch unpacks it)."""
+    tensor = _make(data, dtype)
+    tensor._vc = counter
+    tensor._grad_fn, tensor._output_nr, tensor._requires_grad = node, output_nr, True
+    return tensor
+
+
 def version_error(tensor, version, producer, output_nr=None):
     """torch's error for a saved tensor modified in place; ``producer`` is the grad_fn the
     tensor has now (None for leaves), named as torch names the op ('Exp', 'Add')."""
