@@ -13,7 +13,7 @@ from . import _dtype
 from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float16, float32,
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._tensor import (Size, Tensor, channels_last, channels_last_3d, contiguous_format, layout,
                       memory_format, preserve_format, strided)
 from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
@@ -46,9 +46,10 @@ globals().update(_LEGACY_CLASSES)  # torch.FloatTensor, torch.LongTensor, ...
 cfloat, cdouble = complex64, complex128
 
 
-# ember.nn and ember.optim are there as in torch, imported on first use: a script that never
+# ember.nn, ember.optim... are there as in torch, imported on first use: a script that never
 # touches them doesn't pay for their import
-__getattr__, __dir__ = _lazy_submodules(__name__, ('nn', 'optim'), globals())
+__getattr__, __dir__ = _lazy_submodules(
+    __name__, ('nn', 'optim', 'cuda', 'backends', 'accelerator', 'version'), globals())
 
 
 pi, e, inf, nan, newaxis = math.pi, math.e, math.inf, math.nan, None

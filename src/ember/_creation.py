@@ -19,7 +19,7 @@ from . import _dtype
 from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
-from ._device import as_device, backend, device_of, is_dense, to_host
+from ._device import CPU, as_device, backend, device_of, is_dense, to_host
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
 from ._tensor import Tensor, _make, wrap
@@ -310,7 +310,7 @@ def as_tensor(data, dtype=None, device=None):
         if (dtype is None or dtype is data.dtype) and (device is None or as_device(device) == data.device):
             return data
         return data.to(dtype or data.dtype)
-    if isinstance(data, numpy.ndarray) and device is None:
+    if isinstance(data, numpy.ndarray) and as_device(device) == CPU:
         array_dtype = _check_array(data, shares_memory=True)
         if dtype is None or dtype is array_dtype:
             return _make(data, array_dtype)

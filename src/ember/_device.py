@@ -3,30 +3,58 @@
 Op code never imports numpy for array math: it asks for the module of its arrays
 (``array_module``) or of a device (``backend``), so CuPy slots in unchanged.
 """
+import re
+import threading
+
 import numpy
 
 
+DEVICE_TYPES = ('cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've',
+                'fpga', 'maia', 'xla', 'lazy', 'vulkan', 'mps', 'meta', 'hpu', 'mtia',
+                'privateuseone')   # torch's, in the order its error message lists them
+_DEVICE_STRING = re.compile(r'([a-zA-Z_]+)(?::([1-9][0-9]*|0))?')  # c10::Device's grammar
+NO_ACCELERATOR = 'Cannot access accelerator device when none is available.'
+ATEN_CUDA_MISSING = (   # the end of torch's errors for CUDA's generator or initialisation
+    'without ATen_cuda library. PyTorch splits its backend into two shared libraries: a CPU '
+    'library and a CUDA library; this error has occurred because you are trying to use some '
+    'CUDA functionality, but the CUDA library has not been loaded by the dynamic linker for some '
+    "reason.  The CUDA library MUST be loaded, EVEN IF you don't directly use any symbols from "
+    'the CUDA library! One common culprit is a lack of -Wl,--no-as-needed in your link '
+    "arguments; many dynamic linkers will delete dynamic library dependencies if you don't "
+    'depend on any of their symbols.  You can check if this has occurred by using ldd on your '
+    'binary to see if there is a dependency on *_cuda.so library.')
+
+
 class device:
-    """torch.device: a device type ('cpu' or 'cuda') and an optional index."""
+    """torch.device: a device type ('cpu', 'cuda', ...) and an optional index; as a context
+    manager, the default device of the factory functions inside it."""
 
-    __slots__ = ('type', 'index')
+    __slots__ = ('type', 'index', '_previous')
 
-    def __init__(self, type, index=None):
-        if isinstance(type, device):
-            self.type, self.index = type.type, type.index
+    def __init__(self, *args, **kwargs):
+        kind, index = _device_arguments(args, kwargs)
+        if isinstance(kind, device):
+            self.type, self.index = kind.type, kind.index
             return
-        if not isinstance(type, str):
-            raise TypeError(f'device() received an invalid combination of arguments - got ({type.__class__.__name__})')
-        name, _, idx = type.partition(':')
-        if name not in ('cpu', 'cuda', 'meta'):
-            raise RuntimeError(
-                f'Expected one of cpu, cuda, meta device type at start of device string: {type}')
-        if idx:
+        if not kind:
+            raise RuntimeError('Device string must not be empty')
+        match = _DEVICE_STRING.fullmatch(kind)
+        if match is None:
+            raise RuntimeError(f'Invalid device string: {kind!r}')
+        name, digits = match.groups()
+        if name not in DEVICE_TYPES:
+            raise RuntimeError(f'Expected one of {", ".join(DEVICE_TYPES)} device type at start '
+                               f'of device string: {kind}')
+        if digits is not None:
             if index is not None:
-                raise RuntimeError(f'type (string) must not include an index because index was passed explicitly: {type}')
-            if not idx.isdigit():
-                raise RuntimeError(f'Invalid device string: {type!r}')
-            index = int(idx)
+                raise RuntimeError('type (string) must not include an index because index was '
+                                   f'passed explicitly: {kind}')
+            if len(digits) > 9 and int(digits) >= 2 ** 31:   # (std::stoi's range)
+                raise RuntimeError(f"Could not parse device index '{digits}' in device string "
+                                   f"'{kind}'")
+            index = int(digits)
+        elif index is not None and index < 0:
+            raise RuntimeError('Device index must not be negative')
         self.type, self.index = name, index
 
     def __repr__(self):
@@ -37,45 +65,140 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f'{self.type}:{self.index}'
 
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
+    def __eq__(self, other):   # (a string is no device: torch.device('cpu') != 'cpu')
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
         return hash((self.type, self.index))
 
     def __reduce__(self):
-        return device, (str(self),)
+        return device, (self.type, self.index) if self.index is not None else (self.type,)
+
+    def __enter__(self):
+        self._previous = defaults.device
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        defaults.device = self._previous
+
+
+def _device_arguments(args, kwargs):
+    """(type, index) from torch.device's two signatures: (torch.device device) and
+    (str type, int index=-1), with torch's argument-parser errors."""
+    for name in kwargs:
+        if name not in ('type', 'index', 'device'):
+            raise TypeError(f"device() got an unexpected keyword argument '{name}'")
+    if len(args) + len(kwargs) == 1:
+        only = args[0] if args else kwargs.get('device')
+        if isinstance(only, device) or isinstance(only, str) and 'device' in kwargs:
+            return only, None
+        if isinstance(only, int) and not isinstance(only, bool):  # the current accelerator's
+            raise RuntimeError('Device index must not be negative' if only < 0
+                               else NO_ACCELERATOR)
+    names = ('type', 'index')
+    if len(args) <= 2 and set(kwargs) <= set(names[len(args):]):
+        values = dict(zip(names, args), **kwargs)
+        kind, index = values.get('type'), values.get('index')
+        if isinstance(kind, str):
+            if index is None or (isinstance(index, int) and not isinstance(index, bool)):
+                return kind, index
+            raise TypeError(f"device(): argument 'index' (position 2) must be int, not "
+                            f'{type(index).__name__}')
+        if isinstance(kind, device) and 'type' not in kwargs:
+            raise TypeError("device(): argument 'type' (position 1) must be str, not torch.device")
+    raise TypeError(_device_signature_error(args, kwargs))
+
+
+def _device_signature_error(args, kwargs):
+    """torch's message for torch.device arguments that match neither signature."""
+    got = ', '.join([_parser_type_name(a) for a in args] + [f'{k}={_parser_type_name(v)}'
+                                                            for k, v in kwargs.items()])
+    if kwargs:
+        got += ', '
+    why = ''
+    if len(args) == 1 and not kwargs:
+        why = ("      didn't match because some of the arguments have invalid types: "
+               f'(!{_parser_type_name(args[0], detail=True)}!)\n')
+    elif kwargs and not args and 'device' not in kwargs:
+        why = ("      didn't match because some of the keywords were incorrect: "
+               f'{", ".join(kwargs)}\n')
+    return (f'device() received an invalid combination of arguments - got ({got}), but '
+            f'expected one of:\n * (torch.device device)\n{why} * (str type, int index = -1)\n')
+
+
+def _parser_type_name(value, detail=False):
+    """A value's type as torch's argument parser names it (a list with its items' types)."""
+    if detail and isinstance(value, (list, tuple)) and value:
+        items = sorted({_parser_type_name(v) for v in value})
+        return f'{type(value).__name__} of [{", ".join(items)}]'
+    return 'torch.device' if isinstance(value, device) else type(value).__name__
 
 
 CPU = device('cpu')
 
 
-def as_device(d):
-    """Normalise a device argument (None, str, int or device) to a device object."""
-    if d is None or d is CPU:
-        return CPU
-    if isinstance(d, int):
-        return device('cuda', d)
-    d = d if isinstance(d, device) else device(d)
-    if d.type == 'cuda' and d.index is None:
-        return device('cuda', 0)
+class _Defaults(threading.local):
+    """The default device of factory functions in this thread (torch.set_default_device)."""
+
+    def __init__(self):
+        self.device = CPU
+
+
+defaults = _Defaults()
+
+
+def set_default_device(d):
+    """torch.set_default_device: the device factory functions use when given none (None: the
+    CPU)."""
+    defaults.device = CPU if d is None else d if isinstance(d, device) else device(d)
+
+
+def get_default_device():
+    """torch.get_default_device."""
+    d = defaults.device
+    if d.index is None and d.type != 'cpu':   # torch makes a tensor there to learn the index
+        raise unavailable(d)
     return d
 
 
+def as_device(d):
+    """Normalise a device argument (None: the default, str, int or device) to a device."""
+    if d is None:
+        return defaults.device
+    if d is CPU:
+        return CPU
+    if isinstance(d, int) and not isinstance(d, bool):
+        raise RuntimeError(NO_ACCELERATOR)   # (what torch.device(int) means: see device)
+    return d if isinstance(d, device) else device(d)
+
+
 def backend(d):
-    """The array module (numpy or cupy) that holds tensors of device ``d``."""
+    """The array module that holds tensors of device ``d``: NumPy for the CPU. (ember has no
+    other backend yet: CuPy for 'cuda' comes with the CUDA issue.)"""
     if d.type == 'cpu':
         return numpy
-    return _cupy()
+    raise unavailable(d)
+
+
+def unavailable(d, moving=False):
+    """The error torch's CPU-only build raises for a tensor made on device ``d`` (or moved
+    there, when ``moving``), which ember doesn't have."""
+    kind = d.type
+    if kind in ('cuda', 'xpu'):
+        return AssertionError(f'Torch not compiled with {kind.upper()} enabled')
+    if kind == 'meta':
+        return NotImplementedError('ember has no meta tensors')
+    if moving and kind != 'lazy':
+        return RuntimeError(f'PyTorch is not linked with support for {kind} devices')
+    return NotImplementedError(f'ember has no {kind} backend')
 
 
 def _cupy():
     try:
         import cupy
     except ImportError:
-        raise RuntimeError('Torch not compiled with CUDA enabled') from None
+        raise unavailable(device('cuda')) from None
     return cupy
 
 

@@ -15,7 +15,7 @@ import ml_dtypes
 import numpy as np
 
 from ._creation import _c_int_cast
-from ._device import CPU
+from ._device import ATEN_CUDA_MISSING, CPU, as_device
 from ._exact import fma, fma32
 
 DEFAULT_SEED = 67280421310721  # c10::detail::default_rng_seed_val
@@ -47,12 +47,22 @@ def _unpack_seed(seed):
     return seed % 2**64
 
 
+# torch's errors for generators of the accelerators its CPU-only build (and ember) lacks
+_NO_GENERATOR = {
+    'cuda': f'Cannot get CUDA generator {ATEN_CUDA_MISSING}',
+    'xpu': 'Cannot get XPU generator without ATen_xpu library.',
+    'mps': 'Cannot execute getNewGenerator() without MPS backend.',
+}
+
+
 class Generator:
     """torch.Generator for the CPU: an mt19937 stream plus the cached Box-Muller normals."""
 
     def __init__(self, device='cpu'):
-        if str(device) != 'cpu':
-            raise RuntimeError(f'ember has no generator for device {device!r}')
+        device = as_device(device)
+        if device.type != 'cpu':
+            raise RuntimeError(_NO_GENERATOR.get(device.type) or
+                               f'{device.type.upper()} device type not an accelerator.')
         self.manual_seed(DEFAULT_SEED)
 
     def __getattr__(self, name):

@@ -15,7 +15,8 @@ from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._creation import _finish, _out_dtype, _type_name
-from ._device import array_module, as_device, backend, iteration_order, to_host
+from ._device import (CPU, array_module, as_device, backend, defaults, iteration_order,
+                      to_host)
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, write_out
 from ._ops.shape import _sizes, expand, infer_size
@@ -144,11 +145,12 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
                              out)
         values = sample(gen, math.prod(shape), out.dtype.np, *params)  # filled in place
         return write_out(_make(_in_fill_order(out._data, values), out.dtype), out)
+    target = defaults.device if device is None else as_device(device)
+    xp = None if target is CPU else backend(target)  # (before any draw, as torch's)
     host = sample(gen, math.prod(shape), dtype.np, *params)
     if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
-    return _finish(_make(host if device is None else backend(as_device(device)).asarray(host),
-                         dtype), requires_grad)
+    return _finish(_make(host if xp is None else xp.asarray(host), dtype), requires_grad)
 
 
 def _fills_contiguously(out, shape):
@@ -281,9 +283,9 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
 def _new_like(input, dtype, device, requires_grad, gen, sample, *params):
     """_new for the *_like factories: a tensor laid out like ``input`` (at::empty_like's
     preserve_format), which the samples fill in memory order."""
+    xp = backend(input.device if device is None else as_device(device))
     host = _in_fill_order(input._data, sample(gen, input.numel(), dtype.np, *params))
-    return _finish(_make(backend(as_device(device or input.device)).asarray(host), dtype),
-                   requires_grad)
+    return _finish(_make(xp.asarray(host), dtype), requires_grad)
 
 
 def _fills_in_c_order(a):

@@ -14,7 +14,7 @@ import numpy
 
 from . import _dtype
 from ._dtype import _BY_NUMPY
-from ._device import array_module, device_of, memory_owner, to_host
+from ._device import ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, device_of, memory_owner, to_host
 from .utils.hooks import RemovableHandle
 
 _new = object.__new__
@@ -225,6 +225,11 @@ class Tensor:
     def is_pinned(self, device=None):
         return False
 
+    def pin_memory(self, device=None):
+        """torch.Tensor.pin_memory: a copy in page-locked memory, for an accelerator (ember has
+        none)."""
+        raise RuntimeError(NO_ACCELERATOR)
+
     @property
     def output_nr(self):
         return self._output_nr
@@ -255,6 +260,8 @@ class Tensor:
         if dtype is None:
             return f'torch.{self.dtype.scalar_name}Tensor'
         if isinstance(dtype, (str, type)):
+            if dtype in CUDA_LEGACY_TYPES:
+                raise RuntimeError(f'Cannot initialize CUDA {ATEN_CUDA_MISSING}')
             named = LEGACY_TYPES.get(dtype)  # 'torch.FloatTensor' or torch.FloatTensor
             if named is None:
                 raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
@@ -684,3 +691,4 @@ def _is_size_number(value):
 
 # torch.Tensor.type's names of the dtypes; ember._tensor_types adds the classes they name.
 LEGACY_TYPES = {f'torch.{d.scalar_name}Tensor': d for d in _dtype.ALL_DTYPES}
+CUDA_LEGACY_TYPES = set()  # torch.cuda's legacy types and their names ('torch.cuda.FloatTensor')

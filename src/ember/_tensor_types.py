@@ -1,8 +1,9 @@
 """torch's legacy tensor types (torch.FloatTensor, torch.LongTensor, ...): each makes tensors of
 one dtype as torch.Tensor(...) makes them, and isinstance(t, torch.FloatTensor) checks a
-tensor's dtype."""
+tensor's dtype. Their CUDA twins (torch.cuda.FloatTensor, ...) make nothing: ember has no
+CUDA backend yet, and they raise as torch's CPU-only build does."""
 from . import _dtype
-from ._tensor import LEGACY_TYPES, Tensor, typed_new
+from ._tensor import CUDA_LEGACY_TYPES, LEGACY_TYPES, Tensor, typed_new
 
 
 class tensortype(type):
@@ -26,3 +27,25 @@ def _legacy_type(dtype):
 # torch has none for complex dtypes (their type() names, torch.ComplexFloatTensor, name no class).
 LEGACY_CLASSES = {cls.__name__: cls for cls in map(_legacy_type, (
     d for d in _dtype.ALL_DTYPES if d.category != _dtype.COMPLEX))}
+
+
+class cuda_tensortype(type):
+    """The metaclass of torch.cuda's legacy types: no tensor is one, and none can be made."""
+
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, Tensor) and instance.dtype is cls.dtype and instance.is_cuda
+
+    def __call__(cls, *args, **kwargs):
+        raise TypeError(f'type torch.cuda.{cls.__name__} not available. Torch not compiled with '
+                        'CUDA enabled.')
+
+
+def _cuda_legacy_type(cpu_class):
+    name = cpu_class.__name__
+    cls = cuda_tensortype(name, (), {'__module__': 'torch.cuda', 'dtype': cpu_class.dtype,
+                                     'is_cuda': True, '__doc__': f'torch.cuda.{name}.'})
+    CUDA_LEGACY_TYPES.update((cls, f'torch.cuda.{name}'))
+    return cls
+
+
+CUDA_LEGACY_CLASSES = {name: _cuda_legacy_type(cls) for name, cls in LEGACY_CLASSES.items()}

@@ -5,7 +5,8 @@ import math
 import operator
 
 from .. import _dtype
-from .._device import array_module, broadcast_view, iteration_order, laid_out
+from .._device import (array_module, as_device, broadcast_view, iteration_order, laid_out,
+                       unavailable)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
 from .._warnings import warn_at_caller
 from ..autograd.grad_mode import state as grad_state
@@ -604,7 +605,6 @@ def _to_dtype(input, dtype, copy=False):
 
 def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """torch.Tensor.to(dtype) / to(device) / to(tensor)."""
-    from .._device import as_device
     flags = [arg for arg in args if isinstance(arg, bool)]   # positional non_blocking, copy
     if len(flags) > 1:
         copy = flags[1]
@@ -618,9 +618,24 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, me
             dtype, device = arg.dtype, arg.device
         else:
             device = arg
-    if device is not None and as_device(device) != input.device:
-        raise NotImplementedError(f'moving tensors to {device} is not supported yet')
+    if device is not None:
+        _check_on_cpu(as_device(device))
     return _to_dtype(input, dtype or input.dtype, copy)
+
+
+def _check_on_cpu(device):
+    """torch's error for moving a tensor to a device ember has none of (only the CPU yet)."""
+    if device.type != 'cpu':
+        raise unavailable(device, moving=True)
+
+
+def cuda(input, device=None, non_blocking=False, memory_format=None):
+    """torch.Tensor.cuda: a copy on a CUDA device. ember has no CUDA backend yet, and raises as
+    torch's CPU-only build does."""
+    device = as_device('cuda' if device is None else device)
+    if device.type != 'cuda':
+        raise RuntimeError('Invalid device, must be cuda device')
+    raise unavailable(device, moving=True)
 
 
 def copy_(input, src, non_blocking=False):
@@ -683,7 +698,7 @@ TENSOR_METHODS = {
     'short': _cast_method(_dtype.int16), 'char': _cast_method(_dtype.int8),
     'byte': _cast_method(_dtype.uint8), 'bool': _cast_method(_dtype.bool),
     'cfloat': _cast_method(_dtype.complex64), 'cdouble': _cast_method(_dtype.complex128),
-    'cpu': lambda self, memory_format=None: self,
+    'cpu': lambda self, memory_format=None: self, 'cuda': cuda,
 }
 FUNCTIONS = ('broadcast_shapes', 'reshape', 'flatten', 'transpose', 'swapaxes', 'swapdims', 't',
              'permute', 'squeeze', 'unsqueeze', 'narrow', 'select', 'unbind', 'cat', 'concat',
