@@ -19,7 +19,7 @@ from . import _dtype
 from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
-from ._device import CPU, as_device, backend, device_of, is_dense, to_host
+from ._device import CPU, as_device, backend, cast, device_of, is_dense, to_host
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
 from ._tensor import Tensor, _make, wrap
@@ -31,8 +31,8 @@ _VECTOR_BYTES = 32    # AVX2's Vectorized<T>
 def _cast(host, dtype):
     """A NumPy array as ``dtype``; 16-bit floats from float64 round through float32 as c10 does."""
     if dtype.itemsize == 2 and dtype.category == _dtype.FLOAT and host.dtype.itemsize > 4:
-        host = host.astype(numpy.float32)
-    return host.astype(dtype.np, copy=False)
+        host = cast(host, numpy.dtype(numpy.float32))
+    return cast(host, dtype.np)
 
 
 def _c_int_cast(values, np_type):

@@ -8,6 +8,8 @@ import threading
 
 import numpy
 
+from ._warnings import warn_once
+
 
 DEVICE_TYPES = ('cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've',
                 'fpga', 'maia', 'xla', 'lazy', 'vulkan', 'mps', 'meta', 'hpu', 'mtia',
@@ -254,10 +256,27 @@ def quiet_float_errors():
     return numpy.errstate(all='ignore')
 
 
+def float_errors_quiet():
+    """Whether NumPy's float errors are quiet already (in quiet_float_errors, or set so): a
+    RuntimeWarning raised then is no float error to retry quietly."""
+    return set(numpy.geterr().values()) == {'ignore'}
+
+
 def as_array(value):
     """A 0-d array for a NumPy scalar: NumPy returns scalars from ops on 0-d arrays (CuPy
     returns 0-d arrays, so a scalar result is always a host one)."""
     return numpy.asarray(value)
+
+
+def cast(array, np_dtype, copy=False):
+    """``array`` as ``np_dtype`` (unless ``copy``, itself or a view of it where it can be), as
+    torch's copy kernel casts: complex values to a real dtype lose their imaginary part, with
+    torch's warning (once; not NumPy's ComplexWarning), and to bool test both parts."""
+    if array.dtype.kind == 'c' and np_dtype.kind not in 'cb':
+        warn_once('Casting complex values to real discards the imaginary part (Triggered '
+                  'internally at /__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)')
+        array = array.real
+    return array.astype(np_dtype, copy=copy)
 
 
 def memory_owner(array):
@@ -371,14 +390,19 @@ def laid_out(array, order, copy=False):
     """``array``'s values in new memory, dims laid out innermost first in ``order`` (as
     TensorIterator allocates an output); ``array`` itself where its strides are those,
     unless ``copy``."""
-    xp = array_module(array)
-    shape = [array.shape[dim] for dim in reversed(order)]
     strides, step = [0] * array.ndim, array.itemsize
     for dim in order:
         strides[dim] = step
         step *= array.shape[dim]
     if tuple(strides) == array.strides and not copy:
         return array
-    out = xp.empty(shape, array.dtype).transpose([order[::-1].index(d) for d in range(array.ndim)])
+    out = empty_in_order(array_module(array), array.shape, array.dtype, order)
     out[...] = array
     return out
+
+
+def empty_in_order(xp, shape, dtype, order):
+    """An uninitialised array of ``shape`` whose dims are laid out innermost first in
+    ``order`` (at::empty_strided for dense strides)."""
+    out = xp.empty([shape[dim] for dim in reversed(order)], dtype)
+    return out.transpose([order[::-1].index(d) for d in range(len(shape))])

@@ -15,6 +15,7 @@ import numpy
 from . import _dtype
 from ._dtype import _BY_NUMPY
 from ._device import ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, device_of, memory_owner, to_host
+from ._warnings import warn_once
 from .utils.hooks import RemovableHandle
 
 _new = object.__new__
@@ -535,12 +536,16 @@ class Tensor:
         return self._scalar(bool)
 
     def __float__(self):
+        if self._requires_grad:
+            warn_once(_SCALAR_OF_GRAPH)
         return self._scalar(float)
 
     def __int__(self):
         return self._scalar(int)
 
     def __complex__(self):
+        if self._requires_grad:
+            warn_once(_SCALAR_OF_GRAPH)
         return self._scalar(complex)
 
     def __index__(self):
@@ -688,6 +693,11 @@ def _tensor_options(dtype):
 def _is_size_number(value):
     return isinstance(value, (int, numpy.integer)) and not isinstance(value, bool)
 
+
+_SCALAR_OF_GRAPH = (   # float() and complex() of a tensor that requires grad warn (once)
+    'Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n'
+    'Consider using tensor.detach() first. (Triggered internally at '
+    '/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)')
 
 # torch.Tensor.type's names of the dtypes; ember._tensor_types adds the classes they name.
 LEGACY_TYPES = {f'torch.{d.scalar_name}Tensor': d for d in _dtype.ALL_DTYPES}

@@ -15,3 +15,16 @@ def warn_at_caller(message, category=UserWarning):
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
+
+
+_warned = set()
+
+
+def warn_once(message, category=UserWarning):
+    """TORCH_WARN_ONCE: the warning the first time in the process (every time after
+    torch.set_warn_always(True)), located at the caller outside ember."""
+    from ._config import is_warn_always_enabled   # (_config warns through this module)
+    if message in _warned and not is_warn_always_enabled():
+        return
+    _warned.add(message)
+    warn_at_caller(message, category)

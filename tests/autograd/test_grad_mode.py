@@ -6,7 +6,7 @@ import warnings
 import pytest
 import torch
 
-from helpers import assert_same, make, rand, raises_same
+from helpers import assert_same, check, make, rand, raises_same
 import ember
 
 LIBS = (torch, ember)
@@ -312,3 +312,21 @@ def test_decorating_a_class_warns():
         assert A(1).grad_enabled is False
         messages.append([(w.category, str(w.message)) for w in caught])
     assert messages[1] == messages[0]
+
+
+def test_grad_mode_contexts_entered_and_exited_by_different_objects():
+    """torch's no_grad starts with prev = False, so exiting a fresh one disables grad mode;
+    enable_grad has no prev until entered."""
+    def run(T):
+        states = []
+        T.no_grad().__enter__()
+        states.append(T.is_grad_enabled())
+        T.no_grad().__exit__(None, None, None)
+        states.append(T.is_grad_enabled())
+        T.set_grad_enabled(True)
+        T.no_grad().__exit__(None, None, None)
+        states.append(T.is_grad_enabled())
+        T.set_grad_enabled(True)
+        return states
+    check(run)
+    check(lambda T: T.enable_grad().__exit__(None, None, None))

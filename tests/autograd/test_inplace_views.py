@@ -782,3 +782,30 @@ def test_writes_into_an_expanded_empty_tensor(code):
         exec(code, {'T': T, 'v': v})
         return v, v._version
     check(run)
+
+
+@pytest.mark.parametrize('write', [
+    'y.view(-1)[0] = 0.', 'y.reshape(-1)[:2].mul_(3)', 'y.view(3, 2)[0].mul_(3)',
+    'y.view(-1).mul_(2)', 'y.view(6, 1)[2:4].mul_(2)', 'y.unsqueeze(0).view(-1)[1:].zero_()',
+    'y.flatten()[::2].mul_(2)', 'y[0, 0] = 0', 'y.t()[0].mul_(2)',
+    'y.t().reshape(-1)[1:3].mul_(2)'])
+def test_write_through_a_reshaping_view_then_a_transposed_gradient(write):
+    """CopySlices lays the incoming gradient out as the base before it finds the view's region
+    with the view's own ops (a transposed gradient could not be viewed so)."""
+    def run(T):
+        w = T.ones(2, 3, requires_grad=True)
+        y = w * 2
+        exec(write, {'y': y})
+        (y.t() * T.arange(6.).reshape(3, 2)).sum().backward()
+        return w.grad
+    check(run, exact=True)
+
+
+def test_write_through_a_reshaping_view_second_order():
+    def run(T):
+        w = T.tensor([[1., 2., 3.], [4., 5., 6.]], dtype=T.float64, requires_grad=True)
+        y = w * w
+        y.view(-1)[1:4].mul_(w.view(-1)[:3])
+        g, = T.autograd.grad((y.t() * y.t()).sum(), w, create_graph=True)
+        return g, T.autograd.grad(g.sum(), w)[0]
+    check(run)

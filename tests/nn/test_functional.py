@@ -100,3 +100,26 @@ def test_mse_loss_weight(reduction, shapes):
 def test_mse_loss_checks_shapes_before_reduction():
     check(lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction='avg'),
           sample((3,), 'float32'), sample((2,), 'float32'), match_message=True)
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum', 'none'])
+def test_mse_loss_of_no_elements_backward(reduction):
+    """(2 / numel is inf for 'mean': the gradient is empty, not a ZeroDivisionError.)"""
+    def run(T):
+        x = T.zeros(0, dtype=T.float64, requires_grad=True)
+        loss = T.nn.functional.mse_loss(x, T.zeros(0, dtype=T.float64), reduction=reduction)
+        g, = T.autograd.grad(loss.sum(), x, create_graph=True)
+        return loss, g, T.autograd.grad(g.sum(), x, allow_unused=True)
+
+    check(run)
+
+
+def test_mse_loss_of_an_empty_mask():
+    def run(T):
+        x = T.tensor([1., -2.], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')   # (target size differs)
+            loss = T.nn.functional.mse_loss(x[x > 5], T.zeros(1))
+        loss.backward()
+        return loss, x.grad
+    check(run)

@@ -1,5 +1,7 @@
 """Indexing against torch: get and set with ints, slices, None, Ellipsis, lists, bool masks and
 int tensors; views vs copies, dtypes, errors and gradients."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -658,4 +660,41 @@ def test_none_index_of_an_empty_slice_past_its_start(index, requires_grad):
         x = x * 1 if requires_grad else x
         result = eval(index, {'x': x})
         return result.shape, result.requires_grad
+    check(run)
+
+
+@pytest.mark.parametrize('index', [
+    'x[..., ...]', 'x[..., 1, ...]', 'x[1, ..., ...]', 'x[..., None, ...]', 'x[0, ..., 1, ...]',
+    'x[None, ..., ...]', 'x[..., ..., ...]', 'x[..., [0, 1], ...]', 'x[..., 1:, ...]',
+    'x[..., ..., None]', 'x[..., ..., 0]', 'x[..., 0, ..., 1]', 'T.tensor(5)[..., ...]',
+    'x[(0, 1),]', 'x[(0, 1), 1]', 'x[((0, 1), (1, 2))]', 'x[(0, 1), (1, 2)]', 'x[1, (0, 2)]'])
+def test_several_ellipses_and_tuples_in_an_index(index):
+    """torch reads each Ellipsis after the first as moving past all dims, and a tuple inside an
+    index tuple as a sequence (an index tensor)."""
+    check(lambda T: eval(index, {'T': T, 'x': T.arange(24).reshape(2, 3, 4)}))
+
+
+@pytest.mark.parametrize('code', [
+    'r = x[[[0, 1], [1, 0]]]', 'r = x[[0, slice(None)]]', 'r = x[[None, 0]]', 'r = x[[0, 1]]',
+    'r = x[[True, False]]', 'r = x[T.tensor([1, 0], dtype=T.uint8)]',
+    'x[T.tensor([1, 0], dtype=T.uint8)] = T.zeros(1, 3, 4, dtype=T.int64); r = x',
+    'x[[[0, 1], [1, 0]]] = 7; r = x', 'x[T.tensor([1, 0], dtype=T.uint8)] = 5'])
+def test_deprecated_indices_warn(code):
+    def run(T):
+        namespace = {'T': T, 'x': T.arange(24).reshape(2, 3, 4), 'r': None}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            exec(code, namespace)
+        return [str(w.message) for w in caught], namespace['r']
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('index', ['[0, 5]', '[[0, 5]]', '[:, [0, 7]]'])
+def test_out_of_range_indices_that_pick_no_element(index):
+    """torch's index kernels read nothing, so check no index, where the result is empty."""
+    def run(T):
+        x = T.zeros(2, 0, dtype=T.float64, requires_grad=True)
+        y = eval(f'x{index}', {'x': x})
+        y.sum().backward()
+        return y, x.grad
     check(run)

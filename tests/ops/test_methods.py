@@ -49,3 +49,20 @@ def test_method_names_and_docs(name):
     assert method.__name__ == method.__qualname__ == getattr(torch.Tensor, name).__name__
     assert method.__doc__ == next(module.TENSOR_METHODS[name] for module in _ops.MODULES
                                   if name in module.TENSOR_METHODS).__doc__
+
+
+# torch's functions refuse an input that is not a tensor with a TypeError (those that take a
+# Python number as input, torch.add(2, x), need another tensor operand)
+FUNCTIONS = sorted(_ops.__all__)
+
+
+@pytest.mark.parametrize('name', FUNCTIONS)
+@pytest.mark.parametrize('args', [(1.5,), (2,), ([1., -2.],), (True,), (None,), (2, 3),
+                                  ([1., 2.], [3., 4.])], ids=repr)
+def test_functions_refuse_inputs_that_are_not_tensors(name, args):
+    check(lambda T: getattr(T, name)(*args))
+
+
+@pytest.mark.parametrize('name', ['exp', 'abs', 'squeeze', 'clone', 'flatten', 't', 'sgn', 'real'])
+def test_function_input_type_errors_name_the_function(name):
+    check(lambda T: getattr(T, name)(1.5), match_message=True)

@@ -938,3 +938,11 @@ def test_masked_fill_arguments_of_no_overload(call):
     """torch's argument-parser TypeError, listing both overloads (ember raised an
     AttributeError or NumPy's ValueError)."""
     check(lambda T: eval(call, {'T': T, 'x': T.ones(2), 'np': numpy}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    '+x', 'T.positive(x)', 'x.positive()', '+b', 'T.positive(b)', 'b.positive()',
+    '(+x) is x', 'T.positive(x) is x', '+T.tensor([1.], requires_grad=True)'])
+def test_positive(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.tensor([1, -2]), 'b': T.tensor([True])}),
+          match_message=True)

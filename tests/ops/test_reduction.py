@@ -134,3 +134,13 @@ def test_sum_of_opposite_infinities_does_not_warn():
         warnings.simplefilter('error')
         check(lambda T: T.tensor([float('inf'), -float('inf')]).sum(), exact=True)
         check(lambda T: T.tensor([[float('inf'), -float('inf')]]).mean(1), exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    't.sum(1.0)', 't.mean(1.0)', 't.float().mean(1.0)', 't.mean("a")',
+    't.sum((0, 1.0))', 't.sum((0, None))', 't.sum([0, 1.5])', 't.sum(dim=[0, 1.0])',
+    't.sum(np.int64(0))', 't.sum(T.tensor(0))', 't.sum((np.int64(0),))', 't.sum((0, True))',
+    't.sum(True)', 't.float().mean(True)', 't.mean(5)', 't.float().mean(5)', 't.sum(5)'])
+def test_dim_argument_types(code):
+    """torch's parser checks dim's type before mean checks the dtype."""
+    check(lambda T: eval(code, {'T': T, 't': T.tensor([1, 2]), 'np': np}), match_message=True)

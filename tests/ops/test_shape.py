@@ -446,3 +446,13 @@ def test_clone_keeps_the_layout(expression):
 
 def test_view_of_a_clone_of_a_transposed_tensor():
     check(lambda T: T.ones(2, 3).t().clone().view(-1), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    't.broadcast_to(2, 2)', 't.broadcast_to((2, 2))', 't.broadcast_to([2, 2])',
+    't.broadcast_to(size=(2, 2))', 't.broadcast_to(2)', 't.broadcast_to(2, -1)',
+    't.broadcast_to(T.Size([3, 2]))', 'T.broadcast_to(t, (2, 2))', 'T.broadcast_to(t, 2, 2)',
+    'T.broadcast_to(t, size=(2, 2))'])
+def test_broadcast_to_sizes(code):
+    """The method also takes the sizes one by one, the function doesn't."""
+    check(lambda T: eval(code, {'T': T, 't': T.tensor([1, 2])}), match_message=True)

@@ -2,6 +2,7 @@
 ``TENSOR_METHODS`` of each module become Tensor methods, so a method and its function are
 one definition (a method runs its function's code without the ``out=`` torch's methods
 don't take)."""
+import functools
 import types
 
 from .._tensor import Tensor
@@ -69,8 +70,34 @@ def _operator(name, function):
     return method
 
 
+# The functions whose input torch's argument parser also takes as a Python number (a 0-d
+# tensor: torch.add(2, x)) or whose TypeError for other inputs ember's code already raises.
+_NUMBER_INPUTS = {
+    'add', 'sub', 'subtract', 'rsub', 'mul', 'multiply', 'div', 'divide', 'true_divide',
+    'floor_divide', 'remainder', 'pow', 'eq', 'ne', 'not_equal', 'lt', 'le', 'gt', 'ge',
+    'less', 'less_equal', 'greater', 'greater_equal', 'bitwise_and', 'bitwise_or', 'bitwise_xor',
+    'masked_fill'}
+
+
+def _function(name, function):
+    """torch.<name>: ``function``, refusing an input that is not a tensor with torch's TypeError
+    (ember's own code would fail later, on an attribute, or compute on a number)."""
+    code = function.__code__
+    if name in _NUMBER_INPUTS or code.co_argcount == 0 or code.co_varnames[0] != 'input':
+        return function
+
+    @functools.wraps(function)
+    def checked(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f'{type(input).__name__}')
+        return function(input, *args, **kwargs)
+    checked.__name__ = checked.__qualname__ = name
+    return checked
+
+
 _attach_methods()
 
 __all__ = [name for module in MODULES for name in getattr(module, 'FUNCTIONS', ())]
-globals().update({name: getattr(module, name) for module in MODULES
+globals().update({name: _function(name, getattr(module, name)) for module in MODULES
                   for name in getattr(module, 'FUNCTIONS', ())})

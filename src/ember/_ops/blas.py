@@ -3,9 +3,10 @@ import math
 
 from .. import _dtype
 from .._tensor import Tensor
+from .._warnings import warn_once
 from .primitive import Primitive, grad_state, write_out
 from .pointwise import conj
-from .shape import TransposeBackward0, _warn_once, infer_size
+from .shape import TransposeBackward0, infer_size
 
 
 class DotBackward0(Primitive):
@@ -306,7 +307,7 @@ def _transposed_last(self, name='tensor.mT'):
     ndim = self._data.ndim
     if ndim < 2:
         if ndim == 0:
-            _warn_once(_DEPRECATED_ON_0D[name])
+            warn_once(_DEPRECATED_ON_0D[name])
             return self
         raise RuntimeError(f'{name} is only supported on matrices or batches of matrices. '
                            f'Got {ndim}-D tensor.')
@@ -332,7 +333,7 @@ def adjoint(input):
 def _conjugate_transpose(self):
     """Tensor.H: the conjugate transpose of a matrix (0-D: the conjugate, deprecated)."""
     if self.ndim == 0:
-        _warn_once('Tensor.H is deprecated on 0-D tensors. Consider using x.conj().'
+        warn_once('Tensor.H is deprecated on 0-D tensors. Consider using x.conj().'
                    + _TRIGGERED.format(4335))
         return conj(self)
     if self.ndim != 2:

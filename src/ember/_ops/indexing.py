@@ -11,7 +11,7 @@ advanced index always reads or writes through that view, which fixes its layout.
 import numbers
 import re
 
-from .._device import array_module, iteration_order, laid_out, with_strides
+from .._device import array_module, cast, iteration_order, laid_out, with_strides
 from .._scalar import scalar_to
 from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -34,8 +34,9 @@ def normalize_index(index):
                 item = int(item.item())
             else:
                 dtype, item, basic = item.dtype, item._data, False
-                if dtype.name == 'uint8':
-                    item = item.astype(bool)    # uint8 indices are (deprecated) masks in torch
+                if dtype.name == 'uint8':   # uint8 indices are (deprecated) masks in torch
+                    warn_at_caller(_UINT8_INDEX)
+                    item = item.astype(bool)
                 elif dtype.name not in _INDEX_DTYPES:
                     raise IndexError('tensors used as indices must be long, int, byte or bool '
                                      'tensors')
@@ -43,9 +44,9 @@ def normalize_index(index):
             if item.step is not None and item.step <= 0:
                 raise ValueError('step must be greater than zero' if item.step else
                                  'slice step cannot be zero')
-        elif isinstance(item, (list, bool)) or hasattr(item, '__array__'):
+        elif isinstance(item, (list, tuple, bool)) or hasattr(item, '__array__'):
             basic = False
-            if isinstance(item, list):
+            if isinstance(item, (list, tuple)):   # (a tuple in an index tuple is a sequence)
                 item = _list_index(item)
         elif not (item is None or item is Ellipsis or isinstance(item, int)):
             if hasattr(item, '__index__'):
@@ -57,19 +58,46 @@ def normalize_index(index):
                                  'byte Variables are valid indices (got '
                                  f'{type(item).__name__})')
         out.append(item)
+    if len(out) > 1:
+        out = _one_ellipsis(out)
     return tuple(out), basic
 
 
 _INDEX_DTYPES = ('int64', 'int32', 'bool')
+_UINT8_INDEX = ('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool '
+                'instead. (Triggered internally at '
+                '/__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)')
+
+
+def _one_ellipsis(items):
+    """The index items with at most one Ellipsis, as torch reads several: each later one
+    moves past all the dims (none are left for items after it), so trailing ones change
+    nothing."""
+    ellipses = [i for i, item in enumerate(items) if item is Ellipsis]
+    if len(ellipses) < 2:
+        return items
+    if any(item is not Ellipsis for item in items[ellipses[1]:]):
+        raise IndexError("an index can only use its dims after its first ellipsis ('...')")
+    return items[:ellipses[1]]
 
 
 def _sequence_as_tuple(index):
     """torch's treatSequenceAsTuple: a list holding tensors, sequences, slices, Ellipsis or
-    None indexes several dims, like a tuple (NumPy's legacy rule)."""
+    None indexes several dims, like a tuple (NumPy's legacy rule), with torch's deprecation
+    warning."""
     if not isinstance(index, list) or len(index) >= 32:
         return False
-    return any(isinstance(x, (Tensor, list, tuple, slice)) or x is None or x is Ellipsis
-               for x in index)
+    for x in index:
+        if isinstance(x, (Tensor, list, tuple, slice)) or x is None or x is Ellipsis:
+            line = 359 if x is None or x is Ellipsis else 349
+            warn_at_caller(
+                'Using a non-tuple sequence for multidimensional indexing is deprecated and will '
+                'be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 '
+                'this will be interpreted as tensor index, x[torch.tensor(seq)], which will '
+                'result either in an error or a different result (Triggered internally at '
+                f'/__w/pytorch/pytorch/torch/csrc/autograd/python_variable_indexing.cpp:{line}.)')
+            return True
+    return False
 
 
 def _list_index(items):
@@ -367,6 +395,8 @@ class ScatterIntoZeros(Primitive):
     def forward(ctx, src, shape, index, accumulate=False):
         xp = array_module(src)
         out = xp.zeros(shape, dtype=src.dtype)
+        if not src.size:   # nothing placed: no index is checked (as torch, which reads none)
+            return out
         if accumulate:
             xp.add.at(out, index, src)
         else:
@@ -507,7 +537,7 @@ def setitem(input, index, value):
         if not recording:
             if check_dtype:
                 _check_index_put_dtype(input, index, value)
-            data = value._data if isinstance(value, Tensor) else value
+            data = cast(value._data, input._data.dtype) if isinstance(value, Tensor) else value
             check_inference_inplace(input)
             if isinstance(value, Tensor) and value._vc is input._vc and not masked_fill:
                 _check_value_overlap(input, index, basic, value)

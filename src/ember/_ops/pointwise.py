@@ -5,7 +5,7 @@ import numbers
 import operator
 
 from .. import _dtype
-from .._device import array_module
+from .._device import array_module, cast
 from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._scalar import scalar_to
@@ -840,6 +840,13 @@ def neg(input, *, out=None):
     return _with_out(NegBackward0.apply(input), out)
 
 
+def positive(input):
+    """torch.positive (unary +): input itself; refused for bool tensors."""
+    if input.dtype is _dtype.bool:
+        raise RuntimeError('The `+` operator, on a bool tensor is not supported.')
+    return input
+
+
 def abs(input, *, out=None):
     return _with_out(AbsBackward0.apply(input), out)
 
@@ -1088,7 +1095,8 @@ TENSOR_METHODS = {
     '__rdiv__': _rtruediv,
     '__floordiv__': floor_divide, '__rfloordiv__': _swapped(floor_divide),
     '__mod__': remainder, '__rmod__': _swapped(remainder), '__pow__': pow,
-    '__rpow__': _swapped(pow), '__neg__': neg, '__abs__': abs, '__pos__': lambda self: self,
+    '__rpow__': _swapped(pow), '__neg__': neg, '__abs__': abs, '__pos__': positive,
+    'positive': positive,
     '__eq__': eq, '__ne__': ne, '__lt__': lt, '__le__': le, '__gt__': gt, '__ge__': ge,
     '__and__': bitwise_and, '__rand__': _swapped(bitwise_and), '__or__': bitwise_or,
     '__ror__': _swapped(bitwise_or), '__xor__': bitwise_xor, '__rxor__': _swapped(bitwise_xor),
@@ -1103,8 +1111,9 @@ TENSOR_METHODS = {
     '__ipow__': _pow_,
 }
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
-             'abs', 'sgn', 'sign', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real', 'masked_fill', 'eq',
-             'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
+             'positive', 'abs', 'sgn', 'sign', 'exp', 'log', 'sqrt', 'floor', 'conj', 'real',
+             'masked_fill', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less',
+             'less_equal',
              'not_equal', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not',
              'reciprocal', 'multiply', 'subtract', 'divide', 'true_divide', 'negative',
              'absolute')
@@ -1129,7 +1138,7 @@ class FillBackward3(Primitive):
     overlap_checked = ()   # torch reads the value as a number first
 
     def forward(ctx, a, value):
-        return _xp(a).full_like(a, value)
+        return _xp(a).full_like(a, cast(value, a.dtype))
 
     def backward(ctx, grad):
         return grad.new_zeros(grad.shape), grad.sum()

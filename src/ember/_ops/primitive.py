@@ -25,8 +25,8 @@ import re
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
-from .._device import (array_module, as_array, is_dense, iterator_layout, quiet_float_errors,
-                      writable_alias)
+from .._device import (array_module, as_array, empty_in_order, float_errors_quiet, is_dense,
+                      iteration_order, iterator_layout, quiet_float_errors, writable_alias)
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -101,6 +101,8 @@ class Primitive(Node):
         except ValueError as error:
             raise _torch_error(error, operands) from None
         except (FloatingPointError, RuntimeWarning):  # NumPy set to raise, or warnings to errors
+            if float_errors_quiet():
+                raise
             with quiet_float_errors():
                 return cls.apply(*operands, **params)
         if out.__class__ not in ARRAY_TYPES:
@@ -140,6 +142,8 @@ class Primitive(Node):
             except ValueError as error:
                 raise _torch_error(error, (target,) + operands) from None
             except (FloatingPointError, RuntimeWarning):  # as in apply
+                if float_errors_quiet():
+                    raise
                 with quiet_float_errors():
                     return cls.apply_(target, *operands, **params)
         if not (cls.copies and isinstance(operands[0], Tensor)
@@ -740,6 +744,7 @@ def rebase_history(target, fn, output_nr=0):
     base = target._base
     node = new_node(CopySlices)
     node.view_fn = target._view_fn
+    node.base_strides = base._data.strides
     node.fn = fn
     base_edge = (base._grad_fn, base._output_nr) if base._grad_fn is not None else _NO_EDGE
     link(node, (base_edge,) + fn.next_functions[1:],
@@ -773,8 +778,12 @@ class CopySlices(Primitive):
 
     def backward(ctx, grad):
         """grad, with the view's region replaced by fn's gradient for the view's old value,
-        and fn's gradients for its other inputs."""
-        result = grad.clone()
+        and fn's gradients for its other inputs. grad is copied into a tensor laid out as the
+        base (torch's new_empty_strided), where the view's ops find their region."""
+        data = grad._data
+        order = iteration_order(data.shape, [ctx.base_strides])
+        result = _make(empty_in_order(array_module(data), data.shape, data.dtype, order),
+                       grad.dtype).copy_(grad)
         region = ctx.view_fn(result)
         grads = ctx.fn(region.clone())
         grads = grads if isinstance(grads, tuple) else (grads,)

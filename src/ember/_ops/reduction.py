@@ -1,25 +1,45 @@
 """Reductions: sum, mean, and sum_to (what the engine un-broadcasts gradients with)."""
+import operator
+
 from .. import _dtype
-from .._device import array_module
+from .._device import array_module, cast
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
 from .primitive import Primitive, write_out
 from .shape import _sizes
 
 
-def _reduced_dims(dim, ndim):
-    """dim argument -> sorted tuple of non-negative dims (None: all of them)."""
+def _reduced_dims(dim, ndim, name):
+    """dim argument of reduction ``name`` -> sorted tuple of non-negative dims (None: all of
+    them), with torch's argument errors."""
     if dim is None:
         return tuple(range(ndim))
-    if isinstance(dim, int):
+    if dim.__class__ is int:
         dim = _wrap_dim(dim, ndim)
         return (dim,) if ndim else ()
-    dims = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+    dims = tuple(sorted(_wrap_dim(d, ndim) for d in _dim_list(dim, name)))
     if len(set(dims)) != len(dims):
         raise RuntimeError(f'dim {dims[0]} appears multiple times in the list of dims')
     if ndim == 0:
         return ()   # a 0-dim tensor accepts dim 0 / -1 and has nothing to reduce
     return dims or tuple(range(ndim))
+
+
+def _dim_list(dim, name):
+    """The ints of a dim argument that is not one int, as torch's parser reads them."""
+    if not isinstance(dim, (tuple, list)):
+        if hasattr(dim, '__index__') and not isinstance(dim, bool):  # a NumPy int, a 0-d int tensor
+            return (operator.index(dim),)
+        raise TypeError(f'{name}() received an invalid combination of arguments - got '
+                        f'({type(dim).__name__}), but expected one of:\n'
+                        ' * (*, torch.dtype dtype = None)\n'
+                        ' * (tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)\n')
+    for pos, d in enumerate(dim):
+        if not hasattr(d, '__index__'):
+            raise TypeError(f"{name}(): argument 'dim' failed to unpack the object at pos "
+                            f'{pos + 1} with error "type must be tuple of ints,but got '
+                            f'{type(d).__name__}"')
+    return tuple(map(operator.index, dim))
 
 
 def _expand_back(grad, ctx):
@@ -37,6 +57,7 @@ class SumBackward0(Primitive):
 
     def forward(ctx, a, dims, keepdim, dtype):
         ctx.input_shape = a.shape
+        a = _complex_cast(a, dtype)
         result_dtype = a.dtype if dtype is None else dtype
         if result_dtype in _HALF_PRECISION:
             # 16-bit floats (the input cast to the result's dtype) accumulate in float32
@@ -56,6 +77,12 @@ class SumBackward1(SumBackward0):
 _HALF_PRECISION = (_dtype.float16.np, _dtype.bfloat16.np)
 
 
+def _complex_cast(a, dtype):
+    """A complex input reduced into a real ``dtype``: its real part, as torch casts the input
+    first (with its warning)."""
+    return cast(a, dtype) if dtype is not None and a.dtype.kind == 'c' else a
+
+
 def _add_reduce(a, dims, keepdim, dtype):
     """a.sum(...) called as the ufunc itself, so that NumPy's float warnings (inf - inf) come
     from ember's code, where ember mutes them, not from NumPy's own sum wrapper."""
@@ -65,6 +92,7 @@ def _add_reduce(a, dims, keepdim, dtype):
 def mean_of(a, dims=None, keepdim=False, dtype=None, count=None):
     """torch's mean on arrays: the sum, then divided by the count (as ATen's mean_out does;
     also far cheaper than NumPy's mean on small arrays)."""
+    a = _complex_cast(a, dtype)
     result_dtype = a.dtype if dtype is None else dtype
     if result_dtype in _HALF_PRECISION:
         # a 16-bit float mean is summed (of the input cast to float32) and divided in float32,
@@ -106,7 +134,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
     try:
-        dims = _reduced_dims(dim, input.ndim)
+        dims = _reduced_dims(dim, input.ndim, 'sum')
     except AttributeError:
         raise _not_tensor('sum', input) from None
     if dtype is None and out is not None:
@@ -124,12 +152,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
     if not isinstance(input, Tensor):
         raise _not_tensor('mean', input)
+    if dim is not None and dim.__class__ is not int:
+        _dim_list(dim, 'mean')   # (torch's parser checks its type before the dtype)
     if (dtype or input.dtype).category < _dtype.FLOAT:
         which = 'Input' if dtype is None else 'Optional'
         raise RuntimeError(
             f'mean(): could not infer output dtype. {which} dtype must be either a floating point '
             f'or complex dtype. Got: {(dtype or input.dtype).scalar_name}')
-    dims = _reduced_dims(dim, input.ndim)
+    dims = _reduced_dims(dim, input.ndim, 'mean')
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)

@@ -5,10 +5,10 @@ import math
 import operator
 
 from .. import _dtype
-from .._device import (array_module, as_device, broadcast_view, iteration_order, laid_out,
-                       unavailable)
+from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
+                       laid_out, unavailable)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
-from .._warnings import warn_at_caller
+from .._warnings import warn_once
 from ..autograd.grad_mode import state as grad_state
 from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace, check_inplace_allowed,
                         check_no_partial_overlap, check_output_shape, write_out)
@@ -259,7 +259,7 @@ class ToCopyBackward0(Primitive):
     """A cast (or device copy); the engine casts the gradient back to the input's dtype."""
 
     def forward(ctx, a, dtype):
-        return a.astype(dtype.np)
+        return cast(a, dtype.np, copy=True)
 
     def backward(ctx, grad):
         return grad
@@ -276,7 +276,7 @@ class CopyBackwards(Primitive):
         xp = array_module(dst)
         if getattr(src, 'shape', dst.shape) != dst.shape:
             check_output_shape(dst.shape, src.shape)
-        return xp.broadcast_to(xp.asarray(src).astype(dst.dtype, copy=False), dst.shape)
+        return xp.broadcast_to(cast(xp.asarray(src), dst.dtype), dst.shape)
 
     def backward(ctx, grad):
         return grad.new_zeros(grad.shape), grad
@@ -372,7 +372,7 @@ def _reversed_dims(input):
     deprecated for other than 2 dims, and once for 0-d tensors."""
     ndim = input.ndim
     if ndim != 2:
-        _warn_once(_T_WARNINGS[min(ndim, 1)])
+        warn_once(_T_WARNINGS[min(ndim, 1)])
     return PermuteBackward0.apply(input, dims=tuple(range(ndim - 1, -1, -1)))
 
 
@@ -384,14 +384,6 @@ _T_WARNINGS = (
     'matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a '
     'tensor. (Triggered internally at '
     '/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)')
-_WARNED = set()
-
-
-def _warn_once(message):
-    """TORCH_WARN_ONCE: a UserWarning the first time in the process."""
-    if message not in _WARNED:
-        _WARNED.add(message)
-        warn_at_caller(message)
 
 
 def expand(input, *sizes, size=None, implicit=False):
@@ -424,6 +416,11 @@ def expand_as(input, other):
 
 def broadcast_to(input, size):
     return expand(input, size)
+
+
+def _broadcast_to_method(self, *sizes, size=None):
+    """Tensor.broadcast_to, which also takes the sizes one by one (as Tensor.expand)."""
+    return expand(self, *sizes, size=size)
 
 
 def squeeze(input, dim=None):
@@ -687,7 +684,7 @@ TENSOR_METHODS = {
     'flatten': flatten, 'transpose': transpose, 'swapaxes': swapaxes, 'swapdims': transpose,
     't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand,
     'expand_as': expand_as,
-    'broadcast_to': broadcast_to, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
+    'broadcast_to': _broadcast_to_method, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
     'copy_': copy_, 't_': _view_in_place(t), 'transpose_': _view_in_place(transpose),
     'swapaxes_': _view_in_place(transpose), 'swapdims_': _view_in_place(transpose),

@@ -9,6 +9,7 @@ from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
 from . import graph
 from .engine import run_backward
 from .._lazy import lazy_submodules as _lazy_submodules
+from .._warnings import warn_once
 from .._tensor import Tensor, _make
 
 
@@ -168,23 +169,16 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     run_backward(roots, grads, retain_graph, create_graph, targets)
 
 
-_create_graph_warned = False
-
-
 def _warn_create_graph():
     """torch warns once per process (TORCH_WARN_ONCE) when backward() builds a graph of
     the gradients: a leaf's .grad then refers back to the leaf."""
-    global _create_graph_warned
-    if not _create_graph_warned:
-        _create_graph_warned = True
-        warnings.warn(
-            'Using backward() with create_graph=True will create a reference cycle between the '
-            'parameter and its gradient which can cause a memory leak. We recommend using '
-            'autograd.grad when creating the graph to avoid this. If you have to use this '
-            'function, make sure to reset the .grad fields of your parameters to None after use '
-            'to break the cycle and avoid the leak. (Triggered internally at '
-            '/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)', UserWarning,
-            stacklevel=3)
+    warn_once(
+        'Using backward() with create_graph=True will create a reference cycle between the '
+        'parameter and its gradient which can cause a memory leak. We recommend using '
+        'autograd.grad when creating the graph to avoid this. If you have to use this '
+        'function, make sure to reset the .grad fields of your parameters to None after use '
+        'to break the cycle and avoid the leak. (Triggered internally at '
+        '/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)')
 
 
 def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):

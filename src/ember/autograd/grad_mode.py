@@ -117,6 +117,9 @@ class no_grad(_GradModeContext):
             return super().__new__(cls)
         return cls()(orig_func)   # used bare: @no_grad
 
+    def __init__(self, orig_func=None):
+        self._prev = False, state.inference   # (torch's: a no_grad exited unentered disables)
+
     def _set(self):
         state.enabled = False
 

@@ -1,4 +1,5 @@
 """torch.nn.functional: losses and activations as functions."""
+import math
 import warnings
 
 from .._device import array_module
@@ -63,7 +64,7 @@ class MseLossBackwardBackward0(Primitive):
     saves_inputs = True
 
     def forward(ctx, grad, input, target, reduction):
-        norm = 2.0 / input.size if reduction == 'mean' else 2.0
+        norm = _norm(reduction, input.size)
         out = input - target
         out *= array_module(out).asarray(norm, out.dtype)  # in place, in torch's order
         out *= grad
@@ -72,12 +73,20 @@ class MseLossBackwardBackward0(Primitive):
     def backward(ctx, grad):
         grad_output, input, target = ctx.inputs
         need_grad_output, need_input, need_target = ctx.needs_input_grad
-        norm = 2.0 / input.numel() if ctx.reduction == 'mean' else 2.0
+        norm = _norm(ctx.reduction, input.numel())
         second = norm * (grad * grad_output) if need_input or need_target else None
         return (MseLossBackwardBackward0.apply(grad, input, target, reduction=ctx.reduction)
                 if need_grad_output else None,
                 second if need_input else None,
                 -second if need_target else None)
+
+
+def _norm(reduction, numel):
+    """mse_loss_backward's factor: 2 / numel for 'mean' (a C++ double: inf for no elements),
+    else 2."""
+    if reduction != 'mean':
+        return 2.0
+    return 2.0 / numel if numel else math.inf
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):

@@ -1,0 +1,91 @@
+"""Warnings torch gives once per process (TORCH_WARN_ONCE) or every time, against torch: the
+same messages for the same calls (with set_warn_always(True), under which torch repeats its
+once-warnings, so that both libraries can be compared call by call), and ember's once."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import check
+import ember
+from ember import _warnings
+
+
+@pytest.fixture
+def warn_always():
+    """Both libraries repeating their once-warnings, for the test."""
+    for T in (torch, ember):
+        T.set_warn_always(True)
+    yield
+    for T in (torch, ember):
+        T.set_warn_always(False)
+
+
+def messages(code):
+    """A check function: the warnings (messages) and result of ``code`` (T the library)."""
+    def run(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = eval(code, {'T': T, 'np': np})
+        return [str(w.message) for w in caught], result
+    return run
+
+
+@pytest.mark.parametrize('code', [
+    # complex values cast to a real dtype lose their imaginary part, with torch's warning
+    'T.tensor([1+2j]).float()', 'T.tensor([1+2j]).to(T.int32)', 'T.tensor([1+2j]).double()',
+    'T.tensor([1+2j]).half()', 'T.tensor([1+2j]).type(T.float32)', 'T.tensor([1+2j]).to(T.bool)',
+    'T.tensor([1+2j]).sum(dtype=T.float64)', 'T.tensor([1+2j]).sum(dtype=T.int64)',
+    'T.tensor([1+2j, 3j]).mean(dtype=T.float16)', 'T.zeros(2).copy_(T.tensor([1+2j, 1j]))',
+    'T.zeros(2, dtype=T.int64).copy_(T.tensor([1+2j, 1j]))', 'T.zeros(2).fill_(T.tensor(1+2j))',
+    'T.tensor(np.array([1+2j]), dtype=T.float32)', 'T.as_tensor(np.array([1+2j]), dtype=T.float32)',
+    'T.tensor([1+2j]).real.float()', 'T.tensor([1+2j], requires_grad=True).float()',
+    # float() and complex() of a tensor that requires grad (int(), bool(), item() don't warn)
+    'float(T.tensor(1.5, requires_grad=True))', 'complex(T.tensor(1.5, requires_grad=True) * 2)',
+    'int(T.tensor(1.5, requires_grad=True))', 'bool(T.tensor(1.5, requires_grad=True))',
+    'T.tensor(1.5, requires_grad=True).item()', 'float(T.tensor(1.5))',
+    'float(T.tensor([1.5, 2.], requires_grad=True))',
+])
+def test_warnings(code, warn_always):
+    check(messages(code), match_message=True)
+
+
+@pytest.mark.parametrize('code', ['x = T.zeros(3); x[:2] = T.tensor([1j, 2]); r = x',
+                                  'x = T.zeros(2); x[0] = T.tensor(1j); r = x'])
+def test_complex_writes_into_real_tensors_warn(code, warn_always):
+    def run(T):
+        namespace = {'T': T}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            exec(code, namespace)
+        return [str(w.message) for w in caught], namespace['r']
+    check(run, match_message=True)
+
+
+def test_once_warnings_come_once():
+    ember.set_warn_always(False)
+    _warnings._warned.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        for _ in range(2):
+            ember.tensor([1j]).float()
+            float(ember.tensor(1.0, requires_grad=True))
+            complex(ember.tensor(1.0, requires_grad=True))
+    assert [str(w.message)[:30] for w in caught] == [
+        'Casting complex values to real', 'Converting a tensor with requi']
+
+
+def test_complex_casts_under_warnings_as_errors():
+    """NumPy's ComplexWarning never reaches the user (a warnings filter raising it sent ember's
+    retry of float errors into an endless recursion); torch's own warning is what is raised."""
+    ember.set_warn_always(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            for code in ('x.float()', 'x.sum(dtype=ember.float64)', 'ember.zeros(1).copy_(x)',
+                         'ember.zeros(1).fill_(x[0])', 'x.to(ember.int32)'):
+                with pytest.raises(UserWarning, match='Casting complex values to real'):
+                    eval(code, {'x': ember.tensor([1 + 2j]), 'ember': ember})
+    finally:
+        ember.set_warn_always(False)
