@@ -57,7 +57,8 @@ class SumBackward0(Primitive):
 
     def forward(ctx, a, dims, keepdim, dtype):
         ctx.input_shape = a.shape
-        a = _complex_cast(a, dtype)
+        if dtype is not None:
+            a = _complex_cast(a, dtype)
         result_dtype = a.dtype if dtype is None else dtype
         if result_dtype in _HALF_PRECISION:
             # 16-bit floats (the input cast to the result's dtype) accumulate in float32
@@ -80,7 +81,7 @@ _HALF_PRECISION = (_dtype.float16.np, _dtype.bfloat16.np)
 def _complex_cast(a, dtype):
     """A complex input reduced into a real ``dtype``: its real part, as torch casts the input
     first (with its warning)."""
-    return cast(a, dtype) if dtype is not None and a.dtype.kind == 'c' else a
+    return cast(a, dtype) if a.dtype.kind == 'c' else a
 
 
 def _add_reduce(a, dims, keepdim, dtype):
@@ -92,7 +93,8 @@ def _add_reduce(a, dims, keepdim, dtype):
 def mean_of(a, dims=None, keepdim=False, dtype=None, count=None):
     """torch's mean on arrays: the sum, then divided by the count (as ATen's mean_out does;
     also far cheaper than NumPy's mean on small arrays)."""
-    a = _complex_cast(a, dtype)
+    if dtype is not None:
+        a = _complex_cast(a, dtype)
     result_dtype = a.dtype if dtype is None else dtype
     if result_dtype in _HALF_PRECISION:
         # a 16-bit float mean is summed (of the input cast to float32) and divided in float32,
