@@ -1,6 +1,7 @@
 """Shape ops against torch: views, joins, copies, casts; values, dtypes, errors, gradients."""
 import warnings
 
+import numpy as np
 import pytest
 import torch
 
@@ -456,3 +457,32 @@ def test_view_of_a_clone_of_a_transposed_tensor():
 def test_broadcast_to_sizes(code):
     """The method also takes the sizes one by one, the function doesn't."""
     check(lambda T: eval(code, {'T': T, 't': T.tensor([1, 2])}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.view(T.int32)', 'x.view(T.float16)', 'x.view(T.float64)', 'x.view(T.uint8)',
+    'x.view(T.bool)', 'x.view(T.complex64)', 'x.view(T.bfloat16)', 'x.view(dtype=T.int32)',
+    'x.view(float)', 'x.view(T.float32)', 'x.t().view(T.int32)', 'x.t().view(T.float16)',
+    'x[:, :1].view(T.float64)', 'T.tensor(1.).view(T.float16)', 'T.tensor(1.).view(T.int32)',
+    'T.ones(3, dtype=T.int8).view(T.bool)', 'T.tensor([1, 2], dtype=T.int16).view(T.bool)',
+    'T.ones(2, 3).view(T.float64)', 'T.ones(2, 4)[:, 1:3].view(T.float64)',
+    'T.ones(2, 4)[:, 1:].view(T.float64)', 'T.ones(3, 4)[::2].view(T.float64)',
+    'T.ones(4, 4)[::3].view(T.float64).stride()', 'T.ones(3, 2).t().view(T.int32).stride()',
+    'T.ones(3, 2, dtype=T.float16).view(T.float32)', 'T.zeros(0, 4).view(T.float64)',
+    'T.zeros(4, 0).view(T.float64)', 'x.view(T.float32) is x'])
+def test_view_as_another_dtype(code):
+    x = np.array([[1., 2.], [3., 4.]], np.float32)
+    check(lambda T, x: eval(code, {'T': T, 'x': x}), x, exact=True, match_message=True)
+
+
+def test_view_as_another_dtype_shares_memory_and_version_not_autograd():
+    def run(T):
+        x = T.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        y = x * 1
+        v = y.view(T.int32)
+        v.add_(1)
+        with T.no_grad():
+            w = x.view(T.float16)
+        return (y, y._version, v._base is y, v.requires_grad, y.view(T.float32).requires_grad,
+                w.requires_grad, w._base is x)
+    check(run, exact=True)

@@ -125,7 +125,7 @@ def test_float64_default_dtype_gives_float64_step():
 @pytest.mark.parametrize('kwargs', [
     dict(lr=-1.0), dict(eps=-1.0), dict(betas=(1.0, 0.9)), dict(betas=(0.9, -0.1)),
     dict(weight_decay=-1.0), dict(betas=(0.9, 1)), dict(fused=True, foreach=True),
-    dict(fused=True, differentiable=True),
+    dict(fused=True, differentiable=True), dict(betas=0.9), dict(betas=(0.9,)),
 ])
 def test_errors(kwargs):
     assert_same_error(lambda lib: lib.optim.Adam([lib.tensor([1.0], requires_grad=True)], **kwargs))

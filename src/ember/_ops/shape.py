@@ -122,6 +122,14 @@ class ViewBackward0(Reshape):
         return out
 
 
+class ViewDtype(Primitive):
+    """view(dtype): the memory read as another dtype (see _view_dtype)."""
+    differentiable = False
+
+    def forward(ctx, a, dtype):
+        return a.view(dtype.np)
+
+
 class ReshapeAliasBackward0(ViewBackward0):
     """reshape of a non-contiguous tensor whose memory can be viewed in the new shape (torch
     reshapes it with _reshape_alias, contiguous ones with view)."""
@@ -284,12 +292,39 @@ class CopyBackwards(Primitive):
 
 # -------------------------------------------------------------------- public functions
 
-def view(input, *shape, size=None):
-    """torch.Tensor.view(*shape), or view(dtype) reinterpreting the bytes."""
-    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-        raise NotImplementedError('view(dtype) is not supported yet')
+def view(input, *shape, size=None, dtype=None):
+    """torch.Tensor.view(*shape), or view(dtype) reading the same memory as another dtype."""
+    if dtype is not None or len(shape) == 1 and isinstance(shape[0], (_dtype.dtype, type)):
+        if shape and dtype is not None or size is not None:
+            raise TypeError('view() received an invalid combination of arguments')
+        return _view_dtype(input, _dtype.dtype_arg(dtype or shape[0], 'view'))
     shape = infer_shape(_sizes(shape, size), input._data.size)
     return ViewBackward0.apply(input, shape=shape)
+
+
+def _view_dtype(input, dtype):
+    """Tensor.view(dtype), with torch's checks where the element size changes (the last dim
+    then holds more or fewer elements). Not differentiable, and not a view autograd tracks,
+    though writes through it count in the input's version, as torch's."""
+    old = input.dtype
+    if old.itemsize != dtype.itemsize:
+        how = f'to view {old.scalar_name} as {dtype.scalar_name} (different element sizes)'
+        if not input.ndim:
+            raise RuntimeError(f'self.dim() cannot be 0 {how}')
+        strides = input.stride()
+        if strides[-1] != 1:
+            raise RuntimeError(f'self.stride(-1) must be 1 {how}, but got {strides[-1]}')
+        ratio = dtype.itemsize // old.itemsize
+        if ratio > 1:
+            for what, value in [('size(-1)', input._data.shape[-1]),
+                                ('storage_offset()', input.storage_offset()),
+                                *((f'stride({i})', s) for i, s in enumerate(strides[:-1]))]:
+                if value % ratio:
+                    raise RuntimeError(f'self.{what} must be divisible by {ratio} {how}, but '
+                                       f'got {value}')
+    result = ViewDtype.apply(input, dtype=dtype)
+    result._vc = input._vc
+    return result
 
 
 def reshape(input, *sizes, shape=None):

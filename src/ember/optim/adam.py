@@ -67,9 +67,9 @@ def _check_hyperparameters(lr, betas, eps, weight_decay, foreach, capturable):
         raise ValueError(f'Invalid learning rate: {lr}')
     if not 0.0 <= eps:
         raise ValueError(f'Invalid epsilon value: {eps}')
-    for i, beta in enumerate(betas):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f'Invalid beta parameter at index {i}: {beta}')
+    for i in range(2):   # (betas[i], as torch: a float or a 1-tuple fails here)
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f'Invalid beta parameter at index {i}: {betas[i]}')
     if not 0.0 <= weight_decay:
         raise ValueError(f'Invalid weight_decay value: {weight_decay}')
     if not (all(isinstance(b, float) for b in betas) or all(isinstance(b, Tensor) for b in betas)):
