@@ -197,6 +197,15 @@ def test_legacy_constructor(args):
     check(lambda T: T.Tensor(T.ones(2, dtype=T.int64)), exact=True)
 
 
+@pytest.mark.parametrize('code', [
+    'T.Tensor([1], dtype=T.int64)', 'T.Tensor([1], device="cpu")', 'T.Tensor(2, 3, dtype=T.float64)',
+    'T.FloatTensor([1], dtype=T.int64)', 'T.Tensor([1], requires_grad=True)',
+    'T.Tensor(2, requires_grad=True)', 'T.Tensor(foo=1)', 'T.LongTensor([1.5], device="cpu")'])
+def test_legacy_constructor_keywords(code):
+    """The legacy constructors take device= only."""
+    check(lambda T: eval(code, {'T': T}), match_message=True)
+
+
 @pytest.mark.parametrize('target', [float, int, bool, 'float', 'torch.LongTensor', 'torch.cfloat'],
                          ids=str)
 def test_type_conversion_names(target):

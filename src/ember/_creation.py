@@ -19,6 +19,7 @@ from . import _dtype
 from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
+from ._arguments import class_name, type_name
 from ._device import CPU, as_device, backend, cast, device_of, is_dense, to_host
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
@@ -136,18 +137,6 @@ def _collect_leaves(data, found, tensors):
 _NUMBERS = (bool, int, float, complex, numpy.generic)
 
 
-def _type_name(obj_or_type):
-    """A type's name as CPython's tp_name gives it: 'list', 'numpy.float32', and for classes
-    defined in Python (heap types) the bare name, 'Tensor'."""
-    kind = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
-    if kind.__module__ == 'builtins' or kind.__flags__ & _HEAP_TYPE:
-        return kind.__name__
-    return f'{kind.__module__}.{kind.__name__}'
-
-
-_HEAP_TYPE = 1 << 9   # Py_TPFLAGS_HEAPTYPE
-
-
 def _leaf_dtype(kind):
     """torch's dtype for one leaf type of Python data (infer_scalar_type)."""
     if isinstance(kind, _dtype.dtype):
@@ -159,7 +148,7 @@ def _leaf_dtype(kind):
     if kind in (bool, int, float, complex):
         return _dtype._scalar_dtype(kind())
     if issubclass(kind, (str, bytes)):
-        raise TypeError(f"new(): invalid data type '{_type_name(kind)}'")
+        raise TypeError(f"new(): invalid data type '{class_name(kind)}'")
     raise RuntimeError(f'Could not infer dtype of {kind.__name__}')
 
 
@@ -169,7 +158,7 @@ def _check_leaves(kinds, dtype):
     for kind in kinds:
         if not isinstance(kind, type):
             continue
-        name = _type_name(kind)
+        name = class_name(kind)
         if not issubclass(kind, _NUMBERS):
             raise TypeError(f"'{name}' object cannot be interpreted as an integer" if integral
                             else f'must be real number, not {name}')
@@ -204,7 +193,7 @@ def _python_data(data, dtype):
     """Nested Python data as a NumPy array and its dtype (``dtype``, or torch's inferred one),
     with torch's errors."""
     if isinstance(data, (str, bytes)):
-        raise TypeError(f"new(): invalid data type '{_type_name(data)}'")
+        raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     kinds, tensors = set(), []
     other_sequences = _collect_leaves(data if isinstance(data, (list, tuple)) else [data],
                                       kinds, tensors)
@@ -320,7 +309,7 @@ def as_tensor(data, dtype=None, device=None):
 def from_numpy(array):
     """torch.from_numpy: a tensor sharing memory with a NumPy array."""
     if not isinstance(array, numpy.ndarray):
-        raise TypeError(f'expected np.ndarray (got {_type_name(array)})')
+        raise TypeError(f'expected np.ndarray (got {type_name(array)})')
     return _make(array, _check_array(array, shares_memory=True))
 
 
@@ -334,7 +323,7 @@ def _size_arg(args, name, size=None):
             raise TypeError(f"{name}() got multiple values for argument 'size'")
         if not isinstance(size, (tuple, list)) or size and not _is_size(size[0]):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not "
-                            f"{_type_name(size)}")
+                            f"{type_name(size)}")
         return _size_items(size, name)
     if len(args) == 1:
         return _size_list(args[0], name)
@@ -350,11 +339,11 @@ def _size_list(size, name, int_allowed=True):
     if isinstance(size, (tuple, list)):
         if size and not _is_size(size[0]):
             raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
-                            f"found element of type {_type_name(size[0])} at pos 0")
+                            f"found element of type {type_name(size[0])} at pos 0")
         return _size_items(size, name)
     if not (int_allowed and _is_size(size)):
         raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                        f"not {_type_name(size)}")
+                        f"not {type_name(size)}")
     return (operator.index(size),)
 
 
@@ -375,7 +364,7 @@ def _size_items(sizes, name):
         pos, bad = next((i, s) for i, s in enumerate(sizes) if not _is_size(s)
                         and not isinstance(s, bool))
         raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {pos + 1} "
-                        f'with error "type must be tuple of ints,but got {_type_name(bad)}"') from None
+                        f'with error "type must be tuple of ints,but got {type_name(bad)}"') from None
 
 
 def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
@@ -448,7 +437,7 @@ def _fill_arg(value, name):
     if not (isinstance(value, (int, float, complex, numpy.number, numpy.bool_))
             or isinstance(value, Tensor) and not value.ndim):
         raise TypeError(f"{name}(): argument 'fill_value' (position 2) must be Number, not "
-                        f"{_type_name(value)}")
+                        f"{type_name(value)}")
     return value
 
 
@@ -459,7 +448,7 @@ def _like(input, value, dtype, device, requires_grad, name):
         data = input._data
     except AttributeError:
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{_type_name(input)}") from None
+                        f"{type_name(input)}") from None
     device = device_of(data) if device is None else device
     if data.flags.c_contiguous or not is_dense(data):
         return _filled(data.shape, value, dtype or input.dtype, device, requires_grad)
@@ -507,7 +496,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     for name, position, value in (('n', 1, n), ('m', 2, m)):
         if not _is_size(value):
             raise TypeError(f"eye(): argument '{name}' (position {position}) must be int, not "
-                            f"{_type_name(value)}")
+                            f"{type_name(value)}")
         if value < 0:
             raise RuntimeError(f'{name} must be greater or equal to 0, got {value}')
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()

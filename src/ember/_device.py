@@ -8,6 +8,7 @@ import threading
 
 import numpy
 
+from ._arguments import described, invalid_combination
 from ._warnings import warn_once
 
 
@@ -109,32 +110,20 @@ def _device_arguments(args, kwargs):
                             f'{type(index).__name__}')
         if isinstance(kind, device) and 'type' not in kwargs:
             raise TypeError("device(): argument 'type' (position 1) must be str, not torch.device")
-    raise TypeError(_device_signature_error(args, kwargs))
+    raise _device_signature_error(args, kwargs)
 
 
 def _device_signature_error(args, kwargs):
-    """torch's message for torch.device arguments that match neither signature."""
-    got = ', '.join([_parser_type_name(a) for a in args] + [f'{k}={_parser_type_name(v)}'
-                                                            for k, v in kwargs.items()])
-    if kwargs:
-        got += ', '
-    why = ''
+    """torch's error for torch.device arguments that match neither signature."""
+    note = ''
     if len(args) == 1 and not kwargs:
-        why = ("      didn't match because some of the arguments have invalid types: "
-               f'(!{_parser_type_name(args[0], detail=True)}!)\n')
+        note = ("\n      didn't match because some of the arguments have invalid types: "
+                f'(!{described(args[0])}!)')
     elif kwargs and not args and 'device' not in kwargs:
-        why = ("      didn't match because some of the keywords were incorrect: "
-               f'{", ".join(kwargs)}\n')
-    return (f'device() received an invalid combination of arguments - got ({got}), but '
-            f'expected one of:\n * (torch.device device)\n{why} * (str type, int index = -1)\n')
-
-
-def _parser_type_name(value, detail=False):
-    """A value's type as torch's argument parser names it (a list with its items' types)."""
-    if detail and isinstance(value, (list, tuple)) and value:
-        items = sorted({_parser_type_name(v) for v in value})
-        return f'{type(value).__name__} of [{", ".join(items)}]'
-    return 'torch.device' if isinstance(value, device) else type(value).__name__
+        note = ("\n      didn't match because some of the keywords were incorrect: "
+                f'{", ".join(kwargs)}')
+    return invalid_combination('device', args, kwargs,
+                               ('(torch.device device)' + note, '(str type, int index = -1)'))
 
 
 CPU = device('cpu')

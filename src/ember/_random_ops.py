@@ -14,7 +14,8 @@ import warnings
 from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
-from ._creation import _finish, _out_dtype, _type_name
+from ._arguments import invalid_combination, type_name
+from ._creation import _finish, _out_dtype
 from ._device import (CPU, array_module, as_device, backend, defaults, iteration_order,
                       to_host)
 from ._generator import Generator, default_generator
@@ -41,20 +42,12 @@ def _generator(generator, function=None, args=None):
     if not isinstance(generator, Generator):
         if args is not None:  # (None: an optional argument not given)
             given = [a for a in args if a is not None]
-            raise _invalid_combination(function, given, {'generator': generator})
+            raise invalid_combination(function, given, {'generator': generator})
         if function:
             raise TypeError(f"{function}(): argument 'generator' must be torch.Generator, not "
                             f"{type(generator).__name__}")
         raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
     return generator
-
-
-def _invalid_combination(function, args, kwargs=()):
-    """torch's parser error when no overload takes these arguments (its first line)."""
-    got = [_type_name(a) for a in args] + [f'{k}={_type_name(v)}' for k, v in dict(kwargs).items()]
-    listed = ', '.join(got) + (', ' if kwargs and not args else '')
-    return TypeError(f'{function}() received an invalid combination of arguments - got '
-                     f'({listed}), but expected one of:')
 
 
 def _index(value):
@@ -76,7 +69,7 @@ def _int_arg(value, function, name, position):
     index = _index(value)
     if index is None:
         raise TypeError(f"{function}(): argument '{name}' (position {position}) must be int, not "
-                        f"{_type_name(value)}")
+                        f"{type_name(value)}")
     return index
 
 
@@ -84,21 +77,21 @@ def _size_error(function, size, position):
     """torch's parser error for a size that is not ints (varargs, or one sequence or value)."""
     if len(size) == 1 and not isinstance(size[0], (tuple, list)):
         return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
-                         f"ints, not {_type_name(size[0])}")
+                         f"ints, not {type_name(size[0])}")
     items = size[0] if len(size) == 1 else size
     pos, bad = next((i, v) for i, v in enumerate(items) if _index(v) is None)
     if len(size) == 1:
         return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
-                         f"ints, but found element of type {_type_name(bad)} at pos {pos}")
+                         f"ints, but found element of type {type_name(bad)} at pos {pos}")
     return TypeError(f"{function}(): argument 'size' failed to unpack the object at pos {pos + 1} "
-                     f'with error "type must be tuple of ints,but got {_type_name(bad)}"')
+                     f'with error "type must be tuple of ints,but got {type_name(bad)}"')
 
 
 def _no_size(function, *keywords):
     """torch's error for ``function()`` called without a size, given these keyword values."""
     if any(value is not None and value is not False for value in keywords):
         return TypeError(f'{function}() missing 1 required positional arguments: "size"')
-    return _invalid_combination(function, ())
+    return invalid_combination(function, ())
 
 
 def _shape(size, name=None, position=1):
@@ -410,7 +403,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not (mean_is_tensor or std_is_tensor):
         if not isinstance(size, (tuple, list)):
-            raise _invalid_combination('normal', (mean, std) if size is None else (mean, std, size))
+            raise invalid_combination('normal', (mean, std) if size is None else (mean, std, size))
         dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
         std = _normal_std(std, dtype)
         gen = _generator(generator, 'normal', (mean, std, size))
@@ -545,7 +538,7 @@ def _random_bounds(args, bounds, generator):
     if not valid or 'to' not in given or _index(low) is None or (
             _index(high) is None and not (high is None and 'from' in given)):
         keywords = dict(bounds, **({} if generator is None else {'generator': generator}))
-        raise _invalid_combination('random_', args, keywords)
+        raise invalid_combination('random_', args, keywords)
     return _index(low), high if high is None else _index(high)
 
 
@@ -570,15 +563,15 @@ def _randint_arguments(low, high, size):
     if size is None or high is None:  # randint(high, size)
         high, size = low, high if size is None else size
         if size is None:
-            raise _invalid_combination('randint', (high,))
+            raise invalid_combination('randint', (high,))
         high = _int_arg(high, 'randint', 'high', 1)
         if not isinstance(size, (tuple, list)):
             raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not "
-                            f"{_type_name(size)}")
+                            f"{type_name(size)}")
         return 0, high, size
     if _index(low) is None or _index(high) is None or not isinstance(size, (tuple, list)) \
             or any(_index(s) is None for s in size):
-        raise _invalid_combination('randint', (low, high, size))
+        raise invalid_combination('randint', (low, high, size))
     return _index(low), _index(high), size
 
 
@@ -600,7 +593,7 @@ def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layo
     dtype = dtype_arg(dtype, 'randint_like') or input.dtype
     bounds = tuple(b for b in (low, high) if b is not None)
     if not bounds or any(_index(b) is None for b in bounds):
-        raise _invalid_combination('randint_like', (input,) + bounds)
+        raise invalid_combination('randint_like', (input,) + bounds)
     gen = _generator(generator, 'randint_like', (input,) + bounds)
     low, high = (0, *bounds) if len(bounds) == 1 else bounds
     return _new_like(input, dtype, device, requires_grad, gen,
@@ -733,7 +726,7 @@ def _float_arg(value, function, name, position):
     if not isinstance(value, numbers.Real):
         where = f' (position {position})' if position else ''
         raise TypeError(f"{function}(): argument '{name}'{where} must be float, not "
-                        f"{_type_name(value)}")
+                        f"{type_name(value)}")
     return float(value)
 
 

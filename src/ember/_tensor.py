@@ -15,6 +15,7 @@ import numpy
 from . import _dtype
 from ._dtype import _BY_NUMPY
 from ._device import ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, device_of, memory_owner, to_host
+from ._arguments import invalid_combination, type_name
 from ._warnings import warn_once
 from .utils.hooks import RemovableHandle
 
@@ -668,7 +669,9 @@ def _legacy_new(cls, *args, **kwargs):
 def typed_new(dtype, args, kwargs):
     """The legacy constructors' tensor: torch.Tensor(...) for ``dtype`` None (the default dtype;
     any tensor is aliased), else torch.FloatTensor(...) and the like (a tensor must have it)."""
-    from ._creation import _is_sequence, _size_arg, _type_name, empty, tensor
+    from ._creation import _is_sequence, _size_arg, empty, tensor
+    if set(kwargs) - {'device'}:
+        raise invalid_combination('new', args, kwargs, _LEGACY_SIGNATURES)
     data = args[0] if len(args) == 1 else 0
     if not args:
         return empty(0, dtype=dtype, **kwargs)
@@ -680,7 +683,12 @@ def typed_new(dtype, args, kwargs):
         return empty(_size_arg(args, 'new'), dtype=dtype, **kwargs)
     if isinstance(data, (str, bytes, numpy.ndarray)) or _is_sequence(type(data)):
         return tensor(data, dtype=dtype or _dtype.get_default_dtype(), **kwargs)
-    raise TypeError(f'new(): data must be a sequence (got {_type_name(data)})')
+    raise TypeError(f'new(): data must be a sequence (got {type_name(data)})')
+
+
+_LEGACY_SIGNATURES = ('(*, torch.device device = None)', '(torch.Storage storage)',
+                      '(Tensor other)', '(tuple of ints size, *, torch.device device = None)',
+                      '(object data, *, torch.device device = None)')
 
 
 def _tensor_options(dtype):

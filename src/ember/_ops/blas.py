@@ -264,9 +264,9 @@ def mm(input, mat2, *, out=None):
     if out is not None:
         _check_out_grad('mm', out, input, mat2)
     if input.ndim != 2:
-        raise RuntimeError(f'self must be a matrix')
+        raise RuntimeError('self must be a matrix')
     if mat2.ndim != 2:
-        raise RuntimeError(f'mat2 must be a matrix')
+        raise RuntimeError('mat2 must be a matrix')
     return matmul(input, mat2, out=out)
 
 

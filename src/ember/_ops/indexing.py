@@ -11,6 +11,7 @@ advanced index always reads or writes through that view, which fixes its layout.
 import numbers
 import re
 
+from .._arguments import type_name
 from .._device import array_module, cast, iteration_order, laid_out, with_strides
 from .._scalar import scalar_to
 from .._tensor import Tensor, _make
@@ -52,7 +53,7 @@ def normalize_index(index):
             if hasattr(item, '__index__'):
                 item = item.__index__()
             elif isinstance(item, str):
-                raise TypeError(f"new(): invalid data type 'str'")
+                raise TypeError("new(): invalid data type 'str'")
             else:
                 raise IndexError('only integers, slices (`:`), ellipsis (`...`), None and long or '
                                  'byte Variables are valid indices (got '
@@ -678,8 +679,7 @@ def _assigned_number(input, value):
     """A number written by x[i] = value, converted as c10 converts it (its overflow errors);
     torch takes no other kind of value than a tensor or a number."""
     if not isinstance(value, (numbers.Integral, float, complex)):  # NumPy ints, not its floats
-        from .._creation import _type_name  # (a cycle at import time)
-        raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
+        raise TypeError(f"can't assign a {type_name(value)} to a {input.type()}")
     return scalar_to(value, input.dtype)
 
 

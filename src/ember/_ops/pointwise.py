@@ -5,6 +5,7 @@ import numbers
 import operator
 
 from .. import _dtype
+from .._arguments import described, invalid_combination
 from .._device import array_module, cast
 from .._dtype import _BY_NUMPY
 from .._exact import fma
@@ -931,29 +932,12 @@ def _check_masked_fill_arguments(name, leading, mask, value):
     signatures = []
     for kind, fits in (('Tensor', tensor_value), ('Number', False)):  # torch's parser marks
         fitting = [isinstance(t, Tensor) for t in leading] + [isinstance(mask, Tensor), fits]
-        marked = ', '.join(_described(a) if ok else f'!{_described(a)}!'
+        marked = ', '.join(described(a) if ok else f'!{described(a)}!'
                            for a, ok in zip(args, fitting))
         signatures.append(f"({'Tensor input, ' * len(leading)}Tensor mask, {kind} value)\n"
                           f"      didn't match because some of the arguments have invalid types: "
                           f'({marked})')
     raise _overload_error(name, args, signatures)
-
-
-def _described(value):
-    """An argument as torch's parser describes it in its listing ('list of [int, float]')."""
-    if isinstance(value, list):
-        return f"list of [{', '.join(map(_type_name, value))}]"
-    if isinstance(value, tuple):
-        return f"tuple of ({', '.join(map(_type_name, value))})"
-    return _type_name(value)
-
-
-def _type_name(value):
-    """A type as torch's parser names it (tp_name: NumPy's types with their module)."""
-    if isinstance(value, Tensor):
-        return 'Tensor'
-    kind = type(value)
-    return f'numpy.{kind.__name__}' if kind.__module__ == 'numpy' else kind.__name__
 
 
 def _check_fill(input, mask, value):
@@ -999,12 +983,7 @@ def _reject_numbers(name, input, other, out):
 
 def _overload_error(name, args, signatures, out=None):
     """torch's argument-parser TypeError when no overload of ``name`` takes ``args``."""
-    got = ', '.join(map(_type_name, args))
-    if out is not None:
-        got += ', out=Tensor'
-    listed = ''.join(f' * {signature}\n' for signature in signatures)
-    return TypeError(f'{name}() received an invalid combination of arguments - got ({got}), but '
-                     f'expected one of:\n{listed}')
+    return invalid_combination(name, args, {} if out is None else {'out': out}, signatures)
 
 
 eq, ne, lt, le, gt, ge = (_compare(op, op.__name__.lower()) for op in (Eq, Ne, Lt, Le, Gt, Ge))

@@ -2,6 +2,7 @@
 import operator
 
 from .. import _dtype
+from .._arguments import invalid_combination
 from .._device import array_module, cast
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
@@ -30,10 +31,9 @@ def _dim_list(dim, name):
     if not isinstance(dim, (tuple, list)):
         if hasattr(dim, '__index__') and not isinstance(dim, bool):  # a NumPy int, a 0-d int tensor
             return (operator.index(dim),)
-        raise TypeError(f'{name}() received an invalid combination of arguments - got '
-                        f'({type(dim).__name__}), but expected one of:\n'
-                        ' * (*, torch.dtype dtype = None)\n'
-                        ' * (tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)\n')
+        raise invalid_combination(name, (dim,), (), (
+            '(*, torch.dtype dtype = None)',
+            '(tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)'))
     for pos, d in enumerate(dim):
         if not hasattr(d, '__index__'):
             raise TypeError(f"{name}(): argument 'dim' failed to unpack the object at pos "

@@ -5,6 +5,7 @@ import math
 import operator
 
 from .. import _dtype
+from .._arguments import invalid_combination
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
@@ -296,7 +297,9 @@ def view(input, *shape, size=None, dtype=None):
     """torch.Tensor.view(*shape), or view(dtype) reading the same memory as another dtype."""
     if dtype is not None or len(shape) == 1 and isinstance(shape[0], (_dtype.dtype, type)):
         if shape and dtype is not None or size is not None:
-            raise TypeError('view() received an invalid combination of arguments')
+            kwargs = {k: v for k, v in (('size', size), ('dtype', dtype)) if v is not None}
+            raise invalid_combination('view', shape, kwargs,
+                                      ('(torch.dtype dtype)', '(tuple of ints size)'))
         return _view_dtype(input, _dtype.dtype_arg(dtype or shape[0], 'view'))
     shape = infer_shape(_sizes(shape, size), input._data.size)
     return ViewBackward0.apply(input, shape=shape)

@@ -1,0 +1,50 @@
+"""torch's argument-parser errors (python_arg_parser.cpp), for the functions ember parses as
+torch parses its overloads: how an argument's type is named, and the TypeError when no
+overload takes the arguments."""
+
+__all__ = ['type_name', 'class_name', 'described', 'invalid_combination']
+
+# ember's stand-ins for torch's C types, named as torch's (their CPython tp_name)
+_TORCH_NAMES = {'dtype': 'torch.dtype', 'device': 'torch.device', 'Size': 'torch.Size',
+                'Generator': 'torch.Generator', 'layout': 'torch.layout',
+                'memory_format': 'torch.memory_format'}
+_HEAP_TYPE = 1 << 9   # Py_TPFLAGS_HEAPTYPE
+
+
+def class_name(kind):
+    """A class as CPython's tp_name names it: 'list', 'numpy.float32', the bare name of a
+    class defined in Python ('Tensor'), and ember's stand-ins for torch's types as torch's."""
+    if kind.__module__.startswith('ember') and kind.__name__ in _TORCH_NAMES:
+        return _TORCH_NAMES[kind.__name__]
+    if kind.__module__ == 'builtins' or kind.__flags__ & _HEAP_TYPE:
+        return kind.__name__
+    return f'{kind.__module__}.{kind.__name__}'
+
+
+def type_name(value):
+    """The type of an argument as torch's parser names it (see class_name)."""
+    return class_name(type(value))
+
+
+def described(value):
+    """An argument as torch's parser describes it where it says why an overload failed:
+    sequences with their items' types ('list of [int, float]')."""
+    if isinstance(value, list):
+        return f"list of [{', '.join(map(type_name, value))}]"
+    if isinstance(value, tuple):
+        return f"tuple of ({', '.join(map(type_name, value))})"
+    return type_name(value)
+
+
+def invalid_combination(function, args, kwargs=(), signatures=()):
+    """torch's TypeError when no overload of ``function`` takes ``args`` and ``kwargs``: their
+    types, then the overloads' ``signatures`` (each may carry the parser's note on why it
+    failed, on its next line)."""
+    kwargs = dict(kwargs)
+    got = ', '.join([type_name(a) for a in args] +
+                    [f'{k}={type_name(v)}' for k, v in kwargs.items()])
+    if kwargs and not args:
+        got += ', '
+    listed = ''.join(f' * {signature}\n' for signature in signatures)
+    return TypeError(f'{function}() received an invalid combination of arguments - got ({got}), '
+                     f'but expected one of:\n{listed}')
