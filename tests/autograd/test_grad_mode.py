@@ -330,3 +330,35 @@ def test_grad_mode_contexts_entered_and_exited_by_different_objects():
         return states
     check(run)
     check(lambda T: T.enable_grad().__exit__(None, None, None))
+
+
+def test_enable_grad_inside_inference_mode_records_nothing():
+    """Inference mode turns recording off whatever grad mode says: enable_grad inside it
+    changes is_grad_enabled() only."""
+    def run(T):
+        w = T.ones(2, requires_grad=True)
+        seen = []
+        with T.inference_mode():
+            with T.enable_grad():
+                y = w * 2
+                seen += [T.is_grad_enabled(), y.requires_grad, y.grad_fn is None, y.is_inference()]
+            with T.set_grad_enabled(True):
+                seen += [T.is_grad_enabled(), (w * 2).requires_grad]
+            seen.append(T.is_grad_enabled())
+            with T.inference_mode(False):
+                z = w * 2
+                seen += [T.is_grad_enabled(), z.requires_grad, z.grad_fn is None]
+        with T.no_grad(), T.inference_mode(), T.enable_grad():
+            seen += [T.is_grad_enabled(), (w * 2).requires_grad]
+        seen += [T.is_grad_enabled(), (w * 2).requires_grad]
+        return seen
+    check(run)
+
+
+def test_a_function_decorated_with_enable_grad_under_inference_mode():
+    def run(T):
+        f = T.enable_grad()(lambda x: x * 2)
+        with T.inference_mode():
+            r = f(T.ones(2, requires_grad=True))
+        r.sum().backward()
+    check(run, match_message=True)

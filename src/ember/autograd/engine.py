@@ -38,9 +38,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
     for edge, grad in zip(roots, root_grads):
         _add_to_buffer(buffers, edge, grad)
     captured = [None] * (len(targets) if targets else 0)
-    state = grad_mode.state
-    previous = state.enabled  # set and restored directly: cheaper than set_grad_enabled
-    state.enabled = bool(create_graph)
+    previous = grad_mode.state.grad_mode
+    grad_mode.set_grad_mode(bool(create_graph))
     tracked = track_passes
     if tracked:
         running.passes.append(BackwardPass(dependencies, reached, targets, accumulate))
@@ -71,7 +70,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
             if not retain_graph:
                 node._release()
     finally:
-        state.enabled = previous
+        grad_mode.set_grad_mode(previous)
         if tracked:
             running.passes.pop()
     return captured

@@ -11,11 +11,13 @@ __all__ = ['no_grad', 'enable_grad', 'set_grad_enabled', 'inference_mode',
 
 
 class _GradState(threading.local):
-    """Whether ops are recorded into the graph; one flag read on every op. Per thread,
-    as in torch (a new thread starts with grad mode on)."""
+    """Grad mode (``grad_mode``, what torch.is_grad_enabled() says), inference mode, and
+    whether ops are recorded into the graph (``enabled``: grad mode outside inference mode,
+    the one flag read on every op). Per thread, as in torch (a new thread starts with grad
+    mode on)."""
 
     def __init__(self):
-        self.enabled = True
+        self.enabled = self.grad_mode = True
         self.inference = False
         self.multithreading = True
         self.grad_layout = True
@@ -25,7 +27,14 @@ state = _GradState()
 
 
 def is_grad_enabled():
-    return state.enabled
+    return state.grad_mode
+
+
+def set_grad_mode(flag):
+    """Grad mode on or off in this thread; ops record only while it is on outside inference
+    mode (in inference mode, enable_grad changes what is_grad_enabled says, nothing else)."""
+    state.grad_mode = flag
+    state.enabled = flag and not state.inference
 
 
 def is_inference_mode_enabled():
@@ -44,6 +53,7 @@ def _set_inference(flag):
     if state.inference == flag:
         return
     state.inference = flag
+    state.enabled = state.grad_mode and not flag
     with _inference_lock:
         _inference_threads += 1 if flag else -1
         _tensor._new_counter = (_tensor._thread_counter if _inference_threads
@@ -101,12 +111,12 @@ class _GradModeContext:
         return self.__class__()
 
     def __enter__(self):
-        self._prev = state.enabled, state.inference
+        self._prev = state.grad_mode, state.inference
         self._set()
 
     def __exit__(self, *exc):
-        state.enabled = self._prev[0]
         _set_inference(self._prev[1])
+        set_grad_mode(self._prev[0])
 
 
 class no_grad(_GradModeContext):
@@ -121,7 +131,7 @@ class no_grad(_GradModeContext):
         self._prev = False, state.inference   # (torch's: a no_grad exited unentered disables)
 
     def _set(self):
-        state.enabled = False
+        set_grad_mode(False)
 
 
 class enable_grad(_GradModeContext):
@@ -133,7 +143,7 @@ class enable_grad(_GradModeContext):
         return cls()(orig_func)   # used bare: @enable_grad
 
     def _set(self):
-        state.enabled = True
+        set_grad_mode(True)
 
 
 class set_grad_enabled(_GradModeContext):
@@ -144,11 +154,11 @@ class set_grad_enabled(_GradModeContext):
             raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
                             f'not {type(mode).__name__}')
         self.mode = mode
-        self._prev = state.enabled, state.inference
-        state.enabled = self.mode
+        self._prev = state.grad_mode, state.inference
+        set_grad_mode(mode)
 
     def __call__(self, func):
-        state.enabled = self._prev[0]
+        set_grad_mode(self._prev[0])
         return super().__call__(func)
 
     def clone(self):
@@ -158,7 +168,7 @@ class set_grad_enabled(_GradModeContext):
         pass
 
     def _set(self):
-        state.enabled = self.mode
+        set_grad_mode(self.mode)
 
 
 class inference_mode(_GradModeContext):
@@ -176,7 +186,7 @@ class inference_mode(_GradModeContext):
         return self.__class__(self.mode)
 
     def _set(self):
-        state.enabled = not self.mode  # inference_mode(False) turns grad mode on, as torch's
+        set_grad_mode(not self.mode)  # inference_mode(False) turns grad mode on, as torch's
         _set_inference(self.mode)
 
 

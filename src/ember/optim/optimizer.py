@@ -17,7 +17,7 @@ from .._device import array_module
 from .._exact import opmath_arrays, opmath_scalar
 from .._ops.pointwise import _scaled_sum
 from .._tensor import Tensor
-from ..autograd.grad_mode import state as grad_state
+from ..autograd.grad_mode import set_grad_mode, state as grad_state
 from ..utils.hooks import RemovableHandle
 
 __all__ = ['Optimizer', 'required', 'register_optimizer_step_pre_hook',
@@ -138,16 +138,16 @@ class Optimizer:
         """The body of a subclass's step(): the closure with grad on, then each group's update
         without recording (torch's _use_grad_for_differentiable)."""
         loss = None
-        previous = grad_state.enabled
+        previous = grad_state.grad_mode
         try:
             if closure is not None:
-                grad_state.enabled = True
+                set_grad_mode(True)
                 loss = closure()
-            grad_state.enabled = False
+            set_grad_mode(False)
             for group in self.param_groups:
                 self._step_group(group)
         finally:
-            grad_state.enabled = previous
+            set_grad_mode(previous)
         return loss
 
     def zero_grad(self, set_to_none=True):
