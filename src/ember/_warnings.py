@@ -20,11 +20,13 @@ def warn_at_caller(message, category=UserWarning):
 _warned = set()
 
 
-def warn_once(message, category=UserWarning):
+def warn_once(message, category=UserWarning, key=None):
     """TORCH_WARN_ONCE: the warning the first time in the process (every time after
-    torch.set_warn_always(True)), located at the caller outside ember."""
+    torch.set_warn_always(True)), located at the caller outside ember. Warnings that share a
+    ``key`` (by default the message) come once between them."""
     from ._config import is_warn_always_enabled   # (_config warns through this module)
-    if message in _warned and not is_warn_always_enabled():
+    key = message if key is None else key
+    if key in _warned and not is_warn_always_enabled():
         return
-    _warned.add(message)
+    _warned.add(key)
     warn_at_caller(message, category)

@@ -946,3 +946,31 @@ def test_masked_fill_arguments_of_no_overload(call):
 def test_positive(code):
     check(lambda T: eval(code, {'T': T, 'x': T.tensor([1, -2]), 'b': T.tensor([True])}),
           match_message=True)
+
+
+@pytest.fixture
+def warn_always():
+    for T in (torch, ember):
+        T.set_warn_always(True)
+    yield
+    for T in (torch, ember):
+        T.set_warn_always(False)
+
+
+@pytest.mark.parametrize('code', [
+    'v.clone().add_(-0.1, g)', 'T.add(v, -0.1, g)', 'v.add(-0.1, g)', 'v.clone().sub_(0.1, g)',
+    'v.sub(0.1, g)', 'T.sub(v, 0.1, g)', 'T.add(v, -0.1, g, out=T.zeros(2))', 'v.add(2, 3)',
+    'T.sub(v, 1, 2)', 'v.add(T.tensor(2.), g)', 'T.add(v, True, g)', 'v.sub(True, g)',
+    'T.ones(2, dtype=T.int64).add(1.5, g)', 'T.ones(2, requires_grad=True).add(0.5, g)',
+    'T.add(v, g, g)', 'v.add(g, g)', 'v.clone().add_(g, g)', 'v.add(T.ones(2), g)',
+    'v.add("a", g)', 'v.add(1, "a")', 'T.add(v, 1, g, alpha=2)', 'v.clone().add_(-0.1, g, alpha=2)',
+    'v.clone().add_(g, 2)', 'v.add(g, out=v)'])
+def test_deprecated_alpha_overloads(code, warn_always):
+    """add(Number alpha, Tensor other) and sub's, which old code still calls
+    (p.data.add_(-lr, p.grad)): computed, with torch's deprecation warning."""
+    def run(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = eval(code, {'T': T, 'v': T.ones(2), 'g': T.full((2,), 2.)})
+        return result, [str(w.message) for w in caught]
+    check(run, match_message=True)

@@ -10,6 +10,7 @@ from .._device import array_module, cast
 from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._scalar import scalar_to
+from .._warnings import warn_once
 from .._tensor import Tensor
 from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, cast_scalar,
                         write_out)
@@ -689,9 +690,50 @@ def _with_out(result, out):
     return result if out is None else write_out(result, out)
 
 
-def add(input, other, *, alpha=1, out=None):
-    """torch.add: input + alpha * other, rounded once."""
+def add(input, other, *alpha_other, alpha=1, out=None):
+    """torch.add: input + alpha * other, rounded once (add(input, alpha, other): deprecated)."""
+    if alpha_other:
+        other, alpha = _deprecated_alpha('add', 'function', other, alpha_other, alpha)
     return _with_out(AddBackward0.apply(input, other, **_alpha_param(input, other, alpha)), out)
+
+
+def _add_method(self, other, *alpha_other, alpha=1):
+    """Tensor.add (Tensor.add(alpha, other): deprecated)."""
+    if alpha_other:
+        other, alpha = _deprecated_alpha('add', 'method', other, alpha_other, alpha)
+    return add(self, other, alpha=alpha)
+
+
+def _deprecated_alpha(name, form, alpha, rest, alpha_keyword):
+    """(other, alpha) of torch's deprecated overloads add(Number alpha, Tensor other) and
+    sub's, from the positional arguments after the input (``alpha`` and ``rest``), with their
+    warning (once in the process for them all), or torch's TypeError where none applies."""
+    too_many = (f'{name}() takes 2 positional arguments but 3 were given' if form == 'function'
+                else f'{name}() takes 1 positional argument but 2 were given')
+    if len(rest) != 1 or not _is_number(alpha) or not _is_number(rest[0]) and not (
+            isinstance(rest[0], Tensor)):
+        raise TypeError(too_many)
+    if not (alpha_keyword.__class__ is int and alpha_keyword == 1):
+        if form == 'function':
+            raise TypeError(too_many)
+        raise TypeError(f'{name}() received an invalid combination of arguments - got '
+                        'unrecognized keyword arguments: alpha')
+    old, new = ((f'{name}(Tensor input, Number alpha, Tensor other, *, Tensor out = None)',
+                 f'{name}(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)')
+                if form == 'function' else
+                (f'{name}(Number alpha, Tensor other)', f'{name}(Tensor other, *, Number alpha = 1)'))
+    warn_once(f'This overload of {name} is deprecated:\n\t{old}\nConsider using one of the '
+              f'following signatures instead:\n\t{new} (Triggered internally at '
+              '/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)',
+              key='deprecated overload')
+    return rest[0], alpha.item() if isinstance(alpha, Tensor) else alpha
+
+
+def _is_number(value):
+    """Whether torch's parser takes ``value`` as a Number (a one-element tensor too)."""
+    if isinstance(value, Tensor):
+        return value._data.size == 1
+    return isinstance(value, numbers.Number)
 
 
 def _alpha_param(input, other, alpha):
@@ -736,8 +778,10 @@ def _check_sub(input, other):
                        'operator instead.')
 
 
-def sub(input, other, *, alpha=1, out=None):
-    """torch.sub: input - alpha * other, rounded once."""
+def sub(input, other, *alpha_other, alpha=1, out=None):
+    """torch.sub: input - alpha * other, rounded once (sub(input, alpha, other): deprecated)."""
+    if alpha_other:
+        other, alpha = _deprecated_alpha('sub', 'function', other, alpha_other, alpha)
     _check_sub(input, other)
     return _with_out(SubBackward0.apply(input, other, **_alpha_param(input, other, alpha)), out)
 
@@ -1019,11 +1063,22 @@ def _inplace(op):
     return method
 
 
-def _add_(self, other, *, alpha=1):
+def _sub_method(self, other, *alpha_other, alpha=1):
+    """Tensor.sub (Tensor.sub(alpha, other): deprecated)."""
+    if alpha_other:
+        other, alpha = _deprecated_alpha('sub', 'method', other, alpha_other, alpha)
+    return sub(self, other, alpha=alpha)
+
+
+def _add_(self, other, *alpha_other, alpha=1):
+    if alpha_other:
+        other, alpha = _deprecated_alpha('add_', 'method', other, alpha_other, alpha)
     return AddBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
 
 
-def _sub_(self, other, *, alpha=1):
+def _sub_(self, other, *alpha_other, alpha=1):
+    if alpha_other:
+        other, alpha = _deprecated_alpha('sub_', 'method', other, alpha_other, alpha)
     _check_sub(self, other)
     return SubBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
 
@@ -1060,7 +1115,7 @@ def _masked_fill_(self, mask, value):
 
 
 TENSOR_METHODS = {
-    'add': add, 'sub': sub, 'mul': mul, 'div': div, 'floor_divide': floor_divide,
+    'add': _add_method, 'sub': _sub_method, 'mul': mul, 'div': div, 'floor_divide': floor_divide,
     'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sign,
     'exp': exp, 'log': log, 'reciprocal': reciprocal,
     'reciprocal_': _inplace(ReciprocalBackward0), 'sqrt': sqrt, 'floor': floor, 'conj': conj,
