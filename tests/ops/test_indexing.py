@@ -698,3 +698,23 @@ def test_out_of_range_indices_that_pick_no_element(index):
         y.sum().backward()
         return y, x.grad
     check(run)
+
+
+@pytest.mark.parametrize('code', [
+    'x[T.tensor([0, 2])]', 'x[x > 0]', 'x[[0, 1]]', 'x[T.tensor([True, False, True])]',
+    'x[1:]', 'x.masked_fill(x > 1, 0.)', 'set(x.clone(), T.tensor([0]), 5.)',
+    'set(x.clone(), T.tensor([0]), w)', 'set(x.clone(), x > 1, 0.)'])
+def test_a_second_backward_through_an_index(code):
+    """torch saves the index tensors (freed after backward), not basic indices."""
+    def set_item(t, index, value):
+        t[index] = value
+        return t
+
+    def run(T):
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        w = T.tensor(2., requires_grad=True)
+        y = eval(code, {'T': T, 'x': x, 'w': w, 'set': set_item}).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        y.backward()
+    check(run, match_message=True)

@@ -296,6 +296,7 @@ class UnbindBackward0(Primitive):
 class IndexBackward0(Primitive):
     """Advanced indexing by an index made by _sliced (index tensors and full slices): a copy
     of the picked elements, laid out as torch's index kernel lays them out."""
+    saves_index = True
 
     def forward(ctx, a, index):
         ctx.input_shape = a.shape
@@ -316,7 +317,7 @@ class IndexBackward0(Primitive):
         return array_module(out).ascontiguousarray(out)
 
     def backward(ctx, grad):
-        return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index,
+        return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.saved_index,
                                       accumulate=True)
 
 
@@ -392,6 +393,7 @@ def _view_strides(shape, strides, new_shape):
 
 class ScatterIntoZeros(Primitive):
     """zeros(shape) with ``src`` placed (or added, for repeated indices) at ``index``."""
+    saves_index = True
 
     def forward(ctx, src, shape, index, accumulate=False):
         xp = array_module(src)
@@ -405,11 +407,12 @@ class ScatterIntoZeros(Primitive):
         return out
 
     def backward(ctx, grad):
-        return getitem(grad, ctx.index, normalized=True)
+        return getitem(grad, ctx.saved_index, normalized=True)
 
 
 class IndexPutBackward0(Primitive):
     """index_put_: a copy of ``a`` with ``values`` written at ``index``."""
+    saves_index = True
     full_overlap_allowed = False
     writes_repeated = True
     repeated_write_warning = (
@@ -429,8 +432,9 @@ class IndexPutBackward0(Primitive):
         return out
 
     def backward(ctx, grad):
-        return (grad.masked_fill(_written_at(grad, ctx.index), 0),  # zeros, even where grad is inf
-                getitem(grad, ctx.index, normalized=True))
+        index = ctx.saved_index
+        return (grad.masked_fill(_written_at(grad, index), 0),  # zeros, even where grad is inf
+                getitem(grad, index, normalized=True))
 
 
 def _put(array, index, values):

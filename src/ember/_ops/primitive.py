@@ -46,6 +46,8 @@ class Primitive(Node):
     saved_for = None        # per operand, the operands whose gradient reads it: ((1,), (0,))
                             # for mul; an operand no needed gradient reads is not version-checked
     saves_output = False    # keep the result for backward (ctx.output)
+    saves_index = False     # torch saves the index tensors of the ``index`` param, so backward
+                            # reads it as ``ctx.saved_index``, freed after a pass
     is_view = False         # the result shares memory with operand 0 (a view of it)
     layout = None           # how torch lays out a result of several dims where NumPy may not:
                             # None (as NumPy does), CONTIGUOUS, ITERATOR (TensorIterator's
@@ -198,9 +200,17 @@ class Primitive(Node):
             raise version_error(t, version, self, 0)
         return t
 
+    @property
+    def saved_index(self):
+        """The ``index`` param of a ``saves_index`` node (error once freed)."""
+        if self._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        return self.index
+
     def _release(self):
-        if self._saved is not None or self.saves_output:
+        if self._saved is not None or self.saves_output or self.saves_index:
             self._saved = self._saved_output = None
+            self.__dict__.pop('index', None)
             self._freed = True
 
     def _run_backward(self, grads):
