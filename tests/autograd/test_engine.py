@@ -1174,3 +1174,22 @@ def test_nodes_autograd_grad_does_not_run_keep_their_saved_tensors():
         cd.sum().backward()   # cd's node didn't run: it still has its saved tensors
         return first, c.grad
     check(run)
+
+
+@pytest.mark.parametrize('make', [
+    'T.arange(6.).reshape(2, 3).t()', 'T.arange(6.).reshape(2, 3)',
+    'T.arange(12.).reshape(2, 6)[:, ::2]', 'T.zeros(3, 1, 2).permute(2, 1, 0)',
+    'T.arange(6.).reshape(1, 2, 3).transpose(0, 2)', 'T.arange(6.).reshape(2, 3).t().unsqueeze(1)'])
+def test_a_leafs_grad_is_laid_out_as_the_leaf(make):
+    """torch's gradient layout contract: .grad has a dense leaf's strides (else contiguous),
+    also when accumulated, and with create_graph (copied by a CopyBackwards node, or for a
+    leaf that is not dense, a CloneBackward0)."""
+    def run(T):
+        a = eval(make, {'T': T}).requires_grad_()
+        (a * 1).sum().backward()
+        first = a.grad.stride()
+        (a * 2).sum().backward()
+        b = eval(make, {'T': T}).requires_grad_()
+        (b * b).sum().backward(create_graph=True)
+        return first, a.grad.stride(), a.grad, b.grad.stride(), type(b.grad.grad_fn).__name__
+    check(run, exact=True)

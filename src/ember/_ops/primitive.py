@@ -210,7 +210,6 @@ class Primitive(Node):
     def _release(self):
         if self._saved is not None or self.saves_output or self.saves_index:
             self._saved = self._saved_output = None
-            self.__dict__.pop('index', None)
             self._freed = True
 
     def _run_backward(self, grads):

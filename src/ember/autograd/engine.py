@@ -17,7 +17,8 @@ import threading
 
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad
-from .._tensor import Tensor, _make
+from .._device import is_dense, iteration_order, laid_out, with_strides
+from .._tensor import Tensor, _make, contiguous_format
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
@@ -379,16 +380,32 @@ def _retain(retained, grads):
 
 
 def accumulate_grad(variable, grad, create_graph):
-    """AccumulateGrad: variable.grad = grad (a copy), or += on later backward passes (in place
-    unless building a graph of the gradients, as torch's AccumulateGrad)."""
+    """AccumulateGrad: variable.grad = grad (a copy laid out as the variable), or += on later
+    backward passes (in place unless building a graph of the gradients, as torch's
+    AccumulateGrad)."""
     if variable._grad is None:
         if not create_graph:
-            variable._grad = _make(grad._data.copy(), grad.dtype)
-        else:  # torch's clone_obey_contract: a CopyBackwards node where grad requires grad
-            from .._creation import empty_like
-            variable._grad = empty_like(grad).copy_(grad)
+            data = variable._data
+            variable._grad = _make(grad._data.copy() if data.flags.c_contiguous  # (the common
+                                   else _laid_out_as(data, grad._data), grad.dtype)  # case)
+        elif is_dense(variable._data):
+            # torch's clone_obey_contract, which records a CopyBackwards node where grad
+            # requires grad (a CloneBackward0 node for a variable that is not dense)
+            laid_out_copy = _make(_laid_out_as(variable._data, grad._data), grad.dtype)
+            variable._grad = laid_out_copy.copy_(grad)
+        else:
+            variable._grad = grad.clone(memory_format=contiguous_format)
     elif create_graph:
         variable._grad = variable._grad + grad
     else:
         variable._grad._data += grad._data
         variable._grad._vc.value += 1
+
+
+def _laid_out_as(variable, grad):
+    """A copy of array ``grad`` with the strides of ``variable`` where that is dense, else
+    C-contiguous (torch's gradient layout contract for a leaf's .grad)."""
+    if variable.flags.c_contiguous or not is_dense(variable):
+        return grad.copy()
+    order = iteration_order(variable.shape, [variable.strides])
+    return with_strides(laid_out(grad, order, copy=True), variable.strides)
