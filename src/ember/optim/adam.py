@@ -122,11 +122,10 @@ def _adam(p, state, group, workspaces):
     second = _update_max(state, exp_avg_sq) if group['amsgrad'] else exp_avg_sq
     # denom = (second.sqrt() / bias_correction2_sqrt).add_(eps)
     denom = const.xp.sqrt(second)
-    work.bias_sqrt[()] = (1 - const.beta2 ** step) ** 0.5
+    work.bias_sqrt[()], work.step_size[()] = const.bias_terms(lr, step)
     denom /= work.bias_sqrt
     denom += const.eps
     # param.addcdiv_(exp_avg, denom, value=-step_size)
-    work.step_size[()] = -(lr / (1 - const.beta1 ** step))
     update = const.xp.multiply(exp_avg, work.step_size)
     update /= denom
     param += update
@@ -147,17 +146,27 @@ def _decay_weight(p, param, grad, lr, group):
 class _Constants:
     """A group's per-step constants for parameters of one dtype and backend: the betas as the
     bias corrections use them, and the scalars of the array updates as each kernel rounds
-    them (in opmath; torch._foreach_mul_, with foreach, rounds beta2 to the dtype)."""
-    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps')
+    them (in opmath; torch._foreach_mul_, with foreach, rounds beta2 to the dtype), and Tensor
+    betas themselves (``beta_tensors``), which the bias corrections are computed with."""
+    __slots__ = ('xp', 'beta1', 'beta2', 'weight1', 'beta2_d', 'weight2', 'eps', 'beta_tensors')
 
-    def __init__(self, beta1, beta2, eps, dtype, xp, foreach, lerp_beta1=None):
-        self.xp, self.beta1, self.beta2 = xp, beta1, beta2
+    def __init__(self, beta1, beta2, eps, dtype, xp, foreach, lerp_beta1=None,
+                 beta_tensors=None):
+        self.xp, self.beta1, self.beta2, self.beta_tensors = xp, beta1, beta2, beta_tensors
         lerp_beta1 = beta1 if lerp_beta1 is None else lerp_beta1
         self.weight1 = opmath_scalar(1 - lerp_beta1, dtype, xp)  # exp_avg.lerp_(grad, 1 - beta1)
         self.beta2_d = (xp.asarray(beta2, dtype) if foreach  # exp_avg_sq.mul_(beta2)
                         else opmath_scalar(beta2, dtype, xp))
         self.weight2 = opmath_scalar(1 - beta2, dtype, xp)    # .addcmul_(.., value=1 - beta2)
         self.eps = opmath_scalar(eps, dtype, xp)              # denom.add_(eps)
+
+    def bias_terms(self, lr, step):
+        """(bias_correction2_sqrt, -step_size) of step ``step``, as torch's Adam computes them:
+        Python floats, or for Tensor betas Tensors in their dtype (whose ** 3 is x * x * x)."""
+        if self.beta_tensors is None:
+            return (1 - self.beta2 ** step) ** 0.5, -(lr / (1 - self.beta1 ** step))
+        beta1, beta2 = self.beta_tensors
+        return ((1 - beta2 ** step) ** 0.5).item(), (-(lr / (1 - beta1 ** step))).item()
 
 
 def _constants(group, work):
@@ -168,7 +177,7 @@ def _constants(group, work):
         # _single_tensor_adam casts a Tensor beta1 to the param's dtype for the lerp
         lerp_beta1 = beta1._data.astype(work.dtype) if isinstance(beta1, Tensor) else None
         return _Constants(_scalar(beta1), _scalar(beta2), _scalar(eps), work.dtype, work.xp,
-                          foreach, lerp_beta1)
+                          foreach, lerp_beta1, (beta1, beta2))
     values = beta1, beta2, eps, foreach
     if work.constants_of != values:
         work.constants = _Constants(beta1, beta2, eps, work.dtype, work.xp, foreach)
