@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import ember
-from helpers import assert_same
+from helpers import assert_same, check
 from test_optimizer import assert_same_error, assert_same_steps, run_optimizer
 
 OPTIONS = [dict(lr=lr, betas=b, amsgrad=a, maximize=m, weight_decay=wd,
@@ -224,3 +224,19 @@ def test_load_state_dict_with_a_number_step():
         opt.step()
         return loaded, repr(opt.state[w]), w.tolist()
     assert run(ember) == run(torch)
+
+
+def test_tensor_betas_bias_corrections_as_torchs_tensor_ops():
+    """With Tensor betas torch computes 1 - beta1 ** step in the betas' dtype with its pow
+    kernel (beta ** 3 is beta * beta * beta, which powf rounds differently for this beta1:
+    the float32 step size then differs by an ulp, 6e-8 relative). The tolerance allows the
+    last-bit differences of torch's float64 sqrt of exp_avg_sq (not correctly rounded)."""
+    def run(T):
+        w = T.tensor([0.3, -1.2, 2.5], dtype=T.float64, requires_grad=True)
+        opt = T.optim.Adam([w], lr=0.1, betas=(T.tensor(0.9486494660377502), T.tensor(0.5)))
+        for _ in range(3):
+            opt.zero_grad()
+            (w * w * w).sum().backward()
+            opt.step()
+        return w
+    check(run, rtol=1e-12, atol=0)
