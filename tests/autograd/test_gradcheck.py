@@ -246,3 +246,19 @@ def test_gradgradcheck_draws_grad_outputs_as_torch():
         return lib.autograd.gradgradcheck(_right_square_wrong_second_of(lib).apply,
                                           (_leaf(lib, 2),))
     _same_outcome(fn)
+
+
+@pytest.mark.parametrize('code', [
+    'gradcheck(lambda a: a * 2, (x,), atol=-1)', 'gradcheck(lambda a: a * 2, (x,), rtol=-1)',
+    'gradcheck(lambda a: a * 2, (x,), eps=-1e-6)', 'gradcheck(lambda a: a * a, (z,), eps=-1e-6)',
+    'gradcheck(lambda a: (a * 2).to(T.int64), (x,))',
+    'gradcheck(lambda a: (a * 2, (a * 2).to(T.int64)), (x,))',
+    'gradcheck(lambda a: a.detach() * 2, (x,))'])
+def test_tolerances_signs_and_integer_outputs(code):
+    """Negative tolerances are refused, a negative eps is a step the other way, and integer
+    outputs have no numerical gradient to check."""
+    def run(T):
+        x = T.tensor([1., 2.], dtype=T.float64, requires_grad=True)
+        z = T.tensor([1 + 1j, 2.], dtype=T.complex128, requires_grad=True)
+        return eval(code, {'T': T, 'x': x, 'z': z, 'gradcheck': T.autograd.gradcheck})
+    check(run, match_message=True)

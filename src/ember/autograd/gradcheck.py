@@ -9,6 +9,8 @@ other outputs' gradients undefined. The batched-gradient check (vmap) is not the
 import itertools
 import warnings
 
+from .. import _dtype
+
 
 class GradcheckError(RuntimeError):
     """torch.autograd.gradcheck.GradcheckError."""
@@ -69,9 +71,9 @@ def _numerical_jacobians(func, inputs, wrt, eps):
     for t in wrt:
         columns = []
         for index in itertools.product(*map(range, t._data.shape)):
-            column = _difference(func, inputs, t._data, index, eps)
+            column = _difference(func, inputs, t._data, index, eps, eps)
             if t.is_complex():
-                imaginary = _difference(func, inputs, t._data, index, eps * 1j)
+                imaginary = _difference(func, inputs, t._data, index, eps * 1j, eps)
                 column = [re + 1j * im for re, im in zip(column, imaginary)]
             columns.append(column)
         n_outputs = len(columns[0]) if columns else len(_as_tuple(func(*inputs)))
@@ -80,15 +82,16 @@ def _numerical_jacobians(func, inputs, wrt, eps):
     return per_input
 
 
-def _difference(func, inputs, data, index, step):
-    """(f(x + step) - f(x - step)) / 2|step| for every output (flat), with x = data[index]."""
+def _difference(func, inputs, data, index, step, eps):
+    """(f(x + step) - f(x - step)) / 2 eps for every output (flat), with x = data[index] and
+    step eps (or eps * 1j, along the imaginary part)."""
     original = data[index].copy()
     data[index] = original + step
     plus = [o.detach().clone() for o in _as_tuple(func(*inputs))]
     data[index] = original - step
     minus = [o.detach().clone() for o in _as_tuple(func(*inputs))]
     data[index] = original
-    return [((p - m) / (2 * abs(step)))._data.reshape(-1) for p, m in zip(plus, minus)]
+    return [((p - m) / (2 * eps))._data.reshape(-1) for p, m in zip(plus, minus)]
 
 
 def _xp(tensor):
@@ -182,8 +185,9 @@ def _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtype
     func_out = _as_tuple(func(*inputs))
     differentiable = [k for k, o in enumerate(func_out) if o.requires_grad]
     numerical = _numerical_jacobians(func, inputs, wrt, eps)
-    if not differentiable:
-        if any(n.any() for per_output in numerical for n in per_output):
+    if not differentiable:   # (integer outputs have no numerical gradient to check)
+        inexact = [k for k, o in enumerate(func_out) if o.dtype.category >= _dtype.FLOAT]
+        if any(per_output[k].any() for per_output in numerical for k in inexact):
             raise GradcheckError('Numerical gradient for function expected to be zero')
         return True
     xp = _xp(wrt[0])
@@ -213,6 +217,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_batched_grad=False, check_batched_forward_grad=False,
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
     """torch.autograd.gradcheck: True when backward agrees with finite differences."""
+    for name, tolerance in (('atol', atol), ('rtol', rtol)):
+        if tolerance < 0:
+            raise RuntimeError(f'{name} must be greater than or equal to zero, but got '
+                               f'{tolerance}')
     try:
         return _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol, check_grad_dtypes)
     except GradcheckError:
