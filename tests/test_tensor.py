@@ -282,3 +282,24 @@ def test_nn_and_optim_are_attributes_of_the_package():
     for T in (torch, ember):
         with pytest.raises(AttributeError, match="module '.*' has no attribute 'no_such_thing'"):
             T.no_such_thing
+
+
+def test_deepcopy_keeps_layout_and_shared_memory():
+    """copy.deepcopy copies a tensor's memory once per call (views copied together share the
+    copy, as torch's storages) and keeps offsets and strides; the copy is at version 1."""
+    import copy
+
+    def run(T):
+        t = copy.deepcopy(T.arange(6.).reshape(2, 3).t())
+        expanded = copy.deepcopy(T.arange(3.).expand(2, 3))
+        base = T.arange(4.)
+        base_copy, view_copy = copy.deepcopy((base, base[1:3]))
+        view_copy[0] = 100
+        sliced = copy.deepcopy(T.arange(12.).reshape(3, 4)[::2, 1:])
+        p = T.ones(2, requires_grad=True)
+        p.grad = T.full((2,), 3.)
+        q = copy.deepcopy(p)
+        return (t, t.stride(), t._version, expanded.stride(), base_copy, base,
+                view_copy.storage_offset(), sliced, sliced.stride(), sliced.storage_offset(),
+                q, q.grad, q.is_leaf, copy.deepcopy(T.zeros(2, 3, dtype=T.bfloat16).t()).stride())
+    check(run, exact=True)

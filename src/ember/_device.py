@@ -275,6 +275,25 @@ def memory_owner(array):
     return array
 
 
+def deep_copied(array, memo):
+    """``array``'s copy for copy.deepcopy: the same view of a copy of its memory (made once per
+    ``memo``, so views copied together share it, as torch's storages do: offset and strides
+    kept); a plain copy where that can't be made (CuPy, memory NumPy can't view)."""
+    owner = memory_owner(array)
+    if array.__class__ is not numpy.ndarray or not (owner.flags.c_contiguous
+                                                    or owner.flags.f_contiguous):
+        return array.copy()
+    copy = memo.get(id(owner))
+    if copy is None:
+        copy = memo[id(owner)] = owner.copy(order='K')
+    buffer = copy if copy.flags.c_contiguous else copy.T
+    offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
+    view = numpy.ndarray(array.shape, array.dtype, buffer, offset, array.strides)
+    if not array.flags.writeable:
+        view.flags.writeable = False
+    return view
+
+
 def with_strides(array, strides):
     """A view of ``array``'s elements with other ``strides`` (bytes), for the free strides of
     size-1 dims (torch's depend on how a dim was made); NumPy only."""

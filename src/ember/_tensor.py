@@ -5,6 +5,7 @@ Tensor stays thin. Its math methods are the op functions, attached by ``ember._o
 function and its method share one definition. What lives here is the data model: construction, metadata, conversion
 to Python and NumPy, the autograd attributes, views and version counting.
 """
+import copy
 import numbers
 import operator
 import warnings
@@ -14,7 +15,8 @@ import numpy
 
 from . import _dtype
 from ._dtype import _BY_NUMPY
-from ._device import ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, device_of, memory_owner, to_host
+from ._device import (ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, deep_copied, device_of,
+                      memory_owner, to_host)
 from ._arguments import invalid_combination, type_name
 from ._warnings import warn_once
 from .utils.hooks import RemovableHandle
@@ -575,13 +577,14 @@ class Tensor:
                                'usage, see https://github.com/pytorch/pytorch/pull/103001')
         if id(self) in memo:
             return memo[id(self)]
-        new = _make(self._data.copy(), self.dtype)
+        new = _make(deep_copied(self._data, memo), self.dtype)
+        new._vc.value += 1   # (torch's set_ to the copied storage)
         new.__class__ = type(self)
         new._requires_grad = self._requires_grad
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
         if hasattr(self, '__dict__'):
-            new.__dict__.update({k: v for k, v in self.__dict__.items()})
+            new.__dict__ = copy.deepcopy(self.__dict__, memo)
         memo[id(self)] = new
         return new
 
