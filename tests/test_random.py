@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import ember
-from helpers import assert_same_exception, assert_same_message, to_ember, to_numpy
+from helpers import assert_same_exception, assert_same_message, check, to_ember, to_numpy
 
 SIZES = [0, 1, 2, 3, 15, 16, 17, 31, 33, 100, 1000]
 FLOATS = ['float16', 'bfloat16', 'float32', 'float64']
@@ -673,3 +673,10 @@ def test_generator_type_checked_before_sizes(call):
             call(lib)
         errors.append(info.value)
     assert_same_exception(errors[1], errors[0])
+
+
+@pytest.mark.parametrize('code', ['T.normal(T.zeros(2), 1.0, size=(2,))',
+                                  'T.normal(0.0, T.ones(2), size=(2,))',
+                                  'T.normal(T.zeros(2), T.ones(2), size=(2,))'])
+def test_normal_of_tensors_takes_no_size(code):
+    check(lambda T: eval(code, {'T': T}), match_message=True)

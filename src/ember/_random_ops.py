@@ -396,6 +396,15 @@ def _check_std_tensor(std):
         raise RuntimeError('normal expects all elements of std >= 0.0')
 
 
+_NORMAL_SIGNATURES = (
+    '(Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
+    '(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)',
+    '(float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
+    '(float mean, float std, tuple of ints size, *, torch.Generator generator = None, '
+    'Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
+    'torch.device device = None, bool pin_memory = False, bool requires_grad = False)')
+
+
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """torch.normal: all four overloads (tensor/float mean and std, or floats with a size)."""
@@ -410,6 +419,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         shape = _shape(size)
         return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
                     _fills_contiguously(out, shape))
+    if size is not None:   # no overload takes a tensor mean or std with a size
+        raise invalid_combination('normal', (mean, std), {'size': size}, _NORMAL_SIGNATURES)
     gen = _generator(generator, 'normal', (mean, std))
     if std_is_tensor:
         _check_std_tensor(std)

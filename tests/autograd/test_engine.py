@@ -1193,3 +1193,14 @@ def test_a_leafs_grad_is_laid_out_as_the_leaf(make):
         (b * b).sum().backward(create_graph=True)
         return first, a.grad.stride(), a.grad, b.grad.stride(), type(b.grad.grad_fn).__name__
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.autograd.grad((x * 2).sum(), x, is_grads_batched=True)',
+    'T.autograd.grad((x * 2)[:1], x, is_grads_batched=True)',
+    'T.autograd.grad((x * 2)[:1, None], x, is_grads_batched=True)',
+    'T.autograd.grad(x * 2, x, is_grads_batched=True)'])
+def test_batched_grad_of_implicit_ones(code):
+    """With is_grads_batched, the implicit ones of a one-element output are vmapped over their
+    first dim: torch's vmap error for a 0-d output, its shape error for others."""
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, requires_grad=True)}), match_message=True)

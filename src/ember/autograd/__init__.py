@@ -96,6 +96,13 @@ def _initial_grad(i, out, grad, create_graph, batched):
         if not out.is_floating_point():
             raise RuntimeError(f'grad can be implicitly created only for real scalar outputs '
                                f'but got {out.dtype}')
+        if batched:   # torch's vmap over the implicit ones: their first dim is the batch
+            if not data.ndim:
+                raise ValueError('vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some '
+                                 'input, but that input is a Tensor of dimensionality 0 so '
+                                 'expected in_dim to satisfy 0 <= in_dim < 0.')
+            raise RuntimeError(f'invalid gradient at index {i} - got {list(data.shape[1:])} but '
+                               f'expected shape compatible with {list(data.shape)}')
         ones = data.copy()  # cheaper than empty_like, which dispatches on its argument
         ones.fill(1)
         return _make(ones, out.dtype)
