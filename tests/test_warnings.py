@@ -27,7 +27,7 @@ def messages(code):
     def run(T):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            result = eval(code, {'T': T, 'np': np})
+            result = eval(code, {'T': T, 'np': np, 'x': T.ones(2, requires_grad=True)})
         return [str(w.message) for w in caught], result
     return run
 
@@ -46,6 +46,10 @@ def messages(code):
     'int(T.tensor(1.5, requires_grad=True))', 'bool(T.tensor(1.5, requires_grad=True))',
     'T.tensor(1.5, requires_grad=True).item()', 'float(T.tensor(1.5))',
     'float(T.tensor([1.5, 2.], requires_grad=True))',
+    # torch.tensor reads tensor leaves with float() (or complex(), or index() for integers)
+    'T.tensor([x[0], x[1]])', 'T.tensor([x.sum(), 2.])', 'T.tensor([[x[0]]])',
+    'T.tensor([x[0]], dtype=T.int64)', 'T.as_tensor([x[0]])', 'T.tensor(x.sum())',
+    'T.tensor([T.tensor(1, dtype=T.int64)])', 'T.tensor([x[0], x])',
 ])
 def test_warnings(code, warn_always):
     check(messages(code), match_message=True)

@@ -23,7 +23,8 @@ from ._arguments import class_name, type_name
 from ._device import CPU, as_device, backend, cast, device_of, is_dense, to_host
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
-from ._tensor import Tensor, _make, wrap
+from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
+from ._warnings import warn_once
 
 _GRAIN_SIZE = 32768   # at::internal::GRAIN_SIZE
 _VECTOR_BYTES = 32    # AVX2's Vectorized<T>
@@ -182,11 +183,14 @@ def _check_tensor_leaves(tensors, dtype):
             if leaf.dtype.category > _dtype.INT or leaf.numel() != 1:
                 raise TypeError('only integer tensors of a single element can be converted to '
                                 'an index')
-        elif leaf.numel() != 1:
-            raise ValueError('only one element tensors can be converted to Python scalars')
-        elif dtype.category == _dtype.FLOAT and leaf.dtype.category == _dtype.COMPLEX \
-                and leaf.item().imag:
-            raise RuntimeError('value cannot be converted to type double without overflow')
+        else:
+            if leaf._requires_grad:   # (read with __float__ or __complex__, which warn)
+                warn_once(SCALAR_OF_GRAPH)
+            if leaf.numel() != 1:
+                raise ValueError('only one element tensors can be converted to Python scalars')
+            if dtype.category == _dtype.FLOAT and leaf.dtype.category == _dtype.COMPLEX \
+                    and leaf.item().imag:
+                raise RuntimeError('value cannot be converted to type double without overflow')
 
 
 def _python_data(data, dtype):

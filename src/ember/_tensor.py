@@ -540,7 +540,7 @@ class Tensor:
 
     def __float__(self):
         if self._requires_grad:
-            warn_once(_SCALAR_OF_GRAPH)
+            warn_once(SCALAR_OF_GRAPH)
         return self._scalar(float)
 
     def __int__(self):
@@ -548,7 +548,7 @@ class Tensor:
 
     def __complex__(self):
         if self._requires_grad:
-            warn_once(_SCALAR_OF_GRAPH)
+            warn_once(SCALAR_OF_GRAPH)
         return self._scalar(complex)
 
     def __index__(self):
@@ -705,7 +705,7 @@ def _is_size_number(value):
     return isinstance(value, (int, numpy.integer)) and not isinstance(value, bool)
 
 
-_SCALAR_OF_GRAPH = (   # float() and complex() of a tensor that requires grad warn (once)
+SCALAR_OF_GRAPH = (   # float() and complex() of a tensor that requires grad warn (once)
     'Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n'
     'Consider using tensor.detach() first. (Triggered internally at '
     '/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)')
