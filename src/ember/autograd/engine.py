@@ -385,9 +385,9 @@ def accumulate_grad(variable, grad, create_graph):
     AccumulateGrad)."""
     if variable._grad is None:
         if not create_graph:
-            data = variable._data
-            variable._grad = _make(grad._data.copy() if data.flags.c_contiguous  # (the common
-                                   else _laid_out_as(data, grad._data), grad.dtype)  # case)
+            data = variable._data   # (a C-contiguous variable, the common case, at once)
+            copied = grad._data.copy() if data.flags.c_contiguous else _laid_out_as(data, grad._data)
+            variable._grad = _make(copied, grad.dtype)
         elif is_dense(variable._data):
             # torch's clone_obey_contract, which records a CopyBackwards node where grad
             # requires grad (a CloneBackward0 node for a variable that is not dense)
