@@ -19,7 +19,8 @@ def _attach_methods():
             elif 'out' in (getattr(method, '__kwdefaults__', None) or ()):
                 # named as torch's: x.multiply is 'multiply', x.__neg__ is x.neg
                 method = _without_out(method, method.__name__ if name.startswith('__') else name)
-            elif getattr(method, '__name__', '').startswith('_') and not name.startswith('__'):
+            elif (isinstance(method, types.FunctionType) and method.__name__.startswith('_')
+                  and not name.startswith('__')):
                 method.__name__ = method.__qualname__ = name   # Python's TypeErrors say x.add_
             setattr(Tensor, name, method)
 
