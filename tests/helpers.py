@@ -336,3 +336,10 @@ def assert_same_message(e_err, t_err):
     t_first, e_first = t_msg.splitlines()[0] if t_msg else '', e_msg.splitlines()[0] if e_msg else ''
     assert e_first == t_first or e_first in t_msg or t_first in e_msg, \
         f'messages differ:\n torch: {t_msg}\n ember: {e_msg}'
+
+
+# ember has no accelerator yet and answers as torch's CPU-only build: tests of that compare
+# with such a torch (CI's), and skip with a torch built for CUDA or ROCm, which answers otherwise
+cpu_only_torch = pytest.mark.skipif(
+    torch.version.cuda is not None or torch.version.hip is not None,
+    reason="compares with torch's CPU-only build; this torch is built for an accelerator")

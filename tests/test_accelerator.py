@@ -1,7 +1,9 @@
 """ember.accelerator against torch's CPU-only build: no accelerator."""
 import pytest
 
-from helpers import check
+from helpers import check, cpu_only_torch
+
+pytestmark = cpu_only_torch
 
 
 @pytest.mark.parametrize('code', [

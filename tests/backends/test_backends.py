@@ -4,8 +4,10 @@ import contextlib
 import pytest
 import torch
 
-from helpers import check
+from helpers import check, cpu_only_torch
 import ember
+
+pytestmark = cpu_only_torch
 
 
 @contextlib.contextmanager

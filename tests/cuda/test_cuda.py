@@ -4,8 +4,10 @@ import warnings
 import numpy as np
 import pytest
 
-from helpers import check
+from helpers import check, cpu_only_torch
 import ember
+
+pytestmark = cpu_only_torch
 
 
 @pytest.mark.parametrize('code', [
