@@ -343,3 +343,14 @@ def assert_same_message(e_err, t_err):
 cpu_only_torch = pytest.mark.skipif(
     torch.version.cuda is not None or torch.version.hip is not None,
     reason="compares with torch's CPU-only build; this torch is built for an accelerator")
+
+
+@pytest.fixture
+def warn_always():
+    """Both libraries repeating their once-warnings (set_warn_always), for the test: torch's
+    TORCH_WARN_ONCE warnings can then be compared call by call."""
+    for T in (torch, ember):
+        T.set_warn_always(True)
+    yield
+    for T in (torch, ember):
+        T.set_warn_always(False)

@@ -5,21 +5,10 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 
 from helpers import check
 import ember
 from ember import _warnings
-
-
-@pytest.fixture
-def warn_always():
-    """Both libraries repeating their once-warnings, for the test."""
-    for T in (torch, ember):
-        T.set_warn_always(True)
-    yield
-    for T in (torch, ember):
-        T.set_warn_always(False)
 
 
 def messages(code):

@@ -948,15 +948,6 @@ def test_positive(code):
           match_message=True)
 
 
-@pytest.fixture
-def warn_always():
-    for T in (torch, ember):
-        T.set_warn_always(True)
-    yield
-    for T in (torch, ember):
-        T.set_warn_always(False)
-
-
 @pytest.mark.parametrize('code', [
     'v.clone().add_(-0.1, g)', 'T.add(v, -0.1, g)', 'v.add(-0.1, g)', 'v.clone().sub_(0.1, g)',
     'v.sub(0.1, g)', 'T.sub(v, 0.1, g)', 'T.add(v, -0.1, g, out=T.zeros(2))', 'v.add(2, 3)',
