@@ -373,3 +373,32 @@ def test_like_keeps_dense_strides(name):
 def test_eye_argument_types(args):
     # a bad m is torch's long "invalid combination of arguments" message: its type is compared
     check(lambda T: T.eye(*args), exact=True, match_message=len(args) == 1)
+
+
+@pytest.mark.parametrize('code', [
+    'T.zeros(2, pin_memory=True)', 'T.ones(2, pin_memory=True)', 'T.empty(2, pin_memory=True)',
+    'T.full((2,), 1, pin_memory=True)', 'T.eye(2, pin_memory=True)', 'T.arange(3, pin_memory=True)',
+    'T.linspace(0, 1, 2, pin_memory=True)', 'T.logspace(0, 1, 2, pin_memory=True)',
+    'T.logspace(0, 1, 1, pin_memory=True)', 'T.tensor([1], pin_memory=True)',
+    'T.zeros_like(x, pin_memory=True)', 'T.ones_like(x, pin_memory=True)',
+    'T.empty_like(x, pin_memory=True)', 'T.full_like(x, 2, pin_memory=True)',
+    'T.rand_like(x, pin_memory=True)', 'T.randn_like(x, pin_memory=True)',
+    'T.randint_like(x, 3, pin_memory=True)', 'x.new_zeros(2, pin_memory=True)',
+    'x.new_ones(2, pin_memory=True)', 'x.new_empty(2, pin_memory=True)',
+    'x.new_full((2,), 1., pin_memory=True)', 'x.new_tensor([1.], pin_memory=True)',
+    'T.rand(2, pin_memory=True)', 'T.randn(2, pin_memory=True)',
+    'T.randint(3, (2,), pin_memory=True)', 'T.randperm(3, pin_memory=True)',
+    'T.normal(0., 1., (2,), pin_memory=True)', 'T.zeros(0, pin_memory=True)',
+    'T.zeros(-1, pin_memory=True)', "T.zeros(2, device='cuda', pin_memory=True)",
+    'T.zeros(2, dtype=T.int8, requires_grad=True, pin_memory=True)',
+    'T.zeros(2, out=T.ones(2), pin_memory=True)', 'T.ones(2, pin_memory=False)'])
+def test_pinned_memory_needs_an_accelerator(code):
+    """pin_memory=True: torch's CPU-only build (as ember) has no pinned-memory allocator (an
+    out= tensor is never pinned, so torch ignores it there); no random number is drawn."""
+    def run(T):
+        T.manual_seed(0)
+        try:
+            return eval(code, {'T': T, 'x': T.zeros(2)})
+        except RuntimeError as error:
+            return str(error), T.rand(2)   # the stream untouched by the factory that raised
+    check(run, exact=True, match_message=True)

@@ -390,7 +390,7 @@ def test_generator_state_round_trip_and_pickle():
 
 def test_seed_and_fork_rng():
     seed = ember.seed()
-    assert 0 <= seed < 2**53 and ember.initial_seed() == seed
+    assert 0 <= seed < 2**64 and ember.initial_seed() == seed
     assert ember.random.initial_seed() == seed
     ember.random.manual_seed(11)
     before = _state(ember)
@@ -680,3 +680,16 @@ def test_generator_type_checked_before_sizes(call):
                                   'T.normal(T.zeros(2), T.ones(2), size=(2,))'])
 def test_normal_of_tensors_takes_no_size(code):
     check(lambda T: eval(code, {'T': T}), match_message=True)
+
+
+def test_the_default_generator_starts_from_a_nondeterministic_seed():
+    """As torch's (c10's getDefaultCPUGenerator): each process draws a different stream until
+    it seeds, a 64-bit seed from /dev/urandom; new Generators start from torch's fixed seed."""
+    import subprocess
+    import sys
+    code = 'import ember; print(ember.initial_seed(), ember.rand(2).tolist())'
+    runs = [subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)]
+    seeds = [int(run.split()[0]) for run in runs]
+    assert runs[0] != runs[1] and 67280421310721 not in seeds
+    assert max(ember.seed() for _ in range(64)) >= 2**53   # 64 bits, not a double's 53

@@ -20,7 +20,8 @@ from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
 from ._arguments import class_name, type_name
-from ._device import CPU, as_device, backend, cast, device_of, is_dense, to_host
+from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, is_dense,
+                      to_host)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
@@ -74,10 +75,12 @@ def _out_dtype(out, dtype):
     return out.dtype
 
 
-def _result(host, device, requires_grad, out):
+def _result(host, device, requires_grad, out, pin_memory=False):
     """The new tensor of a factory, or ``out`` resized and filled with it."""
     if out is None:
-        return _finish(wrap(backend(as_device(device)).asarray(host)), requires_grad)
+        xp = backend(as_device(device))
+        check_unpinned(pin_memory)
+        return _finish(wrap(xp.asarray(host)), requires_grad)
     return write_out(wrap(host), out)
 
 
@@ -291,6 +294,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         host, inferred = _python_data(data, dtype)
     dtype = dtype or inferred
     xp = backend(as_device(device))
+    check_unpinned(pin_memory)
     order = 'K' if is_dense(host) else 'C'   # torch's copy keeps dense strides only
     return _finish(_make(xp.array(_cast(host, dtype), copy=True, order=order), dtype),
                    requires_grad)
@@ -371,7 +375,7 @@ def _size_items(sizes, name):
                         f'with error "type must be tuple of ints,but got {type_name(bad)}"') from None
 
 
-def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
+def _filled(shape, value, dtype, device, requires_grad, out=None, name=None, pin_memory=False):
     """The one path of every filled factory: ``shape`` filled with ``value`` as ``dtype``."""
     if shape and min(shape) < 0:
         _negative_size(shape, name)
@@ -380,6 +384,7 @@ def _filled(shape, value, dtype, device, requires_grad, out=None, name=None):
     if out is not None:
         return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
     xp = backend(as_device(device))
+    check_unpinned(pin_memory)
     if fill.__class__ is int and not fill:  # zeros straight from the allocator
         data = xp.zeros(shape, dtype.np)
     else:
@@ -407,21 +412,24 @@ def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
           pin_memory=False):
     """torch.zeros."""
     dtype = dtype_arg(dtype, 'zeros')
-    return _filled(_size_arg(args, 'zeros', size), 0, dtype, device, requires_grad, out, 'zeros')
+    return _filled(_size_arg(args, 'zeros', size), 0, dtype, device, requires_grad, out, 'zeros',
+                   pin_memory)
 
 
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """torch.ones."""
     dtype = dtype_arg(dtype, 'ones')
-    return _filled(_size_arg(args, 'ones', size), 1, dtype, device, requires_grad, out)
+    return _filled(_size_arg(args, 'ones', size), 1, dtype, device, requires_grad, out,
+                   pin_memory=pin_memory)
 
 
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
     dtype = dtype_arg(dtype, 'empty')
-    return _filled(_size_arg(args, 'empty', size), 0, dtype, device, requires_grad, out)
+    return _filled(_size_arg(args, 'empty', size), 0, dtype, device, requires_grad, out,
+                   pin_memory=pin_memory)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -433,7 +441,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     if dtype is None and out is None:
         dtype = _dtype._scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor)
                                      else fill_value)
-    return _filled(size, fill_value, dtype, device, requires_grad, out)
+    return _filled(size, fill_value, dtype, device, requires_grad, out, pin_memory=pin_memory)
 
 
 def _fill_arg(value, name):
@@ -445,7 +453,7 @@ def _fill_arg(value, name):
     return value
 
 
-def _like(input, value, dtype, device, requires_grad, name):
+def _like(input, value, dtype, device, requires_grad, name, pin_memory):
     """A filled tensor shaped as ``input``, with its strides where they are dense
     (torch.preserve_format)."""
     try:
@@ -455,41 +463,42 @@ def _like(input, value, dtype, device, requires_grad, name):
                         f"{type_name(input)}") from None
     device = device_of(data) if device is None else device
     if data.flags.c_contiguous or not is_dense(data):
-        return _filled(data.shape, value, dtype or input.dtype, device, requires_grad)
+        return _filled(data.shape, value, dtype or input.dtype, device, requires_grad,
+                       pin_memory=pin_memory)
     order = sorted(range(data.ndim), key=lambda d: -data.strides[d])
     t = _filled(tuple(data.shape[d] for d in order), value, dtype or input.dtype, device,
-                requires_grad)
+                requires_grad, pin_memory=pin_memory)
     t._data = t._data.transpose(numpy.argsort(order))
     return t
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+               memory_format=None, pin_memory=False):
     """torch.zeros_like."""
     dtype = dtype_arg(dtype, 'zeros_like')
-    return _like(input, 0, dtype, device, requires_grad, 'zeros_like')
+    return _like(input, 0, dtype, device, requires_grad, 'zeros_like', pin_memory)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None, pin_memory=False):
     """torch.ones_like."""
     dtype = dtype_arg(dtype, 'ones_like')
-    return _like(input, 1, dtype, device, requires_grad, 'ones_like')
+    return _like(input, 1, dtype, device, requires_grad, 'ones_like', pin_memory)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+               memory_format=None, pin_memory=False):
     """torch.empty_like (zeros, as ember's empty)."""
     dtype = dtype_arg(dtype, 'empty_like')
-    return _like(input, 0, dtype, device, requires_grad, 'empty_like')
+    return _like(input, 0, dtype, device, requires_grad, 'empty_like', pin_memory)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None, pin_memory=False):
     """torch.full_like: the input's dtype unless one is given."""
     dtype = dtype_arg(dtype, 'full_like')
     return _like(input, _fill_arg(fill_value, 'full_like'), dtype, device, requires_grad,
-                 'full_like')
+                 'full_like', pin_memory)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -504,13 +513,12 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         if value < 0:
             raise RuntimeError(f'{name} must be greater or equal to 0, got {value}')
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-    return _result(numpy.eye(n, m, dtype=dtype.np), device, requires_grad, out)
+    return _result(numpy.eye(n, m, dtype=dtype.np), device, requires_grad, out, pin_memory)
 
 
 # -------------------------------------------------------------------- Tensor.new_*
 
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
-               pin_memory=False):
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None):
     """torch.Tensor.new_tensor: torch.tensor with this tensor's dtype and device by default."""
     return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                   requires_grad=requires_grad)
@@ -520,21 +528,21 @@ def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=Fal
               pin_memory=False):
     """torch.Tensor.new_zeros."""
     return _filled(_size_arg(args, 'new_zeros', size), 0, dtype or self.dtype, device or self.device,
-                   requires_grad)
+                   requires_grad, pin_memory=pin_memory)
 
 
 def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
     """torch.Tensor.new_ones."""
     return _filled(_size_arg(args, 'new_ones', size), 1, dtype or self.dtype, device or self.device,
-                   requires_grad)
+                   requires_grad, pin_memory=pin_memory)
 
 
 def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     """torch.Tensor.new_empty (zeros, as ember's empty)."""
     return _filled(_size_arg(args, 'new_empty', size), 0, dtype or self.dtype, device or self.device,
-                   requires_grad)
+                   requires_grad, pin_memory=pin_memory)
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
@@ -542,7 +550,7 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
     """torch.Tensor.new_full."""
     return _filled(_size_list(size, 'new_full', int_allowed=False),
                    _fill_arg(fill_value, 'new_full'), dtype or self.dtype, device or self.device,
-                   requires_grad)
+                   requires_grad, pin_memory=pin_memory)
 
 
 # -------------------------------------------------------------------- exact arithmetic
@@ -631,7 +639,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
                       f'{count}. Note that this may occur as a result of rounding error. The out '
                       f'tensor will be resized to a tensor of shape ({count},).', UserWarning,
                       stacklevel=2)
-    return _result(_arange_values(start, step, count, dtype), device, requires_grad, out)
+    return _result(_arange_values(start, step, count, dtype), device, requires_grad, out,
+                   pin_memory)
 
 
 def _space_dtype(name, start, end, steps, out, dtype):
@@ -690,11 +699,12 @@ def _linspace_values(start, end, steps, dtype):
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False, pin_memory=False):
     """torch.linspace: the first half counts up from start, the second half down from end."""
     dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
-    return _result(_linspace_values(start, end, steps, dtype), device, requires_grad, out)
+    return _result(_linspace_values(start, end, steps, dtype), device, requires_grad, out,
+                   pin_memory)
 
 
 def _logspace_exponents(start, end, steps, dtype):
@@ -714,7 +724,7 @@ def _logspace_exponents(start, end, steps, dtype):
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False, pin_memory=False):
     """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
     dtype = dtype_arg(dtype, 'logspace')
     dtype = _space_dtype('logspace', start, end, steps, out, dtype)
@@ -722,14 +732,14 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
         power = complex(base) ** complex(as_number(start)) if dtype.category == _dtype.COMPLEX \
             else float(base) ** float(as_number(start))
         return _result(numpy.full(steps, scalar_to(power, dtype), dtype.np), device,
-                       requires_grad, out)
+                       requires_grad, out, pin_memory)
     start, end = scalar_to(start, dtype), scalar_to(end, dtype)
     with numpy.errstate(all='ignore'):
         values = numpy.power(dtype.np.type(base) if dtype.category == _dtype.COMPLEX else float(base),
                              _logspace_exponents(start, end, steps, dtype))
     if dtype.category == _dtype.INT:
         values = _c_int_cast(values, dtype.np)
-    return _result(_cast(values, dtype), device, requires_grad, out)
+    return _result(_cast(values, dtype), device, requires_grad, out, pin_memory)
 
 
 def _rebuild_tensor(host, dtype_name, requires_grad):

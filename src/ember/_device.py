@@ -139,6 +139,14 @@ class _Defaults(threading.local):
 defaults = _Defaults()
 
 
+def check_unpinned(pin_memory):
+    """torch's error for a factory's pin_memory=True: page-locked memory is for copies to an
+    accelerator, which ember has none of (as torch's CPU-only build)."""
+    if pin_memory:
+        raise RuntimeError('pin_memory=True requires a CUDA or other accelerator backend; no '
+                           'pinned memory allocator is available on this system.')
+
+
 def set_default_device(d):
     """torch.set_default_device: the device factory functions use when given none (None: the
     CPU)."""

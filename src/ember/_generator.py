@@ -10,6 +10,7 @@ element count and a NumPy dtype and returns a flat array in the order torch fill
 The stream is drawn on the host, so NumPy is the array module here by design.
 """
 import math
+import os
 
 import ml_dtypes
 import numpy as np
@@ -86,9 +87,8 @@ class Generator:
         return self
 
     def seed(self):
-        """Generator.seed: reseed from a non-deterministic 53-bit source and return the seed."""
-        import secrets
-        seed = secrets.randbits(53)
+        """Generator.seed: reseed from a non-deterministic source and return the seed."""
+        seed = nondeterministic_seed()
         self.manual_seed(seed)
         return seed
 
@@ -170,7 +170,13 @@ def _restore_generator(state):
     return gen
 
 
+def nondeterministic_seed():
+    """c10's getNonDeterministicRandom for the CPU: 64 bits from /dev/urandom."""
+    return int.from_bytes(os.urandom(8), 'little')
+
+
 default_generator = Generator()
+default_generator.seed()   # as torch's default CPU generator at startup (new ones are not)
 
 
 # ---------------------------------------------------------------- shared transforms

@@ -16,8 +16,8 @@ from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._arguments import invalid_combination, type_name
 from ._creation import _finish, _out_dtype
-from ._device import (CPU, array_module, as_device, backend, defaults, iteration_order,
-                      to_host)
+from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
+                      iteration_order, to_host)
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, write_out
 from ._ops.shape import _sizes, expand, infer_size
@@ -129,7 +129,7 @@ def _require_floating(dtype, kernel):
         raise _not_implemented(kernel, dtype)
 
 
-def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
+def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_memory=False):
     """A new tensor of ``shape`` (or ``out``) filled by ``sample(gen, n, numpy_dtype, *params)``,
     one of ``ember._generator``'s samplers."""
     if out is not None:
@@ -140,6 +140,7 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params):
         return write_out(_make(_in_fill_order(out._data, values), out.dtype), out)
     target = defaults.device if device is None else as_device(device)
     xp = None if target is CPU else backend(target)  # (before any draw, as torch's)
+    check_unpinned(pin_memory)
     host = sample(gen, math.prod(shape), dtype.np, *params)
     if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
@@ -270,13 +271,15 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
         raise _no_size('rand', generator, out, dtype, layout, device, requires_grad, pin_memory)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
     _require_floating(dtype, 'check_uniform_bounds')
-    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.unit)
+    return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.unit,
+                pin_memory=pin_memory)
 
 
-def _new_like(input, dtype, device, requires_grad, gen, sample, *params):
+def _new_like(input, dtype, device, requires_grad, gen, sample, *params, pin_memory=False):
     """_new for the *_like factories: a tensor laid out like ``input`` (at::empty_like's
     preserve_format), which the samples fill in memory order."""
     xp = backend(input.device if device is None else as_device(device))
+    check_unpinned(pin_memory)
     host = _in_fill_order(input._data, sample(gen, input.numel(), dtype.np, *params))
     return _finish(_make(xp.asarray(host), dtype), requires_grad)
 
@@ -288,12 +291,12 @@ def _fills_in_c_order(a):
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
-              requires_grad=False, memory_format=None):
+              requires_grad=False, memory_format=None, pin_memory=False):
     """torch.rand_like: rand with input's shape, layout, dtype and device unless given."""
     dtype = dtype_arg(dtype, 'rand_like') or input.dtype
     gen = _generator(generator, 'rand_like', (input,))
     _check_uniform(dtype, 0.0, 1.0)
-    return _new_like(input, dtype, device, requires_grad, gen, sampler.unit)
+    return _new_like(input, dtype, device, requires_grad, gen, sampler.unit, pin_memory=pin_memory)
 
 
 # ---------------------------------------------------------------- normal
@@ -335,17 +338,17 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
     gen = _generator(generator, 'randn', size)
     shape = _shape(size, 'randn')
     return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, 0, std,
-                _fills_contiguously(out, shape))
+                _fills_contiguously(out, shape), pin_memory=pin_memory)
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
-               requires_grad=False, memory_format=None):
+               requires_grad=False, memory_format=None, pin_memory=False):
     """torch.randn_like: randn with input's shape, layout, dtype and device unless given."""
     dtype = dtype_arg(dtype, 'randn_like') or input.dtype
     gen = _generator(generator, 'randn_like', (input,))
     std = _normal_std(1, dtype)
     return _new_like(input, dtype, device, requires_grad, gen, sampler.normal, 0, std,
-                     _fills_in_c_order(input._data))
+                     _fills_in_c_order(input._data), pin_memory=pin_memory)
 
 
 class _NormalTensors(Primitive):
@@ -418,7 +421,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         gen = _generator(generator, 'normal', (mean, std, size))
         shape = _shape(size)
         return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
-                    _fills_contiguously(out, shape))
+                    _fills_contiguously(out, shape), pin_memory=pin_memory)
     if size is not None:   # no overload takes a tensor mean or std with a size
         raise invalid_combination('normal', (mean, std), {'size': size}, _NORMAL_SIGNATURES)
     gen = _generator(generator, 'normal', (mean, std))
@@ -594,11 +597,12 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     low, high, size = _randint_arguments(low, high, size)
     shape = _shape((size,), 'randint', 2)
     dtype = _out_dtype(out, dtype) or _dtype.int64
-    return _new(shape, dtype, device, requires_grad, out, gen, *_random_sampler(dtype, low, high))
+    return _new(shape, dtype, device, requires_grad, out, gen, *_random_sampler(dtype, low, high),
+                pin_memory=pin_memory)
 
 
 def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layout=None,
-                 device=None, requires_grad=False, memory_format=None):
+                 device=None, requires_grad=False, memory_format=None, pin_memory=False):
     """torch.randint_like: randint with input's shape, layout, dtype and device unless given
     (``randint_like(input, high)`` takes low = 0)."""
     dtype = dtype_arg(dtype, 'randint_like') or input.dtype
@@ -608,7 +612,7 @@ def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layo
     gen = _generator(generator, 'randint_like', (input,) + bounds)
     low, high = (0, *bounds) if len(bounds) == 1 else bounds
     return _new_like(input, dtype, device, requires_grad, gen,
-                     *_random_sampler(dtype, _index(low), _index(high)))
+                     *_random_sampler(dtype, _index(low), _index(high)), pin_memory=pin_memory)
 
 
 def _check_randperm(n, dtype):
@@ -633,7 +637,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     dtype = _out_dtype(out, dtype) or _dtype.int64
     shape = _shape((n,))
     _check_randperm(n, dtype)
-    return _new(shape, dtype, device, requires_grad, out, gen, sampler.randperm)
+    return _new(shape, dtype, device, requires_grad, out, gen, sampler.randperm,
+                pin_memory=pin_memory)
 
 
 # ---------------------------------------------------------------- bernoulli, exponential
