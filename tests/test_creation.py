@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, dtype_id, raises_same, sample
+from helpers import ALL_TORCH_DTYPES, check, cpu_only_torch, dtype_id, raises_same, sample
 
 
 @pytest.mark.parametrize('data', [1, 2.5, True, 1 + 2j, [1, 2], [1.0, 2], [True, False],
@@ -375,6 +375,7 @@ def test_eye_argument_types(args):
     check(lambda T: T.eye(*args), exact=True, match_message=len(args) == 1)
 
 
+@cpu_only_torch
 @pytest.mark.parametrize('code', [
     'T.zeros(2, pin_memory=True)', 'T.ones(2, pin_memory=True)', 'T.empty(2, pin_memory=True)',
     'T.full((2,), 1, pin_memory=True)', 'T.eye(2, pin_memory=True)', 'T.arange(3, pin_memory=True)',
