@@ -13,6 +13,7 @@ from . import _dtype
 from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float16, float32,
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
+from ._arguments import not_tensor as _not_tensor
 from ._device import device, get_default_device, set_default_device
 from ._tensor import (Size, Tensor, channels_last, channels_last_3d, contiguous_format, layout,
                       memory_format, preserve_format, strided)
@@ -67,8 +68,7 @@ def is_storage(obj):
 def is_inference(input):
     """torch.is_inference."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"is_inference(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+        raise _not_tensor('is_inference', input)
     return input.is_inference()
 
 
@@ -108,8 +108,7 @@ def can_cast(from_, to):
 def is_nonzero(input):
     """torch.is_nonzero: the truth of a one-element tensor (torch's errors otherwise)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"is_nonzero(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+        raise _not_tensor('is_nonzero', input)
     return input.__bool__()  # (bool here is ember.bool, the dtype)
 
 

@@ -2,7 +2,7 @@
 torch parses its overloads: how an argument's type is named, and the TypeError when no
 overload takes the arguments."""
 
-__all__ = ['type_name', 'class_name', 'described', 'invalid_combination']
+__all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'not_tensor']
 
 # ember's stand-ins for torch's C types, named as torch's (their CPython tp_name)
 _TORCH_NAMES = {'dtype': 'torch.dtype', 'device': 'torch.device', 'Size': 'torch.Size',
@@ -48,3 +48,9 @@ def invalid_combination(function, args, kwargs=(), signatures=()):
     listed = ''.join(f' * {signature}\n' for signature in signatures)
     return TypeError(f'{function}() received an invalid combination of arguments - got ({got}), '
                      f'but expected one of:\n{listed}')
+
+
+def not_tensor(function, value, argument='input', position=1):
+    """torch's TypeError for an argument that must be a Tensor and is not."""
+    return TypeError(f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
+                     f'not {type(value).__name__}')

@@ -5,6 +5,7 @@ don't take)."""
 import functools
 import types
 
+from .._arguments import not_tensor
 from .._tensor import Tensor
 from . import blas, indexing, pointwise, reduction, shape
 
@@ -92,8 +93,7 @@ def _function(name, function):
     @functools.wraps(function)
     def checked(input, *args, **kwargs):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f'{type(input).__name__}')
+            raise not_tensor(name, input)
         return function(input, *args, **kwargs)
     checked.__name__ = checked.__qualname__ = name
     return checked

@@ -2,6 +2,7 @@
 import math
 
 from .. import _dtype
+from .._arguments import not_tensor
 from .._tensor import Tensor
 from .._warnings import warn_once
 from .primitive import Primitive, grad_state, write_out
@@ -244,11 +245,9 @@ def _check_out_grad(name, out, a, b):
 def matmul(input, other, *, out=None):
     """torch.matmul: the ``@`` operator."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"matmul(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+        raise not_tensor('matmul', input)
     if not isinstance(other, Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+        raise not_tensor('matmul', other, 'other', 2)
     result = _product(input, other, out)
     return result if out is None else write_out(result, out)
 

@@ -2,7 +2,7 @@
 import operator
 
 from .. import _dtype
-from .._arguments import invalid_combination
+from .._arguments import invalid_combination, not_tensor
 from .._device import array_module, cast
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
@@ -138,7 +138,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     try:
         dims = _reduced_dims(dim, input.ndim, 'sum')
     except AttributeError:
-        raise _not_tensor('sum', input) from None
+        raise not_tensor('sum', input) from None
     if dtype is None and out is not None:
         dtype = out.dtype   # torch sums straight into out's dtype
     if dtype is not None and dtype.category < _dtype.FLOAT and input.requires_grad and \
@@ -153,7 +153,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     """torch.mean: floating or complex inputs only (or dtype= one)."""
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
     if not isinstance(input, Tensor):
-        raise _not_tensor('mean', input)
+        raise not_tensor('mean', input)
     if dim is not None and dim.__class__ is not int:
         _dim_list(dim, 'mean')   # (torch's parser checks its type before the dtype)
     if (dtype or input.dtype).category < _dtype.FLOAT:
@@ -165,12 +165,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
-
-
-def _not_tensor(name, input):
-    """torch's TypeError for an input that is not a tensor."""
-    return TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                     f"{type(input).__name__}")
 
 
 def _numpy_names(dim, keepdim, axis, keepdims):
