@@ -51,6 +51,7 @@ def invalid_combination(function, args, kwargs=(), signatures=()):
 
 
 def not_tensor(function, value, argument='input', position=1):
-    """torch's TypeError for an argument that must be a Tensor and is not."""
+    """torch's TypeError for an argument that must be a Tensor and is not (its type named as
+    torch's parser names it: 'numpy.float64')."""
     return TypeError(f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
-                     f'not {type(value).__name__}')
+                     f'not {type_name(value)}')

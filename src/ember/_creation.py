@@ -19,7 +19,7 @@ from . import _dtype
 from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
-from ._arguments import class_name, type_name
+from ._arguments import class_name, not_tensor, type_name
 from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, is_dense,
                       to_host)
 from ._ops.primitive import write_out
@@ -459,8 +459,7 @@ def _like(input, value, dtype, device, requires_grad, name, pin_memory):
     try:
         data = input._data
     except AttributeError:
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type_name(input)}") from None
+        raise not_tensor(name, input) from None
     device = device_of(data) if device is None else device
     if data.flags.c_contiguous or not is_dense(data):
         return _filled(data.shape, value, dtype or input.dtype, device, requires_grad,

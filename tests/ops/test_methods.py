@@ -2,6 +2,7 @@
 method is its function, except where torch's methods differ from their functions."""
 import inspect
 
+import numpy as np
 import pytest
 import torch
 
@@ -66,3 +67,11 @@ def test_functions_refuse_inputs_that_are_not_tensors(name, args):
 @pytest.mark.parametrize('name', ['exp', 'abs', 'squeeze', 'clone', 'flatten', 't', 'sgn', 'real'])
 def test_function_input_type_errors_name_the_function(name):
     check(lambda T: getattr(T, name)(1.5), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.exp(np.float64(1.))', 'T.sum(np.float32(1.))', 'T.squeeze(np.ones(2))',
+    'T.is_nonzero(np.int64(1))', 'T.matmul(T.ones(2), np.float64(1))',
+    'T.zeros_like(np.float64(1))', 'T.is_inference(np.ones(1))'])
+def test_numpy_inputs_are_named_as_torchs_parser_names_them(code):
+    check(lambda T: eval(code, {'T': T, 'np': np}), match_message=True)
