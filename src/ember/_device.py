@@ -417,6 +417,13 @@ def laid_out(array, order, copy=False):
     return out
 
 
+def empty_strided(xp, shape, dtype, strides):
+    """An uninitialised array of ``shape`` with dense ``strides`` (bytes, size-1 dims' too), as
+    at::empty_strided makes one."""
+    return with_strides(empty_in_order(xp, shape, dtype, iteration_order(shape, [strides])),
+                        strides)
+
+
 def empty_in_order(xp, shape, dtype, order):
     """An uninitialised array of ``shape`` whose dims are laid out innermost first in
     ``order`` (at::empty_strided for dense strides)."""

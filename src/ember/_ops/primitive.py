@@ -25,8 +25,8 @@ import re
 from .. import _dtype
 from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
-from .._device import (array_module, as_array, empty_in_order, float_errors_quiet, is_dense,
-                      iteration_order, iterator_layout, quiet_float_errors, writable_alias)
+from .._device import (array_module, as_array, empty_strided, float_errors_quiet, is_dense,
+                      iterator_layout, quiet_float_errors, writable_alias)
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -790,9 +790,8 @@ class CopySlices(Primitive):
         and fn's gradients for its other inputs. grad is copied into a tensor laid out as the
         base (torch's new_empty_strided), where the view's ops find their region."""
         data = grad._data
-        order = iteration_order(data.shape, [ctx.base_strides])
-        result = _make(empty_in_order(array_module(data), data.shape, data.dtype, order),
-                       grad.dtype).copy_(grad)
+        result = _make(empty_strided(array_module(data), data.shape, data.dtype,
+                                     ctx.base_strides), grad.dtype).copy_(grad)
         region = ctx.view_fn(result)
         grads = ctx.fn(region.clone())
         grads = grads if isinstance(grads, tuple) else (grads,)

@@ -17,7 +17,7 @@ import threading
 
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad
-from .._device import is_dense, iteration_order, laid_out, with_strides
+from .._device import array_module, empty_strided, is_dense
 from .._tensor import Tensor, _make, contiguous_format
 
 
@@ -384,15 +384,18 @@ def accumulate_grad(variable, grad, create_graph):
     backward passes (in place unless building a graph of the gradients, as torch's
     AccumulateGrad)."""
     if variable._grad is None:
+        data = variable._data
         if not create_graph:
-            data = variable._data   # (a C-contiguous variable, the common case, at once)
-            copied = grad._data.copy() if data.flags.c_contiguous else _laid_out_as(data, grad._data)
+            if data.flags.c_contiguous or not is_dense(data):   # (the first, the common case)
+                copied = grad._data.copy()
+            else:
+                copied = _empty_as(data)
+                copied[...] = grad._data
             variable._grad = _make(copied, grad.dtype)
-        elif is_dense(variable._data):
+        elif is_dense(data):
             # torch's clone_obey_contract, which records a CopyBackwards node where grad
             # requires grad (a CloneBackward0 node for a variable that is not dense)
-            laid_out_copy = _make(_laid_out_as(variable._data, grad._data), grad.dtype)
-            variable._grad = laid_out_copy.copy_(grad)
+            variable._grad = _make(_empty_as(data), grad.dtype).copy_(grad)
         else:
             variable._grad = grad.clone(memory_format=contiguous_format)
     elif create_graph:
@@ -402,10 +405,8 @@ def accumulate_grad(variable, grad, create_graph):
         variable._grad._vc.value += 1
 
 
-def _laid_out_as(variable, grad):
-    """A copy of array ``grad`` with the strides of ``variable`` where that is dense, else
-    C-contiguous (torch's gradient layout contract for a leaf's .grad)."""
-    if variable.flags.c_contiguous or not is_dense(variable):
-        return grad.copy()
-    order = iteration_order(variable.shape, [variable.strides])
-    return with_strides(laid_out(grad, order, copy=True), variable.strides)
+def _empty_as(variable):
+    """An uninitialised array with the strides of the dense array ``variable`` (torch's
+    gradient layout contract for a leaf's .grad: new_empty_strided)."""
+    return empty_strided(array_module(variable), variable.shape, variable.dtype,
+                         variable.strides)
