@@ -109,9 +109,25 @@ class VersionCounter:
 
 
 class InferenceCounter(VersionCounter):
-    """The counter of an inference tensor (made in inference_mode, and its views)."""
+    """The counter of an inference tensor (made in inference_mode, and its views). Outside
+    inference mode its bump raises torch's error, after the write, as torch's does."""
     __slots__ = ()
     inference = True
+    _value = 0
+
+    @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, value):
+        from .autograd.grad_mode import state
+        if not state.inference:
+            raise RuntimeError('Inplace update to inference tensor outside InferenceMode is not '
+                               'allowed.You can make a clone to get a normal tensor before doing '
+                               'inplace update.See https://github.com/pytorch/rfcs/pull/17 for '
+                               'more details.')
+        self._value = value
 
 
 def _thread_counter():

@@ -266,6 +266,9 @@ INFERENCE_ERRORS = {
     'not_saved_add': lambda t, a, x: (a + x).sum().backward(),
     'view_add_': lambda t, a, x: a[:1].add_(1),
     'normal_view_made_inside_add_': None,
+    'unsqueeze_': lambda t, a, x: a.unsqueeze_(0),
+    'copy_': lambda t, a, x: a.copy_(x.detach()),
+    'zero_': lambda t, a, x: a.zero_(),
 }
 
 
@@ -282,6 +285,16 @@ def test_inference_tensor_outside_inference_mode(name):
             results.append(_error(lambda: view.add_(1)))
         else:
             results.append(_error(lambda: INFERENCE_ERRORS[name](lib, a, x)))
+        results.append((a.tolist(), normal.tolist()))  # as torch's, written, then refused
+    assert results[:2] == results[2:]
+
+
+def test_inference_leaf_requiring_grad_written_outside_inference_mode():
+    results = []
+    for lib in LIBS:
+        with lib.inference_mode():
+            leaf = lib.ones(2, requires_grad=True)
+        results.append((_error(lambda: leaf.add_(1)), leaf.tolist()))  # the leaf error first
     assert results[0] == results[1]
 
 

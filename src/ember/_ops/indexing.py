@@ -18,7 +18,7 @@ from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from .._warnings import warn_at_caller
 from .pointwise import MaskedFillBackward0
-from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace,
+from .primitive import (OVERLAP_MESSAGE, Primitive,
                         check_inplace_allowed, check_no_partial_overlap, has_repeats, same_data,
                         writable)
 
@@ -543,7 +543,6 @@ def setitem(input, index, value):
             if check_dtype:
                 _check_index_put_dtype(input, index, value)
             data = cast(value._data, input._data.dtype) if isinstance(value, Tensor) else value
-            check_inference_inplace(input)
             if isinstance(value, Tensor) and value._vc is input._vc and not masked_fill:
                 _check_value_overlap(input, index, basic, value)
             try:

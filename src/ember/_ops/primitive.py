@@ -128,8 +128,6 @@ class Primitive(Node):
     @classmethod
     def apply_(cls, target, *operands, **params):
         """Run the op in place on ``target`` (torch's ``op_`` variants) and return it."""
-        if target._vc.inference:
-            check_inference_inplace(target)
         recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
         if recording:
             check_inplace_allowed(target)
@@ -595,15 +593,6 @@ def check_output_shape(shape, result_shape):
                            f"broadcast shape {list(broadcast)}")
 
 
-def check_inference_inplace(target):
-    """Inference tensors are written in place only inside inference mode (as torch)."""
-    if target._vc.inference and not grad_state.inference:
-        raise RuntimeError('Inplace update to inference tensor outside InferenceMode is not '
-                           'allowed.You can make a clone to get a normal tensor before doing '
-                           'inplace update.See https://github.com/pytorch/rfcs/pull/17 for more '
-                           'details.')
-
-
 def writable(data, op=None):
     """The array to write ``op``'s in-place result into (op: a Primitive, None for a copy):
     ``data``, or for a read-only view (an expanded tensor, or part of one) a writable view of
@@ -821,7 +810,6 @@ def write_out(result, out):
     if grad_state.enabled and (result.requires_grad or out.requires_grad):
         raise RuntimeError("functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
-    check_inference_inplace(out)
     if out._data.shape != result._data.shape:
         if out._data.size:
             _warn_resized(out._data.shape, result._data.shape)

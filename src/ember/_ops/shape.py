@@ -11,7 +11,7 @@ from .._device import (array_module, as_device, broadcast_view, cast, iteration_
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
 from .._warnings import warn_once
 from ..autograd.grad_mode import state as grad_state
-from .primitive import (OVERLAP_MESSAGE, Primitive, check_inference_inplace, check_inplace_allowed,
+from .primitive import (OVERLAP_MESSAGE, Primitive, check_inplace_allowed,
                         check_no_partial_overlap, check_output_shape, write_out)
 
 
@@ -692,7 +692,6 @@ def _view_in_place(view):
     """The in-place variant of a view function (t_, squeeze_...): the tensor takes the
     view's shape and strides, a new version, and the view's place in the graph."""
     def method(self, *args, **kwargs):
-        check_inference_inplace(self)
         if grad_state.enabled and self.requires_grad:
             check_inplace_allowed(self)
         result = view(self, *args, **kwargs)
