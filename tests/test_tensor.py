@@ -303,3 +303,23 @@ def test_deepcopy_keeps_layout_and_shared_memory():
                 view_copy.storage_offset(), sliced, sliced.stride(), sliced.storage_offset(),
                 q, q.grad, q.is_leaf, copy.deepcopy(T.zeros(2, 3, dtype=T.bfloat16).t()).stride())
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('graph', ['backward_run', 'graph_alive'])
+def test_deepcopy_is_a_leaf_of_its_own(graph):
+    """A copy of a leaf whose graph is still alive gets its own gradients and none of the
+    leaf's hooks; the attributes a program set on the leaf are copied."""
+    import copy
+
+    def run(T):
+        calls = []
+        w = T.tensor([1., 2.], requires_grad=True)
+        loss = (w ** 2).sum()
+        if graph == 'backward_run':
+            loss.backward(retain_graph=True)
+        w.register_hook(lambda grad: calls.append(grad.tolist()))
+        w.note = [1]
+        a = copy.deepcopy(w)
+        (a * 3).sum().backward()
+        return a.grad, w.grad, calls, a.note, a.note is w.note
+    check(run, exact=True)

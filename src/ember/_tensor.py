@@ -599,10 +599,16 @@ class Tensor:
         new._requires_grad = self._requires_grad
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
-        if hasattr(self, '__dict__'):
-            new.__dict__ = copy.deepcopy(self.__dict__, memo)
+        for name, value in _user_state(self).items():
+            setattr(new, name, copy.deepcopy(value, memo))
         memo[id(self)] = new
         return new
+
+
+def _user_state(tensor):
+    """The attributes a program set on a tensor: its __dict__ less ember's own (graph links,
+    hooks, .grad...), which all have class defaults on Tensor (torch keeps them in C++)."""
+    return {name: value for name, value in tensor.__dict__.items() if not hasattr(Tensor, name)}
 
 
 def _make(data, dtype):
