@@ -330,6 +330,10 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag.__class__ is not bool:
+            raise RuntimeError('requires_grad must be a bool')
+        if flag and self.grad_fn is not None:  # (False: requires_grad_'s error)
+            raise RuntimeError(_LEAF_FLAGS_ERROR)
         if flag and self.dtype.category < _dtype.FLOAT:  # torch words it apart from requires_grad_
             raise RuntimeError('only Tensors of floating point and complex dtype can require '
                                'gradients')
@@ -337,10 +341,9 @@ class Tensor:
 
     def requires_grad_(self, requires_grad=True):
         if self._grad_fn is not None and not requires_grad:  # not re-derived, as torch's
-            raise RuntimeError(
-                'you can only change requires_grad flags of leaf variables. If you want to use a '
-                'computed variable in a subgraph that doesn\'t require differentiation use '
-                'var_no_grad = var.detach().')
+            raise RuntimeError(_LEAF_FLAGS_ERROR + ' If you want to use a computed variable in a '
+                               'subgraph that doesn\'t require differentiation use var_no_grad = '
+                               'var.detach().')
         if requires_grad and self.dtype.category < _dtype.FLOAT:
             raise RuntimeError('only Tensors of floating point dtype can require gradients')
         if requires_grad and self._vc.inference:
@@ -603,6 +606,9 @@ class Tensor:
             setattr(new, name, copy.deepcopy(value, memo))
         memo[id(self)] = new
         return new
+
+
+_LEAF_FLAGS_ERROR = 'you can only change requires_grad flags of leaf variables.'
 
 
 def _user_state(tensor):

@@ -3,6 +3,7 @@ as context managers and decorators; detach, detach_, requires_grad_."""
 import threading
 import warnings
 
+import numpy as np
 import pytest
 import torch
 
@@ -248,6 +249,26 @@ def test_requires_grad_():
 
 def test_requires_grad_on_nonleaf_false_raises():
     raises_same(lambda t, x: (x * 2).requires_grad_(False), rand(3))
+
+
+SET_REQUIRES_GRAD_TENSORS = {
+    'leaf': lambda t, w: t.ones(2),
+    'non_leaf': lambda t, w: w * 2,
+    'int': lambda t, w: t.ones(2, dtype=t.int64),
+    'view_of_leaf': lambda t, w: w[:1],
+}
+
+
+@pytest.mark.parametrize('value', [True, False, 1, None, 'np.bool_'])
+@pytest.mark.parametrize('kind', sorted(SET_REQUIRES_GRAD_TENSORS))
+def test_setting_requires_grad(kind, value):
+    """x.requires_grad = value: a bool only, and True only on a leaf (the setter's errors,
+    not requires_grad_'s)."""
+    def run(t, w):
+        x = SET_REQUIRES_GRAD_TENSORS[kind](t, w.requires_grad_())
+        x.requires_grad = np.bool_(True) if value == 'np.bool_' else value
+        return x.requires_grad
+    check(run, rand(2), match_message=True)
 
 
 def test_requires_grad_on_int_raises():
