@@ -124,6 +124,26 @@ def test_load_state_dict_errors():
         return opt.load_state_dict({'state': {}, 'param_groups': groups})
     assert_same_error(lambda lib: make(lib, []))
     assert_same_error(lambda lib: make(lib, [{'params': [0, 1]}]))
+    assert_same_error(lambda lib: lib.optim.SGD([lib.ones(1, requires_grad=True)]).load_state_dict(None))
+
+
+@pytest.mark.parametrize('name,kwargs', [
+    ('Adam', {}), ('Adam', {'foreach': True}), ('Adam', {'fused': True}),
+    ('Adam', {'fused': True, 'amsgrad': True, 'weight_decay': 0.1}),
+    ('Adam', {'fused': True, 'weight_decay': 0.1, 'decoupled_weight_decay': True}),
+    ('Adam', {'amsgrad': True, 'weight_decay': 0.1, 'decoupled_weight_decay': True}),
+    ('SGD', {}), ('SGD', {'fused': True}), ('SGD', {'momentum': 0.9}),
+    ('SGD', {'momentum': 0.9, 'foreach': True}),
+    ('SGD', {'momentum': 0.5, 'nesterov': True, 'weight_decay': 0.1, 'fused': True})])
+def test_versions_after_steps(name, kwargs):
+    """The version counters of the parameter and its state after two steps: torch's fused
+    kernels write without bumping them, the other paths once per in-place op."""
+    versions = []
+    for lib in (torch, ember):
+        _, opt = run_optimizer(lib, name, dict(kwargs, lr=0.1), (3,), 'float32', steps=2)
+        (w,) = opt.param_groups[0]['params']
+        versions.append((w._version, {key: value._version for key, value in opt.state[w].items()}))
+    assert versions[0] == versions[1]
 
 
 def test_zero_grad():

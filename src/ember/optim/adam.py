@@ -108,6 +108,7 @@ def _adam(p, state, group, workspaces):
     grad = -p._grad._data if group['maximize'] else p._grad._data
     lr = _scalar(group['lr'])
     step = _count_step(state['step'])
+    bump = 0 if group['fused'] else 1   # torch's fused kernel writes without version bumps
     if group['weight_decay'] != 0:
         # _single_tensor_adam decays complex values, _multi_tensor_adam their real views
         grad = _decay_weight(p, *(_real_views(p._data, grad) if group['foreach']
@@ -117,9 +118,9 @@ def _adam(p, state, group, workspaces):
     work = _workspace(workspaces, grad)
     const = _constants(group, work)
     _update_moments(exp_avg, exp_avg_sq, grad, const, work)
-    exp_avg_t._vc.value += 1
-    exp_avg_sq_t._vc.value += 2
-    second = _update_max(state, exp_avg_sq) if group['amsgrad'] else exp_avg_sq
+    exp_avg_t._vc.value += bump
+    exp_avg_sq_t._vc.value += 2 * bump
+    second = _update_max(state, exp_avg_sq, bump) if group['amsgrad'] else exp_avg_sq
     # denom = (second.sqrt() / bias_correction2_sqrt).add_(eps)
     denom = const.xp.sqrt(second)
     work.bias_sqrt[()], work.step_size[()] = const.bias_terms(lr, step)
@@ -129,7 +130,7 @@ def _adam(p, state, group, workspaces):
     update = const.xp.multiply(exp_avg, work.step_size)
     update /= denom
     param += update
-    p._vc.value += 1
+    p._vc.value += bump
 
 
 def _decay_weight(p, param, grad, lr, group):
@@ -138,7 +139,7 @@ def _decay_weight(p, param, grad, lr, group):
     weight_decay = group['weight_decay']
     if group['decoupled_weight_decay']:
         _scale(param, 1 - lr * weight_decay, rounded=group['foreach'])
-        p._vc.value += 1
+        p._vc.value += 0 if group['fused'] else 1
         return grad
     return _add(grad, param, weight_decay)
 
@@ -259,10 +260,10 @@ class _Workspace:
         return self.a0, self.a1
 
 
-def _update_max(state, exp_avg_sq):
+def _update_max(state, exp_avg_sq, bump):
     """torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i]); its array."""
     max_exp_avg_sq = state['max_exp_avg_sq']
     data = _real_view(max_exp_avg_sq._data)
     array_module(data).maximum(data, exp_avg_sq, out=data)
-    max_exp_avg_sq._vc.value += 1
+    max_exp_avg_sq._vc.value += bump
     return data

@@ -218,6 +218,7 @@ class Optimizer:
 
     def load_state_dict(self, state_dict):
         """torch.optim.Optimizer.load_state_dict: state by parameter position, cast like torch."""
+        state_dict = state_dict.copy()   # (first, as torch's: its errors for a non-dict)
         groups = self.param_groups
         saved_groups = deepcopy(state_dict['param_groups'])
         if len(groups) != len(saved_groups):

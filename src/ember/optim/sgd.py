@@ -69,13 +69,14 @@ def _sgd(p, state, group, rounded):
         grad = -grad
     if group['weight_decay'] != 0:
         grad = _add(grad, param, group['weight_decay'])
+    bump = 0 if group['fused'] else 1   # torch's fused kernel writes without version bumps
     if state is not None:
-        grad = _momentum(p, state, grad, group, p.dtype in rounded)
+        grad = _momentum(p, state, grad, group, p.dtype in rounded, bump)
     param[...] = _add(param, grad, -_item(group['lr']))
-    p._vc.value += 1
+    p._vc.value += bump
 
 
-def _momentum(p, state, grad, group, rounded):
+def _momentum(p, state, grad, group, rounded, bump):
     """The momentum buffer (created as a copy of the first gradient) and the step direction.
     With foreach, Nesterov's direction overwrites the gradient when that is p.grad itself."""
     momentum = group['momentum']
@@ -87,7 +88,7 @@ def _momentum(p, state, grad, group, rounded):
         data = buf._data
         _scale(data, momentum, rounded)
         data[...] = _add(data, grad, 1 - group['dampening'])
-        buf._vc.value += 1
+        buf._vc.value += 2 * bump   # (mul_, then add_)
     if not group['nesterov']:
         return buf._data
     direction = _add(grad, buf._data, momentum)
