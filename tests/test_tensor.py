@@ -1,4 +1,6 @@
 """Tensor basics against torch: metadata, Python conversions, NumPy interop, errors."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -323,3 +325,34 @@ def test_deepcopy_is_a_leaf_of_its_own(graph):
         (a * 3).sum().backward()
         return a.grad, w.grad, calls, a.note, a.note is w.note
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('name', ['grad_fn', 'is_leaf', 'shape', 'device', 'ndim', 'layout',
+                                  'is_cuda', 'is_cpu', 'itemsize', 'nbytes', 'T', 'output_nr',
+                                  '_version', 'retains_grad'])
+def test_read_only_attributes(name):
+    """Assigning to a read-only attribute raises torch's AttributeError."""
+    def run(T, x):
+        setattr(x, name, None)
+    check(run, np.ones((2, 2), np.float32), match_message=True)
+
+
+@pytest.mark.parametrize('value', ['3', 'T.tensor([5., 6.])', 'T.tensor(2)', 'None',
+                                   'T.tensor([1+2j, 3j])'])
+@pytest.mark.parametrize('dtype', ['float32', 'complex64'])
+def test_setting_real(dtype, value):
+    """x.real = value writes the real part (a number fills it, a tensor is copied in)."""
+    def run(T):
+        x = T.ones(2, dtype=getattr(T, dtype))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')   # complex into real: compared in test_warnings
+            x.real = eval(value, {'T': T})
+        return x
+    check(run, exact=True, match_message=True)
+
+
+def test_backward_is_named_as_torch_names_it():
+    """print(loss.backward) (a forgotten call) shows torch's qualified name."""
+    for T in (torch, ember):
+        assert repr(T.ones(1).backward).startswith('<bound method Tensor.backward of tensor(')
+        assert T.Tensor.backward.__qualname__ == 'Tensor.backward'

@@ -39,6 +39,8 @@ def messages(code):
     'T.tensor([x[0], x[1]])', 'T.tensor([x.sum(), 2.])', 'T.tensor([[x[0]]])',
     'T.tensor([x[0]], dtype=T.int64)', 'T.as_tensor([x[0]])', 'T.tensor(x.sum())',
     'T.tensor([T.tensor(1, dtype=T.int64)])', 'T.tensor([x[0], x])',
+    # .grad of a tensor that is not a leaf
+    '(x * 2).grad',
 ])
 def test_warnings(code, warn_always):
     check(messages(code), match_message=True)

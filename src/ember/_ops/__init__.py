@@ -24,6 +24,16 @@ def _attach_methods():
                   and not name.startswith('__')):
                 method.__name__ = method.__qualname__ = name   # Python's TypeErrors say x.add_
             setattr(Tensor, name, method)
+    for name, attribute in list(vars(Tensor).items()):
+        if isinstance(attribute, property) and attribute.fset is None:
+            setattr(Tensor, name, attribute.setter(_not_writable(name)))
+
+
+def _not_writable(name):
+    """The setter of a read-only Tensor attribute: torch's error (its are C getters)."""
+    def refuse(self, value):
+        raise AttributeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not writable")
+    return refuse
 
 
 def _without_out(function, name):

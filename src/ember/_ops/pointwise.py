@@ -943,6 +943,11 @@ def real(input):
     return RealBackward0.apply(input) if input.dtype.category == _dtype.COMPLEX else input
 
 
+def _set_real(self, value):
+    """x.real = value: a copy into the real part (a number fills it), as x.real[...] = value."""
+    real(self)[...] = value
+
+
 def masked_fill(input, mask, value):
     """torch.masked_fill: value where mask is True."""
     _check_masked_fill_arguments('masked_fill', (input,), mask, value)
@@ -1119,7 +1124,7 @@ TENSOR_METHODS = {
     'remainder': remainder, 'pow': pow, 'neg': neg, 'abs': abs, 'sgn': sgn, 'sign': sign,
     'exp': exp, 'log': log, 'reciprocal': reciprocal,
     'reciprocal_': _inplace(ReciprocalBackward0), 'sqrt': sqrt, 'floor': floor, 'conj': conj,
-    'masked_fill': _masked_fill_method, 'real': property(real), 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
+    'masked_fill': _masked_fill_method, 'real': property(real, _set_real), 'eq': eq, 'ne': ne, 'lt': lt, 'le': le, 'gt': gt, 'ge': ge,
     'greater': gt, 'greater_equal': ge, 'less': lt, 'less_equal': le, 'not_equal': ne,
     'bitwise_and': bitwise_and, 'bitwise_or': bitwise_or, 'bitwise_xor': bitwise_xor,
     'bitwise_not': bitwise_not, 'multiply': mul, 'subtract': sub, 'divide': div,

@@ -193,6 +193,7 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
     backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
 
+_tensor_backward.__name__, _tensor_backward.__qualname__ = 'backward', 'Tensor.backward'
 Tensor.backward = _tensor_backward
 
 
