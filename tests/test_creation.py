@@ -172,6 +172,40 @@ def test_arange_errors():
     check(lambda T: T.arange(T.tensor(3)))
 
 
+@pytest.mark.parametrize('call', [
+    'T.arange(end=5)', 'T.arange(start=1)', 'T.arange(step=2)', 'T.arange(5, step=2)',
+    'T.arange(1, 5, step=2)', 'T.arange(start=1, end=5)', 'T.arange(0, end=5)',
+    'T.arange(start=0, end=5, step=2)', 'T.arange()', 'T.arange(1, 2, 3, 4)',
+    'T.arange(end=5, dtype=T.float64)', 'T.arange(foo=3)', 'T.arange(5, start=1)',
+    'T.arange(5, end=6)', 'T.arange(dtype=T.float64)', 'T.arange(end="5")'])
+def test_arange_overloads(call):
+    """arange(end) and arange(start, end, step=1), by position or keyword, as torch's parser
+    matches them (a lone step is no overload's)."""
+    check(lambda T: eval(call), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('args', [
+    (np.longdouble(2.5),), (np.longdouble(0.5), 3), (np.bool_(True),), (True,), (np.float32(2.5),),
+    (np.int8(3),), (np.uint8(2), 5.0), (np.complex128(3),), (0, np.int16(5), np.float16(1.5)),
+    ('5',), (np.str_('5'),), (np.array(5),), (1, np.array(5)), (b'5',), (None,)], ids=repr)
+def test_arange_numbers(args):
+    """Bounds are read as torch's parser reads a Number: NumPy's non-integer scalars (bools
+    too) as floats, no strings or arrays."""
+    check(lambda T: T.arange(*args), exact=True, match_message=len(args) == 1)
+    check(lambda T: T.arange(*args, dtype=T.int32), exact=True)
+
+
+@pytest.mark.parametrize('call', [
+    'T.arange(T.tensor(5., requires_grad=True))', 'T.arange(0, T.tensor(5., requires_grad=True))',
+    'T.arange(T.tensor(5.))', 'T.full((2,), T.tensor(2.5, requires_grad=True))',
+    'T.full_like(T.zeros(2), T.tensor(2.5, requires_grad=True))',
+    'T.zeros(2).new_full((2,), T.tensor(2.5, requires_grad=True))',
+    'T.full((2,), T.tensor(2.5))', 'T.full((2,), np.longdouble(2.5))'])
+def test_numbers_requiring_grad(call):
+    """A tensor that requires grad is no Number to torch's parser."""
+    check(lambda T: eval(call), exact=True, match_message=True)
+
+
 LINSPACES = [(0, 1, 5), (-1, 1, 7), (0, 10, 1), (0, 1, 0), (1, 0, 4),
              (0.1, 0.9, 9), (-5, 3, 100), (0, 1, 2), (3, 3, 4)]
 

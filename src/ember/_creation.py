@@ -19,11 +19,11 @@ from . import _dtype
 from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
-from ._arguments import class_name, not_tensor, type_name
+from ._arguments import class_name, invalid_combination, not_tensor, type_name
 from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, is_dense,
                       to_host)
 from ._ops.primitive import write_out
-from ._scalar import C_NAMES, as_number, scalar_to
+from ._scalar import C_NAMES, as_number, read_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
 from ._warnings import warn_once
 
@@ -439,18 +439,17 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     size = _size_list(size, 'full', int_allowed=False)
     fill_value = _fill_arg(fill_value, 'full')
     if dtype is None and out is None:
-        dtype = _dtype._scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor)
-                                     else fill_value)
+        dtype = _dtype._scalar_dtype(fill_value)
     return _filled(size, fill_value, dtype, device, requires_grad, out, pin_memory=pin_memory)
 
 
 def _fill_arg(value, name):
-    """A fill_value as torch's parser reads a Number: numbers and 0-d tensors."""
-    if not (isinstance(value, (int, float, complex, numpy.number, numpy.bool_))
-            or isinstance(value, Tensor) and not value.ndim):
+    """A fill_value as torch's parser reads a Number (see read_number)."""
+    number = read_number(value)
+    if number is None:
         raise TypeError(f"{name}(): argument 'fill_value' (position 2) must be Number, not "
                         f"{type_name(value)}")
-    return value
+    return number
 
 
 def _like(input, value, dtype, device, requires_grad, name, pin_memory):
@@ -576,11 +575,34 @@ def _vector_layout(n, lanes):
     return start, lane
 
 
-def _range_number(value, name, position):
-    if isinstance(value, Tensor) and value.ndim:
-        raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, "
-                        f"not Tensor")
-    return as_number(value)
+_FACTORY_OPTIONS = ('torch.dtype dtype = None, torch.layout layout = None, torch.device device = '
+                    'None, bool pin_memory = False, bool requires_grad = False')
+_ARANGE_OVERLOADS = (('end',), ('start', 'end'), ('start', 'end', 'step'))
+_ARANGE_SIGNATURES = (f'(Number end, *, Tensor out = None, {_FACTORY_OPTIONS})',
+                      f'(Number start, Number end, *, {_FACTORY_OPTIONS})',
+                      f'(Number start, Number end, Number step = 1, *, Tensor out = None, '
+                      f'{_FACTORY_OPTIONS})')
+
+
+def _arange_bounds(args, bounds, options):
+    """(start, end, step) of arange's overloads (end), (start, end) and (start, end, step=1),
+    given by position or keyword, as torch's parser matches them; its errors otherwise (the
+    one overload's where only one takes that many arguments: one argument, ``end``)."""
+    for names in _ARANGE_OVERLOADS:
+        given = dict(zip(names, args))
+        if len(args) > len(names) or given.keys() & bounds.keys():
+            continue
+        given.update(bounds)
+        numbers = {name: read_number(value) for name, value in given.items()}
+        if given.keys() <= set(names) and {'start', 'end'} & set(names) <= given.keys() \
+                and None not in numbers.values():
+            return numbers.get('start', 0), numbers['end'], numbers.get('step', 1)
+    if len(args) + len(bounds) + len(options) == 1:
+        if not args and 'end' not in bounds:
+            raise TypeError('arange() missing 1 required positional arguments: "end"')
+        where, end = (' (position 1)', args[0]) if args else ('', bounds['end'])
+        raise TypeError(f"arange(): argument 'end'{where} must be Number, not {type_name(end)}")
+    raise invalid_combination('arange', args, {**bounds, **options}, _ARANGE_SIGNATURES)
 
 
 def _arange_count(start, end, step, dtype):
@@ -619,14 +641,16 @@ def _arange_values(start, step, count, dtype):
     return _fma(lane.astype(acc.np), step, base.astype(acc.np), acc.np).astype(dtype.np)
 
 
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False, pin_memory=False):
-    """torch.arange: start + i * step as ATen's vectorised CPU kernel rounds it."""
+def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+           pin_memory=False, **bounds):
+    """torch.arange(end), arange(start, end, step=1): start + i * step as ATen's vectorised CPU
+    kernel rounds it."""
+    options = {name: value for name, value, default in (
+        ('out', out, None), ('dtype', dtype, None), ('layout', layout, None),
+        ('device', device, None), ('pin_memory', pin_memory, False),
+        ('requires_grad', requires_grad, False)) if value is not default}
+    start, end, step = _arange_bounds(args, bounds, options)
     dtype = dtype_arg(dtype, 'arange')
-    if end is None:
-        start, end = 0, start
-    start, end, step = (_range_number(v, n, p) for v, n, p in
-                        ((start, 'start', 1), (end, 'end', 2), (step, 'step', 3)))
     floating = any(isinstance(v, (float, complex)) for v in (start, end, step))
     dtype = _out_dtype(out, dtype) or (_dtype.get_default_dtype() if floating else _dtype.int64)
     if dtype.category in (_dtype.BOOL, _dtype.COMPLEX):

@@ -19,6 +19,24 @@ def as_number(value):
     return value.item() if isinstance(value, (Tensor, numpy.generic)) else value
 
 
+def read_number(value):
+    """``value`` as torch's argument parser reads a Number (scalar_slow), or None where it takes
+    none (strings, arrays, tensors of several elements or requiring grad): NumPy's ints as ints,
+    its other scalars (np.bool_ and np.complex64 too, with NumPy's ComplexWarning) through
+    float(), as THPUtils_unpackDouble reads them."""
+    if value.__class__ in (int, float, bool, complex):
+        return value
+    if isinstance(value, Tensor):
+        return value.item() if not value.ndim and not value.requires_grad else None
+    if isinstance(value, (int, numpy.integer)):
+        return int(value)
+    if isinstance(value, complex):   # numpy.complex128
+        return complex(value)
+    if isinstance(value, (float, numpy.number, numpy.bool_)):
+        return float(value)
+    return None
+
+
 def scalar_to(value, dtype):
     """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
     value = as_number(value)
