@@ -224,6 +224,30 @@ def test_linspace_errors():
     check(lambda T: T.linspace(0, 1, -1))
 
 
+@pytest.mark.parametrize('call', [
+    'T.linspace(0, 1, T.tensor(3))', 'T.linspace(0, 1, np.int64(3))', 'T.linspace(0, 1, 2.0)',
+    'T.linspace(0, 1, True)', 'T.linspace(0, 1, "3")', 'T.linspace(0, 1, T.tensor(3.))',
+    'T.linspace(0, 1, T.tensor([3]))', 'T.linspace(0, 1)', 'T.linspace(0, 1, None)',
+    'T.linspace(np.bool_(True), 3, 3)', 'T.linspace(np.array(1.), 3, 3)',
+    'T.linspace("1", 3, 3)', 'T.linspace(None, 3, 3)', 'T.linspace(T.tensor(0.), T.tensor(1.), 3)',
+    'T.linspace(T.tensor([0., 1.]), 1, 3)', 'T.linspace(0, T.tensor([0., 1.]), 3)',
+    'T.linspace(T.tensor([0., 1.]), T.tensor([[1.]]), 3)', 'T.logspace(T.tensor([0., 1.]), 1, 3)',
+    'T.logspace(0, 1, T.tensor(3))', 'T.logspace(0, 1, 3, base=T.tensor(2.))',
+    'T.logspace(0, 1, 3, base=2j)', 'T.logspace(0, 1, 3, base="2")', 'T.logspace(0, 1, 3.0)',
+    'T.logspace(0, 1, 3, base=True)', 'T.logspace(0, 1, 3, base=np.float32(2))'])
+def test_space_arguments(call):
+    """linspace/logspace take Tensor or Number bounds (0-dimensional tensors only), an int steps
+    and a float base, as torch's parser reads them."""
+    check(lambda T: eval(call), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('name', ['linspace', 'logspace'])
+@pytest.mark.parametrize('args', [(0, 1, 0), (0, 1, 1), (1, 1, 1), (-1, 1, 1), (0, 1, 2)], ids=str)
+def test_space_bool(name, args):
+    """A bool range of at most one element runs no kernel: torch makes it."""
+    check(lambda T: getattr(T, name)(*args, dtype=T.bool), exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('args', [(3,), (2, 4), (4, 2), (0,), (3, 0)], ids=str)
 def test_eye(args):
     check(lambda T: T.eye(*args), exact=True)

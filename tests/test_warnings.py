@@ -43,7 +43,8 @@ def messages(code):
     '(x * 2).grad',
     # torch's parser reads NumPy's complex64 as a Number through float(): NumPy's ComplexWarning
     'T.full((2,), np.complex64(2))', 'T.arange(np.complex64(3))', 'T.arange(0, np.complex64(3j))',
-    'T.full_like(T.zeros(2), np.complex64(1+1j))',
+    'T.full_like(T.zeros(2), np.complex64(1+1j))', 'T.linspace(np.complex64(1), 3, 3)',
+    'T.logspace(0, np.complex64(1), 3)', 'T.logspace(0, 1, 3, base=np.complex128(2))',
 ])
 def test_warnings(code, warn_always):
     check(messages(code), match_message=True)

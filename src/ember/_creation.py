@@ -23,7 +23,7 @@ from ._arguments import class_name, invalid_combination, not_tensor, type_name
 from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, is_dense,
                       to_host)
 from ._ops.primitive import write_out
-from ._scalar import C_NAMES, as_number, read_number, scalar_to
+from ._scalar import C_NAMES, as_number, read_float, read_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
 from ._warnings import warn_once
 
@@ -666,8 +666,48 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
                    pin_memory)
 
 
+def _space_signatures(name):
+    base = ', float base = 10.0' if name == 'logspace' else ''
+    return tuple(f'({first} start, {second} end, int steps{base}, *, Tensor out = None, '
+                 f'{_FACTORY_OPTIONS})' for first, second in (
+                     ('Tensor', 'Tensor'), ('Number', 'Tensor'), ('Tensor', 'Number'),
+                     ('Number', 'Number')))
+
+
+_NOT_GIVEN = object()   # an argument torch requires, missing: its parser's error, not Python's
+
+
+def _space_args(name, start, end, steps, base=10.0):
+    """(start, end, steps, base) of linspace/logspace as torch's parser reads its overloads
+    (each bound a Tensor or a Number, steps an int, base a float), with torch's errors; only
+    0-dimensional tensors bound a range."""
+    bounds = [b if isinstance(b, Tensor) else read_number(b) for b in (start, end)]
+    count = _steps_arg(steps)
+    power = read_float(base)
+    if None in bounds or count is None or power is None:
+        keywords = {} if base.__class__ is float and base == 10.0 else {'base': base}
+        given = (start, end) if steps is _NOT_GIVEN else (start, end, steps)
+        raise invalid_combination(name, given, keywords, _space_signatures(name))
+    dims = [f'{which} with {b.ndim} dimension(s)' for which, b in zip(('start', 'end'), bounds)
+            if isinstance(b, Tensor) and b.ndim]
+    if dims:
+        raise RuntimeError(f'{name} only supports 0-dimensional start and end tensors, but got '
+                           f'{" and ".join(dims)}.')
+    return bounds[0], bounds[1], count, power
+
+
+def _steps_arg(steps):
+    """An int argument as torch's parser reads it (no bools; 0-d integer tensors), or None."""
+    if isinstance(steps, Tensor):
+        return int(steps.item()) if not steps.ndim and steps.dtype.category == _dtype.INT else None
+    if isinstance(steps, bool) or not hasattr(steps, '__index__'):
+        return None
+    return operator.index(steps)
+
+
 def _space_dtype(name, start, end, steps, out, dtype):
-    """The dtype of linspace/logspace (complex bounds make it complex), with torch's checks."""
+    """The dtype of linspace/logspace (complex bounds make it complex), with torch's checks (a
+    bool range has no kernel, which one of at most one element doesn't run)."""
     if steps < 0:
         raise RuntimeError('number of steps must be non-negative')
     dtype = _out_dtype(out, dtype)
@@ -679,7 +719,7 @@ def _space_dtype(name, start, end, steps, out, dtype):
                                f'safely cast to passed dtype {dtype.scalar_name}')
         dtype = dtype or inferred
     dtype = dtype or _dtype.get_default_dtype()
-    if dtype is _dtype.bool:
+    if dtype is _dtype.bool and steps > 1:
         _not_implemented(f'{name}_cpu', dtype)
     return dtype
 
@@ -721,9 +761,10 @@ def _linspace_values(start, end, steps, dtype):
     return values
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+def linspace(start, end, steps=_NOT_GIVEN, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.linspace: the first half counts up from start, the second half down from end."""
+    start, end, steps, _ = _space_args('linspace', start, end, steps)
     dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
     return _result(_linspace_values(start, end, steps, dtype), device, requires_grad, out,
@@ -746,9 +787,10 @@ def _logspace_exponents(start, end, steps, dtype):
     return numpy.where(low, float(start) + step * distance, float(end) - step * distance)
 
 
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
+    start, end, steps, base = _space_args('logspace', start, end, steps, base)
     dtype = dtype_arg(dtype, 'logspace')
     dtype = _space_dtype('logspace', start, end, steps, out, dtype)
     if steps <= 1:

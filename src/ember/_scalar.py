@@ -37,6 +37,15 @@ def read_number(value):
     return None
 
 
+def read_float(value):
+    """``value`` as torch's parser reads a float argument: a Number that is not Python's
+    complex (NumPy's complex scalars are read through float()), or None."""
+    if isinstance(value, numpy.complexfloating):
+        return float(value)
+    number = read_number(value)
+    return None if number is None or number.__class__ is complex else float(number)
+
+
 def scalar_to(value, dtype):
     """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
     value = as_number(value)
