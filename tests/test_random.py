@@ -108,6 +108,27 @@ def test_like_factories():
     same_draws(draws)
 
 
+@pytest.mark.parametrize('call', [
+    'T.randn_like(T.zeros(0, 3), dtype=T.int32)', 'T.randn_like(T.zeros(2, 3), dtype=T.int32)',
+    'T.rand_like(T.zeros(0, 3), dtype=T.int32)', 'T.randn(0, dtype=T.int32)',
+    'T.randn(0, 3, dtype=T.bool)', 'T.normal(0., 1., (0,), dtype=T.int32)',
+    'T.zeros(0, dtype=T.int32).normal_()', 'T.zeros(0, dtype=T.int32).uniform_()',
+    'T.zeros(2, dtype=T.int32).normal_(0, -1)', 'T.normal(0., -1., (2,), dtype=T.int32)',
+    'T.randn(-1, dtype=T.int32)', 'T.randn_like(T.zeros(0, dtype=T.int32))',
+    'T.randn_like(T.zeros(0), dtype=T.bool, requires_grad=True)'])
+def test_normal_of_no_element_runs_no_kernel(call):
+    """normal_ checks std, then runs its kernel (which refuses non-floating dtypes) only where
+    there is an element to draw."""
+    check(lambda T: eval(call), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    'T.rand_like([1., 2.])', 'T.randn_like(np.zeros(2))', 'T.rand_like(None)',
+    'T.randint_like([1, 2], 5)', 'T.randint_like(np.zeros(2), 0, 5)'])
+def test_like_factories_need_a_tensor(call):
+    check(lambda T: eval(call), match_message=True)
+
+
 LAYOUTS = {
     'transposed': lambda T, x: x.reshape(20, 3).t(),
     'sliced': lambda T, x: x.reshape(6, 10)[::2, ::3],

@@ -14,7 +14,7 @@ import warnings
 from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
-from ._arguments import invalid_combination, type_name
+from ._arguments import invalid_combination, not_tensor, type_name
 from ._creation import _finish, _out_dtype
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
                       iteration_order, to_host)
@@ -284,6 +284,13 @@ def _new_like(input, dtype, device, requires_grad, gen, sample, *params, pin_mem
     return _finish(_make(xp.asarray(host), dtype), requires_grad)
 
 
+def _like_input(input, function):
+    """The input of a *_like factory, which must be a tensor (torch's parser error)."""
+    if not isinstance(input, Tensor):
+        raise not_tensor(function, input)
+    return input
+
+
 def _fills_in_c_order(a):
     """Whether a tensor laid out like ``a`` is contiguous (size-1 dimensions aside)."""
     axes = [i for i in _fill_axes(a) if a.shape[i] > 1]
@@ -293,7 +300,7 @@ def _fills_in_c_order(a):
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None, pin_memory=False):
     """torch.rand_like: rand with input's shape, layout, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'rand_like') or input.dtype
+    dtype = dtype_arg(dtype, 'rand_like') or _like_input(input, 'rand_like').dtype
     gen = _generator(generator, 'rand_like', (input,))
     _check_uniform(dtype, 0.0, 1.0)
     return _new_like(input, dtype, device, requires_grad, gen, sampler.unit, pin_memory=pin_memory)
@@ -306,24 +313,26 @@ def _check_std(std):
         raise RuntimeError(f'normal expects std >= 0.0, but found std {std:g}')
 
 
-def _normal_std(std, dtype):
-    """normal_impl_'s checks, and the std it samples with: complex tensors sample both parts
-    with std / sqrt(2)."""
-    _require_floating(dtype, 'normal_kernel_cpu')
+def _normal_std(std, dtype, numel):
+    """normal_impl_'s checks (no kernel, so no dtype check, for no element), and the std it
+    samples with: complex tensors sample both parts with std / sqrt(2)."""
     _check_std(std)
+    if numel:
+        _require_floating(dtype, 'normal_kernel_cpu')
     return std / math.sqrt(2) if dtype.category == _dtype.COMPLEX else std
 
 
-def _normal_draw(mean, std, gen, dtype):
+def _normal_draw(mean, std, gen, dtype, numel):
     """normal_impl_'s draw of N(mean, std**2) samples into a tensor of ``dtype``."""
-    std = _normal_std(std, dtype)
+    std = _normal_std(std, dtype, numel)
     return lambda n, np_dtype, contiguous: sampler.normal(gen, n, np_dtype, mean, std, contiguous)
 
 
 def normal_(self, mean=0, std=1, *, generator=None):
     """Tensor.normal_: fill with N(mean, std**2) in place."""
     gen = _generator(generator, 'normal_')
-    return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, gen, self.dtype))
+    return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, gen, self.dtype,
+                                                                self._data.size))
 
 
 def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -334,9 +343,9 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
     if not size:
         raise _no_size('randn', generator, out, dtype, layout, device, requires_grad, pin_memory)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-    std = _normal_std(1, dtype)
     gen = _generator(generator, 'randn', size)
     shape = _shape(size, 'randn')
+    std = _normal_std(1, dtype, math.prod(shape))
     return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, 0, std,
                 _fills_contiguously(out, shape), pin_memory=pin_memory)
 
@@ -344,9 +353,9 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None, pin_memory=False):
     """torch.randn_like: randn with input's shape, layout, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'randn_like') or input.dtype
+    dtype = dtype_arg(dtype, 'randn_like') or _like_input(input, 'randn_like').dtype
     gen = _generator(generator, 'randn_like', (input,))
-    std = _normal_std(1, dtype)
+    std = _normal_std(1, dtype, input.numel())
     return _new_like(input, dtype, device, requires_grad, gen, sampler.normal, 0, std,
                      _fills_in_c_order(input._data), pin_memory=pin_memory)
 
@@ -417,9 +426,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         if not isinstance(size, (tuple, list)):
             raise invalid_combination('normal', (mean, std) if size is None else (mean, std, size))
         dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-        std = _normal_std(std, dtype)
         gen = _generator(generator, 'normal', (mean, std, size))
         shape = _shape(size)
+        std = _normal_std(std, dtype, math.prod(shape))
         return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
                     _fills_contiguously(out, shape), pin_memory=pin_memory)
     if size is not None:   # no overload takes a tensor mean or std with a size
@@ -439,7 +448,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     shape = tuple(shape)
     layout = None if _fills_contiguously(out, shape) else out._data
     result = node.apply(*operands, shape=shape, dtype=dtype, device=like.device, steps=steps,
-                        draw=_normal_draw(0, draw_std, gen, dtype), layout=layout)
+                        draw=_normal_draw(0, draw_std, gen, dtype, math.prod(shape)),
+                        layout=layout)
     return result if out is None else write_out(result, out)
 
 
@@ -605,10 +615,10 @@ def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layo
                  device=None, requires_grad=False, memory_format=None, pin_memory=False):
     """torch.randint_like: randint with input's shape, layout, dtype and device unless given
     (``randint_like(input, high)`` takes low = 0)."""
-    dtype = dtype_arg(dtype, 'randint_like') or input.dtype
     bounds = tuple(b for b in (low, high) if b is not None)
-    if not bounds or any(_index(b) is None for b in bounds):
+    if not (bounds and isinstance(input, Tensor)) or any(_index(b) is None for b in bounds):
         raise invalid_combination('randint_like', (input,) + bounds)
+    dtype = dtype_arg(dtype, 'randint_like') or input.dtype
     gen = _generator(generator, 'randint_like', (input,) + bounds)
     low, high = (0, *bounds) if len(bounds) == 1 else bounds
     return _new_like(input, dtype, device, requires_grad, gen,
