@@ -245,6 +245,30 @@ def test_legacy_type_of_a_tensor_aliases_it():
         assert x.tolist() == [5.0, 1.0]
 
 
+@pytest.mark.parametrize('name', ['Tensor', 'FloatTensor'])
+@pytest.mark.parametrize('source', ['x', 'x[1:]', 'x.detach()', 'T.ones(2)'])
+def test_legacy_constructor_of_a_tensor_is_its_alias(name, source):
+    """torch.Tensor(t) is t.alias(): a view in the graph (AliasBackward0), sharing memory and
+    version counter, also in no_grad mode."""
+    def made(T, grad_mode):
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        with grad_mode(T):
+            y = getattr(T, name)(eval(source))
+        fn = type(y.grad_fn).__name__ if y.grad_fn is not None else None
+        grad = T.autograd.grad(y.sum(), x) if fn else None
+        return y.requires_grad, fn, y.is_leaf, y._base is not None, y._version, grad
+    for grad_mode in (lambda T: T.enable_grad(), lambda T: T.no_grad()):
+        check(made, grad_mode, exact=True)
+
+
+@pytest.mark.parametrize('code', ['T.Tensor(size=(2,)).shape', 'T.FloatTensor(size=[2, 3]).shape',
+                                  'T.LongTensor(size=(2,)).dtype', 'T.Tensor(size=()).shape',
+                                  'T.Tensor(size=(2,), device="cpu").shape', 'T.Tensor(size=2)',
+                                  'T.Tensor(2, size=(2,))', 'T.Tensor(size=(2, 1.5))'])
+def test_legacy_constructor_size_keyword(code):
+    check(lambda T: eval(code), match_message=True)
+
+
 def test_is_nonzero():
     for make in (lambda T: T.tensor([1.5]), lambda T: T.tensor(0), lambda T: T.tensor([[False]]),
                  lambda T: T.tensor([]), lambda T: T.tensor([1, 2]), lambda T: 1):

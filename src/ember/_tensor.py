@@ -691,7 +691,7 @@ def _wrap_dim(dim, ndim):
 
 def _legacy_new(cls, *args, **kwargs):
     """torch.Tensor(...) legacy constructor: sizes give an uninitialised float tensor, data a
-    default-float copy, a tensor an alias of it."""
+    default-float copy, a tensor a view of it (its alias)."""
     t = typed_new(None, args, kwargs)
     if cls is not Tensor:
         t.__class__ = cls
@@ -702,15 +702,20 @@ def typed_new(dtype, args, kwargs):
     """The legacy constructors' tensor: torch.Tensor(...) for ``dtype`` None (the default dtype;
     any tensor is aliased), else torch.FloatTensor(...) and the like (a tensor must have it)."""
     from ._creation import _is_sequence, _size_arg, empty, tensor
-    if set(kwargs) - {'device'}:
+    from ._ops.shape import AliasBackward0
+    size = kwargs.get('size')
+    if set(kwargs) - {'device', 'size'} or 'size' in kwargs and (
+            args or not isinstance(size, (tuple, list))):
         raise invalid_combination('new', args, kwargs, _LEGACY_SIGNATURES)
+    if 'size' in kwargs:
+        return empty(_size_arg((), 'new', kwargs.pop('size')), dtype=dtype, **kwargs)
     data = args[0] if len(args) == 1 else 0
     if not args:
         return empty(0, dtype=dtype, **kwargs)
     if isinstance(data, Tensor):
         if dtype is not None and data.dtype is not dtype:
             raise TypeError(f'expected {_tensor_options(dtype)} (got {_tensor_options(data.dtype)})')
-        return _make(data._data, data.dtype)
+        return AliasBackward0.apply(data)   # a view, in the graph (torch's alias())
     if isinstance(data, Size) or _is_size_number(data):
         return empty(_size_arg(args, 'new'), dtype=dtype, **kwargs)
     if isinstance(data, (str, bytes, numpy.ndarray)) or _is_sequence(type(data)):
