@@ -172,3 +172,17 @@ def test_version():
     assert ember.version.hip is torch.version.hip is None
     assert ember.version.debug is torch.version.debug
     assert ember.version.__version__ == ember.__version__
+
+
+@pytest.mark.parametrize('view', [
+    'T.tensor([1., 2.]).expand(3, 2)', 'T.zeros(3, 1, 2).expand(3, 4, 2)',
+    'T.tensor([[1.], [2.]]).expand(2, 3)', 'T.tensor([[1.], [2.]]).expand(2, 3).t()',
+    'T.zeros(4, 3)[:, :1].expand(4, 5).t()', 'T.zeros(2, 1, 3)[:, :, :1].expand(2, 4, 5)',
+    'T.arange(12.).reshape(3, 4)[:, ::2].t()', 'T.arange(24.).reshape(2, 3, 4).permute(2, 0, 1)[::2]'])
+@pytest.mark.parametrize('cast', ['.double()', '.to(T.int32)', '.half()', '.type(T.float64)',
+                                  '.to(T.float32, copy=True)'])
+def test_cast_copies_are_laid_out_as_torch(view, cast):
+    """A cast copy is laid out as torch's preserve_format: an expanded (stride-0) dim keeps its
+    place (NumPy's astype puts it innermost)."""
+    check(lambda T: (eval(view + cast).stride(), eval(view + cast).is_contiguous()))
+    check(lambda T: T.as_tensor(eval(view), dtype=T.float64).stride())

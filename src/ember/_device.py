@@ -268,11 +268,19 @@ def as_array(value):
 def cast(array, np_dtype, copy=False):
     """``array`` as ``np_dtype`` (unless ``copy``, itself or a view of it where it can be), as
     torch's copy kernel casts: complex values to a real dtype lose their imaginary part, with
-    torch's warning (once; not NumPy's ComplexWarning), and to bool test both parts."""
+    torch's warning (once; not NumPy's ComplexWarning), and to bool test both parts; a copy is
+    laid out as torch's preserve_format lays it out."""
     if array.dtype.kind == 'c' and np_dtype.kind not in 'cb':
         warn_once('Casting complex values to real discards the imaginary part (Triggered '
                   'internally at /__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)')
         array = array.real
+    if 0 in array.strides and (copy or array.dtype != np_dtype):
+        # NumPy's order 'K' puts broadcast dims innermost; torch's copy lays them out in
+        # TensorIterator's order (a 0 stride decides nothing), as empty_like would
+        out = empty_in_order(array_module(array), array.shape, np_dtype,
+                             iteration_order(array.shape, [array.strides]))
+        out[...] = array
+        return out
     return array.astype(np_dtype, copy=copy)
 
 
