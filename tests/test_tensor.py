@@ -6,8 +6,8 @@ import pytest
 import torch
 
 import ember
-from helpers import (ALL_TORCH_DTYPES, assert_same, check, check_grad, dtype_id, raises_same,
-                     sample)
+from helpers import (ALL_TORCH_DTYPES, assert_same, check, check_grad, dtype_id, gradchecks,
+                     raises_same, sample)
 
 
 @pytest.mark.parametrize('dtype', ALL_TORCH_DTYPES, ids=dtype_id)
@@ -380,3 +380,24 @@ def test_backward_is_named_as_torch_names_it():
     for T in (torch, ember):
         assert repr(T.ones(1).backward).startswith('<bound method Tensor.backward of tensor(')
         assert T.Tensor.backward.__qualname__ == 'Tensor.backward'
+
+
+@pytest.mark.parametrize('view', [lambda t: t, lambda t: t.t(), lambda t: t[:, ::2],
+                                  lambda t: t.expand(2, 3, 4), lambda t: t[:0],
+                                  lambda t: t.reshape(2, 3, 2).permute(1, 2, 0)])
+@pytest.mark.parametrize('dtype', ['float64', 'int64', 'bool', 'complex64'])
+def test_reversed(view, dtype):
+    """reversed(t) is t.flip(0): a new tensor laid out as t (preserve_format), FlipBackward0."""
+    x = sample((3, 4), dtype)
+    check(lambda T, a: (reversed(view(a)), reversed(view(a)).stride()), x, exact=True)
+    if dtype == 'float64':
+        check_grad(lambda T, a: reversed(view(a)), x)
+        check(lambda T, a: type(reversed(view(a.requires_grad_())).grad_fn).__name__, x)
+        gradchecks(lambda T, a: reversed(view(a)), x)
+
+
+def test_reversed_of_a_0d_tensor_is_itself():
+    for T in (torch, ember):
+        x = T.tensor(2.5, requires_grad=True)
+        assert reversed(x) is x
+    check(lambda T: list(reversed(T.tensor([1, 2, 3]))), exact=True)

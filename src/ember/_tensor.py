@@ -527,6 +527,13 @@ class Tensor:
             array = array.astype(numpy.uint8)
         return wrap(array)
 
+    def __reversed__(self):
+        """reversed(t): t flipped along dim 0 (a 0-d tensor is itself), as torch's."""
+        if not self._data.ndim:
+            return self
+        from ._ops.shape import FlipBackward0
+        return FlipBackward0.apply(self, dims=(0,))
+
     def __contains__(self, element):
         if isinstance(element, (Tensor, numbers.Number)):
             return bool((element == self)._data.any())

@@ -264,6 +264,17 @@ class CloneBackward0(Primitive):
         return grad
 
 
+class FlipBackward0(Primitive):
+    """A copy reversed along ``dims``, laid out as the input (preserve_format, as clone)."""
+
+    def forward(ctx, a, dims):
+        flipped = array_module(a).flip(a, dims)
+        return laid_out(flipped, iteration_order(a.shape, [a.strides]), copy=True)
+
+    def backward(ctx, grad):
+        return FlipBackward0.apply(grad, dims=ctx.dims)
+
+
 class ToCopyBackward0(Primitive):
     """A cast (or device copy); the engine casts the gradient back to the input's dtype."""
 
