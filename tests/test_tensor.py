@@ -1,4 +1,5 @@
 """Tensor basics against torch: metadata, Python conversions, NumPy interop, errors."""
+import pickle
 import warnings
 
 import numpy as np
@@ -401,3 +402,26 @@ def test_reversed_of_a_0d_tensor_is_itself():
         x = T.tensor(2.5, requires_grad=True)
         assert reversed(x) is x
     check(lambda T: list(reversed(T.tensor([1, 2, 3]))), exact=True)
+
+
+@pytest.mark.parametrize('view', ['T.arange(10.)[::3]', 'T.arange(10.)[2:5]', 'T.arange(10.)[2:]',
+                                  'T.tensor([1., 2.]).expand(3, 2)', 'T.arange(12.).reshape(3, 4).t()',
+                                  'T.arange(24.).reshape(2, 3, 4).permute(2, 0, 1)[1:, ::2]',
+                                  'T.arange(4, dtype=T.bfloat16)[1::2]', 'T.tensor(3.5)',
+                                  'T.arange(4.).requires_grad_()', 'T.arange(6, dtype=T.int8)[3:]'])
+def test_pickle_keeps_layout(view):
+    """A tensor pickles its whole storage, its offset and strides (as torch's)."""
+    def loaded(T):
+        t = pickle.loads(pickle.dumps(eval(view)))
+        return (t.detach(), t.stride(), t.storage_offset(), t.is_contiguous(), t.requires_grad,
+                t.is_leaf)
+    check(loaded, exact=True)
+
+
+def test_pickled_views_do_not_share_memory():
+    def loaded(T):
+        x = T.arange(6.)
+        a, b = pickle.loads(pickle.dumps([x[1:], x[:3]]))
+        a[0] = 100
+        return b
+    check(loaded, exact=True)

@@ -20,8 +20,8 @@ from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
 from ._arguments import class_name, invalid_combination, not_tensor, type_name
-from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, is_dense,
-                      to_host)
+from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, from_storage,
+                      is_dense, to_host)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, read_float, read_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
@@ -807,8 +807,12 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
     return _result(_cast(values, dtype), device, requires_grad, out, pin_memory)
 
 
-def _rebuild_tensor(host, dtype_name, requires_grad):
-    """Unpickling counterpart of Tensor.__reduce_ex__."""
+def _rebuild_tensor(host, dtype_name, requires_grad, offset=0, shape=None, strides=None,
+                    writeable=True):
+    """Unpickling counterpart of Tensor.__reduce_ex__: a view of the pickled memory (``host``
+    itself from pickles without a layout)."""
+    if shape is not None:
+        host = from_storage(host, offset, shape, strides, writeable)
     t = _make(host, getattr(_dtype, dtype_name))
     t._requires_grad = requires_grad
     return t

@@ -310,6 +310,30 @@ def deep_copied(array, memo):
     return view
 
 
+def storage_parts(array):
+    """(memory, byte offset, byte strides): the whole memory ``array`` views, as a C-contiguous
+    NumPy array of its own (as torch pickles a tensor's whole storage, once per tensor), and
+    where and how ``array`` views it; for memory NumPy can't take as a buffer (and CuPy's), a
+    contiguous copy of ``array``."""
+    if array.__class__ is numpy.ndarray and array.size:
+        owner = memory_owner(array)
+        if owner.flags.f_contiguous and not owner.flags.c_contiguous:
+            owner = owner.T   # the same memory, as a buffer NumPy takes
+        if owner.flags.c_contiguous:
+            offset = array.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
+            return owner.view(), offset, array.strides   # (a new object: pickled apart)
+    host = numpy.ascontiguousarray(to_host(array))
+    return host, 0, host.strides
+
+
+def from_storage(memory, offset, shape, strides, writeable=True):
+    """The array ``storage_parts`` took apart, viewing ``memory``."""
+    view = numpy.ndarray(shape, memory.dtype, memory, offset, strides)
+    if not writeable:
+        view.flags.writeable = False
+    return view
+
+
 def with_strides(array, strides):
     """A view of ``array``'s elements with other ``strides`` (bytes), for the free strides of
     size-1 dims (torch's depend on how a dim was made); NumPy only."""

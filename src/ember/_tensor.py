@@ -16,7 +16,7 @@ import numpy
 from . import _dtype
 from ._dtype import _BY_NUMPY
 from ._device import (ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, deep_copied, device_of,
-                      memory_owner, to_host)
+                      memory_owner, storage_parts, to_host)
 from ._arguments import invalid_combination, type_name
 from ._warnings import warn_once
 from .utils.hooks import RemovableHandle
@@ -594,7 +594,9 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         from ._creation import _rebuild_tensor
-        return _rebuild_tensor, (to_host(self._data), self.dtype.name, self.requires_grad)
+        memory, offset, strides = storage_parts(self._data)
+        return _rebuild_tensor, (memory, self.dtype.name, self.requires_grad, offset,
+                                 self._data.shape, strides, bool(self._data.flags.writeable))
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
