@@ -425,3 +425,17 @@ def test_pickled_views_do_not_share_memory():
         a[0] = 100
         return b
     check(loaded, exact=True)
+
+
+@pytest.mark.parametrize('view', ['T.zeros(2, 1).expand(2, 3)', 'T.zeros(3).expand(2, 3)',
+                                  'T.zeros(2, 1).expand(2, 3).t()', 'T.zeros(0, 1).expand(0, 3)',
+                                  'T.zeros(2, 3)[:, ::2]'])
+def test_numpy_of_an_expanded_tensor_is_writeable(view):
+    """numpy() of an expanded tensor is a writeable array of its memory (as torch's)."""
+    def written(T):
+        t = eval(view)
+        array = t.numpy()
+        if array.size:
+            array[0, 0] = 5
+        return array.flags.writeable, array.strides, t.clone()
+    check(written, exact=True)

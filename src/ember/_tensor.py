@@ -16,7 +16,7 @@ import numpy
 from . import _dtype
 from ._dtype import _BY_NUMPY
 from ._device import (ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, deep_copied, device_of,
-                      memory_owner, storage_parts, to_host)
+                      memory_owner, storage_parts, to_host, writable_alias)
 from ._arguments import invalid_combination, type_name
 from ._warnings import warn_once
 from .utils.hooks import RemovableHandle
@@ -514,7 +514,11 @@ class Tensor:
         if self._data.__class__.__module__ != 'numpy' and not force:
             raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() "
                             "to copy the tensor to host memory first.")
-        return to_host(self._data)
+        array = to_host(self._data)
+        if not array.flags.writeable:   # an expanded tensor's (ember's own guard): torch's is not
+            alias = writable_alias(array)
+            return array if alias is None else alias
+        return array
 
     def __array__(self, dtype=None, copy=None):
         array = self.numpy()  # with its errors, as torch's __array__
