@@ -416,6 +416,21 @@ def test_full_fill_value_errors(fill, dtype):
               match_message=True)
 
 
+@pytest.mark.parametrize('call', [
+    'T.zeros(2**63)', 'T.zeros(2**64)', 'T.zeros(-2**63 - 1)', 'T.zeros((2**63,))', 'T.ones(2**63)',
+    'T.empty(1, 2**63)', 'T.full((2**63,), 1.)', 'T.ones(2).new_zeros(2**63)',
+    'T.zeros((2**40, 2**40))', 'T.ones((2**40, 2**40))', 'T.empty((2**40, 2**40))',
+    'T.full((2**40, 2**40), 1.)', 'T.zeros((2**62, 4))', 'T.zeros((2**60, 2))',
+    'T.ones(2**40, 2**40, 0)', 'T.ones(2).new_ones((2**40, 2**40))', 'T.zeros(2**40, 0).shape',
+    'T.zeros((2**31, 2**31), dtype=T.bool)', 'T.zeros(2**40)', 'T.linspace(0, 1, 2**40)',
+    'T.logspace(0, 1, 2**40)', 'T.arange(2**40)', 'T.arange(2**62)',
+    'T.zeros(np.array([2, 3]))', 'T.zeros(np.array(3))', 'T.ones(np.array([2]), 3)'])
+def test_sizes_numpy_cannot_allocate(call):
+    """Sizes beyond int64 are the parser's TypeError, storage sizes beyond int64 c10's
+    RuntimeError, and the rest the CPU allocator's RuntimeError (not NumPy's errors)."""
+    check(lambda T: eval(call), match_message=True)
+
+
 @pytest.mark.parametrize('name', ['zeros_like', 'ones_like', 'empty_like', 'full_like'])
 def test_like_keeps_dense_strides(name):
     """*_like follows torch.preserve_format: a dense input's strides, else contiguous."""

@@ -123,6 +123,14 @@ def test_normal_of_no_element_runs_no_kernel(call):
 
 
 @pytest.mark.parametrize('call', [
+    'T.rand(2**63)', 'T.randn(-2**63 - 1)', 'T.rand((2**40, 2**40))', 'T.randn((2**40, 2**40))',
+    'T.randint(5, (2**40, 2**40))', 'T.normal(0., 1., (2**40, 2**40))', 'T.rand(2**40)',
+    'T.randperm(2**40)'])
+def test_sizes_numpy_cannot_allocate(call):
+    check(lambda T: eval(call), match_message=True)
+
+
+@pytest.mark.parametrize('call', [
     'T.rand_like([1., 2.])', 'T.randn_like(np.zeros(2))', 'T.rand_like(None)',
     'T.randint_like([1, 2], 5)', 'T.randint_like(np.zeros(2), 0, 5)'])
 def test_like_factories_need_a_tensor(call):

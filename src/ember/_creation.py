@@ -362,7 +362,8 @@ def _is_size(value):
         return True
     if isinstance(value, Tensor):
         return value.dtype.category == _dtype.INT and value.numel() == 1
-    return hasattr(value, '__index__') and not isinstance(value, bool)
+    return hasattr(value, '__index__') and not isinstance(value, bool) \
+        and not getattr(value, 'ndim', 0)   # (a NumPy array is one only without dims)
 
 
 def _size_items(sizes, name):
@@ -381,20 +382,52 @@ def _filled(shape, value, dtype, device, requires_grad, out=None, name=None, pin
         _negative_size(shape, name)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
     fill = _fill_value(value, dtype)
-    if out is not None:
-        return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
-    xp = backend(as_device(device))
-    check_unpinned(pin_memory)
-    if fill.__class__ is int and not fill:  # zeros straight from the allocator
-        data = xp.zeros(shape, dtype.np)
-    else:
-        data = xp.empty(shape, dtype.np)
-        data.fill(fill)
+    try:
+        if out is not None:
+            return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
+        xp = backend(as_device(device))
+        check_unpinned(pin_memory)
+        if fill.__class__ is int and not fill:  # zeros straight from the allocator
+            data = xp.zeros(shape, dtype.np)
+        else:
+            data = xp.empty(shape, dtype.np)
+            data.fill(fill)
+    except (ValueError, MemoryError) as error:   # NumPy's for sizes it can't allocate
+        raise allocation_error(shape, dtype, name or 'empty', error) from None
     return _finish(_make(data, dtype), requires_grad)
+
+
+def allocation_error(shape, dtype, name, error):
+    """torch's error for a tensor of ``shape`` that NumPy failed to allocate with ``error``: the
+    parser's for a size beyond int64, c10's where the bytes overflow int64 (its product of the
+    sizes wraps in uint64, so a later 0 doesn't save it), else the CPU allocator's."""
+    check_int64_sizes(shape, name)
+    count, overflowed = 1, False
+    for size in shape:
+        count *= size
+        overflowed = overflowed or count >= 2 ** 64
+        count %= 2 ** 64
+    if overflowed or count * dtype.itemsize >= 2 ** 63:
+        return RuntimeError(f'Storage size calculation overflowed with sizes={list(shape)}')
+    if isinstance(error, MemoryError):
+        return RuntimeError(
+            '[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can\'t allocate '
+            f'memory: you tried to allocate {count * dtype.itemsize} bytes. Error code 12 (Cannot '
+            'allocate memory)')
+    return error
+
+
+def check_int64_sizes(shape, name):
+    """torch's parser error for a size beyond int64 (as ``name``'s)."""
+    for pos, size in enumerate(shape):
+        if not -2 ** 63 <= size < 2 ** 63:
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos "
+                            f'{pos + 1} with error "Overflow when unpacking long long"')
 
 
 def _negative_size(shape, name):
     """torch's error for a shape with a negative size (zeros has its own)."""
+    check_int64_sizes(shape, name or 'empty')
     if name == 'zeros':
         raise RuntimeError('zeros: Dimension size must be non-negative.')
     negative = next(s for s in shape if s < 0)
@@ -420,16 +453,16 @@ def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requi
          pin_memory=False):
     """torch.ones."""
     dtype = dtype_arg(dtype, 'ones')
-    return _filled(_size_arg(args, 'ones', size), 1, dtype, device, requires_grad, out,
-                   pin_memory=pin_memory)
+    return _filled(_size_arg(args, 'ones', size), 1, dtype, device, requires_grad, out, 'ones',
+                   pin_memory)
 
 
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
     dtype = dtype_arg(dtype, 'empty')
-    return _filled(_size_arg(args, 'empty', size), 0, dtype, device, requires_grad, out,
-                   pin_memory=pin_memory)
+    return _filled(_size_arg(args, 'empty', size), 0, dtype, device, requires_grad, out, 'empty',
+                   pin_memory)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -440,7 +473,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     fill_value = _fill_arg(fill_value, 'full')
     if dtype is None and out is None:
         dtype = _dtype._scalar_dtype(fill_value)
-    return _filled(size, fill_value, dtype, device, requires_grad, out, pin_memory=pin_memory)
+    return _filled(size, fill_value, dtype, device, requires_grad, out, 'full', pin_memory)
 
 
 def _fill_arg(value, name):
@@ -526,21 +559,21 @@ def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=Fal
               pin_memory=False):
     """torch.Tensor.new_zeros."""
     return _filled(_size_arg(args, 'new_zeros', size), 0, dtype or self.dtype, device or self.device,
-                   requires_grad, pin_memory=pin_memory)
+                   requires_grad, name='new_zeros', pin_memory=pin_memory)
 
 
 def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
     """torch.Tensor.new_ones."""
     return _filled(_size_arg(args, 'new_ones', size), 1, dtype or self.dtype, device or self.device,
-                   requires_grad, pin_memory=pin_memory)
+                   requires_grad, name='new_ones', pin_memory=pin_memory)
 
 
 def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     """torch.Tensor.new_empty (zeros, as ember's empty)."""
     return _filled(_size_arg(args, 'new_empty', size), 0, dtype or self.dtype, device or self.device,
-                   requires_grad, pin_memory=pin_memory)
+                   requires_grad, name='new_empty', pin_memory=pin_memory)
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
@@ -548,7 +581,7 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
     """torch.Tensor.new_full."""
     return _filled(_size_list(size, 'new_full', int_allowed=False),
                    _fill_arg(fill_value, 'new_full'), dtype or self.dtype, device or self.device,
-                   requires_grad, pin_memory=pin_memory)
+                   requires_grad, name='new_full', pin_memory=pin_memory)
 
 
 # -------------------------------------------------------------------- exact arithmetic
@@ -662,8 +695,8 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
                       f'{count}. Note that this may occur as a result of rounding error. The out '
                       f'tensor will be resized to a tensor of shape ({count},).', UserWarning,
                       stacklevel=2)
-    return _result(_arange_values(start, step, count, dtype), device, requires_grad, out,
-                   pin_memory)
+    return _result(_range_values('arange', (count,), dtype, _arange_values, start, step, count,
+                                 dtype), device, requires_grad, out, pin_memory)
 
 
 def _space_signatures(name):
@@ -724,6 +757,15 @@ def _space_dtype(name, start, end, steps, out, dtype):
     return dtype
 
 
+def _range_values(name, shape, dtype, compute, *args):
+    """``compute(*args)``, the values of a range of ``shape``; torch's errors where NumPy can't
+    allocate them."""
+    try:
+        return compute(*args)
+    except (ValueError, MemoryError) as error:
+        raise allocation_error(shape, dtype, name, error) from None
+
+
 def _halves(steps):
     """Which indices count up from start (the first steps // 2), and each one's distance."""
     index = numpy.arange(steps)
@@ -767,8 +809,8 @@ def linspace(start, end, steps=_NOT_GIVEN, *, out=None, dtype=None, layout=None,
     start, end, steps, _ = _space_args('linspace', start, end, steps)
     dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
-    return _result(_linspace_values(start, end, steps, dtype), device, requires_grad, out,
-                   pin_memory)
+    return _result(_range_values('linspace', (steps,), dtype, _linspace_values, start, end, steps,
+                                 dtype), device, requires_grad, out, pin_memory)
 
 
 def _logspace_exponents(start, end, steps, dtype):
@@ -799,9 +841,11 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
         return _result(numpy.full(steps, scalar_to(power, dtype), dtype.np), device,
                        requires_grad, out, pin_memory)
     start, end = scalar_to(start, dtype), scalar_to(end, dtype)
+    exponents = _range_values('logspace', (steps,), dtype, _logspace_exponents, start, end, steps,
+                              dtype)
     with numpy.errstate(all='ignore'):
         values = numpy.power(dtype.np.type(base) if dtype.category == _dtype.COMPLEX else float(base),
-                             _logspace_exponents(start, end, steps, dtype))
+                             exponents)
     if dtype.category == _dtype.INT:
         values = _c_int_cast(values, dtype.np)
     return _result(_cast(values, dtype), device, requires_grad, out, pin_memory)

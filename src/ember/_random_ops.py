@@ -15,7 +15,7 @@ from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._arguments import invalid_combination, not_tensor, type_name
-from ._creation import _finish, _out_dtype
+from ._creation import _finish, _out_dtype, allocation_error, check_int64_sizes
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
                       iteration_order, to_host)
 from ._generator import Generator, default_generator
@@ -105,6 +105,7 @@ def _shape(size, name=None, position=1):
         raise _size_error(name, size, position) from None
     for s in shape:  # (a loop costs less than min() for the few dimensions a shape has)
         if s < 0:
+            check_int64_sizes(shape, name)
             raise RuntimeError(f'Trying to create tensor with negative dimension {s}: '
                                f'{list(shape)}')
     return shape
@@ -129,9 +130,11 @@ def _require_floating(dtype, kernel):
         raise _not_implemented(kernel, dtype)
 
 
-def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_memory=False):
+def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_memory=False,
+         name=None):
     """A new tensor of ``shape`` (or ``out``) filled by ``sample(gen, n, numpy_dtype, *params)``,
-    one of ``ember._generator``'s samplers."""
+    one of ``ember._generator``'s samplers; torch's errors, as function ``name``'s, for a shape
+    NumPy can't allocate."""
     if out is not None:
         if out._data.shape != shape:  # resized, as a new contiguous tensor
             return write_out(_new(shape, out.dtype, out.device, False, None, gen, sample, *params),
@@ -141,7 +144,10 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_mem
     target = defaults.device if device is None else as_device(device)
     xp = None if target is CPU else backend(target)  # (before any draw, as torch's)
     check_unpinned(pin_memory)
-    host = sample(gen, math.prod(shape), dtype.np, *params)
+    try:
+        host = sample(gen, math.prod(shape), dtype.np, *params)
+    except (ValueError, MemoryError, OverflowError) as error:
+        raise allocation_error(shape, dtype, name, error) from None
     if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
     return _finish(_make(host if xp is None else xp.asarray(host), dtype), requires_grad)
@@ -272,7 +278,7 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
     _require_floating(dtype, 'check_uniform_bounds')
     return _new(_shape(size, 'rand'), dtype, device, requires_grad, out, gen, sampler.unit,
-                pin_memory=pin_memory)
+                pin_memory=pin_memory, name='rand')
 
 
 def _new_like(input, dtype, device, requires_grad, gen, sample, *params, pin_memory=False):
@@ -347,7 +353,7 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
     shape = _shape(size, 'randn')
     std = _normal_std(1, dtype, math.prod(shape))
     return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, 0, std,
-                _fills_contiguously(out, shape), pin_memory=pin_memory)
+                _fills_contiguously(out, shape), pin_memory=pin_memory, name='randn')
 
 
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
@@ -430,7 +436,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         shape = _shape(size)
         std = _normal_std(std, dtype, math.prod(shape))
         return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
-                    _fills_contiguously(out, shape), pin_memory=pin_memory)
+                    _fills_contiguously(out, shape), pin_memory=pin_memory, name='normal')
     if size is not None:   # no overload takes a tensor mean or std with a size
         raise invalid_combination('normal', (mean, std), {'size': size}, _NORMAL_SIGNATURES)
     gen = _generator(generator, 'normal', (mean, std))
@@ -608,7 +614,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     shape = _shape((size,), 'randint', 2)
     dtype = _out_dtype(out, dtype) or _dtype.int64
     return _new(shape, dtype, device, requires_grad, out, gen, *_random_sampler(dtype, low, high),
-                pin_memory=pin_memory)
+                pin_memory=pin_memory, name='randint')
 
 
 def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layout=None,
@@ -648,7 +654,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     shape = _shape((n,))
     _check_randperm(n, dtype)
     return _new(shape, dtype, device, requires_grad, out, gen, sampler.randperm,
-                pin_memory=pin_memory)
+                pin_memory=pin_memory, name='randperm')
 
 
 # ---------------------------------------------------------------- bernoulli, exponential
