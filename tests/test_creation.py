@@ -431,6 +431,37 @@ def test_sizes_numpy_cannot_allocate(call):
     check(lambda T: eval(call), match_message=True)
 
 
+def warned(code):
+    """A check function: the warnings (messages) and the result of ``code`` (T the library)."""
+    def run(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = eval(code)
+        return [str(w.message) for w in caught], result
+    return run
+
+
+@pytest.mark.parametrize('call', [
+    'T.zeros(3, out=T.empty(2))', 'T.ones(3, out=T.empty(2))', 'T.full((3,), 1., out=T.empty(2))',
+    'T.empty(3, out=T.empty(2)).shape', 'T.eye(3, out=T.empty(2))',
+    'T.linspace(0, 1, 3, out=T.empty(2))', 'T.logspace(0, 1, 3, out=T.empty(2))',
+    'T.rand(3, out=T.empty(2)).shape', 'T.randn(3, out=T.empty(2)).shape',
+    'T.randint(5, (3,), out=T.empty(2, dtype=T.int64)).shape',
+    'T.randperm(3, out=T.empty(2, dtype=T.int64)).shape',
+    'T.normal(0., 1., (3,), out=T.empty(2)).shape', 'T.arange(3, out=T.empty(2, dtype=T.int64))',
+    'T.zeros(3, out=T.empty(3), requires_grad=True).requires_grad',
+    'T.zeros(3, out=T.empty(2), requires_grad=True).requires_grad',
+    'T.arange(3., out=T.empty(3), requires_grad=True).requires_grad',
+    'T.ones(3, out=T.empty(3), requires_grad=True).is_leaf',
+    'T.rand(3, out=T.empty(3), requires_grad=True).requires_grad',
+    'T.randn(3, out=T.empty(2), requires_grad=True).requires_grad',
+    'T.zeros(3, out=T.empty(3, dtype=T.int64), requires_grad=True)'])
+def test_factory_out(call):
+    """Factories resize out= themselves, without the resize warning (arange warns its own),
+    and make it require grad when asked."""
+    check(warned(call), exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('name', ['zeros_like', 'ones_like', 'empty_like', 'full_like'])
 def test_like_keeps_dense_strides(name):
     """*_like follows torch.preserve_format: a dense input's strides, else contiguous."""

@@ -20,7 +20,7 @@ from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
 from ._arguments import class_name, invalid_combination, not_tensor, type_name
-from ._device import (CPU, as_device, backend, cast, check_unpinned, device_of, from_storage,
+from ._device import (CPU, array_module, as_device, backend, cast, check_unpinned, device_of, from_storage,
                       is_dense, to_host)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, read_float, read_number, scalar_to
@@ -81,7 +81,15 @@ def _result(host, device, requires_grad, out, pin_memory=False):
         xp = backend(as_device(device))
         check_unpinned(pin_memory)
         return _finish(wrap(xp.asarray(host)), requires_grad)
-    return write_out(wrap(host), out)
+    return write_factory_out(wrap(host), out, requires_grad)
+
+
+def write_factory_out(result, out, requires_grad):
+    """``out`` filled with a factory's ``result``: resized without write_out's warning (torch's
+    factories resize it themselves), and made to require grad when asked."""
+    if out._data.shape != result._data.shape and not out.requires_grad:
+        out._data = array_module(out._data).empty(result._data.shape, out._data.dtype)
+    return _finish(write_out(result, out), requires_grad)
 
 
 # -------------------------------------------------------------------- torch.tensor
@@ -384,7 +392,7 @@ def _filled(shape, value, dtype, device, requires_grad, out=None, name=None, pin
     fill = _fill_value(value, dtype)
     try:
         if out is not None:
-            return write_out(wrap(numpy.full(shape, fill, dtype.np)), out)
+            return write_factory_out(wrap(numpy.full(shape, fill, dtype.np)), out, requires_grad)
         xp = backend(as_device(device))
         check_unpinned(pin_memory)
         if fill.__class__ is int and not fill:  # zeros straight from the allocator
@@ -693,8 +701,9 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
         warnings.warn(f'The number of elements in the out tensor of shape {list(out.shape)} is '
                       f'{out.numel()} which does not match the computed number of elements '
                       f'{count}. Note that this may occur as a result of rounding error. The out '
-                      f'tensor will be resized to a tensor of shape ({count},).', UserWarning,
-                      stacklevel=2)
+                      f'tensor will be resized to a tensor of shape ({count},). (Triggered '
+                      'internally at /__w/pytorch/pytorch/aten/src/ATen/native/'
+                      'RangeFactories.cpp:199.)', UserWarning, stacklevel=2)
     return _result(_range_values('arange', (count,), dtype, _arange_values, start, step, count,
                                  dtype), device, requires_grad, out, pin_memory)
 

@@ -15,7 +15,8 @@ from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._arguments import invalid_combination, not_tensor, type_name
-from ._creation import _finish, _out_dtype, allocation_error, check_int64_sizes
+from ._creation import (_finish, _out_dtype, allocation_error, check_int64_sizes,
+                        write_factory_out)
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
                       iteration_order, to_host)
 from ._generator import Generator, default_generator
@@ -137,10 +138,11 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_mem
     NumPy can't allocate."""
     if out is not None:
         if out._data.shape != shape:  # resized, as a new contiguous tensor
-            return write_out(_new(shape, out.dtype, out.device, False, None, gen, sample, *params),
-                             out)
+            return write_factory_out(_new(shape, out.dtype, out.device, False, None, gen, sample,
+                                          *params), out, requires_grad)
         values = sample(gen, math.prod(shape), out.dtype.np, *params)  # filled in place
-        return write_out(_make(_in_fill_order(out._data, values), out.dtype), out)
+        return write_factory_out(_make(_in_fill_order(out._data, values), out.dtype), out,
+                                 requires_grad)
     target = defaults.device if device is None else as_device(device)
     xp = None if target is CPU else backend(target)  # (before any draw, as torch's)
     check_unpinned(pin_memory)
