@@ -184,7 +184,7 @@ OPTIONS = [dict(precision=2), dict(precision=10), dict(precision=0), dict(thresh
 def test_print_options(options, dtype):
     torch.set_printoptions(**options)
     ember.set_printoptions(**options)
-    assert ember.get_printoptions() == torch._tensor_str.get_printoptions()
+    assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()
     rng = np.random.default_rng(0)
     for shape in [(), (0,), (4,), (20,), (3, 30), (12, 12), (4, 5, 6)]:
         floats = rng.standard_normal(shape) * 300
@@ -194,11 +194,19 @@ def test_print_options(options, dtype):
 def test_printoptions_context_manager():
     t, e = make_pair(np.linspace(0, 1, 7), 'float32')
     with torch._tensor_str.printoptions(precision=1, sci_mode=True), \
-            ember.printoptions(precision=1, sci_mode=True):
+            ember._tensor_str.printoptions(precision=1, sci_mode=True):
         assert repr(e) == repr(t)
-        assert ember.get_printoptions() == torch._tensor_str.get_printoptions()
+        assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()
     assert repr(e) == repr(t)
-    assert ember.get_printoptions() == torch._tensor_str.get_printoptions()
+    assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()
+
+
+def test_print_option_names_are_torchs():
+    """torch 2.13 has set_printoptions at the top level, get_printoptions and printoptions only
+    in torch._tensor_str."""
+    for name in ('set_printoptions', 'get_printoptions', 'printoptions'):
+        assert hasattr(ember, name) == hasattr(torch, name), name
+        assert hasattr(ember._tensor_str, name) == hasattr(torch._tensor_str, name), name
 
 
 # ---------------------------------------------------------------- suffixes

@@ -21,7 +21,7 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
                       get_num_threads, is_deterministic_algorithms_warn_only_enabled,
                       is_warn_always_enabled, set_float32_matmul_precision, set_num_threads,
                       set_warn_always, use_deterministic_algorithms)
-from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from ._tensor_str import set_printoptions
 from ._tensor_types import LEGACY_CLASSES as _LEGACY_CLASSES
 from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)

@@ -7,8 +7,8 @@ What the core calls:
                                       'Name(' for a subclass Name (wrapped lines are indented by
                                       its length); ``contents`` replaces the printed values, as
                                       torch's ``__repr__(tensor_contents=...)``.
-Public print options (re-exported as ember.set_printoptions, ...):
-    set_printoptions, get_printoptions, printoptions, and the live PRINT_OPTS.
+Public print options: set_printoptions (re-exported as ember.set_printoptions), and, as in
+torch (only in torch._tensor_str), get_printoptions, printoptions and the live PRINT_OPTS.
 
 The tensor needs ``_data`` (backend array), ``dtype``, ``device``, ``shape``, ``requires_grad``
 and ``grad_fn`` (None or a node whose class is named e.g. 'MulBackward0'). Printing reads
