@@ -439,3 +439,26 @@ def test_numpy_of_an_expanded_tensor_is_writeable(view):
             array[0, 0] = 5
         return array.flags.writeable, array.strides, t.clone()
     check(written, exact=True)
+
+
+@pytest.mark.parametrize('make', [
+    'T.zeros(3, 4)', 'T.zeros(1, 3, 4, 4)', 'T.zeros(0, 3, 4, 4)', 'T.zeros(1, 1, 4, 4)',
+    'T.zeros(1, 3, 1, 1)', 'T.zeros(2, 3, 4, 4).permute(0, 2, 3, 1)',
+    'T.zeros(2, 4, 4, 3).permute(0, 3, 1, 2)', 'T.zeros(2, 4, 4, 3)[:, :, :, :2].permute(0, 3, 1, 2)',
+    'T.zeros(2, 3, 4, 4, 5).permute(0, 2, 3, 4, 1).permute(0, 4, 1, 2, 3)', 'T.zeros(2, 3, 4, 5, 6)',
+    'T.zeros(2, 1, 4, 3).permute(0, 3, 1, 2)', 'T.zeros(5)'])
+def test_is_contiguous_in_a_memory_format(make):
+    """Channels-last contiguity is read from the strides (4-d, or 5-d for channels_last_3d)."""
+    check(lambda T: [eval(make).is_contiguous(memory_format=f) for f in (
+        T.contiguous_format, T.channels_last, T.channels_last_3d, T.preserve_format)])
+    check(lambda T: eval(make).is_contiguous(memory_format='channels_last'), match_message=True)
+
+
+@pytest.mark.parametrize('sizes', [[np.int64(2)], [np.int32(2), 3], [True], ['tensor'],
+                                   [np.bool_(True)], [2.0], [np.uint8(3)]], ids=str)
+def test_size_of_numpy_ints(sizes):
+    """torch.Size keeps NumPy's ints as they are (bools and tensors become ints)."""
+    def made(T):
+        size = T.Size([T.tensor(2) if s == 'tensor' else s for s in sizes])
+        return [type(s).__name__ for s in size], repr(size), size
+    check(made, match_message=True)

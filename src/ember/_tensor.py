@@ -30,15 +30,16 @@ class Size(tuple):
     def __new__(cls, sizes=()):
         sizes = tuple(sizes)
         for i, size in enumerate(sizes):
-            if size.__class__ is not int:  # NumPy ints, bools and 0-d int tensors are read as ints
-                if not hasattr(size, '__index__'):
+            if size.__class__ is not int:   # NumPy ints stay, bools and int tensors become ints
+                if not hasattr(size, '__index__') or isinstance(size, numpy.bool_):
                     raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
-                                    f"'{type(size).__name__}')")
-                return tuple.__new__(cls, [operator.index(s) for s in sizes])
+                                    f"'{type_name(size)}')")
+                return tuple.__new__(cls, [s if isinstance(s, numpy.integer) else operator.index(s)
+                                           for s in sizes])
         return tuple.__new__(cls, sizes)
 
     def __repr__(self):
-        return f'torch.Size({list(self)})'
+        return f'torch.Size({list(map(int, self))})'
 
     __str__ = __repr__
 
@@ -296,7 +297,9 @@ class Tensor:
         return self.type()
 
     def is_contiguous(self, memory_format=None):
-        return bool(self._data.flags.c_contiguous)
+        if memory_format is None:
+            return bool(self._data.flags.c_contiguous)
+        return _is_contiguous_in(self, memory_format)
 
     def stride(self, dim=None):
         data = self._data
@@ -677,6 +680,29 @@ def _contiguous_strides(shape):
         strides.append(step)
         step *= max(size, 1)
     return tuple(reversed(strides))
+
+
+_CHANNELS_LAST_ORDERS = {'channels_last': (1, 3, 2, 0), 'channels_last_3d': (1, 4, 3, 2, 0)}
+
+
+def _is_contiguous_in(t, fmt):
+    """torch's is_contiguous(memory_format): a channels-last format's dims, innermost first,
+    dense in its order (size-1 dims aside; other ranks never are); the others as contiguous."""
+    if not isinstance(fmt, memory_format):
+        raise TypeError(f"is_contiguous(): argument 'memory_format' must be torch.memory_format, "
+                        f'not {type_name(fmt)}')
+    order = _CHANNELS_LAST_ORDERS.get(fmt.name)
+    if order is None:
+        return bool(t._data.flags.c_contiguous)
+    if t._data.ndim != len(order):
+        return False
+    shape, strides, expected = t._data.shape, t.stride(), 1
+    for dim in order:
+        if shape[dim] != 1:
+            if strides[dim] != expected:
+                return False
+            expected *= shape[dim]
+    return True
 
 
 def _metadata_dim(dim, ndim, method):
