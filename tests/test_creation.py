@@ -45,7 +45,7 @@ def test_tensor_errors():
             check(lambda T: getattr(T, fn)(bad))
 
 
-def test_non_writeable_array_warns():
+def test_non_writeable_array_warns(warn_always):
     a = np.arange(3.0)
     a.flags.writeable = False
     with pytest.warns(UserWarning, match='not writable'):

@@ -45,6 +45,10 @@ def messages(code):
     'T.full((2,), np.complex64(2))', 'T.arange(np.complex64(3))', 'T.arange(0, np.complex64(3j))',
     'T.full_like(T.zeros(2), np.complex64(1+1j))', 'T.linspace(np.complex64(1), 3, 3)',
     'T.logspace(0, np.complex64(1), 3)', 'T.logspace(0, 1, 3, base=np.complex128(2))',
+    # converting a read-only NumPy array; a tensor copied by new_tensor; randint past float16's ints
+    'T.from_numpy(np.broadcast_to(np.arange(3.), (3,)))', 'T.as_tensor(np.broadcast_to(np.arange(3.), (3,)))',
+    'T.zeros(2).new_tensor(T.ones(2))', 'T.randint(0, 5000, (2,), dtype=T.float16).shape',
+    'T.zeros(2, dtype=T.float16).random_(0, 5000).shape', 'T.arange(3, out=T.zeros(2, dtype=T.int64))',
 ])
 def test_warnings(code, warn_always):
     check(messages(code), match_message=True)
@@ -65,14 +69,35 @@ def test_complex_writes_into_real_tensors_warn(code, warn_always):
 def test_once_warnings_come_once():
     ember.set_warn_always(False)
     _warnings._warned.clear()
+    read_only = np.broadcast_to(np.arange(3.), (3,))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         for _ in range(2):
             ember.tensor([1j]).float()
             float(ember.tensor(1.0, requires_grad=True))
             complex(ember.tensor(1.0, requires_grad=True))
+            ember.from_numpy(read_only)
+            ember.as_tensor(read_only)
+            ember.tensor([np.array([1, 2]), np.array([3, 4])])
     assert [str(w.message)[:30] for w in caught] == [
-        'Casting complex values to real', 'Converting a tensor with requi']
+        'Casting complex values to real', 'Converting a tensor with requi',
+        'The given NumPy array is not w', 'Creating a tensor from a list ']
+
+
+@pytest.mark.parametrize('data', ['[np.array([1, 2]), np.array([3, 4])]', '(np.array(1.), 2)',
+                                  '[[np.array(1)]]', '[1, np.array(2)]', '[np.array(1.)]',
+                                  '[[1, 2], np.array([3, 4])]', '[[np.array([1])]]'])
+def test_list_of_arrays_warning(data):
+    """torch's once-warning for a list whose first item is an ndarray (torch repeats it twice
+    per call under set_warn_always: compared with the first)."""
+    def first(T):
+        T.set_warn_always(True)
+        try:
+            messages, result = globals()['messages'](f'T.tensor({data})')(T)
+        finally:
+            T.set_warn_always(False)
+        return messages[:1], result
+    check(first, match_message=True)
 
 
 def test_complex_casts_under_warnings_as_errors():

@@ -105,12 +105,20 @@ def _check_array(array, shares_memory):
                          'negative strides are not currently supported. (You can probably work '
                          'around this by making a copy of your array  with array.copy().) ')
     if shares_memory and not array.flags.writeable:
-        warnings.warn('The given NumPy array is not writable, and PyTorch does not support '
-                      'non-writable tensors. This means writing to this tensor will result in '
-                      'undefined behavior. You may want to copy the array to protect its data or '
-                      'make it writable before converting it to a tensor. This type of warning '
-                      'will be suppressed for the rest of this program.', UserWarning, stacklevel=3)
+        warn_once(_NOT_WRITABLE)
     return dtype
+
+
+_NOT_WRITABLE = (
+    'The given NumPy array is not writable, and PyTorch does not support non-writable tensors. '
+    'This means writing to this tensor will result in undefined behavior. You may want to copy '
+    'the array to protect its data or make it writable before converting it to a tensor. This '
+    'type of warning will be suppressed for the rest of this program. (Triggered internally at '
+    '/__w/pytorch/pytorch/torch/csrc/utils/tensor_numpy.cpp:213.)')
+_LIST_OF_ARRAYS = (
+    'Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider '
+    'converting the list to a single numpy.ndarray with numpy.array() before converting to a '
+    'tensor. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:252.)')
 
 
 def _is_sequence(kind):
@@ -140,6 +148,7 @@ def _collect_leaves(data, found, tensors):
                 found.add(item.dtype)
                 tensors.append(item)
         elif issubclass(kind, numpy.ndarray):
+            warn_once(_LIST_OF_ARRAYS)
             found.update(_dtype.from_numpy_dtype(item.dtype) for item in items)
         else:
             found.add(kind)
@@ -210,9 +219,9 @@ def _python_data(data, dtype):
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     kinds, tensors = set(), []
+    shape = _first_shape(data)
     other_sequences = _collect_leaves(data if isinstance(data, (list, tuple)) else [data],
                                       kinds, tensors)
-    shape = _first_shape(data)
     target = dtype or functools.reduce(_dtype.promote_types, map(_leaf_dtype, kinds))
     _check_tensor_leaves(tensors, target)
     _check_leaves(kinds, target)
@@ -267,6 +276,8 @@ def _first_shape(data):
         if not data:
             break
         data = data[0]
+    if isinstance(data, numpy.ndarray) and not data.ndim and shape:
+        raise TypeError('len() of unsized object')   # torch reads a first array as a sequence
     return tuple(shape)
 
 
@@ -289,12 +300,17 @@ def _check_nesting(data, shape, dtype, dim=0):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: a new tensor copying ``data`` (scalars, nested lists, arrays, tensors)."""
-    dtype = dtype_arg(dtype, 'tensor')
+    return _copied(data, dtype_arg(dtype, 'tensor'), device, requires_grad, pin_memory,
+                   'torch.tensor')
+
+
+def _copied(data, dtype, device, requires_grad, pin_memory, caller):
+    """torch.tensor's (or ``caller``'s) new tensor copying ``data``."""
     if isinstance(data, Tensor):
         warnings.warn(
             'To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() '
             'or sourceTensor.detach().clone().requires_grad_(True), rather than '
-            'torch.tensor(sourceTensor).', UserWarning, stacklevel=2)
+            f'{caller}(sourceTensor).', UserWarning, stacklevel=3)
         host, inferred = to_host(data._data), data.dtype
     elif isinstance(data, numpy.ndarray):
         host, inferred = data, _check_array(data, shares_memory=False)
@@ -559,8 +575,8 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None):
     """torch.Tensor.new_tensor: torch.tensor with this tensor's dtype and device by default."""
-    return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
-                  requires_grad=requires_grad)
+    return _copied(data, dtype_arg(dtype, 'new_tensor') or self.dtype, device or self.device,
+                   requires_grad, False, 'tensor.new_tensor')
 
 
 def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,

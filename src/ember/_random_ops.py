@@ -501,7 +501,9 @@ def _check_in_range(low, high_inclusive, dtype):
                     f'{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision '
                     f'limitations {dtype.cpp_name} can support discrete uniform distribution '
                     'only within this range. This warning will become an error in version 1.7 '
-                    'release, please fix the code in advance', UserWarning, stacklevel=4)
+                    'release, please fix the code in advance (Triggered internally at '
+                    '/__w/pytorch/pytorch/aten/src/ATen/native/DistributionTemplates.h:111.)',
+                    UserWarning, stacklevel=4)
 
 
 def _require_random_dtype(dtype, kernel):
