@@ -418,6 +418,29 @@ def test_pickle_keeps_layout(view):
     check(loaded, exact=True)
 
 
+class _TorchSubclass(torch.Tensor):
+    pass
+
+
+class _EmberSubclass(ember.Tensor):
+    pass
+
+
+def test_pickle_keeps_attributes_and_subclass():
+    """A pickled tensor keeps the attributes a program set on it and its class (not ember's own
+    attributes: hooks, .grad, graph links)."""
+    def loaded(T):
+        t = T.ones(2, requires_grad=True)
+        t.note = [1]
+        t.register_hook(lambda grad: grad)
+        sub = (_TorchSubclass if T is torch else _EmberSubclass)([1., 2.])
+        sub.extra = 'x'
+        t2, sub2 = pickle.loads(pickle.dumps([t, sub]))
+        return (t2.note, t2.requires_grad, sorted(vars(t2)),
+                type(sub2).__name__.endswith('Subclass'), sub2.extra, sub2.tolist())
+    check(loaded, exact=True)
+
+
 def test_pickled_views_do_not_share_memory():
     def loaded(T):
         x = T.arange(6.)

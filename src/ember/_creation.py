@@ -877,12 +877,13 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
 
 
 def _rebuild_tensor(host, dtype_name, requires_grad, offset=0, shape=None, strides=None,
-                    writeable=True):
+                    writeable=True, cls=Tensor):
     """Unpickling counterpart of Tensor.__reduce_ex__: a view of the pickled memory (``host``
-    itself from pickles without a layout)."""
+    itself from pickles without a layout), of the pickled tensor's class."""
     if shape is not None:
         host = from_storage(host, offset, shape, strides, writeable)
     t = _make(host, getattr(_dtype, dtype_name))
+    t.__class__ = cls
     t._requires_grad = requires_grad
     return t
 

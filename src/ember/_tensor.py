@@ -602,8 +602,10 @@ class Tensor:
     def __reduce_ex__(self, protocol):
         from ._creation import _rebuild_tensor
         memory, offset, strides = storage_parts(self._data)
-        return _rebuild_tensor, (memory, self.dtype.name, self.requires_grad, offset,
-                                 self._data.shape, strides, bool(self._data.flags.writeable))
+        args = (memory, self.dtype.name, self.requires_grad, offset, self._data.shape, strides,
+                bool(self._data.flags.writeable), type(self))
+        state = _user_state(self)   # set on the new tensor by pickle, as torch's keeps it
+        return (_rebuild_tensor, args, state) if state else (_rebuild_tensor, args)
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
