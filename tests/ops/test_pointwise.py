@@ -965,3 +965,33 @@ def test_deprecated_alpha_overloads(code, warn_always):
             result = eval(code, {'T': T, 'v': T.ones(2), 'g': T.full((2,), 2.)})
         return result, [str(w.message) for w in caught]
     check(run, match_message=True)
+
+
+INPLACE_OR_OUT = {
+    'bitwise_and_': lambda T, x, y: x.bitwise_and_(y), '&=': lambda T, x, y: x.__iand__(y),
+    '|=': lambda T, x, y: x.__ior__(y), '^=': lambda T, x, y: x.__ixor__(y),
+    'floor_divide_': lambda T, x, y: x.floor_divide_(y), '//=': lambda T, x, y: x.__ifloordiv__(y),
+    'remainder_': lambda T, x, y: x.remainder_(y), '%=': lambda T, x, y: x.__imod__(y),
+    'div_trunc_': lambda T, x, y: x.div_(y, rounding_mode='trunc'),
+    'pow_': lambda T, x, y: x.pow_(y), 'clamp_': lambda T, x, y: x.clamp_(y),
+    'bitwise_or(out=)': lambda T, x, y: T.bitwise_or(x, y, out=x),
+    'floor_divide(out=)': lambda T, x, y: T.floor_divide(x, y, out=x),
+    'remainder(out=)': lambda T, x, y: T.remainder(x, y, out=x),
+    'div_floor(out=)': lambda T, x, y: T.div(x, y, rounding_mode='floor', out=x),
+    'clamp(out=)': lambda T, x, y: T.clamp(x, y, out=x),
+    'ge_': lambda T, x, y: x.ge_(y),
+}
+
+
+@pytest.mark.parametrize('name', list(INPLACE_OR_OUT))
+@pytest.mark.parametrize('target', ['bool', 'int64', 'float32'])
+def test_uncastable_result_of_a_missing_kernel(name, target):
+    """An in-place op or out= whose kernel has no implementation for the common dtype, which
+    can't be cast to the output: torch's TensorIterator reports the cast first (comparisons
+    write bool into any output, so their missing kernel is reported)."""
+    for other in ('T.ones(2)', 'T.ones(2, dtype=T.complex64)', '1.5', '1j', 'T.tensor(2.5)',
+                  'T.ones(3)', 'T.ones(2, dtype=T.int8)'):
+        if name == 'clamp(out=)' and 'T' not in other:
+            continue   # clamp(Tensor, Scalar) checks out='s dtype otherwise (see below)
+        check(lambda T: INPLACE_OR_OUT[name](T, T.ones(2, dtype=getattr(T, target)),
+                                             eval(other, {'T': T})), match_message=True)

@@ -613,6 +613,7 @@ class Comparison(Primitive):
     layout = ITERATOR
     promote = 'common'
     differentiable = False
+    safe_cast_checked = False   # a bool result, cast to any output
     ufunc = None
 
     def forward(ctx, a, b):
@@ -642,6 +643,7 @@ Ge = _comparison('Ge', 'greater_equal', Ordering)
 
 
 class Bitwise(Comparison):
+    safe_cast_checked = True
     def forward(ctx, a, b):
         dtype = _dtype_of(a, b)
         if dtype.kind in 'fcV':
@@ -813,12 +815,12 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ('trunc', 'floor'):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                            f"found '{rounding_mode}'")
-    return _with_out(DivBackward2.apply(input, other, rounding_mode=rounding_mode,
-                                        **_opmath_param(input, other)), out)
+    return DivBackward2.apply_out(out, input, other, rounding_mode=rounding_mode,
+                                  **_opmath_param(input, other))
 
 
 def floor_divide(input, other, *, out=None):
-    return _with_out(FloorDivide.apply(input, other, **_opmath_param(input, other)), out)
+    return FloorDivide.apply_out(out, input, other, **_opmath_param(input, other))
 
 
 class RemainderBackward1(RemainderBackward0):
@@ -850,7 +852,7 @@ def _remainder_op(input, other):
 
 def remainder(input, other, *, out=None):
     _reject_numbers('remainder', input, other, out)
-    return _with_out(_remainder_op(input, other).apply(input, other), out)
+    return _remainder_op(input, other).apply_out(out, input, other)
 
 
 def _remainder_(self, other):
@@ -865,9 +867,9 @@ def pow(input, exponent, *, out=None):
                 '(Tensor input, Tensor exponent, *, Tensor out = None)',
                 '(Number self, Tensor exponent, *, Tensor out = None)',
                 '(Tensor input, Number exponent, *, Tensor out = None)'), out)
-        return _with_out(PowBackward2.apply(input, exponent), out)
+        return PowBackward2.apply_out(out, input, exponent)
     if isinstance(exponent, Tensor):
-        return _with_out(PowBackward1.apply(input, exponent), out)
+        return PowBackward1.apply_out(out, input, exponent)
     _check_int_pow(input, exponent)
     _check_exponent_fits(input, exponent)
     return _with_out(PowBackward0.apply(input, exponent), out)
@@ -1010,7 +1012,7 @@ def _compare(op, name, number_first=False):
             raise _overload_error(name, (input, other), (
                 '(Tensor input, Tensor other, *, Tensor out = None)',
                 '(Tensor input, Number other, *, Tensor out = None)'), out)
-        return _with_out(op.apply(input, other), out)
+        return op.apply_out(out, input, other)
     function.__name__ = name
     return function
 
@@ -1219,6 +1221,10 @@ class ClampBackward0(Primitive):
     _unpack_order = (2, 1, 0)  # max, min, self, as torch
     saves_inputs = True
 
+    @classmethod
+    def common_dtype(cls, operands, params):
+        return _BY_NUMPY[params['dtype']]
+
     def forward(ctx, a, low, high, dtype):
         xp = _xp(a)
         if a.dtype.kind == 'c':
@@ -1281,12 +1287,11 @@ def _scalar_bound(value, dtype):
 def clamp(input, min=None, max=None, *, out=None):
     """torch.clamp: between number bounds, or tensor bounds broadcast with input."""
     if _tensor_bounds(min, max):
-        result = ClampBackward0.apply(input, min, max, dtype=_clamp_dtype(input, min, max))
-    else:
-        _check_number_bounds('clamp', input, min, max, out)
-        min, max = _number(min), _number(max)
-        result = ClampBackward1.apply(input, min=min, max=max,
-                                      dtype=_scalar_clamp_dtype(input, min, max))
+        return ClampBackward0.apply_out(out, input, min, max, dtype=_clamp_dtype(input, min, max))
+    _check_number_bounds('clamp', input, min, max, out)
+    min, max = _number(min), _number(max)
+    result = ClampBackward1.apply(input, min=min, max=max,
+                                  dtype=_scalar_clamp_dtype(input, min, max))
     return _with_out(result, out)
 
 

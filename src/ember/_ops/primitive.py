@@ -60,6 +60,8 @@ class Primitive(Node):
                             # checks for overlap with the written-to memory: None for all
     full_overlap_allowed = True  # an operand may be the written-to memory itself (not for
                                  # index_put_)
+    safe_cast_checked = True  # with promote='common', torch's TensorIterator checks that the
+                              # common dtype casts to an in-place or out= output (comparisons don't)
     copies = False          # as an in-place op, copies operand 0 into the target: nothing is
                             # written where that is the target's memory exactly (torch's copy_)
     graph_inputs = None     # the operands that get an edge in next_functions: None for all
@@ -132,20 +134,23 @@ class Primitive(Node):
         if recording:
             check_inplace_allowed(target)
         _check_overlaps(cls, target, operands)
-        if recording:
-            result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
-            out = result._data
-        else:
-            try:
+        try:
+            if recording:
+                result = cls.apply(_snapshot(target, cls.saves_inputs), *operands, **params)
+                out = result._data
+            else:
                 out = cls.forward(cls._unrecorded, *_arrays(cls.promote, (target,) + operands),
                                   **params)
-            except ValueError as error:
-                raise _torch_error(error, (target,) + operands) from None
-            except (FloatingPointError, RuntimeWarning):  # as in apply
-                if float_errors_quiet():
-                    raise
-                with quiet_float_errors():
-                    return cls.apply_(target, *operands, **params)
+        except ValueError as error:
+            raise _torch_error(error, (target,) + operands) from None
+        except (FloatingPointError, RuntimeWarning):  # as in apply
+            if float_errors_quiet():
+                raise
+            with quiet_float_errors():
+                return cls.apply_(target, *operands, **params)
+        except NotImplementedError:
+            check_castable(cls.common_dtype((target,) + operands, params), target)
+            raise
         if not (cls.copies and isinstance(operands[0], Tensor)
                 and same_data(target._data, operands[0]._data)):
             write_into(target, out, cls)
@@ -153,6 +158,27 @@ class Primitive(Node):
         if recording and result._requires_grad:  # an integer target records no history
             rebase_history(target, result._grad_fn)
         return target
+
+    @classmethod
+    def apply_out(cls, out, *operands, **params):
+        """apply, its result written into ``out`` when one is given (torch's out= variant)."""
+        if out is None:
+            return cls.apply(*operands, **params)
+        try:
+            result = cls.apply(*operands, **params)
+        except NotImplementedError:
+            check_castable(cls.common_dtype(operands, params), out)
+            raise
+        return write_out(result, out)
+
+    @classmethod
+    def common_dtype(cls, operands, params):
+        """The dtype torch's TensorIterator computes in and checks an output against, before
+        it looks up the kernel (read only where the kernel is missing); None where the op
+        does not check it (see safe_cast_checked)."""
+        if cls.promote == 'common' and cls.safe_cast_checked:
+            return _promoted(cls.promote, operands)
+        return None
 
     @classmethod
     def apply_views(cls, source, **params):
@@ -565,16 +591,21 @@ def write_into(target, out, op=None):
     if out.shape != data.shape:
         check_output_shape(data.shape, out.shape)
     if out.dtype != data.dtype:
-        out_dtype = _BY_NUMPY[out.dtype]
-        if not _dtype.can_cast(out_dtype, target.dtype):
-            raise RuntimeError(f"result type {out_dtype.scalar_name} can't be cast to the "
-                               f"desired output type {target.dtype.scalar_name}")
+        check_castable(_BY_NUMPY[out.dtype], target)
     if alias is data or not has_repeats(data):
         alias[...] = out
     else:   # as torch, only the elements the op changes are written (the last write wins)
         out = array_module(out).broadcast_to(out, data.shape)
         changed = out != data
         alias[changed] = out[changed]
+
+
+def check_castable(dtype, output):
+    """torch's error where a result of ``dtype`` can't be cast to ``output``'s dtype (None:
+    not checked)."""
+    if dtype is not None and not _dtype.can_cast(dtype, output.dtype):
+        raise RuntimeError(f"result type {dtype.scalar_name} can't be cast to the desired "
+                           f"output type {output.dtype.scalar_name}")
 
 
 def same_data(data, other):
