@@ -995,3 +995,27 @@ def test_uncastable_result_of_a_missing_kernel(name, target):
             continue   # clamp(Tensor, Scalar) checks out='s dtype otherwise (see below)
         check(lambda T: INPLACE_OR_OUT[name](T, T.ones(2, dtype=getattr(T, target)),
                                              eval(other, {'T': T})), match_message=True)
+
+
+@pytest.mark.parametrize('dtype', ['int8', 'int16', 'int32', 'int64', 'uint8'])
+@pytest.mark.parametrize('form', ['tensor', 'number', 'in place'])
+def test_integer_trunc_division_of_the_most_negative_value(dtype, form):
+    """div(rounding_mode='trunc') of integers rounds toward zero at INT_MIN too, whose
+    absolute value overflows (torch divides as C does; -1 only for int8/int16: int32 and
+    int64 INT_MIN / -1 trap in torch)."""
+    def run(T):
+        info = T.iinfo(getattr(T, dtype))
+        a = T.tensor([info.min, info.min + 1, info.max, -7 if info.min else 7, 0],
+                     dtype=getattr(T, dtype))
+        results = []
+        for divisor in (3, -3, 2, -2, 7, -1):
+            if divisor < 0 and not info.min or divisor == -1 and info.bits > 16:
+                continue
+            if form == 'tensor':
+                results.append(T.div(a, T.full((5,), divisor, dtype=a.dtype), rounding_mode='trunc'))
+            elif form == 'number':
+                results.append(T.div(a, divisor, rounding_mode='trunc'))
+            else:
+                results.append(a.clone().div_(divisor, rounding_mode='trunc'))
+        return results
+    check(run, exact=True)

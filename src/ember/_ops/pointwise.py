@@ -206,9 +206,12 @@ class DivBackward2(Primitive):
             raise _no_binary_kernel(f'div_{rounding_mode}_cpu', a, b, dtype)
         if dtype.kind in 'iu':
             _check_int_divisor(xp, a, b)
+            quotient = xp.floor_divide(a, b)
             if rounding_mode == 'floor':
-                return xp.floor_divide(a, b)
-            return (xp.abs(a) // xp.abs(b) * xp.sign(a) * xp.sign(b)).astype(dtype)
+                return quotient
+            # one more where the division was inexact and rounded down past zero (no abs():
+            # abs(INT_MIN) overflows)
+            return quotient + ((xp.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
         if opmath_other is not None:
             return _in_opmath(_rounded_quotient, a, opmath_other, rounding_mode)
         return _rounded_quotient(a, b, rounding_mode)
