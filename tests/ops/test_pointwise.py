@@ -1019,3 +1019,29 @@ def test_integer_trunc_division_of_the_most_negative_value(dtype, form):
                 results.append(a.clone().div_(divisor, rounding_mode='trunc'))
         return results
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+@pytest.mark.parametrize('divisor', ['0-dim', 'one element', 'tensor', 'number', 'in place'])
+@pytest.mark.parametrize('mode', ['trunc', 'floor', '//'])
+def test_rounded_division_of_16_bit_floats_in_float32(dtype, divisor, mode):
+    """float16/bfloat16 trunc and floor division by one value (a number, or a tensor of one
+    element) compute in float32 and round once, as torch's kernels (NumPy's float16 division
+    rounds the quotient first: 64.0625 // 0.1 gave 641, torch 640); by a tensor of several
+    values each step rounds, as NumPy's."""
+    a = sample((2000,), dtype, seed=3, low=-300, high=300)
+    values = [0.1, -0.3, 0.7, 3.3, -1e-3]
+    def run(T, a):
+        results = []
+        for value in values:
+            b = {'0-dim': T.tensor(value, dtype=a.dtype), 'number': value,
+                 'one element': T.tensor([[value]], dtype=a.dtype),
+                 'tensor': T.full(a.shape, value, dtype=a.dtype)}.get(divisor, value)
+            if mode == '//':
+                results.append(a.clone().__ifloordiv__(b) if divisor == 'in place' else a // b)
+            elif divisor == 'in place':
+                results.append(a.clone().div_(b, rounding_mode=mode))
+            else:
+                results.append(T.div(a, b, rounding_mode=mode))
+        return results
+    check(run, a, exact=True)

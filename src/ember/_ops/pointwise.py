@@ -214,6 +214,12 @@ class DivBackward2(Primitive):
             return quotient + ((xp.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
         if opmath_other is not None:
             return _in_opmath(_rounded_quotient, a, opmath_other, rounding_mode)
+        if dtype.itemsize == 2 and xp.size(b) == 1:
+            # float16, bfloat16 by one value: torch's kernel divides in float32 and rounds once
+            # (TensorIterator's is_scalar(2); else each step rounds, as NumPy's)
+            wide = xp.float32
+            return _rounded_quotient(xp.asarray(a, wide), xp.asarray(b, wide),
+                                     rounding_mode).astype(dtype)
         return _rounded_quotient(a, b, rounding_mode)
 
     def backward(ctx, grad):
