@@ -175,7 +175,7 @@ def _scalar_dtype(value):
         return _default[0]
     if t is builtins.complex:
         return default_complex_dtype()
-    if isinstance(value, np.generic):   # torch parses NumPy scalars as Python numbers
+    if isinstance(value, (np.number, np.bool_)):   # torch parses these as Python numbers
         if isinstance(value, np.integer):
             return int64
         return default_complex_dtype() if isinstance(value, builtins.complex) else _default[0]

@@ -1,6 +1,7 @@
 """Numbers as c10::Scalar::to<T> converts them to a dtype, with torch's overflow errors."""
 import functools
 import math
+import numbers
 
 import numpy
 
@@ -46,9 +47,29 @@ def read_float(value):
     return None if number is None or number.__class__ is complex else float(number)
 
 
+NUMPY_REALS = (numpy.integer, numpy.floating, numpy.bool_)   # read by torch as int or double
+
+
+def is_number(value):
+    """Whether torch's parser takes ``value`` as a Number: a Python number or a NumPy numeric
+    scalar (bool_ too), not a NumPy string, bytes or datetime."""
+    return isinstance(value, numbers.Number) or isinstance(value, numpy.bool_)
+
+
+def parsed_number(value):
+    """A Number argument as torch's parser reads it: a NumPy integer as an int, complex128 (a
+    Python complex) as a complex, any other NumPy scalar as a double (bool_ too, and
+    complex64's real part, with NumPy's ComplexWarning as in torch)."""
+    if not isinstance(value, numpy.generic):
+        return value
+    if isinstance(value, numpy.integer):
+        return int(value)
+    return complex(value) if isinstance(value, complex) else float(value)
+
+
 def scalar_to(value, dtype):
     """c10::Scalar::to<T>: ``value`` as a NumPy scalar of ``dtype``, torch's overflow error."""
-    value = as_number(value)
+    value = value.item() if isinstance(value, Tensor) else parsed_number(value)
     if value.__class__ is int:
         _dtype.check_int_scalar(value)
     if dtype is _dtype.bool:

@@ -1045,3 +1045,39 @@ def test_rounded_division_of_16_bit_floats_in_float32(dtype, divisor, mode):
                 results.append(T.div(a, b, rounding_mode=mode))
         return results
     check(run, a, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.tensor([2, 3]) ** np.int64(-1)', 'T.pow(T.tensor([2, 3]), np.int8(-1))',
+    'T.tensor([2, 3], dtype=T.int8).pow_(np.int32(-1))', 'T.tensor([2, 3]) ** np.bool_(True)',
+    'h * np.float64(0.1)', 'h * np.float32(0.1)', 'h * np.float16(0.1)', 'b * np.float64(0.1)',
+    'T.zeros(2, dtype=T.float16) * np.float64(1e10)', 'h // np.float64(0.1)',
+    'T.div(b, np.float64(0.3), rounding_mode="trunc")', 'h / np.float64(0.1)',
+    'h.clone().mul_(np.float64(0.1))', 'x * np.complex128(1j)', 'h * np.complex64(1j)',
+    'h * np.int64(3)', 'x.masked_fill(m, np.bool_(True))', 'i.masked_fill(m, np.bool_(True))',
+    'T.add(x, x, alpha=np.bool_(True))', 'T.add(i > 0, i > 0, alpha=np.bool_(True))',
+    'T.add(x, x, alpha=np.complex64(2 + 1j))', 'T.add(x, x, alpha=np.complex128(2 + 1j))',
+    'T.add(i, i, alpha=np.int8(2))', 'T.add(i, i, alpha=np.float32(2))',
+    'T.add(x, x, alpha=np.str_("1"))', 'x.clone().add_(x, alpha="1")', 'x.sub(x, alpha=None)',
+    'x + np.str_("1")', 'x + np.bytes_(b"1")', 'x + np.datetime64(1, "D")',
+    'x - np.timedelta64(1, "D")', 'x == np.str_("1")', 'x != np.str_("1")',
+    'x == np.datetime64(1, "D")', 'x < np.str_("1")', 'x.clone().fill_("1")',
+    'x.clone().fill_(None)', 'x.clone().fill_("a")', 'x.clone().fill_(np.str_("1"))',
+    'x.clone().fill_(np.bool_(True))', 'x.clone().fill_(np.complex64(1j))',
+    'x.clone().fill_(np.complex128(1j))', 'T.clamp(x, np.str_("1"))',
+    'x.masked_fill(m, np.str_("1"))', 'x + np.complex64(1j)'])
+def test_numpy_scalars_as_torch_parses_them(code):
+    """NumPy scalars are numbers as torch's parser reads them: integers as ints, complex128
+    as a complex, other numeric scalars (bool_, float16, complex64) as a double, and strings,
+    bytes and datetimes as no number at all."""
+    def run(T):
+        names = {'T': T, 'np': numpy, 'x': T.ones(2), 'i': T.tensor([1, -2]),
+                 'm': T.tensor([True, False]),
+                 'h': T.tensor([1., 3., -7., 0.1, 1e3], dtype=T.float16),
+                 'b': T.tensor([1., 3., -7., 127., 1e4], dtype=T.bfloat16)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = eval(code, names)
+        return result, [str(w.message) for w in caught]   # NumPy's ComplexWarning, as torch's
+    # (clamp's overload listing differs in text: see docs/compatibility.md)
+    check(run, exact=True, match_message='clamp' not in code)

@@ -5,11 +5,11 @@ import numbers
 import operator
 
 from .. import _dtype
-from .._arguments import described, invalid_combination
+from .._arguments import described, invalid_combination, type_name
 from .._device import array_module, cast
 from .._dtype import _BY_NUMPY
 from .._exact import fma
-from .._scalar import scalar_to
+from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
 from .._warnings import warn_once
 from .._tensor import Tensor
 from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, cast_scalar,
@@ -427,7 +427,8 @@ def _tensor_power(a, b):
 
 def _check_int_pow(input, exponent):
     """tensor ** negative int: torch refuses for integer tensors."""
-    if input.dtype.category <= _dtype.INT and isinstance(exponent, int) and exponent < 0:
+    if input.dtype.category <= _dtype.INT and isinstance(exponent, numbers.Integral) and (
+            exponent < 0):
         raise RuntimeError('Integers to negative integer powers are not allowed.')
 
 
@@ -678,13 +679,14 @@ class BitwiseNot(Primitive):
 
 def _opmath_param(input, other):
     """The params of mul, div and floor_divide: for a float16/bfloat16 tensor ``input``,
-    torch's kernels read a scalar second operand (a Python number, or a 0-d tensor of another
-    dtype) of a result in its dtype unrounded, in float32, where NumPy would round it first."""
+    torch's kernels read a scalar second operand (a Python or NumPy real number, or a 0-d
+    tensor of another dtype) of a result in its dtype unrounded, in float32, where NumPy would
+    round it first."""
     if isinstance(input, Tensor) and input.dtype in _REDUCED_FLOATS and (
-            other.__class__ in (int, float) or (
+            other.__class__ in (int, float) or isinstance(other, NUMPY_REALS) or (
                 isinstance(other, Tensor) and not other.ndim and other.dtype is not input.dtype
                 and _dtype.result_type_of((input, other)) is input.dtype)):
-        return {'opmath_other': float(other)}
+        return {'opmath_other': float(parsed_number(other))}
     return _NO_PARAMS
 
 
@@ -705,7 +707,7 @@ def add(input, other, *alpha_other, alpha=1, out=None):
     """torch.add: input + alpha * other, rounded once (add(input, alpha, other): deprecated)."""
     if alpha_other:
         other, alpha = _deprecated_alpha('add', 'function', other, alpha_other, alpha)
-    return _with_out(AddBackward0.apply(input, other, **_alpha_param(input, other, alpha)), out)
+    return _with_out(AddBackward0.apply(input, other, **_alpha_param('add', input, other, alpha)), out)
 
 
 def _add_method(self, other, *alpha_other, alpha=1):
@@ -744,14 +746,17 @@ def _is_number(value):
     """Whether torch's parser takes ``value`` as a Number (a one-element tensor too)."""
     if isinstance(value, Tensor):
         return value._data.size == 1
-    return isinstance(value, numbers.Number)
+    return is_number(value)
 
 
-def _alpha_param(input, other, alpha):
+def _alpha_param(name, input, other, alpha):
     """The keyword params of an add/sub node for ``alpha``: none for the default 1, else
-    alpha, after torch's alpha_check."""
+    alpha (as torch's parser reads a NumPy scalar), after torch's alpha_check."""
     if alpha.__class__ is int and alpha == 1:
         return _NO_PARAMS
+    if not is_number(alpha):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
+    alpha = parsed_number(alpha)
     _check_alpha(input, other, alpha)
     return {'alpha': alpha}
 
@@ -762,7 +767,7 @@ _NO_PARAMS = {}
 def _check_alpha(input, other, alpha):
     """torch's alpha_check: alpha must fit the result's kind."""
     kind = _dtype.result_type_of((input, other)).category
-    if isinstance(alpha, (bool, _BOOL.np.type)) and kind != _dtype.BOOL:
+    if isinstance(alpha, bool) and kind != _dtype.BOOL:
         raise RuntimeError('Boolean alpha only supported for Boolean results.')
     if kind < _dtype.FLOAT and not isinstance(alpha, numbers.Integral):
         raise RuntimeError('For integral input tensors, argument alpha must not be a floating '
@@ -794,7 +799,7 @@ def sub(input, other, *alpha_other, alpha=1, out=None):
     if alpha_other:
         other, alpha = _deprecated_alpha('sub', 'function', other, alpha_other, alpha)
     _check_sub(input, other)
-    return _with_out(SubBackward0.apply(input, other, **_alpha_param(input, other, alpha)), out)
+    return _with_out(SubBackward0.apply(input, other, **_alpha_param('sub', input, other, alpha)), out)
 
 
 def rsub(input, other, *, alpha=1):
@@ -805,7 +810,7 @@ def rsub(input, other, *, alpha=1):
             '(Tensor input, Number other, Number alpha = 1)'))
     _check_sub(other, input)
     op = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
-    return op.apply(input, other, **_alpha_param(input, other, alpha))
+    return op.apply(input, other, **_alpha_param('rsub', input, other, alpha))
 
 
 def mul(input, other, *, out=None):
@@ -984,7 +989,7 @@ def _check_masked_fill_arguments(name, leading, mask, value):
     """torch's argument-parser error where (``leading`` tensors,) mask, value match neither
     overload of masked_fill (a tensor mask, and a tensor or number value); its listing marks
     a number value as not fitting the Number overload too, as torch's does."""
-    tensor_value, number_value = isinstance(value, Tensor), isinstance(value, numbers.Number)
+    tensor_value, number_value = isinstance(value, Tensor), is_number(value)
     if all(isinstance(t, Tensor) for t in leading) and isinstance(mask, Tensor) and (
             tensor_value or number_value):
         return
@@ -1089,14 +1094,14 @@ def _sub_method(self, other, *alpha_other, alpha=1):
 def _add_(self, other, *alpha_other, alpha=1):
     if alpha_other:
         other, alpha = _deprecated_alpha('add_', 'method', other, alpha_other, alpha)
-    return AddBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
+    return AddBackward0.apply_(self, other, **_alpha_param('add_', self, other, alpha))
 
 
 def _sub_(self, other, *alpha_other, alpha=1):
     if alpha_other:
         other, alpha = _deprecated_alpha('sub_', 'method', other, alpha_other, alpha)
     _check_sub(self, other)
-    return SubBackward0.apply_(self, other, **_alpha_param(self, other, alpha))
+    return SubBackward0.apply_(self, other, **_alpha_param('sub_', self, other, alpha))
 
 
 def _mul_(self, other):
@@ -1175,9 +1180,8 @@ class FillBackward2(Primitive):
     writes_repeated = True
 
     def forward(ctx, a, value):
-        if isinstance(value, numbers.Number):  # here, after the leaf checks, as in torch
-            value = scalar_to(value, _BY_NUMPY[a.dtype])   # c10's overflow error (1j into float)
-        return _xp(a).full_like(a, value)
+        value = scalar_to(value, _BY_NUMPY[a.dtype])   # here, after the leaf checks, as in
+        return _xp(a).full_like(a, value)              # torch: c10's overflow error (1j into float)
 
     def backward(ctx, grad):
         return grad.new_zeros(grad.shape)
@@ -1306,8 +1310,9 @@ def clamp(input, min=None, max=None, *, out=None):
 
 def _check_number_bounds(name, input, min, max, out=None):
     """torch's TypeError for a number bound beside a tensor bound that is not 0-dim (a 0-dim
-    tensor passes as a number)."""
-    if any(isinstance(bound, Tensor) and bound.ndim for bound in (min, max)):
+    tensor passes as a number), or a bound that is no number (a NumPy string)."""
+    if any(bound.ndim if isinstance(bound, Tensor) else not (bound is None or is_number(bound))
+           for bound in (min, max)):
         raise _overload_error(name, (input, min, max), (
             '(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)',
             '(Tensor input, Number min = None, Number max = None, *, Tensor out = None)'), out)
@@ -1330,6 +1335,10 @@ def _clamp_(self, min=None, max=None):
 
 
 def _fill_(self, value):
+    if not (isinstance(value, Tensor) or is_number(value)):
+        raise _overload_error('fill_', (value,), [
+            f"({kind} value)\n      didn't match because some of the arguments have invalid "
+            f'types: (!{described(value)}!)' for kind in ('Tensor', 'Number')])
     if isinstance(value, Tensor):
         if value.ndim:
             raise RuntimeError(f'fill_ only supports 0-dimension value tensor but got tensor with '

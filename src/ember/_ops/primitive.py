@@ -27,6 +27,7 @@ from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
 from .._device import (array_module, as_array, empty_strided, float_errors_quiet, is_dense,
                       iterator_layout, quiet_float_errors, writable_alias)
+from .._scalar import parsed_number
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
 from ..autograd.grad_mode import state as grad_state
@@ -323,11 +324,16 @@ def _promoted_arrays(promote, operands):
 def cast_scalar(value, np_dtype):
     """A Python number as a NumPy scalar of ``np_dtype``, cast as torch casts it: a float
     out of range becomes inf without NumPy's warning, an int out of range wraps around."""
+    if value.__class__ not in _PYTHON_NUMBERS:
+        value = parsed_number(value)   # a NumPy scalar: as torch's parser reads it
     try:
         with array_module(value).errstate(over='ignore'):
             return np_dtype.type(value)
     except OverflowError:
         return _wrapped_scalar(value, np_dtype)
+
+
+_PYTHON_NUMBERS = (bool, int, float, complex)
 
 
 def _wrapped_scalar(x, np_dtype):
