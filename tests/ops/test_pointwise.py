@@ -1,5 +1,6 @@
 """Pointwise ops against torch: arithmetic, comparisons, bitwise, unary math; all dtypes,
 broadcasting, Python scalars, promotion, out=, in-place, errors and gradients."""
+import math
 import operator
 import subprocess
 import sys
@@ -1081,3 +1082,25 @@ def test_numpy_scalars_as_torch_parses_them(code):
         return result, [str(w.message) for w in caught]   # NumPy's ComplexWarning, as torch's
     # (clamp's overload listing differs in text: see docs/compatibility.md)
     check(run, exact=True, match_message='clamp' not in code)
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64'])
+@pytest.mark.parametrize('bounds', [
+    'min=0.', 'min=-0.', 'max=0.', 'max=-0.', 'min=0., max=-0.', 'min=-0., max=0.',
+    'min=nan', 'max=nan', 'min=2., max=1.', 'min=nan, max=1.', 'min=0., max=nan'])
+@pytest.mark.parametrize('form', ['number', 'tensor', 'in place'])
+def test_clamp_keeps_the_sign_of_a_zero_equal_to_its_bound(dtype, bounds, form):
+    """clamp is min(max(x, min), max) with x kept where it equals a bound (-0. stays -0. under
+    min=0.), and a nan bound gives nan; with one tensor bound torch runs maximum/minimum,
+    whose vector chunks (64 bytes of each run) give the bound instead and its scalar tail x."""
+    def run(T):
+        x = T.tensor([-0., 0., float('nan'), 1., -1., 0.5] * 12, dtype=getattr(T, dtype))
+        kwargs = eval(f'dict({bounds})', {'nan': float('nan')})
+        if form != 'number':
+            kwargs = {k: T.tensor(v, dtype=x.dtype) for k, v in kwargs.items()}
+        results = []
+        for n in (1, 6, 40, 72):
+            y = x[:n].clone().clamp_(**kwargs) if form == 'in place' else x[:n].clamp(**kwargs)
+            results.append([math.copysign(1., v) if v == v else 0. for v in y.tolist()])
+        return results
+    check(run, exact=True)

@@ -133,14 +133,22 @@ def _vectorised_scaled_sum(a, b, alpha, xp):
     fused = fma(b, alpha, a)
     if fused.dtype.itemsize > 2 and b.ndim:
         return fused
-    result = a + alpha * b
-    if all(x.ndim == 0 or (x.shape == result.shape and x.flags.c_contiguous) for x in (a, b)):
-        rows = result.reshape(1, -1)  # the iterator folds contiguous dims into one run
+    return _vectorised_where(xp.broadcast_to(fused, xp.broadcast_shapes(a.shape, b.shape)),
+                             a + alpha * b, (a, b))
+
+
+def _vectorised_where(vectorised, scalar, operands):
+    """``scalar`` (a new array) with the elements that torch's cpu_kernel_vec computes in
+    whole vector chunks (two AVX2 vectors, 64 bytes) of each innermost run of ``operands``
+    taken from ``vectorised``; the rest are its scalar loop's."""
+    scalar = array_module(scalar).ascontiguousarray(scalar)  # (rows below must be a view)
+    if all(x.ndim == 0 or (x.shape == scalar.shape and x.flags.c_contiguous) for x in operands):
+        rows = scalar.reshape(1, -1)  # the iterator folds contiguous dims into one run
     else:
-        rows = result.reshape(-1, result.shape[-1]) if result.ndim else result.reshape(1, 1)
-    vectorised = rows.shape[1] - rows.shape[1] % (64 // result.dtype.itemsize)
-    rows[:, :vectorised] = xp.broadcast_to(fused, result.shape).reshape(rows.shape)[:, :vectorised]
-    return result
+        rows = scalar.reshape(-1, scalar.shape[-1]) if scalar.ndim else scalar.reshape(1, 1)
+    chunked = rows.shape[1] - rows.shape[1] % (64 // scalar.dtype.itemsize)
+    rows[:, :chunked] = vectorised.reshape(rows.shape)[:, :chunked]
+    return scalar
 
 
 def _scaled(grad, alpha):
@@ -1210,13 +1218,8 @@ class ClampBackward1(Primitive):
             kernel = ('clamp_min_scalar_cpu' if max is None else 'clamp_max_scalar_cpu' if min is None
                       else 'clamp_scalar_cpu')
             raise _not_implemented(kernel, a)
-        xp = _xp(a)
-        out = a.astype(dtype, copy=False)  # see _scalar_clamp_dtype
-        if min is not None:
-            out = xp.maximum(out, _scalar_bound(min, dtype))
-        if max is not None:
-            out = xp.minimum(out, _scalar_bound(max, dtype))
-        return out
+        low, high = (None if bound is None else _scalar_bound(bound, dtype) for bound in (min, max))
+        return _clamped(_xp(a), a.astype(dtype, copy=False), low, high)  # see _scalar_clamp_dtype
 
     def backward(ctx, grad):
         (a,) = ctx.inputs
@@ -1248,11 +1251,11 @@ class ClampBackward0(Primitive):
             kernel = 'maximum_cpu' if high is None else 'minimum_cpu' if low is None else 'clamp_cpu'
             xp.broadcast_shapes(*(x.shape for x in (a, low, high) if x is not None))  # first
             raise _not_implemented(kernel, xp.empty(0, dtype))
-        out = a.astype(dtype, copy=False)
-        if low is not None:
-            out = xp.maximum(out, low.astype(dtype, copy=False))
-        if high is not None:
-            out = xp.minimum(out, high.astype(dtype, copy=False))
+        a, low, high = (None if x is None else x.astype(dtype, copy=False) for x in (a, low, high))
+        out = _clamped(xp, a, low, high)
+        if low is None or high is None:  # torch's maximum / minimum kernel: in its vector
+            bound = high if low is None else low   # chunks, a tie gives the bound (-0. or 0.)
+            out = _vectorised_where(xp.where(out == bound, bound, out), out, (a, bound))
         return out
 
     def backward(ctx, grad):
@@ -1263,6 +1266,22 @@ class ClampBackward0(Primitive):
             return _kept(grad, a >= low), _kept(grad, a < low), None
         return (_kept(grad, (a >= low) & (a <= high)), _kept(grad, (a < low) & (low < high)),
                 _kept(grad, (a > high) | (high < low)))
+
+
+def _clamped(xp, a, low, high):
+    """min(max(a, low), high) as torch's clamp kernels compute it: a bound replaces only the
+    values beyond it (a zero stays where the bound is a zero of the other sign), and a nan
+    bound gives nan."""
+    out = a
+    if low is not None:
+        out = xp.where(out < low, low, out)
+    if high is not None:
+        out = xp.where(out > high, high, out)
+    if a.dtype.kind in 'fV':
+        for bound in (low, high):
+            if bound is not None:
+                out = xp.where(bound != bound, bound, out)
+    return out
 
 
 def _kept(grad, keep):
