@@ -718,3 +718,26 @@ def test_a_second_backward_through_an_index(code):
         y.backward()
         y.backward()
     check(run, match_message=True)
+
+
+_WRITTEN_INDICES = ['0', 'slice(None)', 'T.tensor([True, False])', 'T.tensor([1])', '(Ellipsis,)']
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'int64', 'complex64'])
+@pytest.mark.parametrize('value', ['1e10', '-1e300', 'np.float64(1e10)', '2 ** 63 - 1',
+                                   '1e10 + 0j', '1e10j', '1e39', 'True'])
+@pytest.mark.parametrize('requires_grad', [False, True])
+def test_writing_a_number_out_of_a_16_bit_float_range(dtype, value, requires_grad):
+    """torch writes a number into a float16/bfloat16 tensor by index through a double tensor
+    it casts: inf beyond the range (other dtypes check the conversion: 1e39 into float32;
+    a complex's imaginary part is checked converting it to double)."""
+    def run(T):
+        results = []
+        for index in _WRITTEN_INDICES:
+            y = T.zeros(2, dtype=getattr(T, dtype), requires_grad=requires_grad and
+                        dtype in ('float16', 'bfloat16', 'float32', 'complex64')).clone()
+            y[eval(index, {'T': T})] = eval(value, {'np': np})
+            results.append(y.detach())
+        return results
+    check(run, exact=True, match_message=True)
+

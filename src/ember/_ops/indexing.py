@@ -11,6 +11,7 @@ advanced index always reads or writes through that view, which fixes its layout.
 import numbers
 import re
 
+from .. import _dtype
 from .._arguments import type_name
 from .._device import array_module, cast, iteration_order, laid_out, with_strides
 from .._scalar import scalar_to
@@ -18,7 +19,7 @@ from .._tensor import Tensor, _make
 from ..autograd.grad_mode import state as grad_state
 from .._warnings import warn_at_caller
 from .pointwise import MaskedFillBackward0
-from .primitive import (OVERLAP_MESSAGE, Primitive,
+from .primitive import (OVERLAP_MESSAGE, Primitive, cast_scalar,
                         check_inplace_allowed, check_no_partial_overlap, has_repeats, same_data,
                         writable)
 
@@ -683,6 +684,10 @@ def _assigned_number(input, value):
     torch takes no other kind of value than a tensor or a number."""
     if not isinstance(value, (numbers.Integral, float, complex)):  # NumPy ints, not its floats
         raise TypeError(f"can't assign a {type_name(value)} to a {input.type()}")
+    if input.dtype in (_dtype.float16, _dtype.bfloat16):
+        # torch makes a double tensor of it and casts that (through float): inf out of range
+        value = scalar_to(value, _dtype.float64).item()
+        return cast_scalar(value, _dtype.float32.np).astype(input.dtype.np)
     return scalar_to(value, input.dtype)
 
 
