@@ -741,3 +741,18 @@ def test_writing_a_number_out_of_a_16_bit_float_range(dtype, value, requires_gra
         return results
     check(run, exact=True, match_message=True)
 
+
+@pytest.mark.parametrize('dtype', ['float16', 'float32', 'int64', 'int8', 'bool', 'complex128'])
+@pytest.mark.parametrize('value', ['2 ** 63', '2 ** 64', '-2 ** 63 - 1', '2 ** 63 - 1', '-2 ** 63',
+                                   'np.uint64(2 ** 63)', '10 ** 30'])
+def test_writing_an_int_beyond_long_long(dtype, value):
+    """torch reads an integer written by index as a C long long: beyond it, its ValueError
+    whatever the tensor's dtype."""
+    def run(T):
+        results = []
+        for index in _WRITTEN_INDICES:
+            y = T.zeros(2, dtype=getattr(T, dtype))
+            y[eval(index, {'T': T})] = eval(value, {'np': np})
+            results.append(y)
+        return results
+    check(run, exact=True, match_message=True)

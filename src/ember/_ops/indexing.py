@@ -684,6 +684,9 @@ def _assigned_number(input, value):
     torch takes no other kind of value than a tensor or a number."""
     if not isinstance(value, (numbers.Integral, float, complex)):  # NumPy ints, not its floats
         raise TypeError(f"can't assign a {type_name(value)} to a {input.type()}")
+    if value.__class__ is not bool and isinstance(value, numbers.Integral) and not (
+            -2 ** 63 <= value < 2 ** 63):
+        raise ValueError('Overflow when unpacking long long')  # torch reads it as a C long long
     if input.dtype in (_dtype.float16, _dtype.bfloat16):
         # torch makes a double tensor of it and casts that (through float): inf out of range
         value = scalar_to(value, _dtype.float64).item()
