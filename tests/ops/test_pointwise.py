@@ -1104,3 +1104,19 @@ def test_clamp_keeps_the_sign_of_a_zero_equal_to_its_bound(dtype, bounds, form):
             results.append([math.copysign(1., v) if v == v else 0. for v in y.tolist()])
         return results
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['int8', 'uint8', 'int64', 'float16', 'bfloat16', 'float32',
+                                   'complex64'])
+@pytest.mark.parametrize('alpha', ['300', '-255', '-256', '2 ** 63', '2 ** 64', '-2 ** 64',
+                                   '-2 ** 63 - 1', '1e6', '1e39', '0.1'])
+@pytest.mark.parametrize('op', ['T.add(x, 1, alpha=a)', 'T.sub(x, x, alpha=a)',
+                                'x.clone().add_(x, alpha=a)', 'T.rsub(x, 1, alpha=a)'])
+def test_alpha_is_converted_to_the_result_dtype_as_c10(dtype, alpha, op):
+    """add/sub's alpha is converted to the computation's dtype with c10's overflow error
+    (int8 alpha=300, float16 alpha=1e6), and an int beyond int64 and uint64 is the parser's
+    OverflowError."""
+    def run(T):
+        x = T.ones(3, dtype=getattr(T, dtype))
+        return eval(op, {'T': T, 'x': x, 'a': eval(alpha)})
+    check(run, exact=True, match_message=True)

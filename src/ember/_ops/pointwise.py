@@ -12,8 +12,7 @@ from .._exact import fma
 from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
 from .._warnings import warn_once
 from .._tensor import Tensor
-from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, cast_scalar,
-                        write_out)
+from .primitive import CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, write_out
 from .shape import infer_size
 
 
@@ -115,9 +114,8 @@ def _scaled_sum(a, b, alpha):
     _vectorised_scaled_sum."""
     xp = _xp(a, b)
     dtype = _dtype_of(a, b)
-    if dtype.kind in 'fV' and dtype.itemsize == 2:
-        alpha = cast_scalar(alpha, xp.dtype(xp.float32))  # c10: double -> float -> half
-    a, b, alpha = xp.asarray(a, dtype), xp.asarray(b, dtype), xp.asarray(cast_scalar(alpha, dtype))
+    alpha = scalar_to(alpha, _BY_NUMPY[dtype])   # with c10's overflow error (int8 alpha=300)
+    a, b, alpha = xp.asarray(a, dtype), xp.asarray(b, dtype), xp.asarray(alpha)
     if dtype.kind not in 'fV':
         return a + alpha * b
     return _vectorised_scaled_sum(a, b, alpha, xp)
@@ -766,6 +764,8 @@ def _alpha_param(name, input, other, alpha):
     if not is_number(alpha):
         raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
     alpha = parsed_number(alpha)
+    if alpha.__class__ is int:
+        _dtype.check_int_scalar(alpha)   # the parser's OverflowError, before sub negates it
     _check_alpha(input, other, alpha)
     return {'alpha': alpha}
 
