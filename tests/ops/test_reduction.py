@@ -144,3 +144,15 @@ def test_sum_of_opposite_infinities_does_not_warn():
 def test_dim_argument_types(code):
     """torch's parser checks dim's type before mean checks the dtype."""
     check(lambda T: eval(code, {'T': T, 't': T.tensor([1, 2]), 'np': np}), match_message=True)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'int64', 'complex64', None])
+@pytest.mark.parametrize('out_dtype', ['float32', 'float64', 'int64'])
+def test_out_of_another_dtype_than_dtype(op, dtype, out_dtype):
+    """sum/mean with dtype= write only into an out= of that dtype (torch's error names both)."""
+    def run(T):
+        kwargs = {} if dtype is None else {'dtype': getattr(T, dtype)}
+        out = T.zeros((), dtype=getattr(T, out_dtype))
+        return getattr(T, op)(T.tensor([1., 2.]), 0, out=out, **kwargs)
+    check(run, match_message=True)

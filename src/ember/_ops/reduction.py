@@ -141,6 +141,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         raise not_tensor('sum', input) from None
     if dtype is None and out is not None:
         dtype = out.dtype   # torch sums straight into out's dtype
+    _check_out_dtype(dtype, out)
     if dtype is not None and dtype.category < _dtype.FLOAT and input.requires_grad and \
             grad_state.enabled:
         raise RuntimeError(f'Autograd not support dtype: {dtype.scalar_name}')
@@ -162,9 +163,17 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
             f'mean(): could not infer output dtype. {which} dtype must be either a floating point '
             f'or complex dtype. Got: {(dtype or input.dtype).scalar_name}')
     dims = _reduced_dims(dim, input.ndim, 'mean')
+    _check_out_dtype(dtype, out)
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
+
+
+def _check_out_dtype(dtype, out):
+    """torch's error for an out= whose dtype is not the dtype= given."""
+    if dtype is not None and out is not None and out.dtype is not dtype:
+        raise RuntimeError(f'Expected out tensor to have dtype {dtype.cpp_name}, but got '
+                           f'{out.dtype.cpp_name} instead')
 
 
 def _numpy_names(dim, keepdim, axis, keepdims):
