@@ -756,3 +756,20 @@ def test_writing_an_int_beyond_long_long(dtype, value):
             results.append(y)
         return results
     check(run, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('index', [
+    '[:, e]', '[e]', '[..., e]', '[None, 0, e]', '[T.zeros(0, 3, dtype=T.bool)]', '[e, 1]'])
+@pytest.mark.parametrize('shape', [(2, 3), (0, 3), (2, 0)])
+@pytest.mark.parametrize('form', ['get', 'set', 'set recorded'])
+def test_empty_mask_of_another_shape(index, shape, form):
+    """An empty bool mask must match the dims it indexes, as any mask (NumPy takes it as an
+    empty integer index)."""
+    def run(T):
+        x = T.zeros(shape, requires_grad=form == 'set recorded').clone()
+        names = {'T': T, 'x': x, 'e': T.tensor([], dtype=T.bool)}
+        if form == 'get':
+            return eval(f'x{index}', names)
+        exec(f'x{index} = 1.', names)
+        return x.detach()
+    check(run, match_message=True)

@@ -161,10 +161,11 @@ def _mask_error(index, axis, array):
     for item, is_array in zip(index, arrays):
         width = item.ndim if is_array and _is_mask(item) else \
             array.ndim - used if item is Ellipsis else 0 if item is None else 1
-        if is_array and start <= axis < start + width:
-            return IndexError(f'The shape of the mask {list(item.shape)} at index {axis - start} '
-                              f'does not match the shape of the indexed tensor {list(sliced)} at '
-                              f'index {position + axis - start}')
+        if is_array and start <= axis < start + width:   # torch names its first wrong dim
+            j = next(j for j, (n, m) in enumerate(zip(item.shape, array.shape[start:])) if n != m)
+            return IndexError(f'The shape of the mask {list(item.shape)} at index {j} does not '
+                              f'match the shape of the indexed tensor {list(sliced)} at index '
+                              f'{position + j}')
         position += 1 if item is None else 0 if isinstance(item, int) else width
         start += width
     return IndexError(f'The shape of a mask does not match the shape of the indexed tensor '
@@ -309,6 +310,7 @@ class IndexBackward0(Primitive):
                 raise
             return array_module(a).empty(shape, a.dtype)
         if not out.size:
+            _check_empty_masks(a, index)
             return out
         if out.ndim > 1 and not _in_c_order(a, *[item for item in index if hasattr(item, 'ndim')]):
             return laid_out(out, iteration_order(*_index_iteration(a, index)))
@@ -454,6 +456,23 @@ def _put(array, index, values):
         return
     if not getattr(values, 'size', 1):   # NumPy writes nothing from them, whatever the shape
         _check_broadcasts(array, values, _index_iteration(array, index)[0])
+    _check_empty_masks(array, index)
+
+
+def _check_empty_masks(array, index):
+    """torch's error for an empty bool mask whose shape doesn't match the dims it indexes
+    (NumPy takes an empty mask as an empty integer index)."""
+    index = tuple(None if item.__class__ is bool else item for item in index)
+    used = sum(item.ndim if _is_mask(item) else 1 for item in index
+               if item is not None and item is not Ellipsis)
+    start = 0   # the array's dim the item indexes
+    for item in index:
+        if _is_mask(item) and not item.size:
+            for j, (n, m) in enumerate(zip(item.shape, array.shape[start:])):
+                if n != m:
+                    raise _mask_error(index, start + j, array)
+        start += (item.ndim if _is_mask(item) else array.ndim - used if item is Ellipsis
+                  else 0 if item is None else 1)
 
 
 def _check_broadcasts(array, values, shape):
