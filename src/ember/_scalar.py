@@ -1,7 +1,6 @@
 """Numbers as c10::Scalar::to<T> converts them to a dtype, with torch's overflow errors."""
 import functools
 import math
-import numbers
 
 import numpy
 
@@ -20,40 +19,17 @@ def as_number(value):
     return value.item() if isinstance(value, (Tensor, numpy.generic)) else value
 
 
-def read_number(value):
-    """``value`` as torch's argument parser reads a Number (scalar_slow), or None where it takes
-    none (strings, arrays, tensors of several elements or requiring grad): NumPy's ints as ints,
-    its other scalars (np.bool_ and np.complex64 too, with NumPy's ComplexWarning) through
-    float(), as THPUtils_unpackDouble reads them."""
-    if value.__class__ in (int, float, bool, complex):
-        return value
-    if isinstance(value, Tensor):
-        return value.item() if not value.ndim and not value.requires_grad else None
-    if isinstance(value, (int, numpy.integer)):
-        return int(value)
-    if isinstance(value, complex):   # numpy.complex128
-        return complex(value)
-    if isinstance(value, (float, numpy.number, numpy.bool_)):
-        return float(value)
-    return None
-
-
-def read_float(value):
-    """``value`` as torch's parser reads a float argument: a Number that is not Python's
-    complex (NumPy's complex scalars are read through float()), or None."""
-    if isinstance(value, numpy.complexfloating):
-        return float(value)
-    number = read_number(value)
-    return None if number is None or number.__class__ is complex else float(number)
-
-
 NUMPY_REALS = (numpy.integer, numpy.floating, numpy.bool_)   # read by torch as int or double
 
 
 def is_number(value):
-    """Whether torch's parser takes ``value`` as a Number: a Python number or a NumPy numeric
-    scalar (bool_ too), not a NumPy string, bytes or datetime."""
-    return isinstance(value, numbers.Number) or isinstance(value, numpy.bool_)
+    """Whether torch's parser takes ``value`` as a Number: a Python int, float or complex or a
+    NumPy numeric scalar (bool_ too), not a NumPy string, bytes or datetime, nor a Fraction or
+    Decimal."""
+    return isinstance(value, _NUMBERS)
+
+
+_NUMBERS = (int, float, complex, numpy.number, numpy.bool_)
 
 
 def parsed_number(value):
@@ -65,6 +41,26 @@ def parsed_number(value):
     if isinstance(value, numpy.integer):
         return int(value)
     return complex(value) if isinstance(value, complex) else float(value)
+
+
+def read_number(value):
+    """``value`` as torch's argument parser reads a Number (scalar_slow), or None where it takes
+    none (strings, arrays, tensors of several elements or requiring grad; a 0-d tensor is read
+    as its value), NumPy's scalars as parsed_number reads them."""
+    if value.__class__ in (int, float, bool, complex):
+        return value
+    if isinstance(value, Tensor):
+        return value.item() if not value.ndim and not value.requires_grad else None
+    return parsed_number(value) if is_number(value) else None
+
+
+def read_float(value):
+    """``value`` as torch's parser reads a float argument: a Number that is not Python's
+    complex (NumPy's complex scalars are read through float()), or None."""
+    if isinstance(value, numpy.complexfloating):
+        return float(value)
+    number = read_number(value)
+    return None if number is None or number.__class__ is complex else float(number)
 
 
 def scalar_to(value, dtype):

@@ -1120,3 +1120,15 @@ def test_alpha_is_converted_to_the_result_dtype_as_c10(dtype, alpha, op):
         x = T.ones(3, dtype=getattr(T, dtype))
         return eval(op, {'T': T, 'x': x, 'a': eval(alpha)})
     check(run, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('value', ['Fraction(3)', 'Decimal(3)'])
+@pytest.mark.parametrize('call', ['T.ones(2) + v', 'T.ones(2).mul(v)', 'T.ones(2).fill_(v)',
+                                  'T.full((2,), v)', 'T.arange(v)', 'T.ones(2).add(1, alpha=v)'])
+def test_fractions_and_decimals_are_no_numbers(call, value):
+    """torch's parser takes Python's and NumPy's numbers only: a Fraction or a Decimal (numbers
+    by Python's ABC) raises its TypeError."""
+    from decimal import Decimal
+    from fractions import Fraction
+    check(lambda T: eval(call, {'T': T, 'v': eval(value, {'Fraction': Fraction,
+                                                          'Decimal': Decimal})}))
