@@ -31,7 +31,7 @@ class Size(tuple):
         sizes = tuple(sizes)
         for i, size in enumerate(sizes):
             if size.__class__ is not int:   # NumPy ints stay, bools and int tensors become ints
-                if not hasattr(size, '__index__') or isinstance(size, numpy.bool_):
+                if not hasattr(size, '__index__'):   # (NumPy < 2.3's bool_ has one, as for torch)
                     raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
                                     f"'{type_name(size)}')")
                 return tuple.__new__(cls, [s if isinstance(s, numpy.integer) else operator.index(s)
