@@ -75,3 +75,56 @@ def test_function_input_type_errors_name_the_function(name):
     'T.zeros_like(np.float64(1))', 'T.is_inference(np.ones(1))'])
 def test_numpy_inputs_are_named_as_torchs_parser_names_them(code):
     check(lambda T: eval(code, {'T': T, 'np': np}), match_message=True)
+
+
+# Methods whose torch name differs from the ember function they run (aliases, helpers' closures)
+NAMED_METHODS = sorted(
+    name for module in _ops.MODULES for name, method in module.TENSOR_METHODS.items()
+    if not name.startswith('__') and callable(method) and hasattr(torch.Tensor, name))
+
+
+@pytest.mark.parametrize('name', NAMED_METHODS)
+def test_methods_are_named_as_torchs(name):
+    """Python's TypeErrors name a method by its qualname: x.eq_ is 'eq_', not
+    '_inplace.<locals>.method'; x.swapaxes_ is not 'transpose_'."""
+    method = getattr(ember.Tensor, name)
+    assert method.__name__ == method.__qualname__ == getattr(torch.Tensor, name).__name__
+
+
+@pytest.mark.parametrize('name', FUNCTIONS)
+def test_functions_are_named_as_torchs(name):
+    function = getattr(ember, name)
+    assert function.__name__ == function.__qualname__ == getattr(torch, name).__name__
+
+
+@pytest.mark.parametrize('code', [
+    'T.true_divide(dividend=x, divisor=x)', 'T.divide(x, bogus=x)', 'T.greater(x, bogus=1)',
+    'T.eq(x, bogus=1)', 'T.bitwise_and(x, bogus=1)', 'T.not_equal(x, bogus=1)',
+    'T.concat([x], bogus=1)', 'T.concatenate([x], bogus=1)', 'T.multiply(x, bogus=1)',
+    'T.swapaxes(x, 0, 1, bogus=1)', 'x.eq_(bogus=1)', 'x.less_(bogus=1)', 'x.exp_(bogus=1)',
+    'x.bitwise_and_(bogus=1)', 'x.squeeze_(bogus=1)', 'x.swapaxes_(0, 1, bogus=1)',
+    'x.swapdims_(0, 1, bogus=1)', 'x.neg_(1)', 'x.sgn_(1)', 'x.true_divide(bogus=1)'])
+def test_type_errors_name_the_function_as_torchs(code):
+    """The messages differ (torch lists its overloads); the name they start with doesn't."""
+    name = code.split('(')[0].split('.')[1]
+    for T in (torch, ember):
+        with pytest.raises(TypeError) as error:
+            eval(code, {'T': T, 'x': T.ones(2, 3)})
+        assert str(error.value).replace('TensorBase.', '').startswith(f'{name}()')
+
+
+@pytest.mark.parametrize('name', ['eq_', 'ne_', 'lt_', 'le_', 'gt_', 'ge_', 'not_equal_', 'less_',
+                                  'less_equal_', 'greater_', 'greater_equal_', 'bitwise_and_',
+                                  'bitwise_or_', 'bitwise_xor_'])
+def test_inplace_binary_methods_take_other_by_keyword(name):
+    dtype = 'int64' if name.startswith('bitwise') else 'float32'
+    check(lambda T: getattr(T.arange(6, dtype=getattr(T, dtype)).reshape(2, 3), name)(
+        other=T.full((2, 3), 2, dtype=getattr(T, dtype))))
+
+
+@pytest.mark.parametrize('code', [
+    'x.swapaxes_(axis0=0, axis1=1)', 'x.swapdims_(dim0=0, dim1=1)', 'x.transpose_(dim0=0, dim1=1)',
+    'x.swapaxes_(dim0=0, dim1=1)', 'x.copy_(other=T.ones(3))', 'x.copy_(T.ones(3), True)',
+    'x.copy_(src=T.ones(3))', 'x.unsqueeze_(dim=0)', 'x.t_()'])
+def test_inplace_methods_keywords(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.zeros(2, 3)}))

@@ -20,9 +20,8 @@ def _attach_methods():
             elif 'out' in (getattr(method, '__kwdefaults__', None) or ()):
                 # named as torch's: x.multiply is 'multiply', x.__neg__ is x.neg
                 method = _without_out(method, method.__name__ if name.startswith('__') else name)
-            elif (isinstance(method, types.FunctionType) and method.__name__.startswith('_')
-                  and not name.startswith('__')):
-                method.__name__ = method.__qualname__ = name   # Python's TypeErrors say x.add_
+            elif isinstance(method, types.FunctionType) and not name.startswith('__'):
+                method = _named(method, name)   # Python's TypeErrors say x.add_, x.greater
             setattr(Tensor, name, method)
     for name, attribute in list(vars(Tensor).items()):
         if isinstance(attribute, property) and attribute.fset is None:
@@ -34,6 +33,20 @@ def _not_writable(name):
     def refuse(self, value):
         raise AttributeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not writable")
     return refuse
+
+
+def _named(function, name):
+    """``function`` named ``name`` (its own code, a copy where it is named otherwise: an alias,
+    a helper's closure), so that Python's TypeErrors name it as torch does: "greater() got an
+    unexpected keyword argument", not "gt()" or "_compare.<locals>.function()"."""
+    if function.__qualname__ == name:
+        return function
+    named = types.FunctionType(function.__code__, function.__globals__, name,
+                               function.__defaults__, function.__closure__)
+    named.__kwdefaults__, named.__doc__ = function.__kwdefaults__, function.__doc__
+    named.__dict__.update(function.__dict__)
+    named.__qualname__ = name
+    return named
 
 
 def _without_out(function, name):
@@ -96,6 +109,7 @@ _NUMBER_INPUTS = {
 def _function(name, function):
     """torch.<name>: ``function``, refusing an input that is not a tensor with torch's TypeError
     (ember's own code would fail later, on an attribute, or compute on a number)."""
+    function = _named(function, name)
     code = function.__code__
     if name in _NUMBER_INPUTS or code.co_argcount == 0 or code.co_varnames[0] != 'input':
         return function

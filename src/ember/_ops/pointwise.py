@@ -1087,9 +1087,14 @@ def _swapped(function):
 
 
 def _inplace(op):
-    """An in-place method ``x.op_(other)`` running primitive ``op`` on x's memory."""
-    def method(self, *operands):
-        return op.apply_(self, *operands)
+    """An in-place method ``x.op_()`` or ``x.op_(other)`` (by its forward's operands) running
+    primitive ``op`` on x's memory."""
+    if op.forward.__code__.co_argcount == 2:   # (ctx, a)
+        def method(self):
+            return op.apply_(self)
+    else:
+        def method(self, other):
+            return op.apply_(self, other)
     return method
 
 

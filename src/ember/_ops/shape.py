@@ -684,9 +684,10 @@ def cuda(input, device=None, non_blocking=False, memory_format=None):
     raise unavailable(device, moving=True)
 
 
-def copy_(input, src, non_blocking=False):
-    """torch.Tensor.copy_: write src (broadcast, cast) into input's memory."""
-    return CopyBackwards.apply_(input, src)
+def copy_(input, other, non_blocking=False):
+    """torch.Tensor.copy_: write other (broadcast, cast) into input's memory (torch 2.13 names
+    the source ``other``)."""
+    return CopyBackwards.apply_(input, other)
 
 
 # The in-place view ops' nodes, named as torch names them (x.t_(): TBackward1).
@@ -699,26 +700,47 @@ _INPLACE_NODES = {cls: type(name, (cls,), {'__module__': __name__, '__qualname__
                                     (TBackward0, 'TBackward1'))}
 
 
-def _view_in_place(view):
-    """The in-place variant of a view function (t_, squeeze_...): the tensor takes the
-    view's shape and strides, a new version, and the view's place in the graph."""
-    def method(self, *args, **kwargs):
-        if grad_state.enabled and self.requires_grad:
-            check_inplace_allowed(self)
-        result = view(self, *args, **kwargs)
-        node = result._grad_fn
-        if node is not None:
-            node.__class__ = _INPLACE_NODES[node.__class__]
-            self._grad_fn = node
-            self._output_nr = 0
-        self._data = result._data
-        self._vc.value += 1
-        if self._base is not None:  # a view stays a view of its base, one op further
-            self._view_fn = result._view_fn
-            self._view_version = self._vc.value
-        return self
-    method.__name__ = view.__name__ + '_'
-    return method
+def _viewed_in_place(self, view, *args):
+    """An in-place view op (t_, squeeze_...): the tensor takes ``view(self, *args)``'s shape
+    and strides, a new version, and the view's place in the graph."""
+    if grad_state.enabled and self.requires_grad:
+        check_inplace_allowed(self)
+    result = view(self, *args)
+    node = result._grad_fn
+    if node is not None:
+        node.__class__ = _INPLACE_NODES[node.__class__]
+        self._grad_fn = node
+        self._output_nr = 0
+    self._data = result._data
+    self._vc.value += 1
+    if self._base is not None:  # a view stays a view of its base, one op further
+        self._view_fn = result._view_fn
+        self._view_version = self._vc.value
+    return self
+
+
+def _t_(self):
+    return _viewed_in_place(self, t)
+
+
+def _transpose_(self, dim0, dim1):
+    return _viewed_in_place(self, transpose, dim0, dim1)
+
+
+def _swapaxes_(self, axis0, axis1):
+    return _viewed_in_place(self, transpose, axis0, axis1)
+
+
+def _swapdims_(self, dim0, dim1):
+    return _viewed_in_place(self, transpose, dim0, dim1)
+
+
+def _squeeze_(self, dim=None):
+    return _viewed_in_place(self, squeeze, dim)
+
+
+def _unsqueeze_(self, dim):
+    return _viewed_in_place(self, unsqueeze, dim)
 
 
 def _cast_method(dtype):
@@ -734,9 +756,8 @@ TENSOR_METHODS = {
     'expand_as': expand_as,
     'broadcast_to': _broadcast_to_method, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
-    'copy_': copy_, 't_': _view_in_place(t), 'transpose_': _view_in_place(transpose),
-    'swapaxes_': _view_in_place(transpose), 'swapdims_': _view_in_place(transpose),
-    'squeeze_': _view_in_place(squeeze), 'unsqueeze_': _view_in_place(unsqueeze),
+    'copy_': copy_, 't_': _t_, 'transpose_': _transpose_, 'swapaxes_': _swapaxes_,
+    'swapdims_': _swapdims_, 'squeeze_': _squeeze_, 'unsqueeze_': _unsqueeze_,
     'float': _cast_method(_dtype.float32), 'double': _cast_method(_dtype.float64),
     'half': _cast_method(_dtype.float16), 'bfloat16': _cast_method(_dtype.bfloat16),
     'long': _cast_method(_dtype.int64), 'int': _cast_method(_dtype.int32),
