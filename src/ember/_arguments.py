@@ -32,7 +32,7 @@ def described(value):
     if isinstance(value, list):
         return f"list of [{', '.join(map(type_name, value))}]"
     if isinstance(value, tuple):
-        return f"tuple of ({', '.join(map(type_name, value))})"
+        return f"tuple of ({', '.join(map(type_name, value))}{',' * (len(value) == 1)})"
     return type_name(value)
 
 

@@ -486,3 +486,23 @@ def test_view_as_another_dtype_shares_memory_and_version_not_autograd():
         return (y, y._version, v._base is y, v.requires_grad, y.view(T.float32).requires_grad,
                 w.requires_grad, w._base is x)
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    's.squeeze(0, 2)', 's.clone().squeeze_(0, 2)', 's.squeeze(0, 1)', 's.squeeze(0, True)',
+    's.squeeze(-4, 2)', 's.squeeze(0, 0)', 's.clone().squeeze_(dim=0)', 's.squeeze(T.tensor(0))',
+    's.squeeze(None)', 's.squeeze(dim=None)', 's.squeeze(True)', 's.squeeze(0, dim=2)',
+    's.clone().squeeze_(None)', 's.squeeze(0, 1.0)', 's.squeeze(True, 2)', 's.squeeze(1.0, 2)',
+    's.squeeze(None, 2)', 'T.squeeze(s, None)', 'T.squeeze(s, True)', 's.squeeze_(True)',
+    's.squeeze(())', 's.squeeze((True,))', 's.squeeze([True])', 'T.squeeze(s, (True,))',
+    's.squeeze(0, None)', 's.clone().squeeze_(0, dim=2)', "s.squeeze('a')", 's.squeeze(1.0)',
+    's.squeeze(dim=1.0)', 'T.squeeze(s, 1.0)', 's.squeeze()', 'T.squeeze(input=s, dim=(0, 2))',
+    's.squeeze((0, 2), 1)'])
+def test_squeeze_dims_one_by_one_and_wrong_types(code):
+    """Tensor.squeeze(0, 2) squeezes both dims (torch.squeeze takes no such call); None, bools
+    and floats are no dim for torch's parser, except after the first of dims given one by one."""
+    check(lambda T: eval(code, {'T': T, 's': T.ones(1, 2, 1, 3)}), match_message=True)
+
+
+def test_squeeze_function_takes_no_dims_one_by_one():
+    check(lambda T: T.squeeze(T.ones(1, 2, 1, 3), 0, 2))

@@ -5,7 +5,7 @@ import math
 import operator
 
 from .. import _dtype
-from .._arguments import invalid_combination
+from .._arguments import described, invalid_combination, type_name
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
@@ -472,18 +472,81 @@ def _broadcast_to_method(self, *sizes, size=None):
     return expand(self, *sizes, size=size)
 
 
-def squeeze(input, dim=None):
+_ALL_DIMS = object()   # squeeze without dim (torch's overload squeeze(Tensor input))
+
+
+def squeeze(input, dim=_ALL_DIMS):
     """torch.squeeze: drop size-1 dims (all, one, or a tuple of them)."""
     shape = input._data.shape
-    if dim is None:
+    if dim is _ALL_DIMS:
         return SqueezeBackward0.apply(input, shape=tuple(s for s in shape if s != 1))
-    if isinstance(dim, int):
+    if _is_dim(dim):
         d = _wrap_dim(dim, len(shape))
         kept = shape[:d] + shape[d + 1:] if shape and shape[d] == 1 else shape
         return SqueezeBackward1.apply(input, shape=kept)
+    if not _is_dim_list(dim):
+        raise _squeeze_error('squeeze', (input,), dim)
     dims = _distinct_dims(dim, len(shape))
     kept = tuple(s for i, s in enumerate(shape) if i not in dims or s != 1)
     return SqueezeBackward2.apply(input, shape=kept)
+
+
+def _is_dim(value):
+    """An int argument as torch's parser takes it: no bool (nor None, float...)."""
+    return hasattr(value, '__index__') and not isinstance(value, bool)
+
+
+def _is_dim_list(value):
+    return isinstance(value, (tuple, list)) and all(map(_is_dim, value))
+
+
+def _squeeze_method(self, *dims, dim=_ALL_DIMS):
+    """Tensor.squeeze, which also takes the dims one by one (x.squeeze(0, 2))."""
+    return squeeze(self, _squeeze_method_dim('squeeze', self, dims, dim))
+
+
+def _squeeze_method_dim(name, self, dims, dim):
+    """The dim of x.squeeze(*dims, dim=dim), with torch's errors where it takes none."""
+    if dims and dim is not _ALL_DIMS or len(dims) > 1 and not _is_dim(dims[0]):
+        raise invalid_combination(name, dims, {} if dim is _ALL_DIMS else {'dim': dim},
+                                  [f'({s})' for s in _SQUEEZE_OVERLOADS])
+    if len(dims) > 1:   # the dims one by one: later ones may be bools (as ints)
+        for position, d in enumerate(dims, 1):
+            if not hasattr(d, '__index__'):
+                raise TypeError(f"{name}(): argument 'dim' failed to unpack the object at pos "
+                                f'{position} with error "type must be tuple of ints,but got '
+                                f'{type_name(d)}"')
+        return tuple(map(operator.index, dims))
+    dim = dims[0] if dims else dim
+    if not (dim is _ALL_DIMS or _is_dim(dim) or _is_dim_list(dim)):
+        raise _squeeze_error(name, (), dim, keyword=not dims)
+    return dim
+
+
+_SQUEEZE_OVERLOADS = ('', 'int dim', 'tuple of ints dim')
+
+
+def _squeeze_error(name, leading, dim, keyword=False):
+    """torch's TypeError for a squeeze dim no overload takes (``leading``: the function's
+    input, none for the method); its note on each overload says why it failed."""
+    value = f'!dim={described(dim)}!' if keyword else f'!{described(dim)}!'
+    marked = ', '.join(['Tensor'] * len(leading) + [value]) + (', )' if keyword and not leading
+                                                               else ')')
+    why = "\n      didn't match because some of the arguments have invalid types: ("
+    signatures = []
+    for overload in _SQUEEZE_OVERLOADS:
+        params = ', '.join(['Tensor input'] * len(leading) + [overload] * bool(overload))
+        if not overload and leading:
+            note = ''       # the function's (Tensor input) takes fewer arguments
+        elif not overload and keyword:
+            note = "\n      didn't match because some of the keywords were incorrect: dim"
+        else:
+            note = why + marked
+        signatures.append(f'({params}){note}')
+    args, kwargs = (*leading, dim), {}
+    if keyword:
+        args, kwargs = leading, {'dim': dim}
+    return invalid_combination(name, args, kwargs, signatures)
 
 
 def _distinct_dims(dims, ndim):
@@ -735,8 +798,8 @@ def _swapdims_(self, dim0, dim1):
     return _viewed_in_place(self, transpose, dim0, dim1)
 
 
-def _squeeze_(self, dim=None):
-    return _viewed_in_place(self, squeeze, dim)
+def _squeeze_(self, *dims, dim=_ALL_DIMS):
+    return _viewed_in_place(self, squeeze, _squeeze_method_dim('squeeze_', self, dims, dim))
 
 
 def _unsqueeze_(self, dim):
@@ -754,7 +817,7 @@ TENSOR_METHODS = {
     'flatten': flatten, 'transpose': transpose, 'swapaxes': swapaxes, 'swapdims': transpose,
     't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand,
     'expand_as': expand_as,
-    'broadcast_to': _broadcast_to_method, 'squeeze': squeeze, 'unsqueeze': unsqueeze, 'narrow': narrow,
+    'broadcast_to': _broadcast_to_method, 'squeeze': _squeeze_method, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
     'copy_': copy_, 't_': _t_, 'transpose_': _transpose_, 'swapaxes_': _swapaxes_,
     'swapdims_': _swapdims_, 'squeeze_': _squeeze_, 'unsqueeze_': _unsqueeze_,
