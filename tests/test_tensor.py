@@ -485,3 +485,8 @@ def test_size_of_numpy_ints(sizes):
         size = T.Size([T.tensor(2) if s == 'tensor' else s for s in sizes])
         return [type(s).__name__ for s in size], repr(size), size
     check(made, match_message=True)
+
+
+@pytest.mark.parametrize('value', [1, 0, None, 1.0, np.bool_(True), True, False])
+def test_requires_grad_takes_a_bool_only(value):
+    check(lambda T: T.ones(2).requires_grad_(value).requires_grad, match_message=True)

@@ -2,7 +2,8 @@
 torch parses its overloads: how an argument's type is named, and the TypeError when no
 overload takes the arguments."""
 
-__all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'not_tensor']
+__all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'not_tensor',
+           'MethodArgumentError', 'wrong_type', 'check_not_bool']
 
 # ember's stand-ins for torch's C types, named as torch's (their CPython tp_name)
 _TORCH_NAMES = {'dtype': 'torch.dtype', 'device': 'torch.device', 'Size': 'torch.Size',
@@ -55,3 +56,34 @@ def not_tensor(function, value, argument='input', position=1):
     torch's parser names it: 'numpy.float64')."""
     return TypeError(f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
                      f'not {type_name(value)}')
+
+
+class MethodArgumentError(TypeError):
+    """A TypeError of torch's parser as a method reports it (self not counted in positions,
+    not listed in overloads); torch.f (ember._ops' function wrapper) raises ``in_function()``,
+    the function's (the input counted and listed)."""
+
+    def __init__(self, message, in_function):
+        super().__init__(message)
+        self.in_function = in_function
+
+
+MethodArgumentError.__name__ = MethodArgumentError.__qualname__ = 'TypeError'  # as printed
+MethodArgumentError.__module__ = 'builtins'
+
+
+def wrong_type(function, argument, position, requirement, leading=0):
+    """torch's "f(): argument 'dim' (position 1) must be int, not bool" (``leading``: 1 for
+    the function, whose input is position 1)."""
+    message = (f"{function}(): argument '{argument}' (position {position + leading}) "
+               f'{requirement}')
+    if leading:
+        return TypeError(message)
+    return MethodArgumentError(message, lambda: wrong_type(function, argument, position,
+                                                           requirement, 1))
+
+
+def check_not_bool(function, argument, position, value, expected='int'):
+    """torch's TypeError for a bool where its parser wants an int (Python's bool is an int)."""
+    if value.__class__ is bool:
+        raise wrong_type(function, argument, position, f'must be {expected}, not bool')

@@ -324,7 +324,7 @@ def _copied(data, dtype, device, requires_grad, pin_memory, caller):
                    requires_grad)
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data, *, dtype=None, device=None):
     """torch.as_tensor: share memory with ``data`` when dtype and device allow."""
     dtype = dtype_arg(dtype, 'as_tensor')
     if isinstance(data, Tensor):

@@ -17,7 +17,7 @@ from . import _dtype
 from ._dtype import _BY_NUMPY
 from ._device import (ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, deep_copied, device_of,
                       memory_owner, storage_parts, to_host, writable_alias)
-from ._arguments import invalid_combination, type_name
+from ._arguments import invalid_combination, type_name, wrong_type
 from ._warnings import warn_once
 from .utils.hooks import RemovableHandle
 
@@ -296,7 +296,7 @@ class Tensor:
             return f'CPU{self.dtype.scalar_name}Type'
         return self.type()
 
-    def is_contiguous(self, memory_format=None):
+    def is_contiguous(self, *, memory_format=None):
         if memory_format is None:
             return bool(self._data.flags.c_contiguous)
         return _is_contiguous_in(self, memory_format)
@@ -343,6 +343,9 @@ class Tensor:
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
+        if requires_grad.__class__ is not bool:
+            raise wrong_type('requires_grad_', 'requires_grad', 1,
+                             f'must be bool, not {type_name(requires_grad)}')
         if self._grad_fn is not None and not requires_grad:  # not re-derived, as torch's
             raise RuntimeError(_LEAF_FLAGS_ERROR + ' If you want to use a computed variable in a '
                                'subgraph that doesn\'t require differentiation use var_no_grad = '

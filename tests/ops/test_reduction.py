@@ -156,3 +156,15 @@ def test_out_of_another_dtype_than_dtype(op, dtype, out_dtype):
         out = T.zeros((), dtype=getattr(T, out_dtype))
         return getattr(T, op)(T.tensor([1., 2.]), 0, out=out, **kwargs)
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.sum(0, 1)', 'x.mean(0, 1)', 'T.sum(x, 0, 1)', 'T.mean(x, 0, 1)', 'x.sum(0, None)',
+    'x.mean(0, 1.0)', 'x.sum(0, np.bool_(True))', 'x.sum(0, True)', 'T.mean(x, 0, False)'])
+def test_keepdim_must_be_a_bool(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3), 'np': np}), match_message=True)
+
+
+@pytest.mark.parametrize('code', ['x.sum(0, keepdim=1)', 'x.mean(0, keepdim=None)'])
+def test_keepdim_by_keyword_must_be_a_bool(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}))

@@ -506,3 +506,35 @@ def test_squeeze_dims_one_by_one_and_wrong_types(code):
 
 def test_squeeze_function_takes_no_dims_one_by_one():
     check(lambda T: T.squeeze(T.ones(1, 2, 1, 3), 0, 2))
+
+
+@pytest.mark.parametrize('code', [
+    'z.unsqueeze(True)', 'T.unsqueeze(z, True)', 'z.clone().unsqueeze_(True)', 'x.select(True, 0)',
+    'x.select(0, True)', 'T.select(x, True, 0)', 'x.narrow(True, 0, 1)', 'x.narrow(0, True, 1)',
+    'x.narrow(0, 0, True)', 'T.narrow(x, True, 0, 1)', 'T.narrow(x, 0, 0, True)',
+    'x.narrow(0, T.tensor(0), True)', 'x.narrow(True, T.tensor(0), 1)', 'x.flatten(True)',
+    'x.flatten(0, True)', 'T.flatten(x, 0, True)', 'x.unbind(True)', 'T.unbind(x, True)',
+    'x.transpose(True, 0)', 'T.transpose(x, 0, True)', 'x.clone().transpose_(True, 0)',
+    'x.swapaxes(0, True)', 'T.swapaxes(x, True, 0)', 'x.clone().swapaxes_(True, 0)',
+    'x.swapdims(0, True)', 'x.clone().swapdims_(0, True)', 'x.expand(True, 2, 3)',
+    'x.expand((True, 2, 3))', 'x.expand(True)', 'x.expand(2, True, 3)', 'x.reshape(True, 6)',
+    'x.reshape((True, 6))', 'x.reshape(True)', 'x.reshape(6, True)', 'T.reshape(x, (True, 6))',
+    'x.permute(True, 0)', 'x.permute((True, 0))', 'x.permute(True)', 'x.permute(0, True)',
+    'T.permute(x, (True, 0))', 'T.permute(x, (0, True))', 'T.permute(z, 2, 0, 1)',
+    'T.permute(z, (2, 0, 1))', 'T.permute(z, dims=(2, 0, 1))', 'z.permute(2, 0, 1)',
+    'z.permute(dims=[2, 0, 1])', 'x.transpose(0, 1)', 'x.flatten(0, 1)', 'x.select(1, 2)'])
+def test_bools_are_no_ints(code):
+    """torch's parser takes no bool where it wants an int (or an int list's first item)."""
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3), 'z': T.ones(2, 3, 4)}),
+          match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.float(1)', 'x.double(1)', 'x.int(1)', 'x.long(1)', 'x.half(1)', 'x.bool(1)', 'x.byte(1)',
+    'x.char(1)', 'x.short(1)', 'x.bfloat16(1)', 'x.float(T.contiguous_format)',
+    'x.double(memory_format=T.contiguous_format)', 'x.contiguous(T.contiguous_format)',
+    'x.contiguous(memory_format=T.contiguous_format)', 'x.is_contiguous(T.contiguous_format)',
+    'x.is_contiguous(memory_format=T.contiguous_format)', 'T.as_tensor([1, 2], T.float64)',
+    'T.as_tensor([1, 2], dtype=T.float64)'])
+def test_keyword_only_arguments(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}))

@@ -5,7 +5,7 @@ don't take)."""
 import functools
 import types
 
-from .._arguments import not_tensor
+from .._arguments import MethodArgumentError, not_tensor
 from .._tensor import Tensor
 from . import blas, indexing, pointwise, reduction, shape
 
@@ -118,7 +118,10 @@ def _function(name, function):
     def checked(input, *args, **kwargs):
         if not isinstance(input, Tensor):
             raise not_tensor(name, input)
-        return function(input, *args, **kwargs)
+        try:
+            return function(input, *args, **kwargs)
+        except MethodArgumentError as error:   # (no cost in Python 3.11 until raised)
+            raise error.in_function() from None
     checked.__name__ = checked.__qualname__ = name
     return checked
 

@@ -2,7 +2,7 @@
 import operator
 
 from .. import _dtype
-from .._arguments import invalid_combination, not_tensor
+from .._arguments import invalid_combination, not_tensor, type_name, wrong_type
 from .._device import array_module, cast
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
@@ -135,6 +135,8 @@ def _sum_dtype(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
+    if keepdim.__class__ is not bool:
+        raise _not_bool('sum', input, dim, keepdim)
     try:
         dims = _reduced_dims(dim, input.ndim, 'sum')
     except AttributeError:
@@ -155,6 +157,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
     if not isinstance(input, Tensor):
         raise not_tensor('mean', input)
+    if keepdim.__class__ is not bool:
+        raise _not_bool('mean', input, dim, keepdim)
     if dim is not None and dim.__class__ is not int:
         _dim_list(dim, 'mean')   # (torch's parser checks its type before the dtype)
     if (dtype or input.dtype).category < _dtype.FLOAT:
@@ -167,6 +171,18 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
+
+
+def _not_bool(name, input, dim, keepdim):
+    """torch's TypeError for a keepdim that is not a bool (1, None, a NumPy bool); torch.mean
+    lists its overloads there."""
+    error = wrong_type(name, 'keepdim', 2, f'must be bool, not {type_name(keepdim)}')
+    if name == 'mean':
+        error.in_function = lambda: invalid_combination('mean', (input, dim, keepdim), (), (
+            '(Tensor input, *, torch.dtype dtype = None, Tensor out = None)',
+            '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = '
+            'None, Tensor out = None)'))
+    return error
 
 
 def _check_out_dtype(dtype, out):

@@ -5,7 +5,8 @@ import math
 import operator
 
 from .. import _dtype
-from .._arguments import described, invalid_combination, type_name
+from .._arguments import (MethodArgumentError, check_not_bool, described, invalid_combination,
+                          type_name, wrong_type)
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
@@ -57,13 +58,21 @@ def broadcast_shapes(*shapes):
     return Size(common)
 
 
-def _sizes(args, keyword=None):
+def _sizes(args, keyword=None, name=None, argument='size'):
     """Sizes given as f(2, 3), f((2, 3)), f(torch.Size([2, 3])) or by keyword
-    (f(size=(2, 3)), passed here as ``keyword``)."""
+    (f(size=(2, 3)), passed here as ``keyword``); with ``name``, torch's TypeError where its
+    parser reads no sizes: a bool first (it checks only the first item of an int list)."""
     if keyword is not None:
         args = (keyword, *args)
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
+        if name is not None and args and args[0].__class__ is bool:
+            raise wrong_type(name, argument, 1, 'must be tuple of ints, but found element of '
+                                                'type bool at pos 0')
+    elif name is not None and args and args[0].__class__ is bool:
+        if len(args) > 1:   # not the sizes one by one: one tuple of ints, then extra arguments
+            raise TypeError(f'{name}() takes 1 positional argument but {len(args)} were given')
+        raise wrong_type(name, argument, 1, 'must be tuple of ints, not bool')
     return tuple(map(operator.index, args))  # NumPy ints and 0-d int tensors too, not floats
 
 
@@ -343,7 +352,8 @@ def _view_dtype(input, dtype):
 
 def reshape(input, *sizes, shape=None):
     """torch.reshape: a view when the memory allows, else a copy (shape= by keyword too)."""
-    return reshape_to(input, infer_shape(_sizes(sizes, shape), input._data.size))
+    return reshape_to(input, infer_shape(_sizes(sizes, shape, 'reshape', 'shape'),
+                                         input._data.size))
 
 
 def reshape_to(input, shape):
@@ -365,6 +375,8 @@ def reshape_as(input, other):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    check_not_bool('flatten', 'start_dim', 1, start_dim)
+    check_not_bool('flatten', 'end_dim', 2, end_dim)
     ndim = input.ndim
     start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
     if ndim == 0:
@@ -381,16 +393,27 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def transpose(input, dim0, dim1):
-    ndim = input._data.ndim
-    return TransposeBackward0.apply(input, dim0=_wrap_dim(dim0, ndim), dim1=_wrap_dim(dim1, ndim))
+    return _transposed(input, dim0, dim1, 'transpose')
 
 
-swapdims = transpose
+def swapdims(input, dim0, dim1):
+    return _transposed(input, dim0, dim1, 'swapdims')
 
 
 def swapaxes(input, axis0, axis1):
     """torch.swapaxes: transpose under NumPy's argument names."""
-    return transpose(input, axis0, axis1)
+    return _transposed(input, axis0, axis1, 'swapaxes', _AXIS_NAMES)
+
+
+_DIM_NAMES, _AXIS_NAMES = ('dim0', 'dim1'), ('axis0', 'axis1')
+
+
+def _transposed(input, dim0, dim1, name, arguments=_DIM_NAMES):
+    """transpose, swapdims, swapaxes and their in-place variants: errors name them."""
+    check_not_bool(name, arguments[0], 1, dim0)
+    check_not_bool(name, arguments[1], 2, dim1)
+    ndim = input._data.ndim
+    return TransposeBackward0.apply(input, dim0=_wrap_dim(dim0, ndim), dim1=_wrap_dim(dim1, ndim))
 
 
 def t(input):
@@ -399,12 +422,17 @@ def t(input):
     return TBackward0.apply(input)
 
 
-def permute(input, *order, dims=None):
-    """torch.permute: the dims reordered (given as permute(2, 0, 1), permute((2, 0, 1)) or
+def permute(input, dims):
+    """torch.permute: the dims reordered."""
+    return _permute_method(input, dims)
+
+
+def _permute_method(input, *order, dims=None):
+    """Tensor.permute: the dims reordered (given as permute(2, 0, 1), permute((2, 0, 1)) or
     permute(dims=(2, 0, 1)))."""
     if not order and dims is None:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
-    dims = _sizes(order, dims)
+    dims = _sizes(order, dims, 'permute', 'dims')
     ndim = input.ndim
     if len(dims) != ndim:
         raise RuntimeError(f'permute(sparse_coo): number of dimensions in the tensor input does '
@@ -436,7 +464,7 @@ _T_WARNINGS = (
 
 
 def expand(input, *sizes, size=None, implicit=False):
-    sizes = _sizes(sizes, size)
+    sizes = _sizes(sizes, size, 'expand')
     shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(f'expand({input._c10_type()}{{{list(shape)}}}, size={list(sizes)}): the '
@@ -480,7 +508,7 @@ def squeeze(input, dim=_ALL_DIMS):
     shape = input._data.shape
     if dim is _ALL_DIMS:
         return SqueezeBackward0.apply(input, shape=tuple(s for s in shape if s != 1))
-    if _is_dim(dim):
+    if dim.__class__ is int or _is_dim(dim):
         d = _wrap_dim(dim, len(shape))
         kept = shape[:d] + shape[d + 1:] if shape and shape[d] == 1 else shape
         return SqueezeBackward1.apply(input, shape=kept)
@@ -561,6 +589,7 @@ def _distinct_dims(dims, ndim):
 
 
 def unsqueeze(input, dim):
+    check_not_bool('unsqueeze', 'dim', 1, dim)
     shape = input._data.shape
     d = _wrap_dim(dim, len(shape) + 1)
     return UnsqueezeBackward0.apply(input, shape=shape[:d] + (1,) + shape[d:])
@@ -569,6 +598,8 @@ def unsqueeze(input, dim):
 def narrow(input, dim, start, length):
     """torch.narrow: ``length`` elements from ``start`` (may be negative) along ``dim``."""
     from .indexing import getitem
+    if bool in (dim.__class__, start.__class__, length.__class__):
+        raise _narrow_error(input, (dim, start, length))
     if input.ndim == 0:
         raise RuntimeError('narrow() cannot be applied to a 0-dim tensor.')
     if length < 0:
@@ -585,6 +616,26 @@ def narrow(input, dim, start, length):
     return getitem(input, (slice(None),) * dim + (slice(start, start + length),), normalized=True)
 
 
+def _narrow_error(input, args, function=False):
+    """torch's TypeError for narrow given a bool (as Tensor.narrow's, or torch.narrow's), its
+    notes marking the arguments each overload refuses."""
+    leading = (input,) * function
+    signatures = []
+    for start_type in ('Tensor', 'int'):
+        params = ', '.join(['Tensor input'] * len(leading) + [
+            'int dim', f'{start_type} start', 'int length'])
+        marks = ['Tensor'] * len(leading) + [
+            f'!{type_name(a)}!' if a.__class__ is bool or i == 1 and (
+                isinstance(a, Tensor) != (start_type == 'Tensor')) else type_name(a)
+            for i, a in enumerate(args)]
+        signatures.append(f"({params})\n      didn't match because some of the arguments have "
+                          f"invalid types: ({', '.join(marks)})")
+    error = invalid_combination('narrow', (*leading, *args), (), signatures)
+    if function:
+        return error
+    return MethodArgumentError(str(error), lambda: _narrow_error(input, args, True))
+
+
 def _narrow_start(start):
     """narrow's start: an int, or a 0-dim integral tensor."""
     if isinstance(start, Tensor):
@@ -597,6 +648,8 @@ def _narrow_start(start):
 def select(input, dim, index):
     """torch.select: the slice at ``index`` along ``dim``, a view with that dim removed."""
     from .indexing import getitem
+    check_not_bool('select', 'dim', 1, dim)
+    check_not_bool('select', 'index', 2, index)
     if input.ndim == 0:
         raise IndexError('select() cannot be applied to a 0-dim tensor.')
     dim = _wrap_dim(dim, input.ndim)
@@ -610,6 +663,7 @@ def select(input, dim, index):
 def unbind(input, dim=0):
     """torch.unbind: the slices along ``dim``."""
     from .indexing import UnbindBackward0
+    check_not_bool('unbind', 'dim', 1, dim)
     dim = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError('Dimension specified as 0 but tensor has no dimensions')
@@ -701,7 +755,7 @@ def clone(input, *, memory_format=None):
     return CloneBackward0.apply(input)
 
 
-def contiguous(input, memory_format=None):
+def contiguous(input, *, memory_format=None):
     return input if input._data.flags.c_contiguous else CloneBackward0.apply(input,
                                                                               contiguous=True)
 
@@ -787,15 +841,15 @@ def _t_(self):
 
 
 def _transpose_(self, dim0, dim1):
-    return _viewed_in_place(self, transpose, dim0, dim1)
+    return _viewed_in_place(self, _transposed, dim0, dim1, 'transpose_')
 
 
 def _swapaxes_(self, axis0, axis1):
-    return _viewed_in_place(self, transpose, axis0, axis1)
+    return _viewed_in_place(self, _transposed, axis0, axis1, 'swapaxes_', _AXIS_NAMES)
 
 
 def _swapdims_(self, dim0, dim1):
-    return _viewed_in_place(self, transpose, dim0, dim1)
+    return _viewed_in_place(self, _transposed, dim0, dim1, 'swapdims_')
 
 
 def _squeeze_(self, *dims, dim=_ALL_DIMS):
@@ -803,19 +857,20 @@ def _squeeze_(self, *dims, dim=_ALL_DIMS):
 
 
 def _unsqueeze_(self, dim):
+    check_not_bool('unsqueeze_', 'dim', 1, dim)
     return _viewed_in_place(self, unsqueeze, dim)
 
 
 def _cast_method(dtype):
-    def method(self, memory_format=None):
+    def method(self, *, memory_format=None):
         return _to_dtype(self, dtype)
     return method
 
 
 TENSOR_METHODS = {
     'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as,
-    'flatten': flatten, 'transpose': transpose, 'swapaxes': swapaxes, 'swapdims': transpose,
-    't': t, 'T': property(_reversed_dims), 'permute': permute, 'expand': expand,
+    'flatten': flatten, 'transpose': transpose, 'swapaxes': swapaxes, 'swapdims': swapdims,
+    't': t, 'T': property(_reversed_dims), 'permute': _permute_method, 'expand': expand,
     'expand_as': expand_as,
     'broadcast_to': _broadcast_to_method, 'squeeze': _squeeze_method, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
