@@ -722,3 +722,12 @@ def test_the_default_generator_starts_from_a_nondeterministic_seed():
     seeds = [int(run.split()[0]) for run in runs]
     assert runs[0] != runs[1] and 67280421310721 not in seeds
     assert max(ember.seed() for _ in range(64)) >= 2**53   # 64 bits, not a double's 53
+
+
+@pytest.mark.parametrize('code', [
+    'T.rand((2, 3), size=(4,))', 'T.randn((2, 3), size=(4,))', 'T.randn(2, 3, size=(4,))',
+    'T.rand(size=(4,)).shape', "T.ones(3).uniform_(1, 3, **{'from': 2})",
+    "T.ones(3).uniform_(to=3, **{'from': 2}).shape", "T.ones(3).uniform_(1, 3, 4)",
+    "T.ones(3).uniform_(1, to=3, bogus=1)", "T.ones(3).uniform_(2, **{'to': 3}).shape"])
+def test_arguments_given_twice(code):
+    check(lambda T: eval(code, {'T': T}), match_message=True)

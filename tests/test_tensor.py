@@ -490,3 +490,38 @@ def test_size_of_numpy_ints(sizes):
 @pytest.mark.parametrize('value', [1, 0, None, 1.0, np.bool_(True), True, False])
 def test_requires_grad_takes_a_bool_only(value):
     check(lambda T: T.ones(2).requires_grad_(value).requires_grad, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.type(bogus=1)', 'x.type(T.float64, bogus=1)', 'x.type(memory_format=T.contiguous_format)',
+    "x.type(T.float64, **{'async': True})", "x.type(**{'async': True})"])
+def test_type_keywords(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2)}), match_message=True)
+    messages = []
+    for T in (torch, ember):
+        T.set_warn_always(True)   # torch's parser warns once in the process
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                try:
+                    eval(code, {'T': T, 'x': T.ones(2)})
+                except TypeError:
+                    pass
+        finally:
+            T.set_warn_always(False)
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1] and len(messages[0]) == ('async' in code)
+
+
+@pytest.mark.parametrize('code', [
+    'x.to(T.float64, T.float32)', "x.to('cpu', 'cpu')", 'x.to(T.float64, None)',
+    "x.to(T.float64, 'cpu')", 'x.to(T.float64, dtype=T.float32)', "x.to('cpu', device='cpu')",
+    'x.to(tensor=y)', "x.to('cpu', T.float64)", 'x.to(None)', 'x.to(None, T.float64)',
+    "x.to('cpu', None)", 'x.to(dtype=None)', 'x.to(device=None, dtype=T.float64)',
+    'x.to(y, T.float32)', 'x.to(T.float64, True, True)', 'x.to(T.float64, True, True, True)',
+    'x.to(T.float64, 1)', "x.to('cpu', True)", 'x.to(y, dtype=T.float64)', 'x.to(y, True, True)',
+    "x.to('cpu', T.float64, True, True)", 'x.to(float)', "x.to('cpu', float)",
+    'x.to(T.float64, copy=True)', 'x.to(T.device("cpu"), T.int32, non_blocking=True)'])
+def test_to_overloads(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2), 'y': T.ones(3, dtype=T.float64)}),
+          match_message=True)

@@ -95,6 +95,18 @@ def _no_size(function, *keywords):
     return invalid_combination(function, ())
 
 
+def _given_size(function, sizes, size):
+    """rand's or randn's size, given one by one, as a sequence, or by keyword (not two ways)."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise invalid_combination(function, sizes, {'size': size}, [
+            f'(tuple of ints size, *, {generator}Tensor out = None, torch.dtype dtype = None, '
+            'torch.layout layout = None, torch.device device = None, bool pin_memory = False, '
+            'bool requires_grad = False)' for generator in ('torch.Generator generator, ', '')])
+    return (size,)
+
+
 def _shape(size, name=None, position=1):
     """The shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f(Size([2, 3]))``, none negative;
     with a function ``name``, torch's errors for sizes that are not ints."""
@@ -259,13 +271,12 @@ def _check_uniform(dtype, low, high):
             'the limit')
 
 
-def uniform_(self, from_=0.0, /, to=1.0, *, generator=None, **kwargs):
+def uniform_(self, *args, generator=None, **kwargs):
     """Tensor.uniform_(from=0, to=1): fill with U[from, to) in place."""
-    low = kwargs.pop('from', from_)
-    if kwargs:
-        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    (low, to), gen = _sampler_params('uniform_', args, kwargs, {'from': 0.0, 'to': 1.0},
+                                     generator)
     _check_uniform(self.dtype, low, to)
-    draw = _draw(_generator(generator, 'uniform_'), sampler.uniform, low, to)
+    draw = _draw(gen, sampler.uniform, low, to)
     return UniformBackward0.apply_(self, draw=draw)
 
 
@@ -273,7 +284,7 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'rand')
-    size = sizes if size is None else (size,)
+    size = _given_size('rand', sizes, size)
     gen = _generator(generator, 'rand', size)  # torch checks its arguments' types first
     if not size:
         raise _no_size('rand', generator, out, dtype, layout, device, requires_grad, pin_memory)
@@ -347,7 +358,7 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
           requires_grad=False, pin_memory=False):
     """torch.randn: standard normal samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'randn')
-    size = sizes if size is None else (size,)
+    size = _given_size('randn', sizes, size)
     if not size:
         raise _no_size('randn', generator, out, dtype, layout, device, requires_grad, pin_memory)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()

@@ -18,7 +18,7 @@ from ._dtype import _BY_NUMPY
 from ._device import (ATEN_CUDA_MISSING, NO_ACCELERATOR, array_module, deep_copied, device_of,
                       memory_owner, storage_parts, to_host, writable_alias)
 from ._arguments import invalid_combination, type_name, wrong_type
-from ._warnings import warn_once
+from ._warnings import warn_deprecated_overload, warn_once
 from .utils.hooks import RemovableHandle
 
 _new = object.__new__
@@ -138,6 +138,18 @@ def _thread_counter():
 
 
 _new_counter = VersionCounter  # _thread_counter while any thread is in inference mode
+
+
+def _deprecated_async(kwargs):
+    """Tensor.type's keywords other than its own: torch's deprecated overload's async= (with
+    its warning), and nothing else."""
+    for key in kwargs:
+        if key != 'async':
+            raise TypeError(f"type() got an unexpected keyword argument '{key}'")
+    warn_deprecated_overload(
+        'type', 'type(object dtype = None, bool async = False, *, torch.memory_format '
+        'memory_format = None)', 'type(object dtype = None, bool non_blocking = False, *, '
+        'torch.memory_format memory_format = None)')
 
 
 class Tensor:
@@ -275,9 +287,11 @@ class Tensor:
         """Whether this tensor was made in inference_mode (or is a view of one)."""
         return self._vc.inference
 
-    def type(self, dtype=None, non_blocking=False, **kwargs):
+    def type(self, dtype=None, non_blocking=False, *, memory_format=None, **kwargs):
         """torch.Tensor.type: the legacy type name ('torch.FloatTensor'), or a cast to a dtype
-        or to such a name."""
+        or to such a name (its deprecated keyword async= too)."""
+        if kwargs:
+            _deprecated_async(kwargs)
         if dtype is None:
             return f'torch.{self.dtype.scalar_name}Tensor'
         if isinstance(dtype, (str, type)):

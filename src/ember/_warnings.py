@@ -30,3 +30,11 @@ def warn_once(message, category=UserWarning, key=None):
         return
     _warned.add(key)
     warn_at_caller(message, category)
+
+
+def warn_deprecated_overload(name, old, new):
+    """torch's parser's warning for a deprecated overload (once in the process for them all)."""
+    warn_once(f'This overload of {name} is deprecated:\n\t{old}\nConsider using one of the '
+              f'following signatures instead:\n\t{new} (Triggered internally at '
+              '/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)',
+              key='deprecated overload')

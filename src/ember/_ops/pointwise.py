@@ -10,7 +10,7 @@ from .._device import array_module, cast
 from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
-from .._warnings import warn_once
+from .._warnings import warn_deprecated_overload
 from .._tensor import Tensor
 from .primitive import CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, write_out
 from .shape import infer_size
@@ -742,10 +742,7 @@ def _deprecated_alpha(name, form, alpha, rest, alpha_keyword):
                  f'{name}(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)')
                 if form == 'function' else
                 (f'{name}(Number alpha, Tensor other)', f'{name}(Tensor other, *, Number alpha = 1)'))
-    warn_once(f'This overload of {name} is deprecated:\n\t{old}\nConsider using one of the '
-              f'following signatures instead:\n\t{new} (Triggered internally at '
-              '/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)',
-              key='deprecated overload')
+    warn_deprecated_overload(name, old, new)
     return rest[0], alpha.item() if isinstance(alpha, Tensor) else alpha
 
 

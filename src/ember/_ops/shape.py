@@ -7,6 +7,7 @@ import operator
 from .. import _dtype
 from .._arguments import (MethodArgumentError, check_not_bool, described, invalid_combination,
                           type_name, wrong_type)
+from .._device import device as device_type
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
@@ -766,24 +767,60 @@ def _to_dtype(input, dtype, copy=False):
     return ToCopyBackward0.apply(input, dtype=dtype)
 
 
-def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
-    """torch.Tensor.to(dtype) / to(device) / to(tensor)."""
-    flags = [arg for arg in args if isinstance(arg, bool)]   # positional non_blocking, copy
-    if len(flags) > 1:
-        copy = flags[1]
-    dtype = _dtype.dtype_arg(dtype, 'to')
-    for arg in args:
-        if isinstance(arg, bool):
+def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, tensor=None,
+       memory_format=None):
+    """torch.Tensor.to(device=None, dtype=None, ...), to(dtype, ...) or to(tensor, ...)."""
+    keywords = {name: value for name, value in (
+        ('device', device), ('dtype', dtype), ('tensor', tensor), ('non_blocking', non_blocking),
+        ('copy', copy)) if value is not None and value is not False}
+    bound = _to_overload(args, keywords)
+    if bound is None:
+        raise invalid_combination('to', args, keywords, [
+            f'({first}bool non_blocking = False, bool copy = False, *, torch.memory_format '
+            'memory_format = None)' for first in (
+                'torch.device device = None, torch.dtype dtype = None, ', 'torch.dtype dtype, ',
+                'Tensor tensor, ')])
+    if 'tensor' in bound:
+        bound['dtype'], bound['device'] = bound['tensor'].dtype, bound['tensor'].device
+    if bound.get('device') is not None:
+        _check_on_cpu(as_device(bound['device']))
+    dtype = bound.get('dtype')
+    return _to_dtype(input, input.dtype if dtype is None else _dtype.dtype_arg(dtype, 'to'),
+                     bound.get('copy', False))
+
+
+def _is_dtype(value):
+    return isinstance(value, (_dtype.dtype, type))   # float, int... for float64, int64...
+
+
+def _is_flag(value):
+    return value.__class__ is bool
+
+
+# Tensor.to's overloads, as torch's parser tries them: each parameter and the values it takes
+_TO_OVERLOADS = (
+    (('device', lambda v: v is None or isinstance(v, (str, int, device_type)) and v.__class__
+      is not bool), ('dtype', lambda v: v is None or _is_dtype(v)), ('non_blocking', _is_flag),
+     ('copy', _is_flag)),
+    (('dtype', _is_dtype), ('non_blocking', _is_flag), ('copy', _is_flag)),
+    (('tensor', lambda v: isinstance(v, Tensor)), ('non_blocking', _is_flag), ('copy', _is_flag)))
+
+
+def _to_overload(args, keywords):
+    """The arguments of Tensor.to by name, bound to the first overload that takes them (the
+    first parameter of the last two is required), or None."""
+    for params in _TO_OVERLOADS:
+        if len(args) > len(params):
             continue
-        if isinstance(arg, (_dtype.dtype, type)):  # a dtype, or float, int... for float64...
-            dtype = _dtype.dtype_arg(arg, 'to')
-        elif isinstance(arg, Tensor):
-            dtype, device = arg.dtype, arg.device
-        else:
-            device = arg
-    if device is not None:
-        _check_on_cpu(as_device(device))
-    return _to_dtype(input, dtype or input.dtype, copy)
+        bound = dict(zip((name for name, _ in params), args))
+        if any(name in bound for name in keywords) or not keywords.keys() <= dict(params).keys():
+            continue
+        bound.update(keywords)
+        if params[0][0] != 'device' and params[0][0] not in bound:
+            continue
+        if all(check(bound[name]) for name, check in params if name in bound):
+            return bound
+    return None
 
 
 def _check_on_cpu(device):
