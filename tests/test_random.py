@@ -731,3 +731,18 @@ def test_the_default_generator_starts_from_a_nondeterministic_seed():
     "T.ones(3).uniform_(1, to=3, bogus=1)", "T.ones(3).uniform_(2, **{'to': 3}).shape"])
 def test_arguments_given_twice(code):
     check(lambda T: eval(code, {'T': T}), match_message=True)
+
+
+@pytest.mark.parametrize('dtype', ['int64', 'bool', 'float64', 'float32', 'uint8'])
+@pytest.mark.parametrize('shape', [(5,), (3,), (0,), (2, 3)])
+def test_bernoulli_out_of_any_dtype_resized_silently(dtype, shape):
+    """torch's out variant is out.resize_(input.shape).bernoulli_(input): no warning."""
+    results = []
+    for T in (torch, ember):
+        T.manual_seed(3)
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            out = T.zeros(shape, dtype=getattr(T, dtype))
+            results.append(T.bernoulli(T.full((5,), 0.5), out=out))
+            assert results[-1] is out
+    check(lambda T: results[T is ember])

@@ -20,7 +20,7 @@ from ._creation import (_finish, _out_dtype, allocation_error, check_int64_sizes
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
                       iteration_order, to_host)
 from ._generator import Generator, default_generator
-from ._ops.primitive import Primitive, write_out
+from ._ops.primitive import Primitive, check_out, write_out
 from ._ops.shape import _sizes, expand, infer_size
 from ._tensor import Tensor, _make
 
@@ -96,9 +96,7 @@ def _no_size(function, *keywords):
 
 
 def _given_size(function, sizes, size):
-    """rand's or randn's size, given one by one, as a sequence, or by keyword (not two ways)."""
-    if size is None:
-        return sizes
+    """rand's or randn's size= (given by keyword: torch's error where also one by one)."""
     if sizes:
         raise invalid_combination(function, sizes, {'size': size}, [
             f'(tuple of ints size, *, {generator}Tensor out = None, torch.dtype dtype = None, '
@@ -284,7 +282,7 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'rand')
-    size = _given_size('rand', sizes, size)
+    size = sizes if size is None else _given_size('rand', sizes, size)
     gen = _generator(generator, 'rand', size)  # torch checks its arguments' types first
     if not size:
         raise _no_size('rand', generator, out, dtype, layout, device, requires_grad, pin_memory)
@@ -358,7 +356,7 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
           requires_grad=False, pin_memory=False):
     """torch.randn: standard normal samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'randn')
-    size = _given_size('randn', sizes, size)
+    size = sizes if size is None else _given_size('randn', sizes, size)
     if not size:
         raise _no_size('randn', generator, out, dtype, layout, device, requires_grad, pin_memory)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
@@ -733,10 +731,14 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         data = input._data
         return bernoulli_(_make(array_module(data).empty(data.shape, data.dtype), input.dtype), p,
                           generator=gen)
-    draw = _bernoulli_tensor_draw(input, input, _generator(generator, 'bernoulli', (input,)))
-    layout = out._data if out is not None and out._data.shape == input._data.shape else None
-    result = BernoulliBackward0.apply(input, draw=draw, layout=layout)
-    return result if out is None else write_out(result, out)
+    gen = _generator(generator, 'bernoulli', (input,))
+    if out is not None:   # torch: out.resize_(input.shape).bernoulli_(input), any dtype, silently
+        check_out(out)
+        if out._data.shape != input._data.shape:
+            out._data = array_module(out._data).empty(input._data.shape, out._data.dtype)
+        return bernoulli_(out, input, generator=gen)
+    draw = _bernoulli_tensor_draw(input, input, gen)
+    return BernoulliBackward0.apply(input, draw=draw, layout=None)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):

@@ -1132,3 +1132,29 @@ def test_fractions_and_decimals_are_no_numbers(call, value):
     from fractions import Fraction
     check(lambda T: eval(call, {'T': T, 'v': eval(value, {'Fraction': Fraction,
                                                           'Decimal': Decimal})}))
+
+
+@pytest.mark.parametrize('op', ['abs', 'neg', 'sign', 'sgn', 'floor', 'bitwise_not', 'clamp'])
+@pytest.mark.parametrize('dtypes', [('int64', 'float32'), ('float32', 'float64'),
+                                    ('int64', 'int32'), ('float32', 'float16'),
+                                    ('int64', 'int64'), ('float32', 'float32'),
+                                    ('complex64', 'float32'), ('complex64', 'complex64')])
+def test_out_of_another_dtype_is_refused(op, dtypes):
+    """Where torch's kernels take out= in the result's dtype only (exp, sqrt... cast into it)."""
+    args = (0, 1) if op == 'clamp' else ()
+    check(lambda T: getattr(T, op)(T.tensor([[1, -2], [3, 4]], dtype=getattr(T, dtypes[0])), *args,
+                                   out=T.zeros(2, 2, dtype=getattr(T, dtypes[1]))),
+          match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.abs(x, out=(1,))', 'T.abs(x, out=[1])', 'T.neg(x, out=np.ones((2, 3)))',
+    'T.exp(x, out=[1])', 'T.clamp(x, 0, 1, out=(1,))', 'T.add(x, x, out=(1,))',
+    'T.mul(x, x, out=[1])', 'T.eq(x, x, out=(1,))', 'T.cat([x, x], out=np.ones(3))',
+    'T.stack([x, x], out=[1])', 'T.sum(x, 0, out=[1])', 'T.mean(x, 0, out=[1])',
+    "T.clamp(x, 'a')", "T.clamp(x, min='a')", "T.clamp(x, max='a')", "T.clamp(x, 0, 'a')"])
+def test_out_that_is_no_tensor(code):
+    # torch names the function (ember: not those taking a number input) or lists its overloads
+    named = not code.startswith(('T.add', 'T.mul', 'T.eq', 'T.clamp(x, m', 'T.clamp(x, 0, 1',
+                                 'T.mean'))
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3), 'np': numpy}), match_message=named)

@@ -168,3 +168,11 @@ def test_keepdim_must_be_a_bool(code):
 @pytest.mark.parametrize('code', ['x.sum(0, keepdim=1)', 'x.mean(0, keepdim=None)'])
 def test_keepdim_by_keyword_must_be_a_bool(code):
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}))
+
+
+@pytest.mark.parametrize('code', [
+    'T.sum(x, out=T.empty(()))', 'T.sum(x, dtype=T.float32, out=T.empty(()))',
+    'T.sum(x, keepdim=True, out=T.empty(()))', 'T.sum(x, 0, out=T.empty(3))',
+    'T.mean(x, out=T.empty(()))', 'T.sum(x, (0, 1), out=T.empty(()))'])
+def test_sum_over_all_elements_takes_no_out(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)

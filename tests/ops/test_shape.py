@@ -538,3 +538,26 @@ def test_bools_are_no_ints(code):
     'T.as_tensor([1, 2], dtype=T.float64)'])
 def test_keyword_only_arguments(code):
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}))
+
+
+@pytest.mark.parametrize('code', ['x.view()', 'x.reshape()', 'x.expand()', 'T.reshape(x)',
+                                  'x.permute()', 'x.view(size=(6,))', 'x.reshape(shape=(6,))',
+                                  'x.expand(size=(2, 2, 3))'])
+def test_no_size(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)
+
+
+@pytest.mark.parametrize('code', ['T.cat([x, y], out=x)', 'T.stack([x, y], out=x)',
+                                  'T.cat([x, y], out=T.empty(0))', 'T.cat([x, y], out=T.empty(2))'])
+def test_joined_out_resize_warnings(code):
+    """torch resizes out= (warning where it has elements) before it checks the overlap."""
+    caught = []
+    for T in (torch, ember):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter('always')
+            try:
+                eval(code, {'T': T, 'x': T.ones(2, 3), 'y': T.ones(2, 3)})
+            except RuntimeError:
+                pass
+        caught.append([str(w.message) for w in record])
+    assert caught[0] == caught[1]

@@ -8,6 +8,7 @@ import types
 from .._arguments import MethodArgumentError, not_tensor
 from .._tensor import Tensor
 from . import blas, indexing, pointwise, reduction, shape
+from .primitive import OutNotTensor
 
 MODULES = (pointwise, reduction, shape, indexing, blas)
 
@@ -122,6 +123,8 @@ def _function(name, function):
             return function(input, *args, **kwargs)
         except MethodArgumentError as error:   # (no cost in Python 3.11 until raised)
             raise error.in_function() from None
+        except OutNotTensor as error:
+            raise TypeError(f'{name}(): {error}') from None
     checked.__name__ = checked.__qualname__ = name
     return checked
 

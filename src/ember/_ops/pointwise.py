@@ -12,7 +12,8 @@ from .._exact import fma
 from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
 from .._warnings import warn_deprecated_overload
 from .._tensor import Tensor
-from .primitive import CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, write_out
+from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, check_out,
+                        write_out)
 from .shape import infer_size
 
 
@@ -710,6 +711,14 @@ def _with_out(result, out):
     return result if out is None else write_out(result, out)
 
 
+def _check_exact_out(out, dtype):
+    """torch's check of an out= its kernel takes in the result's ``dtype`` only (abs, neg,
+    floor...), before the kernel's own: 'Found dtype Float but expected Long'."""
+    check_out(out)
+    if out.dtype is not dtype:
+        raise RuntimeError(f'Found dtype {out.dtype.scalar_name} but expected {dtype.scalar_name}')
+
+
 def add(input, other, *alpha_other, alpha=1, out=None):
     """torch.add: input + alpha * other, rounded once (add(input, alpha, other): deprecated)."""
     if alpha_other:
@@ -904,6 +913,8 @@ def _check_exponent_fits(input, exponent):
 
 
 def neg(input, *, out=None):
+    if out is not None:
+        _check_exact_out(out, input.dtype)
     return _with_out(NegBackward0.apply(input), out)
 
 
@@ -915,14 +926,20 @@ def positive(input):
 
 
 def abs(input, *, out=None):
+    if out is not None and input.dtype.category != _dtype.COMPLEX:   # |z| into any of both
+        _check_exact_out(out, input.dtype)
     return _with_out(AbsBackward0.apply(input), out)
 
 
 def sgn(input, *, out=None):
+    if out is not None:
+        _check_exact_out(out, input.dtype)
     return _with_out(SgnBackward0.apply(input), out)
 
 
 def sign(input, *, out=None):
+    if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
+        _check_exact_out(out, input.dtype)
     return _with_out(SignBackward0.apply(input), out)
 
 
@@ -954,6 +971,8 @@ def sqrt(input, *, out=None):
 
 
 def floor(input, *, out=None):
+    if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
+        _check_exact_out(out, input.dtype)
     return _with_out(FloorBackward0.apply(input), out)
 
 
@@ -1065,6 +1084,8 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def bitwise_not(input, *, out=None):
+    if out is not None:
+        _check_exact_out(out, input.dtype)
     return _with_out(BitwiseNot.apply(input), out)
 
 
@@ -1325,9 +1346,10 @@ def clamp(input, min=None, max=None, *, out=None):
         return ClampBackward0.apply_out(out, input, min, max, dtype=_clamp_dtype(input, min, max))
     _check_number_bounds('clamp', input, min, max, out)
     min, max = _number(min), _number(max)
-    result = ClampBackward1.apply(input, min=min, max=max,
-                                  dtype=_scalar_clamp_dtype(input, min, max))
-    return _with_out(result, out)
+    dtype = _scalar_clamp_dtype(input, min, max)
+    if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
+        _check_exact_out(out, _BY_NUMPY[dtype])
+    return _with_out(ClampBackward1.apply(input, min=min, max=max, dtype=dtype), out)
 
 
 def _check_number_bounds(name, input, min, max, out=None):
@@ -1335,7 +1357,8 @@ def _check_number_bounds(name, input, min, max, out=None):
     tensor passes as a number), or a bound that is no number (a NumPy string)."""
     if any(bound.ndim if isinstance(bound, Tensor) else not (bound is None or is_number(bound))
            for bound in (min, max)):
-        raise _overload_error(name, (input, min, max), (
+        given = (input, min) if max is None else (input, min, max)   # clamp(x, 'a'): 2 given
+        raise _overload_error(name, given, (
             '(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)',
             '(Tensor input, Number min = None, Number max = None, *, Tensor out = None)'), out)
 

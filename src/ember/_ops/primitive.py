@@ -27,6 +27,7 @@ from .._dtype import _BY_NUMPY, result_type_of
 from .. import _tensor
 from .._device import (array_module, as_array, empty_strided, float_errors_quiet, is_dense,
                       iterator_layout, quiet_float_errors, writable_alias)
+from .._arguments import type_name
 from .._scalar import parsed_number
 from .._warnings import warn_at_caller
 from .._tensor import ARRAY_TYPES, Tensor, _make
@@ -832,7 +833,21 @@ class CopySlices(Primitive):
         self.fn._release()
 
 
-def _warn_resized(old_shape, new_shape):
+class OutNotTensor(TypeError):
+    """torch's parser's TypeError for an out= that is not a tensor, which torch.f (ember._ops'
+    function wrapper) prefixes with the function's name."""
+
+
+OutNotTensor.__name__ = OutNotTensor.__qualname__ = 'TypeError'  # as printed
+OutNotTensor.__module__ = 'builtins'
+
+
+def check_out(out):
+    if not isinstance(out, Tensor):
+        raise OutNotTensor(f"argument 'out' must be Tensor, not {type_name(out)}")
+
+
+def warn_resized(old_shape, new_shape):
     warn_at_caller(
         f'An output with one or more elements was resized since it had shape {list(old_shape)}, '
         f'which does not match the required output shape {list(new_shape)}. This behavior is '
@@ -844,12 +859,13 @@ def _warn_resized(old_shape, new_shape):
 
 def write_out(result, out):
     """Fill an ``out=`` tensor with ``result`` (resized if its shape differs) and return it."""
+    check_out(out)
     if grad_state.enabled and (result.requires_grad or out.requires_grad):
         raise RuntimeError("functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     if out._data.shape != result._data.shape:
         if out._data.size:
-            _warn_resized(out._data.shape, result._data.shape)
+            warn_resized(out._data.shape, result._data.shape)
         out._data = array_module(out._data).empty(result._data.shape, dtype=out._data.dtype)
     write_into(out, result._data)
     out._vc.value += 1

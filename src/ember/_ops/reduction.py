@@ -6,7 +6,7 @@ from .._arguments import invalid_combination, not_tensor, type_name, wrong_type
 from .._device import array_module, cast
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
-from .primitive import Primitive, write_out
+from .primitive import Primitive, check_out, write_out
 from .shape import _sizes
 
 
@@ -141,8 +141,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         dims = _reduced_dims(dim, input.ndim, 'sum')
     except AttributeError:
         raise not_tensor('sum', input) from None
-    if dtype is None and out is not None:
-        dtype = out.dtype   # torch sums straight into out's dtype
+    if out is not None:
+        if dim is None:
+            raise _no_full_sum_out(input, dtype, keepdim, out)
+        check_out(out)
+        dtype = out.dtype if dtype is None else dtype   # torch sums straight into out's dtype
     _check_out_dtype(dtype, out)
     if dtype is not None and dtype.category < _dtype.FLOAT and input.requires_grad and \
             grad_state.enabled:
@@ -171,6 +174,16 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
+
+
+def _no_full_sum_out(input, dtype, keepdim, out):
+    """torch's TypeError for sum over all elements with out= (that overload has none)."""
+    if dtype is not None or keepdim:
+        return TypeError('sum() missing 1 required positional arguments: "dim"')
+    return invalid_combination('sum', (input,), {'out': out}, (
+        '(Tensor input, *, torch.dtype dtype = None)',
+        '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, '
+        'Tensor out = None)'))
 
 
 def _not_bool(name, input, dim, keepdim):

@@ -14,7 +14,7 @@ from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
 from .._warnings import warn_once
 from ..autograd.grad_mode import state as grad_state
 from .primitive import (OVERLAP_MESSAGE, Primitive, check_inplace_allowed,
-                        check_no_partial_overlap, check_output_shape, write_out)
+                        check_no_partial_overlap, check_output_shape, warn_resized, write_out)
 
 
 def infer_size(*shapes):
@@ -70,11 +70,19 @@ def _sizes(args, keyword=None, name=None, argument='size'):
         if name is not None and args and args[0].__class__ is bool:
             raise wrong_type(name, argument, 1, 'must be tuple of ints, but found element of '
                                                 'type bool at pos 0')
-    elif name is not None and args and args[0].__class__ is bool:
-        if len(args) > 1:   # not the sizes one by one: one tuple of ints, then extra arguments
-            raise TypeError(f'{name}() takes 1 positional argument but {len(args)} were given')
-        raise wrong_type(name, argument, 1, 'must be tuple of ints, not bool')
-    return tuple(map(operator.index, args))  # NumPy ints and 0-d int tensors too, not floats
+    elif name is not None and (not args or args[0].__class__ is bool):
+        raise _no_sizes(name, argument, args)
+    return tuple(map(operator.index, args))
+
+
+def _no_sizes(name, argument, args):
+    """torch's TypeError for sizes given one by one that are none, or start with a bool (then
+    its parser takes them for one tuple of ints and extra arguments)."""
+    if not args:
+        return TypeError(f'{name}() missing 1 required positional arguments: "{argument}"')
+    if len(args) > 1:
+        return TypeError(f'{name}() takes 1 positional argument but {len(args)} were given')
+    return wrong_type(name, argument, 1, 'must be tuple of ints, not bool')  # NumPy ints and 0-d int tensors too, not floats
 
 
 def infer_shape(shape, numel):
@@ -322,6 +330,8 @@ def view(input, *shape, size=None, dtype=None):
             raise invalid_combination('view', shape, kwargs,
                                       ('(torch.dtype dtype)', '(tuple of ints size)'))
         return _view_dtype(input, _dtype.dtype_arg(dtype or shape[0], 'view'))
+    if not shape and size is None:
+        raise invalid_combination('view', (), (), ('(torch.dtype dtype)', '(tuple of ints size)'))
     shape = infer_shape(_sizes(shape, size), input._data.size)
     return ViewBackward0.apply(input, shape=shape)
 
@@ -687,14 +697,18 @@ def _not_tensor_error(tensors):
     return TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
 
 
-def _joined_out(result, out, tensors):
+def _joined_out(name, result, out, tensors):
     """Write cat's or stack's result into ``out``, with torch's errors for a dtype it can't
     take and for an input sharing its memory (assert_no_overlap: a whole input too)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
     if not _dtype.can_cast(result.dtype, out.dtype):
         raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                         f"{out.dtype.scalar_name}")
     for t in tensors:
         if t is out and result._data.size:   # out= is resized to the result first: so is t
+            if out._data.size and out._data.shape != result._data.shape:
+                warn_resized(out._data.shape, result._data.shape)
             raise RuntimeError(OVERLAP_MESSAGE)
         check_no_partial_overlap(out._data, t._data, full_allowed=False)
     return write_out(result, out)
@@ -726,7 +740,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
                                    f'size {ref.shape[d]} but got size {t.shape[d]} for tensor number '
                                    f'{i} in the list.')
     result = CatBackward0.apply(*tensors, dim=dim)
-    return result if out is None else _joined_out(result, out, tensors)
+    return result if out is None else _joined_out('cat', result, out, tensors)
 
 
 concat = concatenate = cat
@@ -746,7 +760,7 @@ def stack(tensors, dim=0, *, out=None, axis=None):
     except AttributeError:
         raise _not_tensor_error(tensors) from None
     result = StackBackward0.apply(*tensors, dim=dim)
-    return result if out is None else _joined_out(result, out, tensors)
+    return result if out is None else _joined_out('stack', result, out, tensors)
 
 
 def clone(input, *, memory_format=None):
