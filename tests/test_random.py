@@ -746,3 +746,20 @@ def test_bernoulli_out_of_any_dtype_resized_silently(dtype, shape):
             results.append(T.bernoulli(T.full((5,), 0.5), out=out))
             assert results[-1] is out
     check(lambda T: results[T is ember])
+
+
+@pytest.mark.parametrize('code', [
+    'T.normal(1.0, 2.0)', 'T.normal(1.0, 2.0, 3)', 'T.randint(0, 5, 3)', 'T.randint(5, (3,), g)',
+    'T.randint(5)', 'T.randint(0.5, 5, (3,))', 'T.rand()', 'T.randn()', 'T.rand(2, generator=1)',
+    'T.randn(2, generator=1)', 'T.randint(5, (3,), generator=1)', 'T.normal(x, 1.0, generator=1)',
+    'T.randperm(3, generator=1)', 'x.random_(1.5)', 'x.random_(1, 2, 3)', 'x.random_(bogus=1)',
+    'T.randint_like(x)', 'T.randint_like(x, 1.5)', 'T.randint_like(1, 5)',
+    'T.bernoulli(x, generator=1)', 'T.normal(x, x, size=(2,))', 'T.rand(2, size=(2,))'])
+def test_invalid_combinations_list_the_overloads(code):
+    """The whole message (check compares first lines)."""
+    messages = []
+    for T in (torch, ember):
+        with pytest.raises(TypeError) as error:
+            eval(code, {'T': T, 'x': T.ones(3), 'g': T.Generator()})
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]

@@ -7,7 +7,7 @@ __all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'not_t
 
 # ember's stand-ins for torch's C types, named as torch's (their CPython tp_name)
 _TORCH_NAMES = {'dtype': 'torch.dtype', 'device': 'torch.device', 'Size': 'torch.Size',
-                'Generator': 'torch.Generator', 'layout': 'torch.layout',
+                'Generator': 'torch._C.Generator', 'layout': 'torch.layout',
                 'memory_format': 'torch.memory_format'}
 _HEAP_TYPE = 1 << 9   # Py_TPFLAGS_HEAPTYPE
 

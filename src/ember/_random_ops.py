@@ -35,6 +35,47 @@ _INT64_MIN = -2**63
 
 # ---------------------------------------------------------------- shared helpers
 
+_FACTORY = ('Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
+            'torch.device device = None, bool pin_memory = False, bool requires_grad = False)')
+_LIKE = ('torch.memory_format memory_format = None, torch.dtype dtype = None, torch.layout '
+         'layout = None, torch.device device = None, bool pin_memory = False, bool '
+         'requires_grad = False)')
+
+
+def _overloads(tail, *leads):
+    """A factory's overloads as torch lists them: each with a generator, then without."""
+    return tuple(f'({lead}*, {generator}{tail}' for lead in leads
+                 for generator in ('torch.Generator generator, ', ''))
+
+
+# The overloads torch's parser lists where none takes a call's arguments
+_SIGNATURES = {
+    'rand': _overloads(_FACTORY, 'tuple of ints size, '),
+    'randn': _overloads(_FACTORY, 'tuple of ints size, '),
+    'randperm': _overloads(_FACTORY, 'int n, '),
+    'randint': _overloads(_FACTORY, 'int high, tuple of ints size, ',
+                          'int low, int high, tuple of ints size, '),
+    'randint_like': _overloads(_LIKE, 'Tensor input, int low, int high, ',
+                               'Tensor input, Tensor high, ', 'Tensor input, int high, '),
+    'normal': (
+        '(Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
+        '(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)',
+        '(float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
+        f'(float mean, float std, tuple of ints size, *, torch.Generator generator = None, '
+        f'{_FACTORY}'),
+    'random_': ('(*, torch.Generator generator = None)',
+                '(int from, int to, *, torch.Generator generator = None)',
+                '(int to, *, torch.Generator generator = None)'),
+    'bernoulli': ('(Tensor input, *, torch.Generator generator = None, Tensor out = None)',
+                  '(Tensor input, float p, *, torch.Generator generator = None)'),
+}
+
+
+def _invalid(function, args, kwargs=()):
+    """torch's TypeError when no overload of ``function`` takes the arguments."""
+    return invalid_combination(function, args, kwargs, _SIGNATURES.get(function, ()))
+
+
 def _generator(generator, function=None, args=None):
     """The generator argument (the default one for None), with the parser error of
     ``function``: of several overloads when its positional ``args`` are given."""
@@ -43,7 +84,7 @@ def _generator(generator, function=None, args=None):
     if not isinstance(generator, Generator):
         if args is not None:  # (None: an optional argument not given)
             given = [a for a in args if a is not None]
-            raise invalid_combination(function, given, {'generator': generator})
+            raise _invalid(function, given, {'generator': generator})
         if function:
             raise TypeError(f"{function}(): argument 'generator' must be torch.Generator, not "
                             f"{type(generator).__name__}")
@@ -92,16 +133,13 @@ def _no_size(function, *keywords):
     """torch's error for ``function()`` called without a size, given these keyword values."""
     if any(value is not None and value is not False for value in keywords):
         return TypeError(f'{function}() missing 1 required positional arguments: "size"')
-    return invalid_combination(function, ())
+    return _invalid(function, ())
 
 
 def _given_size(function, sizes, size):
     """rand's or randn's size= (given by keyword: torch's error where also one by one)."""
     if sizes:
-        raise invalid_combination(function, sizes, {'size': size}, [
-            f'(tuple of ints size, *, {generator}Tensor out = None, torch.dtype dtype = None, '
-            'torch.layout layout = None, torch.device device = None, bool pin_memory = False, '
-            'bool requires_grad = False)' for generator in ('torch.Generator generator, ', '')])
+        raise _invalid(function, sizes, {'size': size})
     return (size,)
 
 
@@ -425,15 +463,6 @@ def _check_std_tensor(std):
         raise RuntimeError('normal expects all elements of std >= 0.0')
 
 
-_NORMAL_SIGNATURES = (
-    '(Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
-    '(Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)',
-    '(float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)',
-    '(float mean, float std, tuple of ints size, *, torch.Generator generator = None, '
-    'Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
-    'torch.device device = None, bool pin_memory = False, bool requires_grad = False)')
-
-
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """torch.normal: all four overloads (tensor/float mean and std, or floats with a size)."""
@@ -441,7 +470,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not (mean_is_tensor or std_is_tensor):
         if not isinstance(size, (tuple, list)):
-            raise invalid_combination('normal', (mean, std) if size is None else (mean, std, size))
+            raise _invalid('normal', (mean, std) if size is None else (mean, std, size))
         dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
         gen = _generator(generator, 'normal', (mean, std, size))
         shape = _shape(size)
@@ -449,7 +478,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
                     _fills_contiguously(out, shape), pin_memory=pin_memory, name='normal')
     if size is not None:   # no overload takes a tensor mean or std with a size
-        raise invalid_combination('normal', (mean, std), {'size': size}, _NORMAL_SIGNATURES)
+        raise _invalid('normal', (mean, std), {'size': size})
     gen = _generator(generator, 'normal', (mean, std))
     if std_is_tensor:
         _check_std_tensor(std)
@@ -581,7 +610,7 @@ def _random_bounds(args, bounds, generator):
     if not valid or 'to' not in given or _index(low) is None or (
             _index(high) is None and not (high is None and 'from' in given)):
         keywords = dict(bounds, **({} if generator is None else {'generator': generator}))
-        raise invalid_combination('random_', args, keywords)
+        raise _invalid('random_', args, keywords)
     return _index(low), high if high is None else _index(high)
 
 
@@ -606,7 +635,7 @@ def _randint_arguments(low, high, size):
     if size is None or high is None:  # randint(high, size)
         high, size = low, high if size is None else size
         if size is None:
-            raise invalid_combination('randint', (high,))
+            raise _invalid('randint', (high,))
         high = _int_arg(high, 'randint', 'high', 1)
         if not isinstance(size, (tuple, list)):
             raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not "
@@ -614,7 +643,7 @@ def _randint_arguments(low, high, size):
         return 0, high, size
     if _index(low) is None or _index(high) is None or not isinstance(size, (tuple, list)) \
             or any(_index(s) is None for s in size):
-        raise invalid_combination('randint', (low, high, size))
+        raise _invalid('randint', (low, high, size))
     return _index(low), _index(high), size
 
 
@@ -636,7 +665,7 @@ def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layo
     (``randint_like(input, high)`` takes low = 0)."""
     bounds = tuple(b for b in (low, high) if b is not None)
     if not (bounds and isinstance(input, Tensor)) or any(_index(b) is None for b in bounds):
-        raise invalid_combination('randint_like', (input,) + bounds)
+        raise _invalid('randint_like', (input,) + bounds)
     dtype = dtype_arg(dtype, 'randint_like') or input.dtype
     gen = _generator(generator, 'randint_like', (input,) + bounds)
     low, high = (0, *bounds) if len(bounds) == 1 else bounds
