@@ -561,3 +561,18 @@ def test_joined_out_resize_warnings(code):
                 pass
         caught.append([str(w.message) for w in record])
     assert caught[0] == caught[1]
+
+
+@pytest.mark.parametrize('code', [
+    'x.view((True, 6))', 'x.view(6, True)', 'x.view([True, 6])', 'x.view(True, 6)', 'x.view(True)',
+    'x.view(())', 'x.view(6)', 'x.view([])', 'x.sum((True,))', 'x.sum((0, True))',
+    'x.mean((True,))', 'x.sum([True])'])
+def test_view_and_reduction_dims_starting_with_a_bool(code):
+    """Whole messages (check compares first lines): torch checks an int list's first item."""
+    outcomes = []
+    for T in (torch, ember):
+        try:
+            outcomes.append(eval(code, {'T': T, 'x': T.ones(2, 3)}).shape)
+        except (TypeError, RuntimeError) as error:
+            outcomes.append((type(error), str(error)))
+    assert outcomes[0] == outcomes[1]

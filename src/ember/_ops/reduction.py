@@ -27,8 +27,9 @@ def _reduced_dims(dim, ndim, name):
 
 
 def _dim_list(dim, name):
-    """The ints of a dim argument that is not one int, as torch's parser reads them."""
-    if not isinstance(dim, (tuple, list)):
+    """The ints of a dim argument that is not one int, as torch's parser reads them (checking
+    an int list's first item only)."""
+    if not isinstance(dim, (tuple, list)) or dim and dim[0].__class__ is bool:
         if hasattr(dim, '__index__') and not isinstance(dim, bool):  # a NumPy int, a 0-d int tensor
             return (operator.index(dim),)
         raise invalid_combination(name, (dim,), (), (

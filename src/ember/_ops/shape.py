@@ -330,10 +330,28 @@ def view(input, *shape, size=None, dtype=None):
             raise invalid_combination('view', shape, kwargs,
                                       ('(torch.dtype dtype)', '(tuple of ints size)'))
         return _view_dtype(input, _dtype.dtype_arg(dtype or shape[0], 'view'))
-    if not shape and size is None:
-        raise invalid_combination('view', (), (), ('(torch.dtype dtype)', '(tuple of ints size)'))
+    if not shape and size is None or shape and _starts_with_bool(shape):
+        raise _view_error(shape)
     shape = infer_shape(_sizes(shape, size), input._data.size)
     return ViewBackward0.apply(input, shape=shape)
+
+
+def _starts_with_bool(sizes):
+    """Whether torch's parser refuses these sizes of view: it checks an int list's first item."""
+    first = sizes[0]
+    if len(sizes) == 1 and isinstance(first, (tuple, list)):
+        return bool(first) and first[0].__class__ is bool
+    return first.__class__ is bool
+
+
+def _view_error(sizes):
+    """torch's TypeError for view given no sizes or a bool first; with one argument its notes
+    say why each overload refused it."""
+    signatures = ['(torch.dtype dtype)', '(tuple of ints size)']
+    if len(sizes) == 1:
+        signatures = [f"{s}\n      didn't match because some of the arguments have invalid types: "
+                      f'(!{described(sizes[0])}!)' for s in signatures]
+    return invalid_combination('view', sizes, (), signatures)
 
 
 def _view_dtype(input, dtype):
