@@ -574,5 +574,19 @@ def test_view_and_reduction_dims_starting_with_a_bool(code):
         try:
             outcomes.append(eval(code, {'T': T, 'x': T.ones(2, 3)}).shape)
         except (TypeError, RuntimeError) as error:
-            outcomes.append((type(error), str(error)))
+            outcomes.append((isinstance(error, TypeError), str(error)))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize('code', [
+    'T.broadcast_to(x, (True, 2, 3))', 'x.broadcast_to(True, 2, 3)', 'x.broadcast_to((True, 2, 3))',
+    'x.broadcast_to(True)', 'T.broadcast_to(x, True)', 'x.broadcast_to(2, 2, 3)',
+    'T.broadcast_to(x, size=[2, 2, 3])', 'x.broadcast_to(2, True, 3)', 'x.broadcast_to()'])
+def test_broadcast_to_sizes_starting_with_a_bool(code):
+    outcomes = []
+    for T in (torch, ember):
+        try:
+            outcomes.append(eval(code, {'T': T, 'x': T.ones(2, 3)}).shape)
+        except (TypeError, RuntimeError) as error:
+            outcomes.append((isinstance(error, TypeError), str(error)))
     assert outcomes[0] == outcomes[1]

@@ -521,12 +521,12 @@ def expand_as(input, other):
 
 
 def broadcast_to(input, size):
-    return expand(input, size)
+    return expand(input, _sizes((size,), None, 'broadcast_to'))
 
 
 def _broadcast_to_method(self, *sizes, size=None):
     """Tensor.broadcast_to, which also takes the sizes one by one (as Tensor.expand)."""
-    return expand(self, *sizes, size=size)
+    return expand(self, _sizes(sizes, size, 'broadcast_to'))
 
 
 _ALL_DIMS = object()   # squeeze without dim (torch's overload squeeze(Tensor input))
