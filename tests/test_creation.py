@@ -507,3 +507,14 @@ def test_pinned_memory_needs_an_accelerator(code):
         except RuntimeError as error:
             return str(error), T.rand(2)   # the stream untouched by the factory that raised
     check(run, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.empty(2, memory_format=T.contiguous_format, out=T.empty(2))',
+    'T.empty((2,), memory_format=T.preserve_format, out=T.empty(3))',
+    'T.empty(2, memory_format=None, out=T.empty(2))',
+    'T.empty(2, dtype=T.float64, memory_format=T.contiguous_format, out=T.empty(2))',
+    'T.empty(-1, memory_format=T.contiguous_format, out=T.empty(2))',
+    'T.empty(2, memory_format=T.contiguous_format)'])
+def test_empty_memory_format_with_out(code):
+    check(lambda T: eval(code, {'T': T}).shape, match_message=True)

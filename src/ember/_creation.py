@@ -485,8 +485,11 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
     dtype = dtype_arg(dtype, 'empty')
-    return _filled(_size_arg(args, 'empty', size), 0, dtype, device, requires_grad, out, 'empty',
-                   pin_memory)
+    shape = _size_arg(args, 'empty', size)
+    if out is not None and memory_format is not None:
+        _out_dtype(out, dtype)   # (torch's binding checks it first)
+        raise RuntimeError("'memory_format' argument is incompatible with 'out' tensor argument")
+    return _filled(shape, 0, dtype, device, requires_grad, out, 'empty', pin_memory)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
