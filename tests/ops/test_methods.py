@@ -128,3 +128,18 @@ def test_inplace_binary_methods_take_other_by_keyword(name):
     'x.copy_(src=T.ones(3))', 'x.unsqueeze_(dim=0)', 'x.t_()'])
 def test_inplace_methods_keywords(code):
     check(lambda T: eval(code, {'T': T, 'x': T.zeros(2, 3)}))
+
+
+@pytest.mark.parametrize('code', [
+    'x.numpy(bogus=1)', 'x.size(0, dim=0)', 'x.stride(0, dim=0)', 'x.dim(1)', 'x.item(bogus=1)',
+    'x.tolist(1)', 'x.detach(bogus=1)', 'x.requires_grad_(True, bogus=1)', 'x.is_contiguous(1)',
+    'x.backward(bogus=1)', 'x.register_hook(bogus=1)', 'x.numel(1)', 'x.type(T.float64, bogus=1)'])
+def test_tensor_methods_named_as_torchs_in_type_errors(code):
+    """torch's C methods are named 'numpy()' by Python's errors, its Python ones
+    'Tensor.backward()' (messages compared up to the wording of argument counts)."""
+    messages = []
+    for T in (torch, ember):
+        with pytest.raises(TypeError) as error:
+            eval(code, {'T': T, 'x': T.ones(2)})
+        messages.append(str(error.value).split('(')[0])
+    assert messages[0] == messages[1]

@@ -27,6 +27,23 @@ def _attach_methods():
     for name, attribute in list(vars(Tensor).items()):
         if isinstance(attribute, property) and attribute.fset is None:
             setattr(Tensor, name, attribute.setter(_not_writable(name)))
+        elif (isinstance(attribute, types.FunctionType) and not name.startswith('__')
+              and attribute.__module__ == Tensor.__module__ and name not in _PYTHON_METHODS):
+            setattr(Tensor, name, _named(attribute, _c_method_name(attribute, name)))
+
+
+def _c_method_name(method, name):
+    """The name Python's TypeErrors give torch's C method ``name``: its parser's 'numpy()', or
+    'TensorBase.item()' for one taking no argument (a plain C method, METH_NOARGS)."""
+    code = method.__code__
+    if code.co_argcount == 1 and not code.co_kwonlyargcount and not code.co_flags & 0x0C:
+        return f'TensorBase.{name}'   # (0x0C: *args, **kwargs)
+    return name
+
+
+# The Tensor methods torch defines in Python (torch/_tensor.py): its TypeErrors name them
+# 'Tensor.backward()', as Python's name ember's
+_PYTHON_METHODS = {'backward', 'register_hook', 'register_post_accumulate_grad_hook', 'is_shared'}
 
 
 def _not_writable(name):
