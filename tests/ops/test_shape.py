@@ -540,11 +540,11 @@ def test_keyword_only_arguments(code):
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}))
 
 
-@pytest.mark.parametrize('code', ['x.view()', 'x.reshape()', 'x.expand()', 'T.reshape(x)',
-                                  'x.permute()', 'x.view(size=(6,))', 'x.reshape(shape=(6,))',
+@pytest.mark.parametrize('code', ['x.view()', 'x.reshape()', 'x.expand()', 'x.permute()', 'x.view(size=(6,))', 'x.reshape(shape=(6,))',
                                   'x.expand(size=(2, 2, 3))'])
 def test_no_size(code):
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)
+    check(lambda T: T.reshape(T.ones(2, 3)))   # (Python's wording: "missing ... argument: 'shape'")
 
 
 @pytest.mark.parametrize('code', ['T.cat([x, y], out=x)', 'T.stack([x, y], out=x)',
@@ -583,6 +583,22 @@ def test_view_and_reduction_dims_starting_with_a_bool(code):
     'x.broadcast_to(True)', 'T.broadcast_to(x, True)', 'x.broadcast_to(2, 2, 3)',
     'T.broadcast_to(x, size=[2, 2, 3])', 'x.broadcast_to(2, True, 3)', 'x.broadcast_to()'])
 def test_broadcast_to_sizes_starting_with_a_bool(code):
+    outcomes = []
+    for T in (torch, ember):
+        try:
+            outcomes.append(eval(code, {'T': T, 'x': T.ones(2, 3)}).shape)
+        except (TypeError, RuntimeError) as error:
+            outcomes.append((isinstance(error, TypeError), str(error)))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize('code', [
+    'x.expand((2, 3), size=(2, 3))', 'x.reshape((6,), shape=(6,))', 'T.reshape(x, (6,), 1)',
+    'x.permute((1, 0), dims=(1, 0))', 'x.view((6,), size=(6,))',
+    'x.broadcast_to((2, 3), size=(2, 3))', 'T.reshape(x, 6)', 'x.expand(2, 3, size=(2, 3))',
+    'T.reshape(x, shape=[3, 2])', 'T.reshape(x, T.Size([6]))', 'x.reshape(6)',
+    'x.reshape(shape=(6,))', 'x.view(size=(6,))'])
+def test_sizes_given_twice_or_one_by_one_to_a_function(code):
     outcomes = []
     for T in (torch, ember):
         try:

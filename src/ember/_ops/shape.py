@@ -64,6 +64,8 @@ def _sizes(args, keyword=None, name=None, argument='size'):
     (f(size=(2, 3)), passed here as ``keyword``); with ``name``, torch's TypeError where its
     parser reads no sizes: a bool first (it checks only the first item of an int list)."""
     if keyword is not None:
+        if args and name is not None:
+            raise TypeError(f"{name}() got multiple values for argument '{argument}'")
         args = (keyword, *args)
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
@@ -330,8 +332,8 @@ def view(input, *shape, size=None, dtype=None):
             raise invalid_combination('view', shape, kwargs,
                                       ('(torch.dtype dtype)', '(tuple of ints size)'))
         return _view_dtype(input, _dtype.dtype_arg(dtype or shape[0], 'view'))
-    if not shape and size is None or shape and _starts_with_bool(shape):
-        raise _view_error(shape)
+    if not shape and size is None or shape and (size is not None or _starts_with_bool(shape)):
+        raise _view_error(shape, {} if size is None else {'size': size})
     shape = infer_shape(_sizes(shape, size), input._data.size)
     return ViewBackward0.apply(input, shape=shape)
 
@@ -344,14 +346,14 @@ def _starts_with_bool(sizes):
     return first.__class__ is bool
 
 
-def _view_error(sizes):
-    """torch's TypeError for view given no sizes or a bool first; with one argument its notes
-    say why each overload refused it."""
+def _view_error(sizes, kwargs):
+    """torch's TypeError for view given no sizes, sizes twice or a bool first; with one
+    argument its notes say why each overload refused it."""
     signatures = ['(torch.dtype dtype)', '(tuple of ints size)']
-    if len(sizes) == 1:
+    if len(sizes) == 1 and not kwargs:
         signatures = [f"{s}\n      didn't match because some of the arguments have invalid types: "
                       f'(!{described(sizes[0])}!)' for s in signatures]
-    return invalid_combination('view', sizes, (), signatures)
+    return invalid_combination('view', sizes, kwargs, signatures)
 
 
 def _view_dtype(input, dtype):
@@ -379,8 +381,15 @@ def _view_dtype(input, dtype):
     return result
 
 
-def reshape(input, *sizes, shape=None):
-    """torch.reshape: a view when the memory allows, else a copy (shape= by keyword too)."""
+def reshape(input, shape):
+    """torch.reshape: a view when the memory allows, else a copy."""
+    if not isinstance(shape, (tuple, list)):
+        raise wrong_type('reshape', 'shape', 1, f'must be tuple of ints, not {type_name(shape)}')
+    return _reshape_method(input, shape)
+
+
+def _reshape_method(input, *sizes, shape=None):
+    """Tensor.reshape: the sizes also one by one, or by keyword."""
     return reshape_to(input, infer_shape(_sizes(sizes, shape, 'reshape', 'shape'),
                                          input._data.size))
 
@@ -409,7 +418,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     ndim = input.ndim
     start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
     if ndim == 0:
-        return reshape(input, 1)
+        return reshape(input, (1,))
     if start > end:
         raise RuntimeError('flatten() has invalid args: start_dim cannot come after end_dim')
     if start == end:
@@ -937,7 +946,7 @@ def _cast_method(dtype):
 
 
 TENSOR_METHODS = {
-    'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as,
+    'view': view, 'reshape': _reshape_method, 'view_as': view_as, 'reshape_as': reshape_as,
     'flatten': flatten, 'transpose': transpose, 'swapaxes': swapaxes, 'swapdims': swapdims,
     't': t, 'T': property(_reversed_dims), 'permute': _permute_method, 'expand': expand,
     'expand_as': expand_as,
