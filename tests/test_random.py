@@ -763,3 +763,18 @@ def test_invalid_combinations_list_the_overloads(code):
             eval(code, {'T': T, 'x': T.ones(3), 'g': T.Generator()})
         messages.append(str(error.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize('code', [
+    'T.bernoulli(x, g)', "T.bernoulli(x, 'a')", 'T.bernoulli(x, x)', 'T.bernoulli(x, 1j)',
+    'T.bernoulli(x, 1).shape', 'T.bernoulli(x, 0.5, generator=g).shape',
+    'T.bernoulli(x, np.float32(0.5)).shape'])
+def test_bernoulli_p_is_a_float(code):
+    outcomes = []
+    for T in (torch, ember):
+        try:
+            outcomes.append(eval(code, {'T': T, 'x': T.full((3,), 0.5), 'g': T.Generator(),
+                                        'np': np}))
+        except TypeError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]

@@ -22,6 +22,7 @@ from ._device import (CPU, array_module, as_device, backend, check_unpinned, def
 from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, check_out, write_out
 from ._ops.shape import _sizes, expand, infer_size
+from ._scalar import is_number
 from ._tensor import Tensor, _make
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
@@ -756,6 +757,8 @@ class BernoulliBackward1(_SampledPerElement):  # bernoulli_(Tensor p)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli / Tensor.bernoulli: 1 with probability input (or p), else 0."""
     if p is not None:
+        if isinstance(p, Tensor) or not is_number(p) or isinstance(p, complex):
+            raise _invalid('bernoulli', (input, p))   # (its p is a float; bernoulli_'s a tensor too)
         gen = _generator(generator, 'bernoulli', (input, p))
         data = input._data
         return bernoulli_(_make(array_module(data).empty(data.shape, data.dtype), input.dtype), p,
