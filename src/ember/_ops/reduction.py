@@ -143,8 +143,6 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     except AttributeError:
         raise not_tensor('sum', input) from None
     if out is not None:
-        if dim is None:
-            raise _no_full_sum_out(input, dtype, keepdim, out)
         check_out(out)
         dtype = out.dtype if dtype is None else dtype   # torch sums straight into out's dtype
     _check_out_dtype(dtype, out)
@@ -175,16 +173,6 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
     return result if out is None else write_out(result, out)
-
-
-def _no_full_sum_out(input, dtype, keepdim, out):
-    """torch's TypeError for sum over all elements with out= (that overload has none)."""
-    if dtype is not None or keepdim:
-        return TypeError('sum() missing 1 required positional arguments: "dim"')
-    return invalid_combination('sum', (input,), {'out': out}, (
-        '(Tensor input, *, torch.dtype dtype = None)',
-        '(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, '
-        'Tensor out = None)'))
 
 
 def _not_bool(name, input, dim, keepdim):
