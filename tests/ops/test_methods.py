@@ -1,6 +1,7 @@
 """Tensor methods against torch's: ember._ops attaches each op module's TENSOR_METHODS, so a
 method is its function, except where torch's methods differ from their functions."""
 import inspect
+import sys
 
 import numpy as np
 import pytest
@@ -110,7 +111,7 @@ def test_type_errors_name_the_function_as_torchs(code):
     for T in (torch, ember):
         with pytest.raises(TypeError) as error:
             eval(code, {'T': T, 'x': T.ones(2, 3)})
-        assert str(error.value).replace('TensorBase.', '').startswith(f'{name}()')
+        assert _without_class(str(error.value)).startswith(f'{name}()')
 
 
 @pytest.mark.parametrize('name', ['eq_', 'ne_', 'lt_', 'le_', 'gt_', 'ge_', 'not_equal_', 'less_',
@@ -142,4 +143,12 @@ def test_tensor_methods_named_as_torchs_in_type_errors(code):
         with pytest.raises(TypeError) as error:
             eval(code, {'T': T, 'x': T.ones(2)})
         messages.append(str(error.value).split('(')[0])
+    if sys.version_info < (3, 11):   # CPython 3.10 names some C methods by the instance's type
+        messages = [_without_class(m) for m in messages]
     assert messages[0] == messages[1]
+
+
+def _without_class(message):
+    """A TypeError message without the class its method is named by ('TensorBase.' or
+    'Tensor.', which CPython 3.10 and 3.11 choose differently for torch's C methods)."""
+    return message.replace('TensorBase.', '').replace('Tensor.', '')
