@@ -711,6 +711,14 @@ def _with_out(result, out):
     return result if out is None else write_out(result, out)
 
 
+def _unary_exact_out(op, input, out, complex_checked=True):
+    """op(input), into an out= of input's dtype only (see _check_exact_out; not checked for a
+    complex input where ``complex_checked`` is False)."""
+    if out is not None and (complex_checked or input.dtype.category != _dtype.COMPLEX):
+        _check_exact_out(out, input.dtype)
+    return _with_out(op.apply(input), out)
+
+
 def _check_exact_out(out, dtype):
     """torch's check of an out= its kernel takes in the result's ``dtype`` only (abs, neg,
     floor...), before the kernel's own: 'Found dtype Float but expected Long'."""
@@ -913,9 +921,7 @@ def _check_exponent_fits(input, exponent):
 
 
 def neg(input, *, out=None):
-    if out is not None:
-        _check_exact_out(out, input.dtype)
-    return _with_out(NegBackward0.apply(input), out)
+    return _unary_exact_out(NegBackward0, input, out)
 
 
 def positive(input):
@@ -926,21 +932,15 @@ def positive(input):
 
 
 def abs(input, *, out=None):
-    if out is not None and input.dtype.category != _dtype.COMPLEX:   # |z| into any of both
-        _check_exact_out(out, input.dtype)
-    return _with_out(AbsBackward0.apply(input), out)
+    return _unary_exact_out(AbsBackward0, input, out, complex_checked=False)   # |z| into any
 
 
 def sgn(input, *, out=None):
-    if out is not None:
-        _check_exact_out(out, input.dtype)
-    return _with_out(SgnBackward0.apply(input), out)
+    return _unary_exact_out(SgnBackward0, input, out)
 
 
 def sign(input, *, out=None):
-    if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
-        _check_exact_out(out, input.dtype)
-    return _with_out(SignBackward0.apply(input), out)
+    return _unary_exact_out(SignBackward0, input, out, complex_checked=False)   # (its error first)
 
 
 def _abs_(self):
@@ -971,9 +971,7 @@ def sqrt(input, *, out=None):
 
 
 def floor(input, *, out=None):
-    if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
-        _check_exact_out(out, input.dtype)
-    return _with_out(FloorBackward0.apply(input), out)
+    return _unary_exact_out(FloorBackward0, input, out, complex_checked=False)   # (its error first)
 
 
 def conj(input):
@@ -1084,9 +1082,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def bitwise_not(input, *, out=None):
-    if out is not None:
-        _check_exact_out(out, input.dtype)
-    return _with_out(BitwiseNot.apply(input), out)
+    return _unary_exact_out(BitwiseNot, input, out)
 
 
 def _invert(self):

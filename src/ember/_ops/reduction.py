@@ -7,7 +7,7 @@ from .._device import array_module, cast
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
 from .primitive import Primitive, check_out, write_out
-from .shape import _sizes
+from .shape import _is_dim, _sizes
 
 
 def _reduced_dims(dim, ndim, name):
@@ -30,7 +30,7 @@ def _dim_list(dim, name):
     """The ints of a dim argument that is not one int, as torch's parser reads them (checking
     an int list's first item only)."""
     if not isinstance(dim, (tuple, list)) or dim and dim[0].__class__ is bool:
-        if hasattr(dim, '__index__') and not isinstance(dim, bool):  # a NumPy int, a 0-d int tensor
+        if _is_dim(dim):  # a NumPy int, a 0-d int tensor
             return (operator.index(dim),)
         raise invalid_combination(name, (dim,), (), (
             '(*, torch.dtype dtype = None)',

@@ -112,7 +112,7 @@ def _adam(p, state, group, workspaces):
     if group['weight_decay'] != 0:
         # _single_tensor_adam decays complex values, _multi_tensor_adam their real views
         grad = _decay_weight(p, *(_real_views(p._data, grad) if group['foreach']
-                                  else (p._data, grad)), lr, group)
+                                  else (p._data, grad)), lr, group, bump)
     param, grad, exp_avg, exp_avg_sq = _real_views(p._data, grad, exp_avg_t._data,
                                                    exp_avg_sq_t._data)
     work = _workspace(workspaces, grad)
@@ -133,13 +133,13 @@ def _adam(p, state, group, workspaces):
     p._vc.value += bump
 
 
-def _decay_weight(p, param, grad, lr, group):
+def _decay_weight(p, param, grad, lr, group, bump):
     """param.mul_(1 - lr * weight_decay) when decoupled, else grad.add(param,
     alpha=weight_decay): the gradient the update then uses."""
     weight_decay = group['weight_decay']
     if group['decoupled_weight_decay']:
         _scale(param, 1 - lr * weight_decay, rounded=group['foreach'])
-        p._vc.value += 0 if group['fused'] else 1
+        p._vc.value += bump
         return grad
     return _add(grad, param, weight_decay)
 
