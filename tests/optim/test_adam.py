@@ -240,3 +240,65 @@ def test_tensor_betas_bias_corrections_as_torchs_tensor_ops():
             opt.step()
         return w
     check(run, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(capturable=True), dict(capturable=True, foreach=True), dict(capturable=True, fused=True),
+    dict(capturable=True, foreach=True, lr='tensor'), dict(foreach=True, lr='mutated'),
+    dict(foreach=True, betas='mutated'), dict(differentiable=True, foreach=True),
+])
+def test_step_time_checks(kwargs):
+    """What each implementation rejects when it runs, after _init_group made the state:
+    capturable on the CPU (the foreach message lists no 'xla'; the fused kernel takes it),
+    Tensor lr or betas set in param_groups with foreach, differentiable with foreach."""
+    def run(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        options = dict(kwargs)
+        if options.get('lr') == 'tensor':
+            options['lr'] = lib.tensor(0.1)
+        mutated = {key: options.pop(key) for key in ('lr', 'betas') if options.get(key) == 'mutated'}
+        opt = lib.optim.Adam([w], **options)
+        if 'lr' in mutated:
+            opt.param_groups[0]['lr'] = lib.tensor(0.1)
+        if 'betas' in mutated:
+            opt.param_groups[0]['betas'] = (lib.tensor(0.5), lib.tensor(0.6))
+        w.grad = lib.ones(2)
+        try:
+            opt.step()
+            opt.step()
+            error = None
+        except Exception as caught:   # compared by type and message
+            error = (type(caught).__name__, str(caught))
+        return error, w.tolist(), repr(opt.state_dict()['state'])
+    assert run(ember) == run(torch)
+
+
+def test_capturable_or_differentiable_without_grads_is_no_error():
+    def run(lib, **kwargs):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        opt = lib.optim.Adam([w], **kwargs)
+        opt.step()
+        return w.tolist(), repr(opt.state_dict()['state'])
+    for kwargs in (dict(capturable=True), dict(differentiable=True)):
+        assert run(ember, **kwargs) == run(torch, **kwargs)
+
+
+@pytest.mark.parametrize('kwargs', [dict(), dict(maximize=True), dict(foreach=True),
+                                    dict(foreach=True, maximize=True),
+                                    dict(decoupled_weight_decay=True)])
+def test_weight_decay_tensor_that_requires_grad(kwargs):
+    """grad.add(param, alpha=weight_decay) refuses a Tensor that requires grad (after the
+    step was counted); the decoupled decay multiplies by it."""
+    def run(lib):
+        ws = [lib.tensor([1.0, -3.0, 0.3], requires_grad=True), lib.tensor([2.0], requires_grad=True)]
+        opt = lib.optim.Adam(ws, lr=0.1, weight_decay=lib.tensor(0.1, requires_grad=True),
+                             **kwargs)
+        for w in ws:
+            w.grad = lib.ones_like(w)
+        try:
+            opt.step()
+            error = None
+        except TypeError as caught:
+            error = str(caught)
+        return error, [w.tolist() for w in ws], repr(opt.state_dict()['state'])
+    assert run(ember) == run(torch)

@@ -7,7 +7,7 @@ import torch
 
 import ember
 from helpers import assert_same
-from test_optimizer import assert_same_error, assert_same_steps, run_optimizer
+from test_optimizer import assert_same_error, assert_same_steps, both, run_optimizer
 
 OPTIONS = [dict(lr=lr, momentum=m, dampening=d, nesterov=n, weight_decay=wd, maximize=mx)
            for lr, m, d, n, wd, mx in itertools.product(
@@ -127,3 +127,63 @@ def test_integer_params_reject_float_lr():
         return w.tolist()
     assert_same_error(lambda lib: run(lib, 0.1))
     assert run(ember, 1) == run(torch, 1)
+
+
+@pytest.mark.parametrize('foreach', [None, True])
+@pytest.mark.parametrize('nesterov', [False, True])
+def test_parameter_listed_twice(foreach, nesterov):
+    """torch reads every momentum buffer before updating and writes them back after (the
+    last write wins); foreach runs each torch._foreach_ op over all the parameters in turn."""
+    import warnings
+
+    def run(lib):
+        rng = numpy.random.default_rng(0)
+        a, b = (lib.tensor(rng.standard_normal(5), requires_grad=True) for _ in range(2))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            opt = lib.optim.SGD([a, a, b], lr=0.1, momentum=0.9, nesterov=nesterov,
+                                weight_decay=0.1, foreach=foreach)
+        out = []
+        for _ in range(4):
+            for p in (a, b):
+                p.grad = lib.tensor(rng.standard_normal(5))
+            opt.step()
+            state = opt.state_dict()['state']
+            out.append([a, b, a.grad, sorted(state), [s['momentum_buffer'] for s in state.values()]])
+        return out, a._version, a.grad._version
+    (t_steps, *t_versions), (e_steps, *e_versions) = run(torch), run(ember)
+    assert_same(e_steps, t_steps, exact=True)
+    assert e_versions == t_versions
+
+
+@pytest.mark.parametrize('kwargs', [dict(), dict(maximize=True), dict(foreach=True),
+                                    dict(foreach=True, maximize=True)])
+def test_weight_decay_tensor_that_requires_grad(kwargs):
+    """_single_tensor_sgd adds it by grad.addcmul_ (p.grad itself, unless maximize negated
+    it); torch._foreach_add refuses it as alpha."""
+    def run(lib):
+        w = lib.tensor([1.0, -3.0, 0.3], requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1, weight_decay=lib.tensor(0.1, requires_grad=True),
+                            **kwargs)
+        w.grad = lib.tensor([0.5, 0.25, 1 / 3])
+        opt.step()
+        return w, w.grad, w.grad._version
+    t, e = both(run)
+    if isinstance(t, Exception):
+        assert type(t) is type(e) and str(t) == str(e), (t, e)
+    else:
+        assert_same(e, t, exact=True)
+
+
+def test_fused_momentum_buffer_missing_after_the_first_step():
+    """_fused_sgd makes every buffer on its first step only: a parameter whose first .grad
+    comes later is torch's TypeError; the fused dtype check runs once per optimizer."""
+    def run(lib, second):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        opt = lib.optim.SGD([a, second(lib)], momentum=0.9, fused=True)
+        a.grad = lib.ones(2)
+        opt.step()
+        opt.param_groups[0]['params'][1].grad = lib.ones(2, dtype=opt.param_groups[0]['params'][1].dtype)
+        opt.step()
+    assert_same_error(lambda lib: run(lib, lambda lib: lib.tensor([1.0, 2.0], requires_grad=True)))
+    assert_same_error(lambda lib: run(lib, lambda lib: lib.tensor([1, 2])))

@@ -5,8 +5,9 @@ from .._device import array_module
 from .._exact import (addcmul_operands, fma_kernel, fma_staged, lerp_operands,
                       opmath_arrays, opmath_scalar, opmath_type)
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _add, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _real_view, _real_views, _scalar, _scale)
+from .optimizer import (_CAPTURABLE_DEVICES, Optimizer, _add, _check_differentiable,
+                        _check_fused_flags, _check_fused_param, _foreach_alpha_error,
+                        _learnable, _real_view, _real_views, _scalar, _scale)
 
 __all__ = ['Adam']
 
@@ -24,6 +25,8 @@ class Adam(Optimizer):
                         differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
+        if fused:
+            self._step_supports_amp_scaling = True
         _check_fused_flags(fused, foreach, differentiable)
         self._workspaces = {}  # (shape, dtype, array class) -> _Workspace
 
@@ -45,15 +48,57 @@ class Adam(Optimizer):
         return self._step_groups(closure)
 
     def _step_group(self, group):
-        if group['capturable'] or group['differentiable']:
-            _check_group_flags(group, group['params'][0])
+        """_init_group (the state of every parameter with a .grad, and its checks), then the
+        implementation's checks, then the update of each parameter."""
+        params = []
         for p in group['params']:
             if p._grad is None:
                 continue
+            params.append(p)
             state = self.state[p]
             if not state:
                 _init_state(p, state, group)
-            _adam(p, state, group, self._workspaces)
+            if group['foreach'] and isinstance(group['lr'], Tensor) and not group['capturable']:
+                raise RuntimeError('lr as a Tensor is not supported for capturable=False and '
+                                   'foreach=True')
+        if not params:
+            return
+        _check_implementation(params, group)
+        weight_decay = group['weight_decay']
+        if (weight_decay != 0 and _learnable(weight_decay) and not group['fused']
+                and not group['decoupled_weight_decay']):
+            # torch counts the step (of each parameter of the first dtype, with foreach)
+            # before its argument parser refuses the Tensor as grad.add's alpha
+            for p in params if group['foreach'] else params[:1]:
+                if p.dtype is params[0].dtype:
+                    _count_step(self.state[p]['step'])
+            if group['foreach']:
+                raise _foreach_alpha_error(group['maximize'])
+            raise TypeError("add(): argument 'alpha' must be Number, not Tensor")
+        for p in params:
+            _adam(p, self.state[p], group, self._workspaces)
+
+
+def _check_implementation(params, group):
+    """What torch's _single_tensor_adam / _multi_tensor_adam reject before updating (its
+    fused kernel takes capturable on the CPU); differentiable=True is not supported by ember
+    (torch's in-place update of a leaf that requires grad raises its autograd error)."""
+    fused, foreach, capturable = group['fused'], group['foreach'], group['capturable']
+    if foreach and not fused:
+        for i, beta in enumerate(group['betas']):
+            if isinstance(beta, Tensor) and not capturable:
+                raise ValueError(f'beta{i + 1} as a Tensor is not supported for '
+                                 'capturable=False and foreach=True')
+    if capturable and not fused:
+        devices = _CAPTURABLE_DEVICES if not foreach else [
+            d for d in _CAPTURABLE_DEVICES if d != 'xla']
+        if params[0].device.type not in devices:
+            raise AssertionError('If capturable=True, params and state_steps must be on '
+                                 f'supported devices: {devices}.')
+    if group['differentiable']:
+        if foreach and not fused:
+            raise AssertionError("_foreach ops don't support autograd")
+        _check_differentiable(params)
 
 
 def _check_hyperparameters(lr, betas, eps, weight_decay, foreach, capturable):

@@ -9,7 +9,7 @@ IEEE operation.
 import functools
 import numbers
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from copy import deepcopy
 from itertools import chain
 
@@ -35,58 +35,50 @@ required = _RequiredParameter()
 
 _FUSED_DEVICES = ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone']
 _CAPTURABLE_DEVICES = ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']
-_global_pre_hooks = []
-_global_post_hooks = []
+_global_optimizer_pre_hooks = OrderedDict()
+_global_optimizer_post_hooks = OrderedDict()
+
+
+class _Handle(RemovableHandle):
+    """torch.utils.hooks.RemovableHandle over an OrderedDict of hooks keyed by the handle's
+    id, as torch keeps an optimizer's hooks (which ``prepend`` reorders)."""
+
+    __slots__ = ()
+
+    def __init__(self, hooks, hook, prepend=False):
+        super().__init__(hooks, hook)
+        hooks[self.id] = hook
+        if prepend:
+            hooks.move_to_end(self.id, last=False)
+
+    def remove(self):
+        self._hooks.pop(self.id, None)
 
 
 def register_optimizer_step_pre_hook(hook):
     """torch.optim.optimizer.register_optimizer_step_pre_hook: a step pre hook for every
     optimizer."""
-    _global_pre_hooks.append(hook)
-    return RemovableHandle(_global_pre_hooks, hook)
+    return _Handle(_global_optimizer_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """torch.optim.optimizer.register_optimizer_step_post_hook: a step post hook for every
     optimizer."""
-    _global_post_hooks.append(hook)
-    return RemovableHandle(_global_post_hooks, hook)
-
-
-def _with_step_hooks(step):
-    """step, with the optimizer's and the global step hooks run around it (torch's
-    Optimizer.profile_hook_step): a pre hook may return new (args, kwargs)."""
-    @functools.wraps(step)
-    def hooked_step(self, *args, **kwargs):
-        if not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks
-                or _global_pre_hooks or _global_post_hooks):
-            return step(self, *args, **kwargs)
-        args = (self, *args)
-        for hook in (*_global_pre_hooks, *self._optimizer_step_pre_hooks):
-            result = hook(self, args, kwargs)
-            if result is not None:
-                if not (isinstance(result, tuple) and len(result) == 2):
-                    raise RuntimeError(f'{step} must return None or a tuple of (new_args, '
-                                       f'new_kwargs), but got {result}.')
-                args, kwargs = result
-        out = step(*args, **kwargs)
-        for hook in (*self._optimizer_step_post_hooks, *_global_post_hooks):
-            hook(self, args, kwargs)
-        return out
-    return hooked_step
+    return _Handle(_global_optimizer_post_hooks, hook)
 
 
 class Optimizer:
     """torch.optim.Optimizer: param_groups, per-parameter state, state_dict and zero_grad."""
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if 'step' in cls.__dict__:
-            cls.step = _with_step_hooks(cls.step)
-
     def __init__(self, params, defaults):
         self.defaults = defaults
-        self._optimizer_step_pre_hooks, self._optimizer_step_post_hooks = [], []
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        self._optimizer_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_state_dict_post_hooks = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks = OrderedDict()
+        self._patch_step_function()
         if isinstance(params, Tensor):
             raise TypeError('params argument given to the optimizer should be an iterable of '
                             'Tensors or dicts, but got ' + _typename(params))
@@ -99,14 +91,17 @@ class Optimizer:
             param_groups = [{'params': param_groups}]
         for param_group in param_groups:
             self.add_param_group(param_group)
+        self._warned_capturable_if_run_uncaptured = True
 
     def __getstate__(self):
         return {'defaults': self.defaults, 'state': self.state, 'param_groups': self.param_groups}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self.__dict__.setdefault('_optimizer_step_pre_hooks', [])
-        self.__dict__.setdefault('_optimizer_step_post_hooks', [])
+        for name in _HOOK_DICTS:
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self._patch_step_function()
         self.defaults.setdefault('differentiable', False)
 
     def __repr__(self):
@@ -118,6 +113,51 @@ class Optimizer:
                     text += f'    {key}: {group[key]}\n'
         return text + ')'
 
+    def _accelerator_graph_capture_health_check(self):
+        """torch's check that a capturable optimizer runs in a CUDA graph: nothing to check on
+        the CPU."""
+
+    _cuda_graph_capture_health_check = _accelerator_graph_capture_health_check
+
+    def _optimizer_step_code(self):
+        """torch's entry point for its profiler, called after each step: does nothing."""
+
+    @staticmethod
+    def profile_hook_step(func):
+        """torch.optim.Optimizer.profile_hook_step: func (a step method) with the global and
+        the optimizer's step hooks run around it; a pre hook may return new (args, kwargs)."""
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            self = args[0]
+            if not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks
+                    or _global_optimizer_pre_hooks or _global_optimizer_post_hooks):
+                out = func(*args, **kwargs)
+                self._optimizer_step_code()
+                return out
+            for pre_hook in chain(_global_optimizer_pre_hooks.values(),
+                                  self._optimizer_step_pre_hooks.values()):
+                result = pre_hook(self, args, kwargs)
+                if result is not None:
+                    if isinstance(result, tuple) and len(result) == 2:
+                        args, kwargs = result
+                    else:
+                        raise RuntimeError(f'{func} must return None or a tuple of (new_args, '
+                                           f'new_kwargs), but got {result}.')
+            out = func(*args, **kwargs)
+            self._optimizer_step_code()
+            for post_hook in chain(self._optimizer_step_post_hooks.values(),
+                                   _global_optimizer_post_hooks.values()):
+                post_hook(self, args, kwargs)
+            return out
+        return wrapper
+
+    def _patch_step_function(self):
+        """Wrap the class's step in profile_hook_step once (torch marks it ``hooked``)."""
+        self._zero_grad_profile_name = f'Optimizer.zero_grad#{self.__class__.__name__}.zero_grad'
+        if not getattr(self.__class__.step, 'hooked', None):
+            self.__class__.step = self.profile_hook_step(self.__class__.step)
+            self.__class__.step.hooked = True
+
     def step(self, closure=None):
         """torch.optim.Optimizer.step: subclasses update the parameters."""
         raise NotImplementedError
@@ -125,14 +165,32 @@ class Optimizer:
     def register_step_pre_hook(self, hook):
         """torch.optim.Optimizer.register_step_pre_hook: hook(optimizer, args, kwargs) before
         each step, returning None or new (args, kwargs)."""
-        self._optimizer_step_pre_hooks.append(hook)
-        return RemovableHandle(self._optimizer_step_pre_hooks, hook)
+        return _Handle(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
         """torch.optim.Optimizer.register_step_post_hook: hook(optimizer, args, kwargs) after
         each step."""
-        self._optimizer_step_post_hooks.append(hook)
-        return RemovableHandle(self._optimizer_step_post_hooks, hook)
+        return _Handle(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """torch.optim.Optimizer.register_state_dict_pre_hook: hook(optimizer) before
+        state_dict()."""
+        return _Handle(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """torch.optim.Optimizer.register_state_dict_post_hook: hook(optimizer, state_dict)
+        after state_dict(), returning None or the state dict to return instead."""
+        return _Handle(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """torch.optim.Optimizer.register_load_state_dict_pre_hook: hook(optimizer,
+        state_dict) on load_state_dict's shallow copy, returning None or the dict to load."""
+        return _Handle(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """torch.optim.Optimizer.register_load_state_dict_post_hook: hook(optimizer) after
+        load_state_dict()."""
+        return _Handle(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     def _step_groups(self, closure):
         """The body of a subclass's step(): the closure with grad on, then each group's update
@@ -204,21 +262,45 @@ class Optimizer:
             raise ValueError('some parameters appear in more than one parameter group')
 
     def state_dict(self):
-        """torch.optim.Optimizer.state_dict: {'state': {index: {...}}, 'param_groups': [...]}."""
+        """torch.optim.Optimizer.state_dict: {'state': {index: {...}}, 'param_groups': [...]},
+        around the state dict hooks. A parameter's index is its position in the groups (the
+        last, for one listed twice)."""
+        for pre_hook in self._optimizer_state_dict_pre_hooks.values():
+            pre_hook(self)
         index = {}
         groups = []
+        start = 0
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != 'params'}
-            for p in group['params']:
-                index.setdefault(id(p), len(index))
-            packed['params'] = [index[id(p)] for p in group['params']]
+            params = group['params']
+            index.update({id(p): i for i, p in enumerate(params, start) if id(p) not in index})
+            packed['params'] = [index[id(p)] for p in params]
+            start += len(params)
             groups.append(packed)
         state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
-        return {'state': state, 'param_groups': groups}
+        state_dict = {'state': state, 'param_groups': groups}
+        for post_hook in self._optimizer_state_dict_post_hooks.values():
+            result = post_hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
+
+    @staticmethod
+    def _process_value_according_to_param_policy(param, value, param_id, param_groups, key=None):
+        """A loaded state tensor for param: 'step' as it is (float32 for fused or capturable
+        groups), others cast to a floating param's dtype."""
+        if param_groups is None:
+            raise AssertionError('Expected param_groups to be set')
+        return _cast_tensor(param, value, _group_of(param_id, param_groups), key)
 
     def load_state_dict(self, state_dict):
-        """torch.optim.Optimizer.load_state_dict: state by parameter position, cast like torch."""
+        """torch.optim.Optimizer.load_state_dict: state by parameter position, cast like torch,
+        around the load_state_dict hooks."""
         state_dict = state_dict.copy()   # (first, as torch's: its errors for a non-dict)
+        for pre_hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = pre_hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         groups = self.param_groups
         saved_groups = deepcopy(state_dict['param_groups'])
         if len(groups) != len(saved_groups):
@@ -231,7 +313,8 @@ class Optimizer:
         state = defaultdict(dict)
         for k, v in state_dict['state'].items():
             if k in id_map:
-                state[id_map[k]] = _cast_state(id_map[k], v, _group_of(k, saved_groups))
+                state[id_map[k]] = _cast_state(
+                    id_map[k], v, _group_of(k, state_dict['param_groups']))
             else:
                 state[k] = v
         for group, saved in zip(groups, saved_groups):
@@ -239,6 +322,13 @@ class Optimizer:
             if 'param_names' in group and 'param_names' not in saved:
                 saved['param_names'] = group['param_names']
         self.__setstate__({'state': state, 'param_groups': saved_groups})
+        for post_hook in self._optimizer_load_state_dict_post_hooks.values():
+            post_hook(self)
+
+
+_HOOK_DICTS = ('_optimizer_step_pre_hooks', '_optimizer_step_post_hooks',
+               '_optimizer_state_dict_pre_hooks', '_optimizer_state_dict_post_hooks',
+               '_optimizer_load_state_dict_pre_hooks', '_optimizer_load_state_dict_post_hooks')
 
 
 def _typename(obj):
@@ -274,21 +364,26 @@ def _group_of(param_id, groups):
 
 
 def _cast_state(param, value, group, key=None):
-    """Optimizer._process_value_according_to_param_policy over a (nested) state value."""
+    """load_state_dict's _cast over a (nested) state value: tensors as
+    _process_value_according_to_param_policy, containers rebuilt."""
     if isinstance(value, Tensor):
-        if key == 'step':
-            if group.get('capturable', False) or group.get('fused', False):
-                from .. import float32
-                return value.to(dtype=float32, device=param.device)
-            return value
-        if param.is_floating_point():
-            return value.to(dtype=param.dtype, device=param.device)
-        return value.to(device=param.device)
+        return _cast_tensor(param, value, group, key)
     if isinstance(value, dict):
         return {k: _cast_state(param, v, group, k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_cast_state(param, v, group) for v in value)
     return value
+
+
+def _cast_tensor(param, value, group, key):
+    if key == 'step':
+        if group.get('capturable', False) or group.get('fused', False):
+            from .. import float32
+            return value.to(dtype=float32, device=param.device)
+        return value
+    if param.is_floating_point():
+        return value.to(dtype=param.dtype, device=param.device)
+    return value.to(device=param.device)
 
 
 # ------------------------------------------------------------------ step helpers
@@ -309,13 +404,32 @@ def _check_fused_param(p):
                            f'supported devices: {_FUSED_DEVICES} but {p.dtype} and {p.device.type}')
 
 
-def _check_group_flags(group, p):
-    """What torch rejects at step time: differentiable (not supported by ember), capturable on CPU."""
-    if group.get('differentiable'):
-        raise NotImplementedError('ember.optim does not support differentiable=True')
-    if group.get('capturable') and p.device.type not in _CAPTURABLE_DEVICES:
-        raise AssertionError('If capturable=True, params and state_steps must be on supported '
-                             f'devices: {_CAPTURABLE_DEVICES}.')
+def _check_differentiable(params):
+    """differentiable=True, which ember does not support, for a step that has parameters to
+    update: torch's autograd error where the first is a leaf that requires grad (torch fails
+    on updating it in place), NotImplementedError otherwise."""
+    if params[0].is_leaf and params[0].requires_grad:
+        raise RuntimeError('a leaf Variable that requires grad is being used in an in-place '
+                           'operation.')
+    raise NotImplementedError('ember.optim does not support differentiable=True')
+
+
+def _learnable(weight_decay):
+    """A weight decay Tensor that requires grad: torch's SGD adds it by addcmul_, and its
+    argument parser refuses it as a Number (alpha=) elsewhere."""
+    return isinstance(weight_decay, Tensor) and weight_decay.requires_grad
+
+
+def _foreach_alpha_error(maximize):
+    """The TypeError of torch._foreach_add(grads, params, alpha=weight_decay) for a weight
+    decay that requires grad (_foreach_add_ on the negated grads, with maximize)."""
+    name, first = ('_foreach_add_', 'tuple') if maximize else ('_foreach_add', 'list')
+    return TypeError(f'{name}() received an invalid combination of arguments - got ({first}, '
+                     'list, alpha=Tensor), but expected one of:\n'
+                     ' * (tuple of Tensors self, Number scalar)\n'
+                     ' * (tuple of Tensors self, tuple of Scalars scalars)\n'
+                     ' * (tuple of Tensors self, Tensor other, *, Number alpha = 1)\n'
+                     ' * (tuple of Tensors self, tuple of Tensors other, *, Number alpha = 1)\n')
 
 
 def _add(x, y, alpha):

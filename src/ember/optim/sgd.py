@@ -1,7 +1,8 @@
 """torch.optim.SGD, computed as torch's CPU for-loop implementation (_single_tensor_sgd)."""
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _add, _check_fused_flags, _check_fused_param, _check_group_flags,
-                        _item, _scale)
+from .optimizer import (Optimizer, _add, _check_differentiable, _check_fused_flags,
+                        _check_fused_param, _foreach_alpha_error, _item, _learnable,
+                        _scale)
 
 __all__ = ['SGD']
 
@@ -25,6 +26,9 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError('Nesterov momentum requires a momentum and zero dampening')
         super().__init__(params, defaults)
+        if fused:
+            self._step_supports_amp_scaling = True
+            self._need_device_dtype_check_for_fused = True
         _check_fused_flags(fused, foreach, differentiable)
 
     def __setstate__(self, state):
@@ -39,60 +43,131 @@ class SGD(Optimizer):
         return self._step_groups(closure)
 
     def _step_group(self, group):
-        if group['differentiable']:
-            _check_group_flags(group, group['params'][0])
+        """_init_group and sgd() of one group: the momentum buffers are read for every
+        parameter first and written back after (the last write wins for a parameter listed
+        twice), as torch's step does."""
         params = [p for p in group['params'] if p._grad is not None]
+        if group['fused'] and getattr(self, '_need_device_dtype_check_for_fused', True):
+            if params:   # (torch checks the first parameter with a .grad, once)
+                _check_fused_param(params[0])
+                self._need_device_dtype_check_for_fused = False
+        if group['differentiable'] and params:
+            _check_differentiable(params)
+        if group['momentum'] == 0:
+            bufs = None
+        else:
+            bufs = [self.state[p].get('momentum_buffer') for p in params]
         if group['fused']:
-            for p in params:
-                _check_fused_param(p)
-        rounded = _foreach_rounded_dtypes(params, self.state, group)
-        for p in params:
-            _sgd(p, self.state[p] if group['momentum'] != 0 else None, group, rounded)
+            _fused_sgd(params, bufs, group)
+        elif group['foreach']:
+            for indices in _by_dtype(params):
+                sub = None if bufs is None else [bufs[i] for i in indices]
+                _multi_tensor_sgd([params[i] for i in indices], sub, group)
+                if sub is not None:
+                    for i, buf in zip(indices, sub):
+                        bufs[i] = buf
+        else:
+            _single_tensor_sgd(params, bufs, group)
+        if bufs is not None:
+            for p, buf in zip(params, bufs):
+                self.state[p]['momentum_buffer'] = buf
 
 
-def _foreach_rounded_dtypes(params, state, group):
-    """The dtypes whose momentum buffers _multi_tensor_sgd scales by torch._foreach_mul_, which
-    rounds the momentum to the dtype (Tensor.mul_ keeps it in opmath): with foreach, those of
-    which every parameter already has a buffer."""
-    if not group['foreach'] or group['momentum'] == 0:
-        return ()
-    dtypes = {p.dtype for p in params}
-    return [d for d in dtypes if all('momentum_buffer' in state.get(p, ())
-                                     for p in params if p.dtype is d)]
+def _by_dtype(params):
+    """The positions of params grouped by dtype, groups in order of first appearance (torch's
+    _group_tensors_by_device_and_dtype, on one device)."""
+    groups = {}
+    for i, p in enumerate(params):
+        groups.setdefault(p.dtype, []).append(i)
+    return list(groups.values())
 
 
-def _sgd(p, state, group, rounded):
-    """_single_tensor_sgd (or _multi_tensor_sgd) for one parameter, on its arrays."""
-    param = p._data
-    grad = p._grad._data
+def _single_tensor_sgd(params, bufs, group, bump=1):
+    """_single_tensor_sgd (``bump`` 0: the fused kernel, which bumps no version counter)."""
+    lr, weight_decay, momentum = _item(group['lr']), group['weight_decay'], group['momentum']
+    for i, p in enumerate(params):
+        param = p._data
+        grad = -p._grad._data if group['maximize'] else p._grad._data
+        if weight_decay != 0:
+            if _learnable(weight_decay):   # grad.addcmul_(param.clone(), weight_decay)
+                grad[...] = _add(grad, param, weight_decay)
+                if not group['maximize']:
+                    p._grad._vc.value += bump
+            else:
+                grad = _add(grad, param, weight_decay)
+        if momentum != 0:
+            buf = bufs[i]
+            if buf is None:
+                buf = bufs[i] = _new_buffer(p, grad)
+            else:
+                _scale(buf._data, momentum)
+                buf._data[...] = _add(buf._data, grad, 1 - group['dampening'])
+                buf._vc.value += 2 * bump   # (mul_, then add_)
+            grad = _add(grad, buf._data, momentum) if group['nesterov'] else buf._data
+        param[...] = _add(param, grad, -lr)
+        p._vc.value += bump
+
+
+def _new_buffer(p, grad):
+    """grad.detach().clone(): a momentum buffer like p.grad holding ``grad``'s values."""
+    buf = p._grad.detach().clone()
+    buf._data[...] = grad
+    return buf
+
+
+def _multi_tensor_sgd(params, bufs, group):
+    """_multi_tensor_sgd on the parameters of one dtype: each torch._foreach_ op over all of
+    them before the next. torch._foreach_mul_ rounds the momentum to the dtype (Tensor.mul_,
+    used while some buffer is missing, keeps it in opmath); Nesterov's direction overwrites
+    the gradients in place, p.grad itself without maximize or weight decay."""
+    lr, weight_decay, momentum = _item(group['lr']), group['weight_decay'], group['momentum']
+    grads = [p._grad._data for p in params]
+    owned = group['maximize'] or weight_decay != 0   # grads are new arrays, not p.grad's
     if group['maximize']:
-        grad = -grad
-    if group['weight_decay'] != 0:
-        grad = _add(grad, param, group['weight_decay'])
-    bump = 0 if group['fused'] else 1   # torch's fused kernel writes without version bumps
-    if state is not None:
-        grad = _momentum(p, state, grad, group, p.dtype in rounded, bump)
-    param[...] = _add(param, grad, -_item(group['lr']))
-    p._vc.value += bump
+        grads = [-g for g in grads]
+    if weight_decay != 0:
+        if _learnable(weight_decay):
+            raise _foreach_alpha_error(group['maximize'])
+        grads = [_add(g, p._data, weight_decay) for g, p in zip(grads, params)]
+    if momentum != 0:
+        dampening = group['dampening']
+        if all(buf is not None for buf in bufs):
+            for buf in bufs:
+                _scale(buf._data, momentum, rounded=True)
+                buf._vc.value += 1
+            for buf, g in zip(bufs, grads):
+                buf._data[...] = _add(buf._data, g, 1 - dampening)
+                buf._vc.value += 1
+        else:
+            for i, (p, g) in enumerate(zip(params, grads)):
+                if bufs[i] is None:
+                    bufs[i] = _new_buffer(p, g)
+                else:
+                    _scale(bufs[i]._data, momentum)
+                    bufs[i]._data[...] = _add(bufs[i]._data, g, 1 - dampening)
+                    bufs[i]._vc.value += 2
+        if group['nesterov']:
+            for p, g, buf in zip(params, grads, bufs):
+                g[...] = _add(g, buf._data, momentum)
+                if not owned:
+                    p._grad._vc.value += 1
+        else:
+            grads = [buf._data for buf in bufs]
+    for p, g in zip(params, grads):
+        p._data[...] = _add(p._data, g, -lr)
+        p._vc.value += 1
 
 
-def _momentum(p, state, grad, group, rounded, bump):
-    """The momentum buffer (created as a copy of the first gradient) and the step direction.
-    With foreach, Nesterov's direction overwrites the gradient when that is p.grad itself."""
-    momentum = group['momentum']
-    buf = state.get('momentum_buffer')
-    if buf is None:
-        buf = state['momentum_buffer'] = p._grad.detach().clone()
-        buf._data[...] = grad
-    else:
-        data = buf._data
-        _scale(data, momentum, rounded)
-        data[...] = _add(data, grad, 1 - group['dampening'])
-        buf._vc.value += 2 * bump   # (mul_, then add_)
-    if not group['nesterov']:
-        return buf._data
-    direction = _add(grad, buf._data, momentum)
-    if group['foreach'] and grad is p._grad._data:
-        grad[...] = direction
-        p._grad._vc.value += 1
-    return direction
+def _fused_sgd(params, bufs, group):
+    """_fused_sgd, computed as the for-loop implementation without version bumps: on its
+    first step (no parameter has a buffer) it makes them all; a buffer missing later is
+    torch's TypeError for the None in the kernel's argument list."""
+    if not params:
+        return
+    if bufs is not None and any(buf is not None for buf in bufs):
+        for indices in _by_dtype(params):
+            missing = [j for j, i in enumerate(indices) if bufs[i] is None]
+            if missing:
+                raise TypeError(f'expected Tensor as element {missing[0]} in argument 2, but '
+                                'got NoneType')
+    _single_tensor_sgd(params, bufs, group, bump=0)
