@@ -191,6 +191,43 @@ def test_print_options(options, dtype):
         assert_same(make_pair(values_for(dtype, floats, floats.astype(int)), dtype))
 
 
+UNUSUAL_OPTIONS = [dict(edgeitems=-1), dict(edgeitems=-2, threshold=3),
+                   dict(edgeitems=-1, threshold=0), dict(edgeitems=1.5),
+                   dict(edgeitems=2.0, threshold=3), dict(edgeitems=True, threshold=2),
+                   dict(edgeitems=False, threshold=2), dict(edgeitems=100, threshold=2),
+                   dict(profile=['short'], precision=3), dict(profile='bogus', linewidth=20)]
+
+
+@pytest.mark.parametrize('options', UNUSUAL_OPTIONS, ids=str)
+def test_unusual_print_options(options):
+    """Options torch doesn't check print (or fail) as its code does: a negative edgeitems slices
+    v[:-1] and v[1:] of a summarized row and stacks no rows of a matrix, a float one fails
+    slicing, an unknown profile is ignored."""
+    results = []
+    for T in (torch, ember):
+        T.set_printoptions(**options)
+        texts = [T._tensor_str.get_printoptions()]
+        for make in ['T.arange(1001.)', 'T.arange(7)', 'T.tensor(2.5)',
+                     'T.arange(12.).reshape(3, 4)', 'T.arange(2000).reshape(20, 100)',
+                     'T.tensor([1 + 2j, 3, 4, -5j])']:
+            try:
+                texts.append(repr(eval(make, {'T': T})))
+            except (RuntimeError, TypeError) as error:
+                texts.append((type(error), str(error)))
+        results.append(texts)
+    assert results[0] == results[1]
+
+
+def test_print_options_object():
+    """PRINT_OPTS prints and compares as torch's dataclass."""
+    for library in (torch, ember):
+        library.set_printoptions(threshold=math.inf, sci_mode=True)
+    assert repr(ember._tensor_str.PRINT_OPTS) == repr(torch._tensor_str.PRINT_OPTS)
+    fresh = type(ember._tensor_str.PRINT_OPTS)()
+    assert fresh == type(fresh)() and fresh != ember._tensor_str.PRINT_OPTS
+    assert type(torch._tensor_str.PRINT_OPTS)() != torch._tensor_str.PRINT_OPTS
+
+
 def test_printoptions_context_manager():
     t, e = make_pair(np.linspace(0, 1, 7), 'float32')
     with torch._tensor_str.printoptions(precision=1, sci_mode=True), \
@@ -303,6 +340,7 @@ VIEWS = {
     'select_of_grad': lambda T: T.ones(6, requires_grad=True)[1],
     'view_of_grad': lambda T: T.ones(6, requires_grad=True).view(2, 3),
     'written_view': lambda T: T.ones(2, requires_grad=True).clone()[:1].mul_(2),
+    'real_of_grad': lambda T: T.tensor([1 + 2j, 3 - 4j], requires_grad=True).real,   # Select
 }
 
 

@@ -32,6 +32,17 @@ class _PrintOptions:
         self.precision, self.threshold, self.edgeitems, self.linewidth = 4, 1000, 3, 80
         self.sci_mode = None
 
+    def __repr__(self):   # torch's dataclass repr, class name included
+        fields = ', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)
+        return f'__PrinterOptions({fields})'
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None   # as a dataclass with eq
+
 
 PRINT_OPTS = _PrintOptions()
 
@@ -45,9 +56,10 @@ _PROFILES = {
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
                      profile=None, sci_mode=None):
     """torch.set_printoptions: a profile first, then the given options; sci_mode is always set."""
-    if profile in _PROFILES:
-        for name, value in _PROFILES[profile].items():
-            setattr(PRINT_OPTS, name, value)
+    for profile_name, options in _PROFILES.items():
+        if profile == profile_name:   # not a lookup: torch ignores any other value, even a list
+            for name, value in options.items():
+                setattr(PRINT_OPTS, name, value)
     given = dict(precision=precision, threshold=threshold, edgeitems=edgeitems,
                  linewidth=linewidth)
     for name, value in given.items():
@@ -159,11 +171,22 @@ class _ElementPrinter:
 # ---------------------------------------------------------------- layout
 
 def _edge_rows(length):
-    """The row indices printed along an axis of ``length`` when summarizing, or None for all."""
+    """The row indices printed along an axis of ``length`` when summarizing, or None for all.
+
+    torch's range(edgeitems) and range(length - edgeitems, length): an edgeitems that is no
+    int raises its TypeError, a negative one gives no rows.
+    """
     edge = PRINT_OPTS.edgeitems
     if length > 2 * edge:
         return list(range(edge)) + list(range(length - edge, length))
     return None
+
+
+def _edge_slices(vector):
+    """The first and last PRINT_OPTS.edgeitems elements of a 1-d array, sliced as torch does
+    (``v[:edge]``, ``v[-edge:]``): a negative edgeitems gives overlapping parts."""
+    edge = PRINT_OPTS.edgeitems
+    return vector[:edge], vector[-edge:]
 
 
 def _summarized_values(array):
@@ -171,21 +194,31 @@ def _summarized_values(array):
 
     Only which values appear matters: they decide the formatter's mode and width.
     """
-    for axis, length in enumerate(array.shape):
+    if array.ndim >= 2 and not PRINT_OPTS.edgeitems:
+        return array[(slice(0, 0),) * array.ndim]   # torch's new_empty: no values
+    for axis, length in enumerate(array.shape[:-1]):
         rows = _edge_rows(length)
+        if rows == []:   # a negative edgeitems: torch stacks no rows
+            raise RuntimeError('stack expects a non-empty TensorList')
         if rows is not None:
             array = array.take(rows, axis=axis)
+    if array.ndim and array.shape[-1] > 2 * PRINT_OPTS.edgeitems:
+        head, tail = _edge_slices(range(array.shape[-1]))
+        array = array.take([*head, *tail], axis=-1)
     return array
 
 
 def _vector_str(vector, indent, summarize, printer):
     """A 1-d array as '[a, b, ...]', wrapped to PRINT_OPTS.linewidth."""
     per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / printer.width()))
-    rows = _edge_rows(len(vector)) if summarize else None
-    shown = vector if rows is None else vector[rows]
-    items = [printer.format(v) for v in shown.tolist()]
-    if rows is not None:
-        items.insert(PRINT_OPTS.edgeitems, ' ...' if PRINT_OPTS.edgeitems else '...')
+    if summarize and not PRINT_OPTS.edgeitems:
+        items = ['...']
+    elif summarize and len(vector) > 2 * PRINT_OPTS.edgeitems:
+        head, tail = _edge_slices(vector)
+        items = ([printer.format(v) for v in head.tolist()] + [' ...']
+                 + [printer.format(v) for v in tail.tolist()])
+    else:
+        items = [printer.format(v) for v in vector.tolist()]
     lines = [', '.join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
     return '[' + (',\n' + ' ' * (indent + 1)).join(lines) + ']'
 

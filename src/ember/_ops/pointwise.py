@@ -584,6 +584,11 @@ class RealBackward0(Primitive):
         return grad
 
 
+# torch's real is view_as_real(x).select(-1, 0): its grad_fn prints as the select's (ember has
+# the one node, where torch's SelectBackward0 leads to a ViewAsRealBackward0)
+RealBackward0.__name__ = RealBackward0.__qualname__ = 'SelectBackward0'
+
+
 class MaskedFillBackward0(Primitive):
     layout = CONTIGUOUS  # as torch allocates it
     saves_inputs = True
