@@ -101,6 +101,23 @@ def test_data():
     raises_same(lambda L: setattr(L.ones(2), 'data', [1, 2]))
 
 
+@pytest.mark.parametrize('make_tensor', [lambda L: L.ones(3, requires_grad=True),
+                                         lambda L: L.ones(3, requires_grad=True)[1:],
+                                         lambda L: L.ones(3, requires_grad=True) * 2],
+                         ids=['leaf', 'view', 'nonleaf'])
+@pytest.mark.parametrize('dtype', ['int64', 'bool', 'uint8'])
+def test_data_of_a_tensor_requiring_grad_must_be_differentiable(make_tensor, dtype):
+    """Assigning integer or bool data to a tensor that requires grad raises torch's error (ember
+    made an integer tensor that requires grad); a tensor that doesn't takes it."""
+    raises_same(lambda L: setattr(make_tensor(L), 'data', L.zeros(2, dtype=getattr(L, dtype))))
+
+    def assign(L):
+        x = L.ones(3)
+        x.data = L.zeros(2, dtype=getattr(L, dtype))
+        return x
+    check(assign)
+
+
 @pytest.mark.parametrize('shape', [(2, 3), (2, 3, 4), (3,), ()])
 def test_T(shape):
     """Tensor.T reverses the dims by a permute (torch warns once for other than 2 dims)."""

@@ -468,6 +468,9 @@ class Tensor:
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f'Variable data has to be a tensor, but got {type(value).__name__}')
+        if value.dtype.category < _dtype.FLOAT and self.requires_grad:
+            raise RuntimeError('data set to a tensor that requires gradients must be floating '
+                               'point or complex dtype')
         self._data = value._data
         self.dtype = value.dtype
 

@@ -338,6 +338,18 @@ def test_engine_flags_are_context_managers(flag):
         cls(True)  # both set the flag at once: leave it as it was
 
 
+def test_engine_flags_keyword_names():
+    """The flags' arguments take torch's names: enforce_grad_layout_policy(enable=...),
+    set_multithreading_enabled(mode=...) (ember named the first mode)."""
+    for lib in LIBS:
+        with lib.autograd.grad_mode.enforce_grad_layout_policy(enable=False) as ctx:
+            assert ctx is None
+        with lib.autograd.set_multithreading_enabled(mode=False):
+            pass
+        lib.autograd.grad_mode.enforce_grad_layout_policy(enable=True)
+        lib.autograd.set_multithreading_enabled(mode=True)
+
+
 # ------------------------------------------------------------------ create_graph warning
 
 _WARNING_SCRIPT = r'''

@@ -1204,3 +1204,107 @@ def test_batched_grad_of_implicit_ones(code):
     """With is_grads_batched, the implicit ones of a one-element output are vmapped over their
     first dim: torch's vmap error for a 0-d output, its shape error for others."""
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, requires_grad=True)}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.autograd.grad([None, (x * 2).sum()], x)',
+    'T.autograd.grad([(x * 2).sum(), 1.0], x)',
+    'T.autograd.grad([(x * 2).sum(), None], x, [None, T.ones(())])',
+    'T.autograd.backward([(x * 2).sum(), None])'])
+def test_an_output_that_is_no_tensor(code):
+    """An output that is not a tensor fails torch's _make_grads assertion (ember leaked an
+    AttributeError)."""
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, requires_grad=True)}), match_message=True)
+
+
+def test_data_of_another_shape_then_backward():
+    """After .data of another shape, backward raises torch's errors: adding into the leaf's
+    .grad of the old shape (ember leaked NumPy's ValueError), and a gradient of the new shape
+    flowing into a node recorded with the old one (ember: sum_to_size's error)."""
+    def leaf(T):
+        w = T.ones(3, requires_grad=True)
+        (w * 2).sum().backward()
+        w.data = T.ones(2)
+        (w * 2).sum().backward()
+    check(leaf, match_message=True)
+
+    def broadcastable(T):   # the old .grad broadcasts to the new: torch's in-place add refuses
+        w = T.ones(1, requires_grad=True)
+        (w * 2).sum().backward()
+        w.data = T.ones(3)
+        (w * 2).sum().backward()
+    check(broadcastable, match_message=True)
+
+    def interior(T):   # (torch names the node that returned it, ember the one it flows through)
+        y = T.ones(2, requires_grad=True) * 2
+        y.data = T.ones(3)
+        y.sum().backward()
+    check(interior)
+    with pytest.raises(RuntimeError, match=r'returned an invalid gradient at index 0 - got \[3\] '
+                                           r'but expected shape compatible with \[2\]'):
+        interior(ember)
+
+
+def test_calling_nodes():
+    """Calling a grad_fn as torch's Node.__call__: one gradient per output (torch's TypeError
+    otherwise), no gradients where all are None, an AccumulateGrad accumulates into .grad; a
+    custom Function's node is not callable. Every node's requires_grad is True."""
+    def run(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = x * x
+        out = [y.grad_fn(T.ones(2)), y.grad_fn(None), x.exp().grad_fn(None),
+               y.grad_fn.requires_grad, y.grad_fn.next_functions[0][0].requires_grad]
+        for args in [(), (T.ones(2), T.ones(2))]:
+            try:
+                y.grad_fn(*args)
+            except TypeError as e:
+                out.append(str(e))
+        u = (x * 1).unbind()
+        out.append(u[0].grad_fn(T.ones(()), None))
+        acc = y.grad_fn.next_functions[0][0]
+        out += [acc(T.ones(2)), x.grad, acc(T.ones(2)), x.grad, acc(None), x.grad]
+
+        class F(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                return a * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+        z = F.apply(x)
+        out.append(z.grad_fn.requires_grad)
+        try:
+            z.grad_fn(T.ones(2))
+        except TypeError as e:
+            out.append(str(e).replace('FBackward', 'F'))
+        return out
+    check(run)
+
+
+def test_a_given_gradient_is_passed_as_is():
+    """The gradient given to backward()/grad() is the tensor hooks see and autograd.grad
+    returns where it is captured at once, as torch's (ember passed a detached copy: `is` failed,
+    and a hook saw requires_grad False for a gradient that requires grad)."""
+    def run(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        seed, seed_rg = T.ones(2), T.ones(2, requires_grad=True)
+        out = []
+        for s in (seed, seed_rg):
+            y = x * 1
+            y.register_hook(lambda g, s=s: out.append((g is s, g.requires_grad)))
+            y.retain_grad()
+            y.backward(s)
+            out.append((x.grad.requires_grad, y.grad is s, y.grad.requires_grad))
+            leaf = T.tensor([1., 2.], requires_grad=True)
+            leaf.register_hook(lambda g, s=s: out.append((g is s, g.requires_grad)))
+            leaf.backward(s)
+            out.append((leaf.grad is s, leaf.grad.requires_grad))
+            for create_graph in (False, True):
+                for v in (leaf, leaf * 1):
+                    g, = T.autograd.grad(v, v, s, create_graph=create_graph)
+                    out.append((g is s, g.requires_grad))
+            g, = T.autograd.grad(leaf * 1, leaf, s)
+            out.append((g is s, g.requires_grad))
+        return out
+    check(run)

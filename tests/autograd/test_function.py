@@ -433,7 +433,9 @@ def test_vjp_instead_of_backward():
     lambda t, f, x: f.apply(x).sum().backward(),          # backward and vjp both defined
     lambda t, f, x: f()(x),                               # legacy call of an instance
     lambda t, f, x: f.jvp(None, x),
-], ids=['backward_and_vjp', 'legacy_call', 'jvp'])
+    lambda t, f, x: f.vmap(None, (0,), x),
+    lambda t, f, x: f.generate_vmap_rule or f.jvp(None, x),
+], ids=['backward_and_vjp', 'legacy_call', 'jvp', 'vmap', 'generate_vmap_rule'])
 def test_function_class_errors(call):
     def fn(t, x):
         with warnings.catch_warnings():
@@ -692,3 +694,22 @@ def test_version_error_of_a_tensor_saved_as_is_says_output_0():
             second.add_(1)
         product.sum().backward()
     check(run, match_message=True)
+
+
+def test_saved_variables_is_deprecated():
+    """ctx.saved_variables: saved_tensors, with torch's deprecation warning."""
+    results = []
+    for lib in LIBS:
+        seen = []
+
+        def backward(ctx, g):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                seen.append(ctx.saved_variables)
+            seen.append([(w.category, str(w.message)) for w in caught])
+            return g
+        x = make(lib, rand(3))
+        f = function_class(lib, lambda ctx, a: ctx.save_for_backward(a) or a * 2, backward)
+        f.apply(x).sum().backward()
+        results.append((len(seen[0]), seen[0][0] is not x, seen[1]))
+    assert results[1] == results[0]

@@ -820,7 +820,7 @@ class CopySlices(Primitive):
         result = _make(empty_strided(array_module(data), data.shape, data.dtype,
                                      ctx.base_strides), grad.dtype).copy_(grad)
         region = ctx.view_fn(result)
-        grads = ctx.fn(region.clone())
+        grads = ctx.fn._call(region.clone())
         grads = grads if isinstance(grads, tuple) else (grads,)
         if grads[0] is None:
             region.zero_()

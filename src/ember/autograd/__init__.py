@@ -87,6 +87,8 @@ def _root_edges(outputs, grad_outputs, create_graph, batched=False):
 
 def _initial_grad(i, out, grad, create_graph, batched):
     """The gradient backward starts output ``i`` with: ``grad`` checked, or implicit ones."""
+    if not isinstance(out, Tensor):
+        raise AssertionError('Expected output to be a torch.Tensor')
     if grad is None:
         if not out.requires_grad:
             return None
@@ -125,7 +127,7 @@ def _initial_grad(i, out, grad, create_graph, batched):
             'For complex Tensors, both grad_output and output are required to have the same '
             f'dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {grad.dtype} and '
             f'output[{i}] has a dtype of {out.dtype}.')
-    return grad if create_graph else grad.detach()
+    return grad  # as given: hooks and autograd.grad see the tensor itself, as torch's
 
 
 def _edge_of(tensor):

@@ -16,6 +16,7 @@ import operator
 import threading
 
 from . import anomaly_mode, grad_mode
+from .function import _reducible
 from .graph import AccumulateGrad
 from .._device import array_module, empty_strided, is_dense
 from .._tensor import Tensor, _make, contiguous_format
@@ -231,19 +232,20 @@ def _run_node(node, grads, buffers, captured, targets, reached):
         input_grads = tuple(g if n in reached else None
                             for g, (n, _) in zip(input_grads, node.next_functions))
     if registry is not None:  # post-hooks see the gradients fitted, as torch's
-        input_grads = tuple(_fitted(grad, meta) for grad, meta in zip(input_grads, node._input_meta))
+        input_grads = tuple([_fitted(grad, meta, node, i)
+                             for i, (grad, meta) in enumerate(zip(input_grads, node._input_meta))])
         for hook in registry.post:
             input_grads = _hook_result(hook, input_grads, hook(input_grads, tuple(grads)))
     for edge, grad, meta in zip(node.next_functions, input_grads, node._input_meta):
         if grad is not None and meta is not None:  # meta is None on an edge to no node
             if grad._data.shape != meta[0] or grad.dtype is not meta[1]:
-                grad = _fit(grad, *meta)
+                grad = _fit(grad, *meta, node, edge)
             _add_to_buffer(buffers, edge, grad)
 
 
-def _fitted(grad, meta):
+def _fitted(grad, meta, node, index):
     """A gradient fitted to its input's (shape, dtype) ``meta`` (None: an edge to no node)."""
-    return grad if grad is None or meta is None else _fit(grad, *meta)
+    return grad if grad is None or meta is None else _fit(grad, *meta, node, index)
 
 
 def _tensor_hooked(node, grads):
@@ -304,9 +306,17 @@ def _add_to_buffer(buffers, edge, grad):
     buffer[nr] = grad if previous is None else previous + grad
 
 
-def _fit(grad, shape, dtype):
-    """Sum a gradient over broadcast dims and cast it back to its input's dtype."""
+def _fit(grad, shape, dtype, node=None, index=0):
+    """Sum a gradient over broadcast dims and cast it back to its input's dtype; a gradient
+    that doesn't sum to the shape raises torch's engine error, naming ``node`` (the node
+    that returned it) and ``index`` (the input it is for: a number, or the edge it goes to)."""
     if grad._data.shape != shape:
+        if node is not None and not _reducible(grad._data.shape, shape):
+            if index.__class__ is tuple:
+                index = node.next_functions.index(index)
+            raise RuntimeError(f'Function {node.name()} returned an invalid gradient at index '
+                               f'{index} - got {list(grad.shape)} but expected shape compatible '
+                               f'with {list(shape)}')
         grad = grad.sum_to_size(shape)
     if grad.dtype is not dtype:
         if grad.dtype.category > dtype.category:
@@ -400,9 +410,11 @@ def accumulate_grad(variable, grad, create_graph):
             variable._grad = grad.clone(memory_format=contiguous_format)
     elif create_graph:
         variable._grad = variable._grad + grad
-    else:
+    elif grad._data.shape == variable._grad._data.shape:
         variable._grad._data += grad._data
         variable._grad._vc.value += 1
+    else:  # (a .grad of another shape: assigned, or left by data of another shape)
+        variable._grad.add_(grad)   # torch's in-place add, with its broadcasting errors
 
 
 def _empty_as(variable):

@@ -20,6 +20,9 @@ class FunctionCtx(Node):
     """The ``ctx`` of a custom Function, and its grad_fn node."""
 
     __repr__ = object.__repr__  # a Python class, named with its module: torch's is too
+
+    def __call__(self, *grads):  # (torch's Python nodes aren't callable)
+        raise TypeError(f"'{type(self).__name__}' object is not callable")
     _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
 
     def save_for_backward(self, *tensors):
@@ -42,6 +45,12 @@ class FunctionCtx(Node):
                                     value._vc) if i in self._saved_outputs else value
                           for i, value in enumerate(saved))
         return saved
+
+    @property
+    def saved_variables(self):
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning,
+                      stacklevel=2)
+        return self.saved_tensors
 
     def _save_outputs(self, values):
         """save_for_backward's tensors, once the outputs have this node as grad_fn: an output
@@ -158,6 +167,13 @@ class Function(metaclass=_FunctionMeta):
     def jvp(ctx, *grad_inputs):
         raise NotImplementedError('You must implement the jvp function for custom '
                                   'autograd.Function to use it with forward mode AD.')
+
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise NotImplementedError('To use autograd.Function with vmap, you must either override '
+                                  'the vmap staticmethod or set generate_vmap_rule=True.')
 
     setup_context = None
 

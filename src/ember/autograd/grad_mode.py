@@ -222,6 +222,9 @@ class enforce_grad_layout_policy(_ThreadFlag):
     """torch.autograd.grad_mode.enforce_grad_layout_policy(enable=True)."""
     flag = 'grad_layout'
 
+    def __init__(self, enable=True):
+        super().__init__(enable)
+
     def __call__(self, func):
         setattr(state, self.flag, self.prev)
         return super().__call__(func)

@@ -60,9 +60,22 @@ class Node:
     def __repr__(self):  # the class name even where name() is qualified (AccumulateGrad)
         return f'<{type(self).__name__} object at {hex(id(self))}>'
 
+    @property
+    def requires_grad(self):  # (a node exists only where gradients flow: torch's is True)
+        return True
+
     def __call__(self, *grads):
         """Run this node's backward on one gradient per output (torch's Node.__call__):
         the gradient of each input, alone when there is one."""
+        if len(grads) != self._num_outputs:
+            raise TypeError(f'expected {self._num_outputs} arguments, got {len(grads)} instead')
+        if all(g is None for g in grads):  # nothing to run backward on: no gradients, as torch
+            return (None,) * len(self.next_functions) if len(self.next_functions) != 1 else None
+        return self._call(*grads)
+
+    def _call(self, *grads):
+        """__call__ for ember's own use (CopySlices calls the in-place op's node, a custom
+        Function's too, whose node users can't call)."""
         from .engine import _fit
         result = self._run_backward(list(grads))
         if result.__class__ is not tuple:
@@ -236,6 +249,19 @@ class AccumulateGrad(Node):
 
     def name(self):
         return 'torch::autograd::AccumulateGrad'
+
+    def __call__(self, *grads):
+        """Accumulate the gradient into the leaf's .grad (a graph of it in grad mode), then
+        run its post-accumulate hooks; returns no gradients, as torch's."""
+        if len(grads) != 1:
+            raise TypeError(f'expected 1 arguments, got {len(grads)} instead')
+        from .engine import _run_post_accumulate_hooks, accumulate_grad
+        variable = self._variable
+        if grads[0] is not None and variable._requires_grad:
+            accumulate_grad(variable, grads[0], grad_mode.state.enabled)
+            if variable._post_accumulate_hooks:
+                _run_post_accumulate_hooks(variable)
+        return ()
 
     @property
     def variable(self):
