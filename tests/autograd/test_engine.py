@@ -1308,3 +1308,28 @@ def test_a_given_gradient_is_passed_as_is():
             out.append((g is s, g.requires_grad))
         return out
     check(run)
+
+
+@pytest.mark.parametrize('end', [
+    'T.autograd.grad(y, w, T.ones(2), allow_unused=True, retain_graph=True)',
+    'y.backward(T.ones(2), inputs=[w], retain_graph=True)',
+    'T.autograd.grad(y, y, T.ones(2), retain_graph=True)',
+    'x.backward(T.ones(2), inputs=[w])',
+    'T.autograd.backward([y, y * 2], [T.ones(2), T.ones(2)], inputs=[w])'])
+def test_a_single_root_that_leads_nowhere_needed(end):
+    """A pass with inputs that its one root doesn't lead to still runs that root's tensor hooks
+    and retain_grad, not its node's hooks, as torch's engine, which takes a single root's node
+    as its graph root (ember ran nothing there); with several roots, none of them."""
+    def run(T):
+        log = []
+        x = T.tensor([1., 2.], requires_grad=True)
+        w = T.tensor([1., 2.], requires_grad=True)
+        y = x * x
+        y.grad_fn.register_prehook(lambda go: log.append(('pre', go)))
+        y.grad_fn.register_hook(lambda gi, go: log.append(('post', gi)))
+        for t in (x, y):
+            t.register_hook(lambda g: log.append(('tensor', g)))
+        y.retain_grad()
+        result = eval(end, {'T': T, 'x': x, 'y': y, 'w': w})
+        return log, result, y.grad, x.grad, w.grad
+    check(run, exact=True)

@@ -713,3 +713,18 @@ def test_saved_variables_is_deprecated():
         f.apply(x).sum().backward()
         results.append((len(seen[0]), seen[0][0] is not x, seen[1]))
     assert results[1] == results[0]
+
+
+def test_node_and_meta_classes():
+    """A Function's node is a BackwardCFunction, a FunctionCtx and a graph Node; Function's
+    metaclass is named FunctionMeta, as torch's."""
+    results = []
+    for lib in LIBS:
+        f = function_class(lib, _double, lambda ctx, g: g)
+        node = f.apply(make(lib, rand(3))).grad_fn
+        results.append((isinstance(node, lib.autograd.function.BackwardCFunction),
+                        isinstance(node, lib.autograd.function.FunctionCtx),
+                        isinstance(node, lib.autograd.graph.Node),
+                        type(f).__name__, type(f) is lib.autograd.function.FunctionMeta,
+                        [c.__name__ for c in type(node).__mro__[:2]]))
+    assert results[1] == results[0]

@@ -55,8 +55,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
             node = ready.pop()[1] if len(ready) == 1 else _pop(ready)
             grads = buffers.pop(node, None)
             if needed is not None and node not in needed:
-                if grads is not None and node in targets.nodes:  # captured, not run
-                    _capture(node, _tensor_hooked(node, grads), captured, targets)
+                if grads is not None:
+                    if node in targets.nodes:  # captured, not run
+                        _capture(node, _tensor_hooked(node, grads), captured, targets)
+                    elif len(roots) == 1 and node is roots[0][0]:  # torch's graph root is a
+                        _tensor_hooked(node, grads)  # single root's node: its tensor hooks
+                                                     # run (and retain_grad), though it doesn't
                 continue
             if grads is not None:
                 if node.__class__ is AccumulateGrad:  # (run only by backward())

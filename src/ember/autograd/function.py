@@ -129,15 +129,19 @@ def _zeros(meta):
     return zeros(shape, dtype=dtype)
 
 
-class _FunctionMeta(type):
+class BackwardCFunction(FunctionCtx):
+    """The base of each Function's node class (torch.autograd.function.BackwardCFunction)."""
+
+
+class FunctionMeta(type):
     """Gives each Function subclass its node class, named like torch's (``MyOpBackward``)."""
 
     def __init__(cls, name, bases, attrs):
         super().__init__(name, bases, attrs)
-        cls._backward_cls = type(name + 'Backward', (FunctionCtx,), {'_forward_cls': cls})
+        cls._backward_cls = type(name + 'Backward', (BackwardCFunction,), {'_forward_cls': cls})
 
 
-class Function(metaclass=_FunctionMeta):
+class Function(metaclass=FunctionMeta):
     """torch.autograd.Function: subclass with static forward(ctx, ...) and backward(ctx, ...)."""
 
     def __init__(self, *args, **kwargs):
