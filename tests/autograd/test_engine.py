@@ -1333,3 +1333,28 @@ def test_a_single_root_that_leads_nowhere_needed(end):
         result = eval(end, {'T': T, 'x': x, 'y': y, 'w': w})
         return log, result, y.grad, x.grad, w.grad
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('call', [
+    'T.add(a, 1, out=o)', 'T.sub(a, 1, out=o)', 'T.mul(a, a, out=o)', 'T.multiply(a, 2, out=o)',
+    'T.div(a, 2, out=o)', 'T.true_divide(a, 2, out=o)', 'T.div(a, 2, rounding_mode="floor", out=o)',
+    'T.remainder(a, 2, out=o)', 'T.pow(a, 2, out=o)', 'T.pow(2, a, out=o)', 'T.pow(a, a, out=o)',
+    'T.exp(a, out=o)', 'T.log(a, out=o)', 'T.sqrt(a, out=o)', 'T.reciprocal(a, out=o)',
+    'T.abs(a, out=o)', 'T.neg(a, out=o)', 'T.sign(a, out=o)', 'T.sgn(a, out=o)',
+    'T.floor(a, out=o)', 'T.clamp(a, 0, out=o)', 'T.clip(a, 0, 1, out=o)',
+    'T.clamp(a, T.zeros(2), out=o)', 'T.sum(a, 0, out=s)', 'T.mean(a, 0, out=s)',
+    'T.cat([a, a], out=T.empty(4))', 'T.stack([a, a], out=T.empty(2, 2))',
+    'T.matmul(a, a, out=s)', 'T.mul(c, 1, out=r)', 'T.exp(c, out=r)', 'T.sum(c, 0, out=rs)',
+    'T.floor_divide(c, 2, out=r)', 'T.eq(a, 1, out=T.empty(2, dtype=T.bool))'])
+def test_out_refused_with_autograd_names_the_op(call):
+    """An out= call that autograd would record raises torch's error, which names the aten op
+    ('mul(): functions with out=...', 'aten::floor_divide(): ...'; ember named none)."""
+    def run(T):
+        env = {'T': T, 'a': T.tensor([1., 2.], requires_grad=True), 'c': T.tensor([1., 2.]),
+               'o': T.empty(2), 's': T.empty(()), 'r': T.zeros(2, requires_grad=True),
+               'rs': T.zeros((), requires_grad=True)}
+        try:
+            eval(call, env)
+        except RuntimeError as e:
+            return str(e)
+    check(run)

@@ -712,8 +712,9 @@ def _in_opmath(op, a, value, *args):
     return op(a.astype(xp.float32), xp.float32(value), *args).astype(a.dtype)
 
 
-def _with_out(result, out):
-    return result if out is None else write_out(result, out)
+def _with_out(result, out, op):
+    """``result`` of Primitive ``op``, written into ``out`` when one is given."""
+    return result if out is None else write_out(result, out, op)
 
 
 def _unary_exact_out(op, input, out, complex_checked=True):
@@ -721,7 +722,7 @@ def _unary_exact_out(op, input, out, complex_checked=True):
     complex input where ``complex_checked`` is False)."""
     if out is not None and (complex_checked or input.dtype.category != _dtype.COMPLEX):
         _check_exact_out(out, input.dtype)
-    return _with_out(op.apply(input), out)
+    return _with_out(op.apply(input), out, op)
 
 
 def _check_exact_out(out, dtype):
@@ -736,7 +737,8 @@ def add(input, other, *alpha_other, alpha=1, out=None):
     """torch.add: input + alpha * other, rounded once (add(input, alpha, other): deprecated)."""
     if alpha_other:
         other, alpha = _deprecated_alpha('add', 'function', other, alpha_other, alpha)
-    return _with_out(AddBackward0.apply(input, other, **_alpha_param('add', input, other, alpha)), out)
+    return _with_out(AddBackward0.apply(input, other, **_alpha_param('add', input, other, alpha)),
+                     out, AddBackward0)
 
 
 def _add_method(self, other, *alpha_other, alpha=1):
@@ -827,7 +829,8 @@ def sub(input, other, *alpha_other, alpha=1, out=None):
     if alpha_other:
         other, alpha = _deprecated_alpha('sub', 'function', other, alpha_other, alpha)
     _check_sub(input, other)
-    return _with_out(SubBackward0.apply(input, other, **_alpha_param('sub', input, other, alpha)), out)
+    return _with_out(SubBackward0.apply(input, other, **_alpha_param('sub', input, other, alpha)),
+                     out, SubBackward0)
 
 
 def rsub(input, other, *, alpha=1):
@@ -843,8 +846,9 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other, *, out=None):
     if isinstance(input, Tensor) and input.dtype in _REDUCED_FLOATS:
-        return _with_out(MulBackward0.apply(input, other, **_opmath_param(input, other)), out)
-    return _with_out(MulBackward0.apply(input, other), out)
+        return _with_out(MulBackward0.apply(input, other, **_opmath_param(input, other)), out,
+                         MulBackward0)
+    return _with_out(MulBackward0.apply(input, other), out, MulBackward0)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -852,8 +856,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         if isinstance(input, Tensor) and input.dtype in _REDUCED_FLOATS:
             return _with_out(DivBackward0.apply(input, other, **_opmath_param(input, other)),
-                             out)
-        return _with_out(DivBackward0.apply(input, other), out)
+                             out, DivBackward0)
+        return _with_out(DivBackward0.apply(input, other), out, DivBackward0)
     if rounding_mode not in ('trunc', 'floor'):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                            f"found '{rounding_mode}'")
@@ -914,7 +918,7 @@ def pow(input, exponent, *, out=None):
         return PowBackward1.apply_out(out, input, exponent)
     _check_int_pow(input, exponent)
     _check_exponent_fits(input, exponent)
-    return _with_out(PowBackward0.apply(input, exponent), out)
+    return _with_out(PowBackward0.apply(input, exponent), out, PowBackward0)
 
 
 def _check_exponent_fits(input, exponent):
@@ -955,7 +959,7 @@ def _abs_(self):
 
 
 def reciprocal(input, *, out=None):
-    return _with_out(ReciprocalBackward0.apply(input), out)
+    return _with_out(ReciprocalBackward0.apply(input), out, ReciprocalBackward0)
 
 
 def _rtruediv(self, other):
@@ -964,15 +968,15 @@ def _rtruediv(self, other):
 
 
 def exp(input, *, out=None):
-    return _with_out(ExpBackward0.apply(input), out)
+    return _with_out(ExpBackward0.apply(input), out, ExpBackward0)
 
 
 def log(input, *, out=None):
-    return _with_out(LogBackward0.apply(input), out)
+    return _with_out(LogBackward0.apply(input), out, LogBackward0)
 
 
 def sqrt(input, *, out=None):
-    return _with_out(SqrtBackward0.apply(input), out)
+    return _with_out(SqrtBackward0.apply(input), out, SqrtBackward0)
 
 
 def floor(input, *, out=None):
@@ -1350,7 +1354,8 @@ def clamp(input, min=None, max=None, *, out=None):
     dtype = _scalar_clamp_dtype(input, min, max)
     if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
         _check_exact_out(out, _BY_NUMPY[dtype])
-    return _with_out(ClampBackward1.apply(input, min=min, max=max, dtype=dtype), out)
+    return _with_out(ClampBackward1.apply(input, min=min, max=max, dtype=dtype), out,
+                     ClampBackward1)
 
 
 def _check_number_bounds(name, input, min, max, out=None):

@@ -171,7 +171,7 @@ class Primitive(Node):
         except NotImplementedError:
             check_castable(cls.common_dtype(operands, params), out)
             raise
-        return write_out(result, out)
+        return write_out(result, out, cls)
 
     @classmethod
     def common_dtype(cls, operands, params):
@@ -842,6 +842,18 @@ OutNotTensor.__name__ = OutNotTensor.__qualname__ = 'TypeError'  # as printed
 OutNotTensor.__module__ = 'builtins'
 
 
+def op_name(op):
+    """The name torch's errors give the aten op a Primitive runs: its grad_fn name without
+    'Backward0' in snake case (ClampBackward1: clamp), or its ``aten`` name (or ``op``, a
+    name already)."""
+    if op.__class__ is str:
+        return op
+    if getattr(op, 'aten', None):
+        return f'aten::{op.aten}'
+    name = re.sub(r'Backward\d*$', '', op.__name__)
+    return re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()
+
+
 def check_out(out):
     if not isinstance(out, Tensor):
         raise OutNotTensor(f"argument 'out' must be Tensor, not {type_name(out)}")
@@ -857,11 +869,15 @@ def warn_resized(old_shape, new_shape):
         '/__w/pytorch/pytorch/aten/src/ATen/native/Resize.cpp:30.)')
 
 
-def write_out(result, out):
-    """Fill an ``out=`` tensor with ``result`` (resized if its shape differs) and return it."""
+def write_out(result, out, op=None):
+    """Fill an ``out=`` tensor with ``result`` of Primitive ``op`` (resized if its shape
+    differs) and return it."""
     check_out(out)
     if grad_state.enabled and (result.requires_grad or out.requires_grad):
-        raise RuntimeError("functions with out=... arguments don't support automatic "
+        if op is None and result.grad_fn is not None:
+            op = type(result.grad_fn)
+        raise RuntimeError(("" if op is None else f'{op_name(op)}(): ') +
+                           "functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     if out._data.shape != result._data.shape:
         if out._data.size:

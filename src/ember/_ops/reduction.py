@@ -151,7 +151,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         raise RuntimeError(f'Autograd not support dtype: {dtype.scalar_name}')
     op = SumBackward0 if dim is None else SumBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=_sum_dtype(input, dtype))
-    return result if out is None else write_out(result, out)
+    return result if out is None else write_out(result, out, op)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
@@ -172,7 +172,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     _check_out_dtype(dtype, out)
     op = MeanBackward0 if dim is None else MeanBackward1
     result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
-    return result if out is None else write_out(result, out)
+    return result if out is None else write_out(result, out, op)
 
 
 def _not_bool(name, input, dim, keepdim):

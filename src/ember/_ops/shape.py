@@ -738,7 +738,7 @@ def _joined_out(name, result, out, tensors):
                 warn_resized(out._data.shape, result._data.shape)
             raise RuntimeError(OVERLAP_MESSAGE)
         check_no_partial_overlap(out._data, t._data, full_allowed=False)
-    return write_out(result, out)
+    return write_out(result, out, name)
 
 
 def cat(tensors, dim=0, *, out=None, axis=None):
