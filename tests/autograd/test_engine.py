@@ -1199,10 +1199,14 @@ def test_a_leafs_grad_is_laid_out_as_the_leaf(make):
     'T.autograd.grad((x * 2).sum(), x, is_grads_batched=True)',
     'T.autograd.grad((x * 2)[:1], x, is_grads_batched=True)',
     'T.autograd.grad((x * 2)[:1, None], x, is_grads_batched=True)',
-    'T.autograd.grad(x * 2, x, is_grads_batched=True)'])
+    'T.autograd.grad(x * 2, x, is_grads_batched=True)',
+    'T.autograd.grad(x * 2, x, T.zeros(0, 2), is_grads_batched=True)',
+    'T.autograd.grad(x.sum(), x, T.tensor(1.), is_grads_batched=True)',
+    'T.autograd.grad(x * 2, x, T.ones(3, 2), is_grads_batched=True)'])
 def test_batched_grad_of_implicit_ones(code):
     """With is_grads_batched, the implicit ones of a one-element output are vmapped over their
-    first dim: torch's vmap error for a 0-d output, its shape error for others."""
+    first dim: torch's vmap error for a 0-d output, its shape error for others. A batch of none
+    or a 0-d gradient raises the IndexError of torch's grad[0] (ember returned no gradients)."""
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, requires_grad=True)}), match_message=True)
 
 

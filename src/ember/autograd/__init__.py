@@ -110,6 +110,8 @@ def _initial_grad(i, out, grad, create_graph, batched):
         return _make(ones, out.dtype)
     if not isinstance(grad, Tensor):
         raise TypeError(f'gradients can be either Tensors or None, but got {type(grad).__name__}')
+    if batched:
+        grad[0]  # (torch reads the first gradient of the batch: its IndexError for none)
     grad_shape = grad.shape[1:] if batched else grad.shape
     if grad_shape != out.shape:
         if batched:  # (torch's message drops one more dim of grad_output than it compares)
