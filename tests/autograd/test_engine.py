@@ -1362,3 +1362,23 @@ def test_out_refused_with_autograd_names_the_op(call):
         except RuntimeError as e:
             return str(e)
     check(run)
+
+
+@pytest.mark.parametrize('between', ['', 'v.grad_fn', 'h.remove()'])
+def test_hooks_of_a_view_after_its_base_is_written(between):
+    """torch keeps a tensor's hooks in one dict, given to its grad_fn at the first hook and
+    dropped when the tensor gets another grad_fn: after a write to a view's base, a hook
+    registered before the view is re-derived joins the earlier ones on the old grad_fn (none
+    of them runs; ember ran it), one registered after runs."""
+    def run(T):
+        log = []
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        b = x * 1
+        v = b[:2]
+        h = v.register_hook(lambda g: log.append(('first', g)))
+        b.mul_(2)
+        exec(between, {'v': v, 'h': h})
+        v.register_hook(lambda g: log.append(('second', g)))
+        (v * 5).sum().backward()
+        return log, x.grad
+    check(run, exact=True)
