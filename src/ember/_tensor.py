@@ -437,19 +437,19 @@ class Tensor:
         # torch keeps a tensor's hooks in one dict, given to its grad_fn at the first hook and
         # dropped when the tensor gets another grad_fn: a view's hooks go to the grad_fn it had
         # while it isn't re-derived after a write to its base (those hooks then never run)
-        fn = self._grad_fn
-        registry = fn._registry if fn is not None else None
+        stale = self._grad_fn  # (the grad_fn property re-derives a view's)
+        registry = stale._registry if stale is not None else None
         hooks = registry.tensor.get(self._output_nr) if registry is not None else None
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if hooks is not None:
-            pass
-        elif self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = []
-            hooks = self._hooks
-        else:  # a non-leaf's hooks belong to the node that produces it (see engine)
-            hooks = self._grad_fn._open_registry().tensor.setdefault(self._output_nr, [])
+        if hooks is None:
+            fn = self.grad_fn
+            if fn is None:
+                if self._hooks is None:
+                    self._hooks = []
+                hooks = self._hooks
+            else:  # a non-leaf's hooks belong to the node that produces it (see engine)
+                hooks = fn._open_registry().tensor.setdefault(self._output_nr, [])
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
 

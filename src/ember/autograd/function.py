@@ -21,9 +21,10 @@ class FunctionCtx(Node):
 
     __repr__ = object.__repr__  # a Python class, named with its module: torch's is too
 
+    _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
+
     def __call__(self, *grads):  # (torch's Python nodes aren't callable)
         raise TypeError(f"'{type(self).__name__}' object is not callable")
-    _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
 
     def save_for_backward(self, *tensors):
         from .._tensor import Tensor
