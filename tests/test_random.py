@@ -778,3 +778,176 @@ def test_bernoulli_p_is_a_float(code):
         except TypeError as error:
             outcomes.append(str(error))
     assert outcomes[0] == outcomes[1]
+
+
+# ---------------------------------------------------------------- empty tensors, parsing
+
+@pytest.mark.parametrize('call', [
+    *(lambda T, d=d: T.empty(0, dtype=dt(T, d)).random_() for d in COMPLEXES),
+    *(lambda T, d=d: T.empty(0, dtype=dt(T, d)).random_(-2**63, None)
+      for d in INTEGERS + COMPLEXES + ['float16']),
+    *(lambda T, d=d: T.empty(0, dtype=dt(T, d)).bernoulli_(0.5) for d in COMPLEXES),
+    *(lambda T, d=d: T.empty(0, dtype=dt(T, d)).bernoulli_(T.ones(3)) for d in COMPLEXES),
+    lambda T: T.empty(0).bernoulli_(T.ones(2, dtype=T.int64)),
+    lambda T: T.empty(0, 2).bernoulli_(T.ones(3)),
+    lambda T: T.bernoulli(T.ones(0, dtype=T.int64)),
+    lambda T: T.empty(0, dtype=T.int64).exponential_(),
+    lambda T: T.empty(0, dtype=T.complex64).exponential_(),
+    lambda T: T.empty(0, dtype=T.int64).log_normal_(),
+    lambda T: T.empty(0, dtype=T.bool).geometric_(0.5),
+    lambda T: T.empty(0, dtype=T.complex64).geometric_(0.5),
+])
+def test_no_element_runs_no_kernel(call):
+    """torch's samplers return before their kernel (and its dtype checks) for no element."""
+    same_draws(call)
+
+
+@pytest.mark.parametrize('call', [
+    *(lambda T, d=d, b=b: T.empty(3, dtype=dt(T, d)).random_(*b)
+      for d in COMPLEXES for b in ((3, 2), (5, 5), (0,), (-9,))),
+    *(lambda T, d=d, b=b: T.randint(*b, (3,), dtype=dt(T, d))
+      for d in COMPLEXES for b in ((3, 2), (0,))),
+    lambda T: T.empty(3, dtype=T.complex64).bernoulli_(1.5),      # p's range first
+    lambda T: T.empty(3, dtype=T.complex64).bernoulli_(T.ones(2)),  # then the dtype
+    lambda T: T.empty(3).bernoulli_('x'),
+    lambda T: T.empty(3).bernoulli_(0.5j),
+    lambda T: T.empty(3).bernoulli_(None),
+    lambda T: T.empty(3).bernoulli_(0.5, 0.3),
+    lambda T: T.empty(3).bernoulli_(p='x'),
+    lambda T: T.empty(3).bernoulli_(q=0.1),
+    lambda T: T.empty(3).bernoulli_(generator=3),
+    lambda T: T.empty(3).bernoulli_(0.5, generator='x'),
+    lambda T: T.empty(3).bernoulli_(T.ones(3) / 2, generator='x'),
+    lambda T: T.empty(3).normal_(1j),
+    lambda T: T.empty(3).normal_('a'),
+    lambda T: T.empty(3).normal_(1, 2, 3),
+    lambda T: T.normal(1j, 2., (3,)),
+    lambda T: T.normal(1., 2j, (3,)),
+    lambda T: T.normal('a', 2., (3,)),
+    lambda T: T.normal(None, 2., (3,)),
+    lambda T: T.normal(T.zeros(3), 2j),
+    lambda T: T.normal(T.zeros(3), 'x'),
+    lambda T: T.normal(T.zeros(3), None),
+    lambda T: T.normal(1j, T.ones(3)),
+    lambda T: T.normal(None, T.ones(3)),
+    lambda T: T.normal(1., 2., (3.5,)),
+    lambda T: T.normal(1., 2., size=3),
+    lambda T: T.normal(1.),
+    lambda T: T.normal(mean=1.),
+    lambda T: T.normal(),
+    lambda T: T.normal(std=T.ones(3)),
+    lambda T: T.normal(foo=1),
+    lambda T: T.normal(T.zeros(3), 1, dtype=T.float64),
+    lambda T: T.normal(T.zeros(3), 2., requires_grad=False),
+    lambda T: T.normal(1., 2j, (3,), dtype=T.float64, device='cpu'),
+    lambda T: T.normal(1., 2., 3, dtype=T.float64, device='cpu'),
+    lambda T: T.normal(1., 2., (3,), generator=3, dtype=T.float64, device='cpu'),
+    lambda T: T.normal(1., T.ones(3), (2,)),
+    lambda T: T.normal(T.tensor(1., requires_grad=True), 2., (3,)),
+    lambda T: T.multinomial(T.ones(3), 1, 2),
+    lambda T: T.multinomial(T.ones(3), 1, replacement=2),
+    lambda T: T.ones(3).multinomial(1, 2),
+    lambda T: T.ones(3).multinomial(1.0),
+    lambda T: T.ones(3).multinomial(1, True, 1),
+    lambda T: T.ones(3).multinomial(),
+    lambda T: T.ones(3).multinomial(1, out=T.empty(1, dtype=T.int64)),
+    lambda T: T.multinomial(T.ones(3), 1, num_samples=1),
+    lambda T: T.multinomial(T.ones(3), 1, foo=1),
+    lambda T: T.multinomial(T.ones(3), 1, np.bool_(True)),
+    lambda T: T.multinomial(T.ones(3), 0, generator=1),
+    lambda T: T.multinomial(T.ones(3), 2, out=3),
+    lambda T: T.multinomial(3, 1),
+    lambda T: T.randint_like(T.zeros(3), T.tensor([5])),
+    lambda T: T.randint_like(T.zeros(3), T.tensor(3 + 1j)),
+    lambda T: T.randint_like(T.zeros(3), T.tensor(0)),
+    lambda T: T.rand_like(T.zeros(3), memory_format=T.channels_last),
+    lambda T: T.rand_like(T.zeros(3), memory_format=T.channels_last_3d),
+    lambda T: T.rand_like(T.zeros(3), memory_format=3),
+    lambda T: T.empty(3).random_(T.tensor([3])),
+    lambda T: T.randint(),
+    lambda T: T.rand((2, 3), (4,)),
+    lambda T: T.Generator().graphsafe_get_state(),
+    lambda T: T.Generator().graphsafe_set_state(3),
+    lambda T: T.Generator().graphsafe_set_state(T.Generator()),
+    lambda T: T.Generator().get_offset(),
+    lambda T: T.Generator().set_offset(3),
+    lambda T: T.Generator().set_offset('a'),
+])
+def test_argument_errors_in_torch_words(call):
+    same_error(call, message=True)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.normal(T.tensor(1.), 2., (3,)),     # 0-d tensors as the floats of a size
+    lambda T: T.normal(1., T.tensor(2.), (3,)),
+    lambda T: T.normal(np.float32(1), np.float64(2), (3,)),
+    lambda T: T.normal(mean=1., std=2., size=(20,)),
+    lambda T: T.normal(T.zeros(3), std=2),
+    lambda T: T.normal(mean=T.zeros(3)),
+    lambda T: T.normal(T.zeros(20, dtype=T.complex64), 3.),
+    lambda T: T.empty(3).normal_(T.tensor(1.)),
+    lambda T: T.empty(3).normal_(np.complex64(1)),
+    lambda T: T.empty(3).bernoulli_(np.complex64(1)),     # NumPy's complex as a float
+    lambda T: T.empty(3).bernoulli_(np.complex128(0.5 + 1j)),
+    lambda T: T.bernoulli(T.zeros(3), np.complex64(0.5)),
+    lambda T: T.empty(3).uniform_(np.complex64(0)),
+    lambda T: T.empty(3).exponential_(np.complex128(2)),
+    lambda T: T.randint_like(T.zeros(3), T.tensor(5.7)),   # the Tensor high overload
+    lambda T: T.randint_like(T.zeros(3), T.tensor(True)),
+    lambda T: T.randint_like(T.zeros(3), T.tensor(5., requires_grad=True)),
+    lambda T: T.randint_like(T.zeros(3), 0, T.tensor([5])),
+    lambda T: T.randint_like(T.zeros(3), high=T.tensor(5)),
+    lambda T: T.multinomial(input=T.ones(3), num_samples=1),
+    lambda T: T.ones(3).multinomial(num_samples=2, replacement=True),
+])
+def test_arguments_torch_takes(call):
+    same_draws(call)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64', 'float16'])
+def test_normal_of_a_complex_mean_into_a_real_out_draws_then_fails(dtype):
+    """normal_out_impl samples into out, then out.add_(mean) fails: the draw is spent."""
+    def call(T):
+        with pytest.raises(RuntimeError) as error:
+            T.normal(T.zeros(20, dtype=T.complex64), 1., out=T.empty(20, dtype=dt(T, dtype)))
+        return str(error.value)
+    same_draws(call)
+
+
+@pytest.mark.parametrize('format_', ['contiguous_format', 'preserve_format', 'channels_last'])
+@pytest.mark.parametrize('fn', [lambda T, x, f: T.rand_like(x, memory_format=f),
+                                lambda T, x, f: T.randn_like(x, memory_format=f),
+                                lambda T, x, f: T.randint_like(x, 9, memory_format=f)])
+def test_like_factories_follow_memory_format(fn, format_):
+    """The samples fill memory in the order of the layout memory_format asks for."""
+    def call(T):
+        result = fn(T, T.zeros(2, 3, 4, 5).permute(0, 2, 3, 1), getattr(T, format_))
+        return _bits(result), result.stride()
+    same_draws(call)
+
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('n, k', [(100, 100), (100, 30), (1000, 10), (1000, 999), (33, 2)])
+def test_multinomial_orders_equal_keys_as_torchs_topk(dtype, n, k):
+    """Half and bfloat16 keys p / q tie often (zero probabilities always): the order of the tied
+    samples is the one libstdc++'s nth_element/sort or partial_sort leave."""
+    def call(T):
+        p = T.tensor(np.random.RandomState(n).rand(n).tolist(), dtype=dt(T, dtype))
+        p[::7] = 0
+        return T.multinomial(p, min(k, n - (n + 6) // 7), False)
+    same_draws(call)
+
+
+def test_topk_matches_torch_on_ties_and_nan():
+    from ember._generator import _topk
+    rs = np.random.RandomState(0)
+    for _ in range(300):
+        n = int(rs.choice([2, 5, 16, 17, 65, 200, 1000]))
+        k = int(rs.randint(1, n + 1)) if rs.rand() < 0.7 else max(1, n // 64)
+        keys = rs.randint(0, int(rs.choice([1, 3, 50, 10**6])), n).astype(np.float32)
+        if rs.rand() < 0.2:
+            keys[rs.randint(0, n, 3)] = np.nan
+        if rs.rand() < 0.2:
+            keys = np.sort(keys)[::rs.choice([1, -1])].copy()
+        expected = torch.topk(torch.from_numpy(keys), k).indices.numpy()
+        assert np.array_equal(_topk(keys.astype(np.float64), k), expected)

@@ -38,8 +38,8 @@ from .autograd.grad_mode import is_grad_enabled, is_inference_mode_enabled
 from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled, is_anomaly_enabled,
                                     set_anomaly_enabled)
 
-for _name in _random_ops.TENSOR_METHODS:
-    setattr(Tensor, _name, getattr(_random_ops, _name))
+for _name, _method in _random_ops.TENSOR_METHODS.items():
+    setattr(Tensor, _name, _method)
 for _name, _method in _creation.TENSOR_METHODS.items():  # new_tensor, new_zeros, ...
     setattr(Tensor, _name, _method)
 globals().update(_dtype.ALIASES)  # torch.long, torch.half, torch.double, ...

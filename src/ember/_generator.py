@@ -107,6 +107,24 @@ class Generator:
         self.load_state_bytes(_state_array(new_state))
         return self
 
+    def graphsafe_get_state(self):
+        """Generator.graphsafe_get_state: for CUDA graphs, which a CPU generator refuses."""
+        raise NotImplementedError('graphsafe_get_state is not supported in this Generator')
+
+    def graphsafe_set_state(self, state, /):
+        if not isinstance(state, Generator):
+            raise TypeError(f'expected a Generator, but got {type(state).__name__}')
+        raise NotImplementedError('graphsafe_set_state is not supported in this Generator')
+
+    def get_offset(self):
+        """Generator.get_offset: the Philox offset, which a CPU generator lacks."""
+        raise RuntimeError('CPU Generator does not use offset')
+
+    def set_offset(self, offset, /):
+        if type(offset) is bool or not isinstance(offset, int):
+            raise RuntimeError(f'manual_offset expected a long, but got {type(offset).__name__}')
+        raise RuntimeError('CPU Generator does not use offset')
+
     def clone_state(self):
         """Generator.clone_state: a new generator in this one's state."""
         return _restore_generator(self.state_bytes().tobytes())
@@ -417,6 +435,8 @@ def _sincos256_ps(x):
 def random_bits(gen, n, dtype):
     """random_kernel (random_() with no bounds): [0, max] for ints, [0, 2**digits] for floats."""
     dtype = np.dtype(dtype)
+    if not n:
+        return np.empty(0, dtype)
     if dtype == np.bool_:
         return (gen.random(n) & np.uint64(1)).astype(np.bool_)
     wide = dtype in (np.dtype(np.int64), np.dtype(np.float64))
@@ -520,7 +540,203 @@ def _multinomial_exponential(gen, probs, n_sample, layout):
     q = layout(exponential(gen, probs.size, probs.dtype)).reshape(probs.shape)
     keys = (probs.astype(np.float32) / q.astype(np.float32)).astype(probs.dtype) \
         if probs.dtype in _REDUCED else probs / q
-    return np.argsort(-keys.astype(np.float64), axis=-1, kind='stable')[:, :n_sample]
+    keys = keys.astype(np.float64)
+    if n_sample == 1:  # argmax: the first largest (a NaN before any number)
+        return np.argmax(keys, axis=-1).reshape(-1, 1)
+    return np.stack([_topk(row, n_sample) for row in keys])
+
+
+# ---------------------------------------------------------------- topk
+
+def _topk(keys, k):
+    """The indices of topk(keys, k) (largest, sorted) as torch's CPU kernel (TopKImpl.h) finds
+    them: libstdc++'s std::partial_sort when k * 64 <= n, else std::nth_element and then
+    std::sort of the first k - 1, which order equal keys as those algorithms leave them. Where
+    the k largest are distinct and no other key equals the k-th, that is a plain sort."""
+    order = np.argsort(-keys, kind='stable')
+    top = keys[order[:k]]
+    if not np.isnan(keys).any() and (k == len(keys) or keys[order[k]] != top[-1]) \
+            and (top[1:] != top[:-1]).all():
+        return order[:k]
+    queue = _Queue(keys.tolist())
+    n = len(keys)
+    if k * 64 <= n:
+        queue.heap_select(0, k, n)
+        queue.sort_heap(0, k)
+    else:
+        queue.nth_element(0, k - 1, n)
+        queue.sort(0, k - 1)
+    return np.array([index for _, index in queue.items[:k]], dtype=np.int64)
+
+
+def _half_toward_zero(value):
+    """C's ``(value - 1) / 2`` for a non-negative value (division truncates toward zero)."""
+    return (value - 1) // 2 if value > 0 else 0
+
+
+class _Queue:
+    """A vector of (key, index) pairs and the libstdc++ algorithms topk runs over it (bits/
+    stl_algo.h and stl_heap.h, step for step), with topk's comparator for largest: NaN first,
+    then greater keys."""
+
+    _THRESHOLD = 16  # _S_threshold
+
+    def __init__(self, keys):
+        self.items = [(key, i) for i, key in enumerate(keys)]
+
+    @staticmethod
+    def less(x, y):
+        x, y = x[0], y[0]
+        return (x != x and y == y) or x > y
+
+    # stl_heap.h
+
+    def push_heap(self, first, hole, top, value):
+        items, less = self.items, self.less
+        parent = _half_toward_zero(hole)
+        while hole > top and less(items[first + parent], value):
+            items[first + hole] = items[first + parent]
+            hole = parent
+            parent = _half_toward_zero(hole)
+        items[first + hole] = value
+
+    def adjust_heap(self, first, hole, length, value):
+        items, less = self.items, self.less
+        top = hole
+        child = hole
+        while child < (length - 1) // 2:
+            child = 2 * (child + 1)
+            if less(items[first + child], items[first + child - 1]):
+                child -= 1
+            items[first + hole] = items[first + child]
+            hole = child
+        if length & 1 == 0 and child == (length - 2) // 2:
+            child = 2 * (child + 1)
+            items[first + hole] = items[first + child - 1]
+            hole = child - 1
+        self.push_heap(first, hole, top, value)
+
+    def make_heap(self, first, last):
+        length = last - first
+        if length < 2:
+            return
+        parent = (length - 2) // 2
+        while True:
+            self.adjust_heap(first, parent, length, self.items[first + parent])
+            if parent == 0:
+                return
+            parent -= 1
+
+    def pop_heap(self, first, last, result):
+        items = self.items
+        value = items[result]
+        items[result] = items[first]
+        self.adjust_heap(first, 0, last - first, value)
+
+    def heap_select(self, first, middle, last):
+        self.make_heap(first, middle)
+        items, less = self.items, self.less
+        for i in range(middle, last):
+            if less(items[i], items[first]):
+                self.pop_heap(first, middle, i)
+
+    def sort_heap(self, first, last):
+        while last - first > 1:
+            last -= 1
+            self.pop_heap(first, last, last)
+
+    # stl_algo.h
+
+    def unguarded_linear_insert(self, last):
+        items, less = self.items, self.less
+        value = items[last]
+        while less(value, items[last - 1]):
+            items[last] = items[last - 1]
+            last -= 1
+        items[last] = value
+
+    def insertion_sort(self, first, last):
+        items, less = self.items, self.less
+        for i in range(first + 1, last):
+            if less(items[i], items[first]):
+                value = items[i]
+                items[first + 1:i + 1] = items[first:i]
+                items[first] = value
+            else:
+                self.unguarded_linear_insert(i)
+
+    def move_median_to_first(self, result, a, b, c):
+        items, less = self.items, self.less
+        if less(items[a], items[b]):
+            if less(items[b], items[c]):
+                pick = b
+            elif less(items[a], items[c]):
+                pick = c
+            else:
+                pick = a
+        elif less(items[a], items[c]):
+            pick = a
+        elif less(items[b], items[c]):
+            pick = c
+        else:
+            pick = b
+        items[result], items[pick] = items[pick], items[result]
+
+    def unguarded_partition_pivot(self, first, last):
+        self.move_median_to_first(first, first + 1, first + (last - first) // 2, last - 1)
+        items, less = self.items, self.less
+        pivot = items[first]
+        low, high = first + 1, last
+        while True:
+            while less(items[low], pivot):
+                low += 1
+            high -= 1
+            while less(pivot, items[high]):
+                high -= 1
+            if not low < high:
+                return low
+            items[low], items[high] = items[high], items[low]
+            low += 1
+
+    def nth_element(self, first, nth, last):
+        if first == last or nth == last:
+            return
+        depth = 2 * ((last - first).bit_length() - 1)
+        while last - first > 3:
+            if depth == 0:
+                self.heap_select(first, nth + 1, last)
+                items = self.items
+                items[first], items[nth] = items[nth], items[first]
+                return
+            depth -= 1
+            cut = self.unguarded_partition_pivot(first, last)
+            if cut <= nth:
+                first = cut
+            else:
+                last = cut
+        self.insertion_sort(first, last)
+
+    def introsort_loop(self, first, last, depth):
+        while last - first > self._THRESHOLD:
+            if depth == 0:
+                self.heap_select(first, last, last)
+                self.sort_heap(first, last)
+                return
+            depth -= 1
+            cut = self.unguarded_partition_pivot(first, last)
+            self.introsort_loop(cut, last, depth)
+            last = cut
+
+    def sort(self, first, last):
+        if first == last:
+            return
+        self.introsort_loop(first, last, 2 * ((last - first).bit_length() - 1))
+        if last - first > self._THRESHOLD:
+            self.insertion_sort(first, first + self._THRESHOLD)
+            for i in range(first + self._THRESHOLD, last):
+                self.unguarded_linear_insert(i)
+        else:
+            self.insertion_sort(first, last)
 
 
 def _multinomial_row(gen, row, n_sample):

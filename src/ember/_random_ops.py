@@ -11,6 +11,8 @@ import numbers
 import operator
 import warnings
 
+import numpy
+
 from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
@@ -23,12 +25,11 @@ from ._generator import Generator, default_generator
 from ._ops.primitive import Primitive, check_out, write_out
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
-from ._tensor import Tensor, _make
+from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous_format,
+                      preserve_format)
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
            'rand_like', 'randn_like', 'randint_like']
-TENSOR_METHODS = ('uniform_', 'normal_', 'random_', 'bernoulli', 'bernoulli_', 'exponential_',
-                  'geometric_', 'log_normal_', 'cauchy_', 'multinomial')
 
 _DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
 _INT64_MIN = -2**63
@@ -69,6 +70,8 @@ _SIGNATURES = {
                 '(int to, *, torch.Generator generator = None)'),
     'bernoulli': ('(Tensor input, *, torch.Generator generator = None, Tensor out = None)',
                   '(Tensor input, float p, *, torch.Generator generator = None)'),
+    'bernoulli_': ('(Tensor p, *, torch.Generator generator = None)',
+                   '(float p = 0.5, *, torch.Generator generator = None)'),
 }
 
 
@@ -93,6 +96,13 @@ def _generator(generator, function=None, args=None):
     return generator
 
 
+def _is_float(value):
+    """Whether torch's parser takes ``value`` as a float: a real Python number or any NumPy
+    numeric scalar (a complex one too: its real part, with NumPy's ComplexWarning)."""
+    return is_number(value) and (not isinstance(value, complex) or
+                                 isinstance(value, numpy.generic))
+
+
 def _index(value):
     """An int argument as torch's parser reads it (ints, NumPy ints, one-element integer
     tensors), or None for anything else (bools and floats included)."""
@@ -105,6 +115,14 @@ def _index(value):
         return operator.index(value)
     except TypeError:
         return None
+
+
+def _index64(value):
+    """An int64 argument as torch's parser reads it: ``_index`` less the one-element tensors
+    of more than 0 dimensions (which its SymInt arguments take)."""
+    if isinstance(value, Tensor) and (value.dim() or value.requires_grad):
+        return None
+    return _index(value)
 
 
 def _int_arg(value, function, name, position):
@@ -121,6 +139,8 @@ def _size_error(function, size, position):
     if len(size) == 1 and not isinstance(size[0], (tuple, list)):
         return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
                          f"ints, not {type_name(size[0])}")
+    if len(size) > 1 and isinstance(size[0], (tuple, list)):  # a sequence, then more
+        return _invalid(function, size)
     items = size[0] if len(size) == 1 else size
     pos, bad = next((i, v) for i, v in enumerate(items) if _index(v) is None)
     if len(size) == 1:
@@ -331,12 +351,33 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
                 pin_memory=pin_memory, name='rand')
 
 
-def _new_like(input, dtype, device, requires_grad, gen, sample, *params, pin_memory=False):
-    """_new for the *_like factories: a tensor laid out like ``input`` (at::empty_like's
-    preserve_format), which the samples fill in memory order."""
+def _like_layout(input, memory_format, function, args):
+    """An array laid out as at::empty_like(input, memory_format) lays out its result: like
+    input (preserve_format), C-contiguous, or channels last (NHWC, NDHWC); torch's parser error
+    for ``function`` called with ``args`` when memory_format is none of those."""
+    data = input._data
+    if memory_format is None or memory_format is preserve_format:
+        return data
+    if memory_format is contiguous_format:
+        return numpy.empty(data.shape, numpy.bool_)
+    rank, name = {channels_last: (4, 'channels_last'),
+                  channels_last_3d: (5, 'channels_last_3d')}.get(memory_format, (None, None))
+    if rank is None:
+        raise _invalid(function, args, {'memory_format': memory_format})
+    if data.ndim != rank:
+        raise RuntimeError(f'required rank {rank} tensor to use {name} format')
+    shape = data.shape
+    return numpy.empty((shape[0], *shape[2:], shape[1]), numpy.bool_).transpose(
+        0, rank - 1, *range(1, rank - 1))
+
+
+def _new_like(input, layout, dtype, device, requires_grad, gen, sample, *params,
+              pin_memory=False):
+    """_new for the *_like factories: a tensor laid out as array ``layout`` (_like_layout),
+    which the samples fill in memory order."""
     xp = backend(input.device if device is None else as_device(device))
     check_unpinned(pin_memory)
-    host = _in_fill_order(input._data, sample(gen, input.numel(), dtype.np, *params))
+    host = _in_fill_order(layout, sample(gen, input.numel(), dtype.np, *params))
     return _finish(_make(xp.asarray(host), dtype), requires_grad)
 
 
@@ -358,8 +399,10 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
     """torch.rand_like: rand with input's shape, layout, dtype and device unless given."""
     dtype = dtype_arg(dtype, 'rand_like') or _like_input(input, 'rand_like').dtype
     gen = _generator(generator, 'rand_like', (input,))
+    layout = _like_layout(input, memory_format, 'rand_like', (input,))
     _check_uniform(dtype, 0.0, 1.0)
-    return _new_like(input, dtype, device, requires_grad, gen, sampler.unit, pin_memory=pin_memory)
+    return _new_like(input, layout, dtype, device, requires_grad, gen, sampler.unit,
+                     pin_memory=pin_memory)
 
 
 # ---------------------------------------------------------------- normal
@@ -384,9 +427,10 @@ def _normal_draw(mean, std, gen, dtype, numel):
     return lambda n, np_dtype, contiguous: sampler.normal(gen, n, np_dtype, mean, std, contiguous)
 
 
-def normal_(self, mean=0, std=1, *, generator=None):
-    """Tensor.normal_: fill with N(mean, std**2) in place."""
-    gen = _generator(generator, 'normal_')
+def normal_(self, *args, generator=None, **kwargs):
+    """Tensor.normal_(mean=0, std=1): fill with N(mean, std**2) in place."""
+    (mean, std), gen = _sampler_params('normal_', args, kwargs, {'mean': 0.0, 'std': 1.0},
+                                       generator)
     return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, gen, self.dtype,
                                                                 self._data.size))
 
@@ -411,9 +455,10 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
     """torch.randn_like: randn with input's shape, layout, dtype and device unless given."""
     dtype = dtype_arg(dtype, 'randn_like') or _like_input(input, 'randn_like').dtype
     gen = _generator(generator, 'randn_like', (input,))
+    layout = _like_layout(input, memory_format, 'randn_like', (input,))
     std = _normal_std(1, dtype, input.numel())
-    return _new_like(input, dtype, device, requires_grad, gen, sampler.normal, 0, std,
-                     _fills_in_c_order(input._data), pin_memory=pin_memory)
+    return _new_like(input, layout, dtype, device, requires_grad, gen, sampler.normal, 0, std,
+                     _fills_in_c_order(layout), pin_memory=pin_memory)
 
 
 class _NormalTensors(Primitive):
@@ -464,23 +509,87 @@ def _check_std_tensor(std):
         raise RuntimeError('normal expects all elements of std >= 0.0')
 
 
-def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
-           device=None, pin_memory=False, requires_grad=False):
-    """torch.normal: all four overloads (tensor/float mean and std, or floats with a size)."""
-    dtype = dtype_arg(dtype, 'normal')
-    mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
-    if not (mean_is_tensor or std_is_tensor):
-        if not isinstance(size, (tuple, list)):
-            raise _invalid('normal', (mean, std) if size is None else (mean, std, size))
-        dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-        gen = _generator(generator, 'normal', (mean, std, size))
+_NORMAL_PARAMETERS = ('mean', 'std', 'size')
+_FACTORY_KEYWORDS = ('dtype', 'layout', 'device', 'pin_memory', 'requires_grad')
+_MISSING = object()
+
+
+def _float_like(value):
+    """Whether torch's parser takes ``value`` for a float parameter (a 0-d tensor that does not
+    require grad too)."""
+    if isinstance(value, Tensor):
+        return value.dim() == 0 and not value.requires_grad
+    return _is_float(value)
+
+
+def _int_list(value):
+    return isinstance(value, (tuple, list)) and all(_index(v) is not None for v in value)
+
+
+def _normal_arguments(args, kwargs):
+    """normal's overload (0: tensor mean and std, 1: tensor mean, 2: tensor std, 3: floats and
+    a size) and its (mean, std, size), with torch's parser errors."""
+    values = dict(zip(_NORMAL_PARAMETERS, args))
+    named = {k: v for k, v in kwargs.items() if k in _NORMAL_PARAMETERS}
+    keywords = {k: v for k, v in kwargs.items() if k not in _NORMAL_PARAMETERS}
+    valid = len(args) <= 3 and not set(named) & set(values) and set(keywords) <= {
+        'generator', 'out', *_FACTORY_KEYWORDS}
+    values.update(named)
+    mean, std, size = (values.get(k, _MISSING) for k in _NORMAL_PARAMETERS)
+    generator, out = kwargs.get('generator'), kwargs.get('out')
+    typed = (generator is None or isinstance(generator, Generator)) and (
+        out is None or isinstance(out, Tensor))
+    if valid and typed and size is _MISSING and not set(keywords) & set(_FACTORY_KEYWORDS):
+        if isinstance(mean, Tensor):
+            if isinstance(std, Tensor):
+                return 0, mean, std, size
+            if std is _MISSING or _float_like(std):
+                std = 1.0 if std is _MISSING else _float_arg(std, 'normal', 'std', 2)
+                return 1, mean, std, size
+        if isinstance(std, Tensor) and _float_like(mean):
+            return 2, _float_arg(mean, 'normal', 'mean', 1), std, size
+    if valid and typed and _float_like(mean) and _float_like(std) and _int_list(size):
+        return 3, _float_arg(mean, 'normal', 'mean', 1), _float_arg(std, 'normal', 'std', 2), size
+    count = len(args) + len(kwargs)
+    if count == 1:  # only normal(Tensor mean, float std=1) takes one argument: its error
+        if mean is _MISSING:
+            raise TypeError('normal() missing 1 required positional arguments: "mean"')
+        where = ' (position 1)' if args else ''
+        raise TypeError(f"normal(): argument 'mean'{where} must be Tensor, not "
+                        f'{type_name(mean)}')
+    if count >= 5 and valid:  # only the floats-and-size overload takes five or more
+        for position, (name, value) in enumerate(zip(_NORMAL_PARAMETERS, (mean, std, size)), 1):
+            where = f' (position {position})' if position <= len(args) else ''
+            if value is _MISSING:
+                raise TypeError(f'normal() missing 1 required positional arguments: "{name}"')
+            if name == 'size' and not _int_list(value):
+                raise _size_error('normal', (value,), position)
+            if name != 'size' and not _float_like(value):
+                raise TypeError(f"normal(): argument '{name}'{where} must be float, not "
+                                f'{type_name(value)}')
+        _generator(generator, 'normal')
+        if out is not None and not isinstance(out, Tensor):
+            raise TypeError(f"normal(): argument 'out' must be Tensor, not {type_name(out)}")
+    raise _invalid('normal', args, kwargs)
+
+
+def normal(*args, **kwargs):
+    """torch.normal(mean, std=1, size=None, *, generator=None, out=None, dtype=None,
+    layout=None, device=None, pin_memory=False, requires_grad=False): all four overloads
+    (tensor/float mean and std, or floats with a size)."""
+    overload, mean, std, size = _normal_arguments(args, kwargs)
+    generator, out = kwargs.get('generator'), kwargs.get('out')
+    dtype, device = kwargs.get('dtype'), kwargs.get('device')
+    if overload == 3:
+        dtype = _out_dtype(out, dtype_arg(dtype, 'normal')) or _dtype.get_default_dtype()
+        gen = _generator(generator)
         shape = _shape(size)
         std = _normal_std(std, dtype, math.prod(shape))
-        return _new(shape, dtype, device, requires_grad, out, gen, sampler.normal, mean, std,
-                    _fills_contiguously(out, shape), pin_memory=pin_memory, name='normal')
-    if size is not None:   # no overload takes a tensor mean or std with a size
-        raise _invalid('normal', (mean, std), {'size': size})
-    gen = _generator(generator, 'normal', (mean, std))
+        return _new(shape, dtype, device, kwargs.get('requires_grad', False), out, gen,
+                    sampler.normal, mean, std, _fills_contiguously(out, shape),
+                    pin_memory=kwargs.get('pin_memory', False), name='normal')
+    gen = _generator(generator)
+    mean_is_tensor, std_is_tensor = overload != 2, overload != 1
     if std_is_tensor:
         _check_std_tensor(std)
     like = mean if mean_is_tensor else std
@@ -494,9 +603,15 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     dtype = like.dtype if out is None else out.dtype  # samples are drawn into the output
     shape = tuple(shape)
     layout = None if _fills_contiguously(out, shape) else out._data
+    draw = _normal_draw(0, draw_std, gen, dtype, math.prod(shape))
+    if mean_is_tensor and mean.dtype.category == _dtype.COMPLEX \
+            and dtype.category != _dtype.COMPLEX:  # out.add_(mean) fails after the draw
+        draw(math.prod(shape), dtype.np, layout is None)
+        promoted = _dtype.promote_types(mean.dtype, dtype)
+        raise RuntimeError(f"result type {promoted.scalar_name} can't be cast to the desired "
+                           f'output type {dtype.scalar_name}')
     result = node.apply(*operands, shape=shape, dtype=dtype, device=like.device, steps=steps,
-                        draw=_normal_draw(0, draw_std, gen, dtype, math.prod(shape)),
-                        layout=layout)
+                        draw=draw, layout=layout)
     return result if out is None else write_out(result, out)
 
 
@@ -550,22 +665,21 @@ def _require_random_dtype(dtype, kernel):
         raise _not_implemented(kernel, dtype)
 
 
-def _random_sampler(dtype, low, high):
+def _random_sampler(dtype, low, high, numel=1):
     """random_from_to_impl: the sampler and its parameters for [low, high), or [low, max] when
-    high is None."""
+    high is None; the full 64-bit range checks its dtype only where there is an element to
+    fill (torch returns before its kernel for an empty tensor)."""
     low = _int64(low)
-    if dtype.category == _dtype.COMPLEX:
-        if high is None and low == _INT64_MIN:
-            raise _not_implemented('random_full_64_bits_range_kernel_cpu', dtype)
-        check = 'random_from_to_impl' if high is None else 'check_random_bounds'
-        raise RuntimeError(f'{check} handles only integral, floating-point and boolean types')
     if high is None and low == _INT64_MIN:
-        return _full_range_sampler(dtype)
+        return _full_range_sampler(dtype) if numel else (sampler.random_full_range,)
     if high is not None:
         high = _int64(high)
         if not low < high:
             raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                                f"from={low} >= to={high}")
+        if dtype.category == _dtype.COMPLEX:
+            raise RuntimeError('check_random_bounds handles only integral, floating-point and '
+                               'boolean types')
         if dtype.category == _dtype.FLOAT:
             low, high = _update_from(low, dtype), _update_to(high, dtype)
             if not low < high:
@@ -579,6 +693,9 @@ def _random_sampler(dtype, low, high):
             raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal "
                                f"to 'to_inc' casted to dtype, but got from={low} > "
                                f"to_inc={high_inclusive}")
+    elif dtype.category == _dtype.COMPLEX:
+        raise RuntimeError('random_from_to_impl handles only integral, floating-point and '
+                           'boolean types')
     else:
         high_inclusive = _limits(dtype)[1]
     _check_in_range(low, high_inclusive, dtype)
@@ -588,7 +705,7 @@ def _random_sampler(dtype, low, high):
 
 def _full_range_sampler(dtype):
     """random_full_64_bits_range_kernel: [int64 min, int64 max] for 64-bit-capable dtypes."""
-    if dtype in (_dtype.float16, _dtype.bool):
+    if dtype in (_dtype.float16, _dtype.bool) or dtype.category == _dtype.COMPLEX:
         raise _not_implemented('random_full_64_bits_range_kernel_cpu', dtype)
     if dtype not in (_dtype.int64, _dtype.float32, _dtype.float64, _dtype.bfloat16):
         raise RuntimeError('random_full_64_bits_range_kernel_cpu handles only int64, double, '
@@ -608,24 +725,26 @@ def _random_bounds(args, bounds, generator):
     valid = not set(given) & set(bounds) and not set(bounds) - {'from', 'to'}
     given.update(bounds)
     low, high = given.get('from', 0), given.get('to')
-    if not valid or 'to' not in given or _index(low) is None or (
-            _index(high) is None and not (high is None and 'from' in given)):
+    if not valid or 'to' not in given or _index64(low) is None or (
+            _index64(high) is None and not (high is None and 'from' in given)):
         keywords = dict(bounds, **({} if generator is None else {'generator': generator}))
         raise _invalid('random_', args, keywords)
-    return _index(low), high if high is None else _index(high)
+    return _index64(low), high if high is None else _index64(high)
 
 
 def random_(self, *args, generator=None, **bounds):
     """Tensor.random_: random_(), random_(to) or random_(from, to=None) in place."""
     if not args and not bounds:
-        _require_random_dtype(self.dtype, 'random_kernel_cpu')
+        if self._data.size:  # (torch returns before its kernel for an empty tensor)
+            _require_random_dtype(self.dtype, 'random_kernel_cpu')
         gen = _generator(generator, 'random_', ())
         return RandomBackward2.apply_(self, draw=_draw(gen, sampler.random_bits))
     low, high = _random_bounds(args, bounds, generator)
     gen = _generator(generator, 'random_', args)
     node = RandomBackward1 if len(args) + len(bounds) == 1 and 'from' not in bounds \
         else RandomBackward0
-    return node.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, low, high)))
+    return node.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, low, high,
+                                                                self._data.size)))
 
 
 def _randint_arguments(low, high, size):
@@ -648,11 +767,15 @@ def _randint_arguments(low, high, size):
     return _index(low), _index(high), size
 
 
-def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
-            device=None, requires_grad=False, pin_memory=False):
+def randint(low=_MISSING, high=None, size=None, *, generator=None, out=None, dtype=None,
+            layout=None, device=None, requires_grad=False, pin_memory=False):
     """torch.randint: integers in [low, high) (``randint(high, size)`` takes low = 0)."""
     dtype = dtype_arg(dtype, 'randint')
+    if low is _MISSING:  # randint(high=..., size=...) takes low = 0
+        low = None if high is None and size is None else 0
     gen = _generator(generator, 'randint', (low, high, size))  # torch checks argument types first
+    if low is None and high is None and size is None:
+        raise _invalid('randint', ())
     low, high, size = _randint_arguments(low, high, size)
     shape = _shape((size,), 'randint', 2)
     dtype = _out_dtype(out, dtype) or _dtype.int64
@@ -660,18 +783,38 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
                 pin_memory=pin_memory, name='randint')
 
 
+def _scalar_high(high):
+    """randint_like's Tensor high: ``high.item<int64_t>()`` of a 0-d tensor."""
+    if high.dim() or high.numel() != 1:
+        raise RuntimeError('high must be a scalar tensor and on CPU')
+    value = high.item()
+    if isinstance(value, complex):
+        if value.imag:
+            raise RuntimeError('value cannot be converted to type int64_t without overflow')
+        value = value.real
+    if isinstance(value, float) and not -2.0**63 <= value < 2.0**63:  # (nan, inf too)
+        raise RuntimeError('value cannot be converted to type int64_t without overflow')
+    return int(value)
+
+
 def randint_like(input, low=None, high=None, *, generator=None, dtype=None, layout=None,
                  device=None, requires_grad=False, memory_format=None, pin_memory=False):
     """torch.randint_like: randint with input's shape, layout, dtype and device unless given
-    (``randint_like(input, high)`` takes low = 0)."""
+    (``randint_like(input, high)`` takes low = 0, and its high may be a 0-d tensor)."""
     bounds = tuple(b for b in (low, high) if b is not None)
-    if not (bounds and isinstance(input, Tensor)) or any(_index(b) is None for b in bounds):
+    # (input, Tensor high) comes before (input, int high); (input, low, high) takes SymInts
+    tensor_high = len(bounds) == 1 and isinstance(bounds[0], Tensor)
+    ints = [(_index if len(bounds) == 2 else _index64)(b) for b in bounds]
+    if not (bounds and isinstance(input, Tensor)) or (None in ints and not tensor_high):
         raise _invalid('randint_like', (input,) + bounds)
     dtype = dtype_arg(dtype, 'randint_like') or input.dtype
     gen = _generator(generator, 'randint_like', (input,) + bounds)
-    low, high = (0, *bounds) if len(bounds) == 1 else bounds
-    return _new_like(input, dtype, device, requires_grad, gen,
-                     *_random_sampler(dtype, _index(low), _index(high)), pin_memory=pin_memory)
+    layout = _like_layout(input, memory_format, 'randint_like', (input,) + bounds)
+    if tensor_high:
+        ints = [_scalar_high(bounds[0])]
+    low, high = (0, *ints) if len(ints) == 1 else ints
+    return _new_like(input, layout, dtype, device, requires_grad, gen,
+                     *_random_sampler(dtype, low, high), pin_memory=pin_memory)
 
 
 def _check_randperm(n, dtype):
@@ -710,6 +853,8 @@ _P_RANGE_MESSAGE = ('Expected p_in >= 0 && p_in <= 1 to be true, but got false. 
 def _bernoulli_tensor_draw(self, p, generator):
     """bernoulli_tensor kernel: each element compared with its own probability (``p``
     expanded to ``self``)."""
+    if not self._data.size:  # torch returns at once: no kernel runs, nothing is checked
+        return lambda a, np_dtype: array_module(a).empty(0, np_dtype)
     if self.dtype.category == _dtype.COMPLEX:
         raise _not_implemented('bernoulli_tensor_cpu_self_', self.dtype)
     if p._data.shape != self._data.shape:
@@ -757,7 +902,7 @@ class BernoulliBackward1(_SampledPerElement):  # bernoulli_(Tensor p)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli / Tensor.bernoulli: 1 with probability input (or p), else 0."""
     if p is not None:
-        if isinstance(p, Tensor) or not is_number(p) or isinstance(p, complex):
+        if not _is_float(p):
             raise _invalid('bernoulli', (input, p))   # (its p is a float; bernoulli_'s a tensor too)
         gen = _generator(generator, 'bernoulli', (input, p))
         data = input._data
@@ -773,15 +918,22 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return BernoulliBackward0.apply(input, draw=draw, layout=None)
 
 
-def bernoulli_(self, p=0.5, *, generator=None):
-    """Tensor.bernoulli_: fill with 1 with probability p (a float or a tensor), else 0."""
+def bernoulli_(self, *args, generator=None, **kwargs):
+    """Tensor.bernoulli_(p=0.5): fill with 1 with probability p (a float or a tensor), else 0."""
+    p = args[0] if args else kwargs.get('p', 0.5)
+    if len(args) + len(kwargs) > 1 or set(kwargs) - {'p'} or not (
+            isinstance(p, Tensor) or _is_float(p)) or not (
+            generator is None or isinstance(generator, Generator)):
+        raise _invalid('bernoulli_', args, dict(
+            kwargs, **({} if generator is None else {'generator': generator})))
     if isinstance(p, Tensor):
         draw = _bernoulli_tensor_draw(self, p, generator)
         return BernoulliBackward1.apply_(self, p, draw=draw)
-    if self.dtype.category == _dtype.COMPLEX:
-        raise _not_implemented('bernoulli_scalar_cpu_', self.dtype)
+    p = float(p)
     if not 0 <= p <= 1:
         raise RuntimeError(f'bernoulli_ expects p to be in [0, 1], but got p={p:g}')
+    if self.dtype.category == _dtype.COMPLEX and self._data.size:  # (no kernel runs for none)
+        raise _not_implemented('bernoulli_scalar_cpu_', self.dtype)
     return BernoulliBackward2.apply_(
         self, draw=_draw(_generator(generator), sampler.bernoulli_scalar, p))
 
@@ -791,7 +943,8 @@ def exponential_(self, *args, generator=None, **kwargs):
     (lambd,), gen = _sampler_params('exponential_', args, kwargs, {'lambd': 1.0}, generator)
     if not lambd > 0:
         raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
-    _require_continuous(self.dtype, 'Exponential', self.dtype.scalar_name)
+    if self._data.size:  # (torch returns before its dtype check for an empty tensor)
+        _require_continuous(self.dtype, 'Exponential', self.dtype.scalar_name)
     return ExponentialBackward0.apply_(self, draw=_draw(gen, sampler.exponential, lambd))
 
 
@@ -804,7 +957,7 @@ def _float_arg(value, function, name, position):
         value = value.item()
         if isinstance(value, complex):
             raise RuntimeError('value cannot be converted to type double without overflow')
-    if not isinstance(value, numbers.Real):
+    if not _is_float(value):
         where = f' (position {position})' if position else ''
         raise TypeError(f"{function}(): argument '{name}'{where} must be float, not "
                         f"{type_name(value)}")
@@ -864,8 +1017,8 @@ def geometric_(self, *args, generator=None, **kwargs):
     (p,), gen = _sampler_params('geometric_', args, kwargs, {'p': None}, generator)
     if not 0 < p < 1:
         raise RuntimeError(f'geometric_ expects p to be in (0, 1), but got p={p:g}')
-    if self.dtype.category not in (_dtype.INT, _dtype.FLOAT):
-        raise _not_implemented('geometric_cpu', self.dtype)
+    if self.dtype.category not in (_dtype.INT, _dtype.FLOAT) and self._data.size:
+        raise _not_implemented('geometric_cpu', self.dtype)  # (no kernel runs for no element)
     return GeometricBackward0.apply_(self, draw=_draw(gen, sampler.geometric, p))
 
 
@@ -875,8 +1028,8 @@ def log_normal_(self, *args, generator=None, **kwargs):
                                        generator)
     if not std > 0:
         raise RuntimeError(f'log_normal_ expects std > 0.0, but found std={std:g}')
-    if self.dtype.category != _dtype.FLOAT:
-        raise _not_implemented('log_normal_cpu', self.dtype)
+    if self.dtype.category != _dtype.FLOAT and self._data.size:
+        raise _not_implemented('log_normal_cpu', self.dtype)  # (no kernel runs for no element)
     return LogNormalBackward0.apply_(self, draw=_draw(gen, sampler.log_normal, mean, std))
 
 
@@ -921,13 +1074,57 @@ def _check_probabilities(probs, exponential_path):
         raise RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """torch.multinomial / Tensor.multinomial: category indices drawn from each row."""
-    num_samples = _int_arg(num_samples, 'multinomial', 'num_samples', 2)
+_MULTINOMIAL_PARAMETERS = ('num_samples', 'replacement')
+
+
+def _multinomial_arguments(args, kwargs, leading):
+    """multinomial's (num_samples, replacement) with torch's parser errors; ``leading``: 1 for
+    the function, whose input counts as position 1, 0 for the method."""
+    if len(args) > 2:
+        raise TypeError(f'multinomial() takes from {1 + leading} to {2 + leading} positional '
+                        f'arguments but {len(args) + leading} were given')
+    values = dict(zip(_MULTINOMIAL_PARAMETERS, args))
+    for name in kwargs:
+        if name not in _MULTINOMIAL_PARAMETERS:
+            raise TypeError(f"multinomial() got an unexpected keyword argument '{name}'")
+        if name in values:
+            raise TypeError(f"multinomial() got multiple values for argument '{name}'")
+    values.update(kwargs)
+    if 'num_samples' not in values:
+        raise TypeError('multinomial() missing 1 required positional arguments: "num_samples"')
+    num_samples, replacement = values['num_samples'], values.get('replacement', False)
+    for position, (name, value, requirement) in enumerate(
+            (('num_samples', num_samples, 'int'), ('replacement', replacement, 'bool')), 1):
+        if _index(value) is None if requirement == 'int' else type(value) is not bool:
+            where = f' (position {position + leading})' if position <= len(args) else ''
+            raise TypeError(f"multinomial(): argument '{name}'{where} must be {requirement}, "
+                            f'not {type_name(value)}')
+    return _index(num_samples), replacement
+
+
+def _multinomial_method(self, *args, generator=None, **kwargs):
+    """Tensor.multinomial(num_samples, replacement=False, *, generator=None)."""
+    num_samples, replacement = _multinomial_arguments(args, kwargs, 0)
+    return _multinomial(self, num_samples, replacement, _generator(generator, 'multinomial'),
+                        None)
+
+
+def multinomial(input, *args, generator=None, out=None, **kwargs):
+    """torch.multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    category indices drawn from each row."""
+    if not isinstance(input, Tensor):
+        raise not_tensor('multinomial', input)
+    num_samples, replacement = _multinomial_arguments(args, kwargs, 1)
+    gen = _generator(generator, 'multinomial')
+    if out is not None and not isinstance(out, Tensor):
+        raise TypeError(f"multinomial(): argument 'out' must be Tensor, not {type_name(out)}")
+    return _multinomial(input, num_samples, replacement, gen, out)
+
+
+def _multinomial(input, num_samples, replacement, gen, out):
     if out is not None and out.dtype is not _dtype.int64:
         raise RuntimeError(f'multinomial expects Long tensor out, got: {out.dtype.scalar_name}')
     _check_multinomial(input, num_samples, replacement)
-    gen = _generator(generator, 'multinomial')
     host = to_host(input._data)
     probs = host.reshape(math.prod(host.shape[:-1]), host.shape[-1])
     shape = host.shape[:-1] + (num_samples,)
@@ -942,3 +1139,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         host = probs.astype('int64').reshape(shape)
     result = _make(backend(input.device).asarray(host), _dtype.int64)
     return result if out is None else write_out(result, out)
+
+
+_multinomial_method.__name__ = _multinomial_method.__qualname__ = 'multinomial'
+# Tensor's methods here, by name
+TENSOR_METHODS = {name: globals()[name] for name in (
+    'uniform_', 'normal_', 'random_', 'bernoulli', 'bernoulli_', 'exponential_', 'geometric_',
+    'log_normal_', 'cauchy_')}
+TENSOR_METHODS['multinomial'] = _multinomial_method
