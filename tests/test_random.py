@@ -866,6 +866,12 @@ def test_no_element_runs_no_kernel(call):
     lambda T: T.empty(3).random_(T.tensor([3])),
     lambda T: T.randint(),
     lambda T: T.rand((2, 3), (4,)),
+    lambda T: T.rand(size=40),
+    lambda T: T.randn(size=np.int64(4)),
+    lambda T: T.randn(size=T.tensor(4)),
+    lambda T: T.rand(size=None),
+    lambda T: T.rand(size='a'),
+    lambda T: T.rand(size=(2.0,)),
     lambda T: T.Generator().graphsafe_get_state(),
     lambda T: T.Generator().graphsafe_set_state(3),
     lambda T: T.Generator().graphsafe_set_state(T.Generator()),
@@ -951,3 +957,24 @@ def test_topk_matches_torch_on_ties_and_nan():
             keys = np.sort(keys)[::rs.choice([1, -1])].copy()
         expected = torch.topk(torch.from_numpy(keys), k).indices.numpy()
         assert np.array_equal(_topk(keys.astype(np.float64), k), expected)
+
+
+@pytest.mark.parametrize('kwargs', [
+    {}, {'devices': []}, {'devices': [0]}, {'devices': [0], 'enabled': False},
+    {'device_type': 'cuda:0'}, {'device_type': 'meta', 'devices': [1]}, {'device_type': 'foo'},
+    {'device_type': 'hpu'}, {'device_type': 'ipu'}, {'device_type': 'cpu'},
+    {'device_type': 'cpu', 'devices': []}, {'device_type': 'mps'},
+    {'device_type': 'mps', 'devices': [0]}, {'device_type': 'xpu', 'devices': [0]},
+    {'device_type': 'mtia', 'devices': [0]},
+], ids=str)
+def test_fork_rng_devices(kwargs):
+    """fork_rng forks the CPU generator and the given device type's generators: none in torch's
+    CPU build, whose device modules fail for any index (torch.cpu lacks get_rng_state)."""
+    def call(T):
+        try:
+            with T.random.fork_rng(**kwargs):
+                T.rand(3)
+        except Exception as error:   # (same type and message, and the stream left alone)
+            return type(error).__name__, str(error)
+        return T.rand(2)
+    same_draws(call)

@@ -31,6 +31,7 @@ from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
            'rand_like', 'randn_like', 'randint_like']
 
+_MISSING = object()  # an argument not given (None is a value some take)
 _DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
 _INT64_MIN = -2**63
 
@@ -157,11 +158,20 @@ def _no_size(function, *keywords):
     return _invalid(function, ())
 
 
-def _given_size(function, sizes, size):
-    """rand's or randn's size= (given by keyword: torch's error where also one by one)."""
+def _given_size(function, sizes, size, *keywords):
+    """rand's or randn's size= (given by keyword: torch's error where also one by one, or not
+    a sequence of ints); ``keywords``: the other keyword arguments' values."""
     if sizes:
         raise _invalid(function, sizes, {'size': size})
-    return (size,)
+    if _int_list(size):
+        return (size,)
+    given = dict(zip(('generator', 'out', 'dtype', 'layout', 'device', 'requires_grad',
+                      'pin_memory'), keywords))
+    given = {k: v for k, v in given.items() if v is not None and v is not False}
+    if given:
+        raise _invalid(function, (), dict(given, size=size))
+    raise TypeError(f"{function}(): argument 'size' must be tuple of ints, not "
+                    f'{type_name(size)}')
 
 
 def _shape(size, name=None, position=1):
@@ -337,11 +347,14 @@ def uniform_(self, *args, generator=None, **kwargs):
     return UniformBackward0.apply_(self, draw=draw)
 
 
-def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+def rand(*sizes, size=_MISSING, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """torch.rand: U[0, 1) samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'rand')
-    size = sizes if size is None else _given_size('rand', sizes, size)
+    if size is not _MISSING:
+        sizes = _given_size('rand', sizes, size, generator, out, dtype, layout, device,
+                            requires_grad, pin_memory)
+    size = sizes
     gen = _generator(generator, 'rand', size)  # torch checks its arguments' types first
     if not size:
         raise _no_size('rand', generator, out, dtype, layout, device, requires_grad, pin_memory)
@@ -435,11 +448,14 @@ def normal_(self, *args, generator=None, **kwargs):
                                                                 self._data.size))
 
 
-def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+def randn(*sizes, size=_MISSING, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """torch.randn: standard normal samples of the default (or given) floating dtype."""
     dtype = dtype_arg(dtype, 'randn')
-    size = sizes if size is None else _given_size('randn', sizes, size)
+    if size is not _MISSING:
+        sizes = _given_size('randn', sizes, size, generator, out, dtype, layout, device,
+                            requires_grad, pin_memory)
+    size = sizes
     if not size:
         raise _no_size('randn', generator, out, dtype, layout, device, requires_grad, pin_memory)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
@@ -511,9 +527,6 @@ def _check_std_tensor(std):
 
 _NORMAL_PARAMETERS = ('mean', 'std', 'size')
 _FACTORY_KEYWORDS = ('dtype', 'layout', 'device', 'pin_memory', 'requires_grad')
-_MISSING = object()
-
-
 def _float_like(value):
     """Whether torch's parser takes ``value`` for a float parameter (a 0-d tensor that does not
     require grad too)."""
