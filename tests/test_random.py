@@ -978,3 +978,28 @@ def test_fork_rng_devices(kwargs):
             return type(error).__name__, str(error)
         return T.rand(2)
     same_draws(call)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.empty(3).bernoulli_(T.tensor([0.5, 0.5, 1.5])),
+    lambda T: T.empty(3).bernoulli_(T.tensor([0.5, 0.5, 1.5], dtype=T.float64)),
+    lambda T: T.empty(4).bernoulli_(T.tensor([0.5, -0.5, 0.5, 0.5])),
+    lambda T: T.bernoulli(T.tensor([0.5, float('nan'), 0.2])),
+    lambda T: T.empty(3, 2).t().bernoulli_(T.tensor([[0.5, 0.5, 0.5], [0.5, 2, 0.5]])),
+    lambda T: T.multinomial(T.tensor([[1., 2], [0, 0]]), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [-1, 2]]), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [1, float('inf')]]), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [float('inf'), -1]]), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [float('nan'), 1]]), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [1, 2], [0, 0], [-1, 1]]), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [1, float('nan')]], dtype=T.float16), 3, True),
+    lambda T: T.multinomial(T.tensor([[1., 2], [1, float('nan')]]), 3),
+])
+def test_checks_inside_the_kernel_leave_the_draws_before_them(call):
+    """bernoulli_(Tensor p) checks each p as it samples it, and multinomial with replacement
+    each row as it samples it: the elements (rows) before the first bad one have drawn."""
+    def drawn_after_error(T):
+        with pytest.raises(RuntimeError) as error:
+            call(T)
+        return str(error.value), T.rand(3, dtype=T.float64)
+    same_draws(drawn_after_error)

@@ -532,7 +532,8 @@ def multinomial(gen, probs, n_sample, replacement, layout):
     ``layout`` places flat samples in the input tensor's shape, in the order torch fills it."""
     if not replacement or n_sample == 1:
         return _multinomial_exponential(gen, probs, n_sample, layout)
-    return np.stack([_multinomial_row(gen, row, n_sample) for row in probs])
+    return np.array([_multinomial_row(gen, row, n_sample) for row in probs],
+                    np.int64).reshape(len(probs), n_sample)
 
 
 def _multinomial_exponential(gen, probs, n_sample, layout):

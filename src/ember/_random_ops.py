@@ -878,7 +878,9 @@ def _bernoulli_tensor_draw(self, p, generator):
 
     def draw(a, np_dtype):
         probs = _flat_in_fill_order(a, to_host(p._data))
-        if not ((probs >= 0) & (probs <= 1)).all():
+        valid = (probs >= 0) & (probs <= 1)
+        if not valid.all():  # checked element by element: those before the first bad one draw
+            sampler.bernoulli_tensor(gen, probs[:int(valid.argmin())], np_dtype)
             raise RuntimeError(_P_RANGE_MESSAGE)
         return sampler.bernoulli_tensor(gen, probs, np_dtype)
     return draw
@@ -1073,18 +1075,30 @@ def _check_multinomial(input, num_samples, replacement):
         raise RuntimeError('number of categories cannot exceed 2^24')
 
 
-def _check_probabilities(probs, exponential_path):
-    """The fast path checks the whole tensor at once; the other checks entry by entry."""
-    finite_nonnegative = (probs >= 0) & (abs(probs) != float('inf')) & (probs == probs)
-    if exponential_path and not finite_nonnegative.all():
+def _check_probabilities(probs):
+    """The fast path's check of the whole tensor at once (before any draw)."""
+    if not ((probs >= 0) & (abs(probs) != float('inf'))).all():  # (NaN fails the first)
         raise RuntimeError('probability tensor contains either `inf`, `nan` or element < 0')
-    if not (probs >= 0).all():
-        raise RuntimeError('invalid multinomial distribution (encountering probability entry < 0)')
-    if not finite_nonnegative.all():
-        raise RuntimeError('invalid multinomial distribution (encountering probability entry = '
-                           'infinity or NaN)')
     if not (probs.astype('float64').sum(axis=-1) > 0).all():
         raise RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
+
+
+def _first_invalid_row(probs):
+    """multinomial_with_replacement's checks, a row at a time and entry by entry: the index of
+    the first row that fails and its error, or None."""
+    entries = (probs >= 0) & (abs(probs) != float('inf'))
+    bad = ~(entries.all(axis=-1) & (probs.astype('float64').sum(axis=-1) > 0))
+    if not bad.any():
+        return None
+    row = int(bad.argmax())
+    if entries[row].all():
+        return row, RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
+    value = probs[row][int(entries[row].argmin())]
+    if not value >= 0:  # (NaN too: torch checks val >= 0 first)
+        return row, RuntimeError('invalid multinomial distribution (encountering probability '
+                                 'entry < 0)')
+    return row, RuntimeError('invalid multinomial distribution (encountering probability entry '
+                             '= infinity or NaN)')
 
 
 _MULTINOMIAL_PARAMETERS = ('num_samples', 'replacement')
@@ -1142,7 +1156,13 @@ def _multinomial(input, num_samples, replacement, gen, out):
     probs = host.reshape(math.prod(host.shape[:-1]), host.shape[-1])
     shape = host.shape[:-1] + (num_samples,)
     if probs.size:
-        _check_probabilities(probs, not replacement or num_samples == 1)
+        if not replacement or num_samples == 1:
+            _check_probabilities(probs)
+        else:
+            invalid = _first_invalid_row(probs)
+            if invalid:  # the rows before it have drawn their samples
+                sampler.multinomial(gen, probs[:invalid[0]], num_samples, True, None)
+                raise invalid[1]
         # the exponential keys fill a tensor laid out like input (at::empty_like)
         host = sampler.multinomial(gen, probs, num_samples, replacement,
                                    lambda q: _in_fill_order(host, q)).reshape(shape)
