@@ -872,6 +872,15 @@ def test_no_element_runs_no_kernel(call):
     lambda T: T.rand(size=None),
     lambda T: T.rand(size='a'),
     lambda T: T.rand(size=(2.0,)),
+    lambda T: T.rand(True),       # torch's parser checks the type of a size list's first item
+    lambda T: T.rand((True,)),
+    lambda T: T.randn([True, 2]),
+    lambda T: T.randn(True, 2),
+    lambda T: T.rand(2.0, 3),
+    lambda T: T.randint(5, (True,)),
+    lambda T: T.rand([2, 3.0]),   # and the others as it unpacks them (bools taken as ints)
+    lambda T: T.rand([2, True, 3.0]),
+    lambda T: T.randint(5, (2, True, 3.0)),
     lambda T: T.Generator().graphsafe_get_state(),
     lambda T: T.Generator().graphsafe_set_state(3),
     lambda T: T.Generator().graphsafe_set_state(T.Generator()),
@@ -904,6 +913,10 @@ def test_argument_errors_in_torch_words(call):
     lambda T: T.randint_like(T.zeros(3), 0, T.tensor([5])),
     lambda T: T.randint_like(T.zeros(3), high=T.tensor(5)),
     lambda T: T.multinomial(input=T.ones(3), num_samples=1),
+    lambda T: T.rand(2, True),
+    lambda T: T.randint(0, 5, (2, True)),
+    lambda T: T.normal(0., 1., (2, True)),
+    lambda T: T.rand(size=(2, True)),
     lambda T: T.ones(3).multinomial(num_samples=2, replacement=True),
 ])
 def test_arguments_torch_takes(call):

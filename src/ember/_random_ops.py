@@ -140,11 +140,14 @@ def _size_error(function, size, position):
     if len(size) == 1 and not isinstance(size[0], (tuple, list)):
         return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
                          f"ints, not {type_name(size[0])}")
-    if len(size) > 1 and isinstance(size[0], (tuple, list)):  # a sequence, then more
-        return _invalid(function, size)
+    if len(size) > 1 and (_index(size[0]) is None or size[0].__class__ is bool):
+        return _invalid(function, size)  # a first size not an int (a sequence), then more
+    # The parser checks a sequence's first item (not a bool); the others fail as they are
+    # unpacked (bools read as ints there), as do varargs after the first.
     items = size[0] if len(size) == 1 else size
-    pos, bad = next((i, v) for i, v in enumerate(items) if _index(v) is None)
-    if len(size) == 1:
+    pos, bad = next((i, v) for i, v in enumerate(items)
+                    if _index(v) is None and not (i and v.__class__ is bool))
+    if len(size) == 1 and not pos:
         return TypeError(f"{function}(): argument 'size' (position {position}) must be tuple of "
                          f"ints, but found element of type {type_name(bad)} at pos {pos}")
     return TypeError(f"{function}(): argument 'size' failed to unpack the object at pos {pos + 1} "
@@ -183,6 +186,10 @@ def _shape(size, name=None, position=1):
         if name is None:
             raise
         raise _size_error(name, size, position) from None
+    if name and size:  # torch's parser checks the first size's type: not a bool
+        first = size[0][0] if isinstance(size[0], (tuple, list)) and size[0] else size[0]
+        if first.__class__ is bool:
+            raise _size_error(name, size, position)
     for s in shape:  # (a loop costs less than min() for the few dimensions a shape has)
         if s < 0:
             check_int64_sizes(shape, name)
@@ -536,7 +543,10 @@ def _float_like(value):
 
 
 def _int_list(value):
-    return isinstance(value, (tuple, list)) and all(_index(v) is not None for v in value)
+    """Whether torch's parser takes ``value`` for a tuple of ints: it checks the type of the
+    first item only (not a bool), and reads a bool later on as an int."""
+    return isinstance(value, (tuple, list)) and (not value or _index(value[0]) is not None) \
+        and all(_index(v) is not None or v.__class__ is bool for v in value)
 
 
 def _normal_arguments(args, kwargs):
@@ -774,8 +784,7 @@ def _randint_arguments(low, high, size):
             raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not "
                             f"{type_name(size)}")
         return 0, high, size
-    if _index(low) is None or _index(high) is None or not isinstance(size, (tuple, list)) \
-            or any(_index(s) is None for s in size):
+    if _index(low) is None or _index(high) is None or not _int_list(size):
         raise _invalid('randint', (low, high, size))
     return _index(low), _index(high), size
 
