@@ -1016,3 +1016,68 @@ def test_checks_inside_the_kernel_leave_the_draws_before_them(call):
             call(T)
         return str(error.value), T.rand(3, dtype=T.float64)
     same_draws(drawn_after_error)
+
+
+# ---------------------------------------------------------------- poisson
+
+@pytest.mark.parametrize('dtype', FLOATS)
+@pytest.mark.parametrize('rates', [
+    [0.], [0.5, 3., 9.99], [10., 10.01, 25.], [100., 1e4, 1e6, 3.5e11], [1e-300, 1e-10],
+    [5.] * 40, [1e18, 9e18], [1e19, 1e30, float('inf')],   # int64 min past 2**63, as torch's
+], ids=str)
+def test_poisson(rates, dtype):
+    """sample_poisson's two methods, rate by rate, and the stream left after them."""
+    same_draws(lambda T: T.poisson(T.tensor(rates, dtype=dt(T, dtype))))
+
+
+@pytest.mark.parametrize('seed', [0, 1, 7])
+def test_poisson_many_rates(seed):
+    """Many acceptance tests, some within an ulp of lgamma (libm's, as torch's)."""
+    rates = np.concatenate([np.random.RandomState(seed).rand(3000) * 50,
+                            10 ** (np.random.RandomState(seed + 1).rand(3000) * 12)])
+    same_draws(lambda T: T.poisson(T.tensor(rates.tolist(), dtype=T.float64)), seed)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.poisson(T.rand(4, 5).t() * 20),     # a new contiguous tensor, in C order
+    lambda T: T.poisson(T.rand(3, 1).expand(3, 4) * 20),
+    lambda T: T.poisson(T.ones(0, 3)),
+    lambda T: T.poisson(T.tensor(4.)),
+    lambda T: T.poisson(T.ones(2), T.Generator().manual_seed(2)),
+    lambda T: T.poisson(input=T.full((20,), 15.), generator=T.Generator().manual_seed(2)),
+    lambda T: T.poisson(T.ones(2), None),
+])
+def test_poisson_forms(call):
+    same_draws(call)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.poisson(T.tensor([1, 2])),
+    lambda T: T.poisson(T.ones(0, dtype=T.int64)),
+    lambda T: T.poisson(T.ones(2, dtype=T.complex64)),
+    lambda T: T.poisson(T.ones(2, dtype=T.bool)),
+    lambda T: T.poisson(T.ones(2), 3),
+    lambda T: T.poisson(T.ones(2), generator=3),
+    lambda T: T.poisson(T.ones(2), None, None),
+    lambda T: T.poisson(3.),
+])
+def test_poisson_errors(call):
+    same_error(call, message=True)
+
+
+@pytest.mark.parametrize('rates', [[1., -1., 2.], [30., 20., float('nan')], [-1.]], ids=str)
+def test_poisson_invalid_rate_after_the_draws_before_it(rates):
+    def call(T):
+        with pytest.raises(RuntimeError) as error:
+            T.poisson(T.tensor(rates))
+        return str(error.value), T.rand(3, dtype=T.float64)
+    same_draws(call)
+
+
+def test_poisson_in_autograd():
+    def call(T):
+        x = T.full((3,), 4., requires_grad=True)
+        y = T.poisson(x * 2)
+        (y * 3).sum().backward()
+        return y.grad_fn.name(), x.grad, y
+    same_draws(call)

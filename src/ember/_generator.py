@@ -9,6 +9,7 @@ TensorFactories.cpp randperm_cpu), written over whole arrays: each takes a gener
 element count and a NumPy dtype and returns a flat array in the order torch fills memory.
 The stream is drawn on the host, so NumPy is the array module here by design.
 """
+import functools
 import math
 import os
 
@@ -499,6 +500,105 @@ def bernoulli_tensor(gen, p, dtype):
 def exponential(gen, n, dtype, lambd=1.0):
     """exponential_kernel: exponential_distribution<double>, ``-1 / lambda * log1p(-u)``."""
     return _to_dtype(-1.0 / lambd * np.log1p(-_unit(gen, n, 53)), dtype)
+
+
+# ---------------------------------------------------------------- poisson
+
+class _Uniforms:
+    """uniform_real_distribution<double>(0, 1) draws one at a time (a 53-bit random64()
+    each), read from chunks; ``settle`` leaves the generator just past the ones read."""
+
+    _CHUNK = 1024
+
+    def __init__(self, gen):
+        self.gen, self.state, self.used = gen, gen._mt.state, 0
+        self.values, self.index = [], 0
+
+    def __call__(self):
+        if self.index == len(self.values):
+            self.values, self.index = _unit(self.gen, self._CHUNK, 53).tolist(), 0
+        self.index += 1
+        self.used += 1
+        return self.values[self.index - 1]
+
+    def settle(self):
+        self.gen._mt.state = self.state
+        self.gen._mt.random_raw(2 * self.used)
+
+
+@functools.cache
+def _lgamma():
+    """The C library's lgamma, which torch's std::lgamma calls (CPython's own lgamma is a last
+    bit away from glibc's for about half of the large arguments); CPython's where it can't be
+    loaded."""
+    try:
+        import ctypes
+        import ctypes.util
+        function = ctypes.CDLL(ctypes.util.find_library('m') or 'libm.so.6').lgamma
+    except (OSError, AttributeError):
+        return math.lgamma
+    function.restype, function.argtypes = ctypes.c_double, [ctypes.c_double]
+    return function
+
+
+def _to_int64(value):
+    """``(int64_t)value`` for a whole double as x86 converts it: int64 min where it does not
+    fit (NaN and infinities too)."""
+    return int(value) if -2.0**63 <= value < 2.0**63 else -2**63
+
+
+def _sample_poisson(rate, uniform):
+    """ATen's sample_poisson (native/Distributions.cpp): the transformed rejection method
+    (Hoermann, 1993) from rate 10, else the product of uniforms below exp(-rate). Its k is
+    ``(int64_t)floor(x)``, which the compiled code compares and multiplies as the double
+    floor(x) (the conversion is undefined where it does not fit, from rate ~2**63: torch returns
+    int64 min then, after the iterations the double decides)."""
+    if rate >= 10:
+        lgamma = _lgamma()
+        slam, loglam = math.sqrt(rate), math.log(rate)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = uniform() - 0.5
+            v = uniform()
+            us = 0.5 - abs(u)
+            k = (2 * a / us + b) * u + rate + 0.43
+            k = math.floor(k) if math.isfinite(k) else k
+            if us >= 0.07 and v <= vr:
+                return _to_int64(k)
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            try:
+                bound = -rate + k * loglam - lgamma(k + 1.0)
+            except OverflowError:  # (CPython's lgamma) libm's is inf there: no bound is met
+                continue
+            if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= bound:
+                return _to_int64(k)
+    if rate == 0:
+        return 0
+    enlam, count, prod = math.exp(-rate), 0, 1.0
+    while True:
+        prod *= uniform()
+        if prod > enlam:
+            count += 1
+        else:
+            return count
+
+
+def poisson(gen, rates, dtype):
+    """_s_poisson_cpu: one sample_poisson per rate (as doubles), in the given order, cast to
+    ``dtype``; a negative or NaN rate fails where torch's check meets it, after the draws of
+    the rates before it (returned: the samples so far and the error, or None)."""
+    uniform, samples, error = _Uniforms(gen), [], None
+    for rate in rates.astype(np.float64).tolist():
+        if not rate >= 0:
+            error = RuntimeError('invalid Poisson rate, expected rate to be non-negative')
+            break
+        samples.append(_sample_poisson(rate, uniform))
+    uniform.settle()
+    return _to_dtype(np.array(samples, dtype=np.int64), dtype), error
 
 
 # ---------------------------------------------------------------- geometric, log-normal, cauchy

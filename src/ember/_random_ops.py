@@ -29,7 +29,7 @@ from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous
                       preserve_format)
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
-           'rand_like', 'randn_like', 'randint_like']
+           'poisson', 'rand_like', 'randn_like', 'randint_like']
 
 _MISSING = object()  # an argument not given (None is a value some take)
 _DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
@@ -970,6 +970,44 @@ def exponential_(self, *args, generator=None, **kwargs):
     if self._data.size:  # (torch returns before its dtype check for an empty tensor)
         _require_continuous(self.dtype, 'Exponential', self.dtype.scalar_name)
     return ExponentialBackward0.apply_(self, draw=_draw(gen, sampler.exponential, lambd))
+
+
+# ---------------------------------------------------------------- poisson
+
+class PoissonBackward0(Primitive):
+    """poisson(rates): a new tensor of samples (its gradient: zeros)."""
+
+    def forward(ctx, rates, draw):
+        """_s_poisson_cpu's TensorIterator writes a new contiguous tensor in C order."""
+        host = to_host(rates)
+        samples, error = draw(numpy.ascontiguousarray(host).reshape(-1), host.dtype)
+        if error is not None:
+            raise error
+        return array_module(rates).asarray(samples.reshape(host.shape))
+
+    def backward(ctx, grad):
+        return grad.new_zeros(grad.shape)
+
+
+def poisson(input, *args, generator=None):
+    """torch.poisson(input, generator=None): Poisson samples with the rates of input."""
+    if not isinstance(input, Tensor):
+        raise not_tensor('poisson', input)
+    if len(args) > 1:
+        raise TypeError(f'poisson() takes from 1 to 2 positional arguments but {len(args) + 1} '
+                        'were given')
+    if args:
+        if generator is not None:
+            raise TypeError("poisson() got multiple values for argument 'generator'")
+        generator = args[0]
+        if generator is not None and not isinstance(generator, Generator):
+            raise TypeError(f"poisson(): argument 'generator' (position 2) must be "
+                            f'torch.Generator, not {type_name(generator)}')
+    gen = _generator(generator, 'poisson')
+    if input.dtype.category != _dtype.FLOAT:
+        raise _not_implemented('poisson_cpu', input.dtype)
+    return PoissonBackward0.apply(input, draw=lambda rates, np_dtype: sampler.poisson(
+        gen, rates, np_dtype))
 
 
 # ---------------------------------------------------------------- geometric, log-normal, cauchy
