@@ -1081,3 +1081,61 @@ def test_poisson_in_autograd():
         (y * 3).sum().backward()
         return y.grad_fn.name(), x.grad, y
     same_draws(call)
+
+
+# ---------------------------------------------------------------- binomial
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('counts, probs', [
+    ([10.], [0.5]), ([100.] * 10, [0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.01, 0.001]),
+    ([-10., 5, 5, 5, 0], [0.5, float('nan'), 1.5, -1, 0.5]),
+    ([1e6, 1e9, 2**24 + 1., 1e12, 1e30], [0.3, 0.5, 0.7, 1e-6, 0.5]), ([3.5, 7.2], [0.4, 0.6]),
+], ids=str)
+def test_binomial(counts, probs, dtype):
+    """sample_binomial's inversion (count * p < 10) and BTRS, in the scalar type's float32
+    products where torch's are, and the stream after them."""
+    same_draws(lambda T: T.binomial(T.tensor(counts, dtype=dt(T, dtype)),
+                                    T.tensor(probs, dtype=dt(T, dtype))))
+
+
+@pytest.mark.parametrize('seed', [0, 3])
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_binomial_many(seed, dtype):
+    rs = np.random.RandomState(seed)
+    counts = np.concatenate([(rs.rand(1000) * 50).round(), (10 ** (rs.rand(1000) * 9)).round()])
+    probs = np.concatenate([rs.rand(1500), rs.rand(500) ** 8]).tolist()
+    same_draws(lambda T: T.binomial(T.tensor(counts.tolist(), dtype=dt(T, dtype)),
+                                    T.tensor(probs, dtype=dt(T, dtype))), seed)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.binomial(T.tensor([10., 20.]), T.tensor([0.5])),     # broadcast to count's
+    lambda T: T.binomial(T.tensor([[10.], [20.]]), T.tensor([0.5, 0.3, 0.2])),  # resized
+    lambda T: T.binomial(T.tensor(10.), T.tensor([0.5, 0.5])),
+    lambda T: T.binomial(T.rand(4, 5).t() * 40, T.rand(4, 5).t()),
+    lambda T: T.binomial(T.ones(0, 3), T.ones(0, 3)),
+    lambda T: T.binomial(T.tensor([10.]), T.tensor([0.5]), T.Generator().manual_seed(1)),
+    lambda T: T.binomial(count=T.tensor([10.]), prob=T.tensor([0.5])),
+    lambda T: T.binomial(T.tensor([10.], requires_grad=True), T.tensor([0.5])).grad_fn.name(),
+])
+def test_binomial_forms(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        same_draws(call)
+
+
+@pytest.mark.parametrize('call', [
+    lambda T: T.binomial(T.tensor([10.], dtype=T.float16), T.tensor([0.5], dtype=T.float16)),
+    lambda T: T.binomial(T.tensor([10]), T.tensor([0.5])),
+    lambda T: T.binomial(T.tensor([10.]), T.tensor([0.5], dtype=T.int64)),
+    lambda T: T.binomial(T.ones(0, dtype=T.int64), T.ones(0, dtype=T.int64)),
+    lambda T: T.binomial(T.tensor([10.]), T.tensor([0.5], dtype=T.float64)),
+    lambda T: T.binomial(T.tensor([10.]), 0.5),
+    lambda T: T.binomial(10., T.tensor([0.5])),
+    lambda T: T.binomial(T.tensor([10.]), T.tensor([0.5]), 3),
+    lambda T: T.binomial(T.tensor([10.]), T.tensor([0.5]), generator=3),
+    lambda T: T.binomial(T.ones(3), T.ones(4)),
+    lambda T: T.binomial(T.tensor([10.], requires_grad=True), T.tensor([0.5])).sum().backward(),
+])
+def test_binomial_errors(call):
+    same_error(call, message=True)

@@ -541,6 +541,11 @@ def _lgamma():
     return function
 
 
+def _log(value):
+    """libm's log of a uniform draw, which may be 0 (-inf there, where math.log raises)."""
+    return math.log(value) if value > 0 else -math.inf
+
+
 def _to_int64(value):
     """``(int64_t)value`` for a whole double as x86 converts it: int64 min where it does not
     fit (NaN and infinities too)."""
@@ -574,7 +579,7 @@ def _sample_poisson(rate, uniform):
                 bound = -rate + k * loglam - lgamma(k + 1.0)
             except OverflowError:  # (CPython's lgamma) libm's is inf there: no bound is met
                 continue
-            if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= bound:
+            if _log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= bound:
                 return _to_int64(k)
     if rate == 0:
         return 0
@@ -599,6 +604,99 @@ def poisson(gen, rates, dtype):
         samples.append(_sample_poisson(rate, uniform))
     uniform.settle()
     return _to_dtype(np.array(samples, dtype=np.int64), dtype), error
+
+
+# ---------------------------------------------------------------- binomial
+
+_STIRLING_TAILS = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
+                   0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                   0.0118967099458917, 0.0104112652619720, 0.00925546218271273,
+                   0.00833056343336287)
+
+
+def _stirling_approx_tail(k):
+    if k < 10:
+        return _STIRLING_TAILS[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _binomial_inversion(count, prob, uniform, scalar):
+    """binomial_inversion: geometric gaps (in doubles) until they pass count. ``scalar``
+    makes a value of the tensors' type (np.float32, or float for double), and count and prob
+    are of it, so that arithmetic on them rounds as C's does."""
+    geom_sum, num_geom = 0.0, scalar(0)
+    logprob = float(np.log1p(-prob))  # std::log1p of the scalar type (log1pf for float)
+    while True:
+        geom = _log(uniform()) / logprob
+        geom_sum += math.ceil(geom) if math.isfinite(geom) else geom
+        if geom_sum > float(count):  # (in doubles: NumPy would compare a float32 count's)
+            return num_geom
+        num_geom = num_geom + 1
+
+
+def _btrs(count, prob, uniform, scalar):
+    """btrs: Hormann's transformed rejection for count * prob >= 10, its coefficients in
+    doubles from products of the scalar type, as ATen's Distributions.h computes them."""
+    stddev = float(np.sqrt(count * prob * (1 - prob)))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * float(prob)
+    c = float(count * prob) + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = float(prob / (1 - prob))
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = float(np.floor((count + 1) * prob))
+    while True:
+        u = uniform() - 0.5
+        v = uniform()
+        us = 0.5 - abs(u)
+        k = (2 * a / us + b) * u + c
+        k = scalar(float(math.floor(k)) if math.isfinite(k) else k)
+        if k < 0 or k > count:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return k
+        v = _log(v * alpha / (a / (us * us) + b))
+        rest = float(count - k + 1)
+        upperbound = ((m + 0.5) * math.log((m + 1) / (r * (float(count) - m + 1)))
+                      + float(count + 1) * math.log((float(count) - m + 1) / rest)
+                      + (float(k) + 0.5) * math.log(r * rest / float(k + 1))
+                      + _stirling_approx_tail(m) + _stirling_approx_tail(float(count) - m)
+                      - _stirling_approx_tail(float(k))
+                      - _stirling_approx_tail(float(count - k)))
+        if v <= upperbound:
+            return k
+
+
+def _sample_binomial(count, prob, uniform, scalar):
+    """sample_binomial (ATen's Distributions.h, after TensorFlow's)."""
+    if count <= 0.0 or prob <= 0.0:
+        return scalar(0)
+    if prob >= 1.0:
+        return count
+    if prob <= 0.5:
+        if count * prob >= 10.0:
+            return _btrs(count, prob, uniform, scalar)
+        return _binomial_inversion(count, prob, uniform, scalar)
+    if prob > 0.5:
+        qprob = scalar(1.0 - float(prob))
+        if count * qprob >= 10.0:
+            return count - _btrs(count, qprob, uniform, scalar)
+        return count - _binomial_inversion(count, qprob, uniform, scalar)
+    return scalar(math.nan)  # a NaN prob
+
+
+def binomial(gen, counts, probs):
+    """_s_binomial_cpu: one sample_binomial per (count, prob) pair of the flat arrays, in
+    order, with double uniforms (a NaN count never ends, as in torch)."""
+    scalar = np.float32 if counts.dtype == np.float32 else float
+    uniform = _Uniforms(gen)
+    try:
+        samples = [_sample_binomial(scalar(count), scalar(prob), uniform, scalar)
+                   for count, prob in zip(counts.tolist(), probs.tolist())]
+    finally:
+        uniform.settle()
+    return np.array(samples, dtype=counts.dtype)
 
 
 # ---------------------------------------------------------------- geometric, log-normal, cauchy

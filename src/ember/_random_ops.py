@@ -22,14 +22,15 @@ from ._creation import (_finish, _out_dtype, allocation_error, check_int64_sizes
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
                       iteration_order, to_host)
 from ._generator import Generator, default_generator
-from ._ops.primitive import Primitive, check_out, write_out
+from ._ops.primitive import (NotImplementedDerivative, Primitive, check_out, warn_resized,
+                              write_out)
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
 from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous_format,
                       preserve_format)
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
-           'poisson', 'rand_like', 'randn_like', 'randint_like']
+           'poisson', 'binomial', 'rand_like', 'randn_like', 'randint_like']
 
 _MISSING = object()  # an argument not given (None is a value some take)
 _DIGITS = {_dtype.float16: 11, _dtype.bfloat16: 8, _dtype.float32: 24, _dtype.float64: 53}
@@ -1008,6 +1009,54 @@ def poisson(input, *args, generator=None):
         raise _not_implemented('poisson_cpu', input.dtype)
     return PoissonBackward0.apply(input, draw=lambda rates, np_dtype: sampler.poisson(
         gen, rates, np_dtype))
+
+
+# ---------------------------------------------------------------- binomial
+
+class _Binomial(NotImplementedDerivative):
+    """binomial(count, prob): torch has no derivative for it."""
+    aten = 'binomial'
+
+    def forward(ctx, count, prob, draw):
+        """_s_binomial_cpu: a new tensor of count's shape, resized (with torch's warning) to
+        the broadcast shape, filled in C order."""
+        count, prob = to_host(count), to_host(prob)
+        shape = tuple(infer_size(count.shape, prob.shape))
+        if shape != count.shape and count.size:
+            warn_resized(count.shape, shape)
+        samples = draw(numpy.broadcast_to(count, shape).reshape(-1),
+                       numpy.broadcast_to(prob, shape).reshape(-1))
+        return array_module(count).asarray(samples.reshape(shape))
+
+
+def binomial(count, prob, *args, generator=None):
+    """torch.binomial(count, prob, generator=None): the number of successes of count trials
+    of probability prob."""
+    for position, (name, value) in enumerate((('count', count), ('prob', prob)), 1):
+        if not isinstance(value, Tensor):
+            raise not_tensor('binomial', value, name, position)
+    if len(args) > 1:
+        raise TypeError(f'binomial() takes from 2 to 3 positional arguments but {len(args) + 2} '
+                        'were given')
+    if args:
+        if generator is not None:
+            raise TypeError("binomial() got multiple values for argument 'generator'")
+        generator = args[0]
+        if generator is not None and not isinstance(generator, Generator):
+            raise TypeError(f"binomial(): argument 'generator' (position 3) must be "
+                            f'torch.Generator, not {type_name(generator)}')
+    gen = _generator(generator, 'binomial')
+    for name, value in (('count', count), ('prob', prob)):
+        if value.dtype.category != _dtype.FLOAT:
+            raise ValueError(f'binomial only supports floating-point dtypes for {name}, got: '
+                             f'{value.dtype.scalar_name}')
+    if prob.dtype is not count.dtype:
+        raise RuntimeError(f'Found dtype {prob.dtype.scalar_name} but expected '
+                           f'{count.dtype.scalar_name}')
+    if count.dtype not in (_dtype.float32, _dtype.float64):
+        raise _not_implemented('binomial_cpu', count.dtype)
+    return _Binomial.apply(count, prob, draw=lambda counts, probs: sampler.binomial(
+        gen, counts, probs))
 
 
 # ---------------------------------------------------------------- geometric, log-normal, cauchy
