@@ -887,6 +887,21 @@ def test_no_element_runs_no_kernel(call):
     lambda T: T.Generator().get_offset(),
     lambda T: T.Generator().set_offset(3),
     lambda T: T.Generator().set_offset('a'),
+    lambda T: T.Generator().manual_seed(),      # CPython's errors for torch's C methods
+    lambda T: T.Generator().manual_seed(1, 2),
+    lambda T: T.Generator().manual_seed(seed=3),
+    lambda T: T.Generator().get_state(1),
+    lambda T: T.Generator().get_state(x=1),
+    lambda T: T.Generator().set_state(),
+    lambda T: T.Generator().seed(1),
+    lambda T: T.Generator().initial_seed(1),
+    lambda T: T.Generator().clone_state(1),
+    lambda T: T.Generator().graphsafe_set_state(),
+    lambda T: T.Generator().set_offset(),
+    lambda T: T.Generator().get_offset(1),
+    lambda T: T.Generator(device='cpu', x=1),
+    lambda T: T.Generator('cpu', 'cpu'),
+    lambda T: T.Generator().set_state(np.zeros(5056, dtype=np.uint8)),
 ])
 def test_argument_errors_in_torch_words(call):
     same_error(call, message=True)

@@ -57,11 +57,38 @@ _NO_GENERATOR = {
 }
 
 
+def _c_method(arguments):
+    """A method taking ``arguments`` (0 or 1) positional arguments and no keyword, with
+    CPython's errors for the C methods of torch's Generator."""
+    def wrap(function):
+        name = f'Generator.{function.__name__}()'
+
+        @functools.wraps(function)
+        def method(self, *args, **kwargs):
+            if kwargs:
+                raise TypeError(f'{name} takes no keyword arguments')
+            if len(args) != arguments:
+                raise TypeError(f'{name} takes exactly one argument ({len(args)} given)'
+                                if arguments else f'{name} takes no arguments ({len(args)} given)')
+            return function(self, *args)
+        return method
+    return wrap
+
+
 class Generator:
     """torch.Generator for the CPU: an mt19937 stream plus the cached Box-Muller normals."""
 
-    def __init__(self, device='cpu'):
-        device = as_device(device)
+    def __init__(self, *args, **kwargs):
+        """Generator(device='cpu'), with the errors of torch's parser."""
+        if len(args) > 1:
+            raise TypeError(f'Generator() takes from 0 to 1 positional arguments but {len(args)} '
+                            'were given')
+        for name in kwargs:
+            if name != 'device':
+                raise TypeError(f"Generator() got an unexpected keyword argument '{name}'")
+            if args:
+                raise TypeError("Generator() got multiple values for argument 'device'")
+        device = as_device(args[0] if args else kwargs.get('device', 'cpu'))
         if device.type != 'cpu':
             raise RuntimeError(_NO_GENERATOR.get(device.type) or
                                f'{device.type.upper()} device type not an accelerator.')
@@ -80,52 +107,62 @@ class Generator:
     def device(self):
         return CPU
 
-    def manual_seed(self, seed, /):
+    @_c_method(1)
+    def manual_seed(self, seed):
         """Generator.manual_seed: reseed (seeds wrap modulo 2**64) and return self."""
         self._seed = _unpack_seed(seed)
         self.__dict__.pop('_mt', None)  # rebuilt from the seed when next drawn from
         self._next_double_normal = self._next_float_normal = None
         return self
 
+    @_c_method(0)
     def seed(self):
         """Generator.seed: reseed from a non-deterministic source and return the seed."""
         seed = nondeterministic_seed()
         self.manual_seed(seed)
         return seed
 
+    @_c_method(0)
     def initial_seed(self):
         """Generator.initial_seed: the seed of the last manual_seed or seed."""
         return self._seed
 
+    @_c_method(0)
     def get_state(self):
         """Generator.get_state: a uint8 tensor in torch's CPUGeneratorImplState layout."""
         from ._random_ops import _state_tensor
         return _state_tensor(self.state_bytes())
 
+    @_c_method(1)
     def set_state(self, new_state):
         """Generator.set_state: restore a state from get_state (torch's or ember's)."""
         from ._random_ops import _state_array
         self.load_state_bytes(_state_array(new_state))
         return self
 
+    @_c_method(0)
     def graphsafe_get_state(self):
         """Generator.graphsafe_get_state: for CUDA graphs, which a CPU generator refuses."""
         raise NotImplementedError('graphsafe_get_state is not supported in this Generator')
 
-    def graphsafe_set_state(self, state, /):
+    @_c_method(1)
+    def graphsafe_set_state(self, state):
         if not isinstance(state, Generator):
             raise TypeError(f'expected a Generator, but got {type(state).__name__}')
         raise NotImplementedError('graphsafe_set_state is not supported in this Generator')
 
+    @_c_method(0)
     def get_offset(self):
         """Generator.get_offset: the Philox offset, which a CPU generator lacks."""
         raise RuntimeError('CPU Generator does not use offset')
 
-    def set_offset(self, offset, /):
+    @_c_method(1)
+    def set_offset(self, offset):
         if type(offset) is bool or not isinstance(offset, int):
             raise RuntimeError(f'manual_offset expected a long, but got {type(offset).__name__}')
         raise RuntimeError('CPU Generator does not use offset')
 
+    @_c_method(0)
     def clone_state(self):
         """Generator.clone_state: a new generator in this one's state."""
         return _restore_generator(self.state_bytes().tobytes())

@@ -317,7 +317,7 @@ def _state_tensor(state):
 def _state_array(state):
     """The bytes of a state tensor given to Generator.set_state."""
     if not isinstance(state, Tensor):
-        raise TypeError(f'expected a torch.ByteTensor, but got {type(state).__name__}')
+        raise TypeError(f'expected a torch.ByteTensor, but got {type_name(state)}')
     if state.dtype is not _dtype.uint8:
         raise TypeError('RNG state must be a torch.ByteTensor')
     if not state.is_contiguous():
