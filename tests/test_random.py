@@ -1154,3 +1154,31 @@ def test_binomial_forms(call):
 ])
 def test_binomial_errors(call):
     same_error(call, message=True)
+
+
+_BAD_PARAMETERS = ['uniform_(2, 1)', 'normal_(0, -1)', 'random_(5, 1)', 'random_(-1)',
+                   'bernoulli_(2.)', 'bernoulli_(T.ones(2))', 'exponential_(-1)', 'geometric_(5)',
+                   'log_normal_(0, -1)', 'cauchy_(0, -1)']
+
+
+@pytest.mark.parametrize('target', ['T.zeros(3, requires_grad=True)',
+                                    'T.zeros(3, requires_grad=True)[:2]',
+                                    'T.zeros(1, 3).expand(2, 3)'])
+@pytest.mark.parametrize('op', _BAD_PARAMETERS)
+def test_in_place_sampler_checks_its_target_first(target, op):
+    """The autograd layer refuses a leaf (or a view of one) requiring grad before the kernel
+    checks its parameters; an expanded target fails where the kernel builds its iterator
+    (after uniform_'s, normal_'s... checks, before random_'s and bernoulli_(Tensor)'s)."""
+    same_error(lambda T: eval(f'{target}.{op}'), message=True)
+
+
+@pytest.mark.parametrize('op', ['uniform_()', 'random_()', 'random_(3)', 'random_(1, 3)',
+                                'normal_()', 'bernoulli_(0.5)', 'bernoulli_(T.ones(2, 3) / 2)',
+                                'exponential_()', 'geometric_(0.5)', 'log_normal_()',
+                                'cauchy_()'])
+def test_in_place_sampler_on_an_expanded_tensor_draws_nothing(op):
+    def call(T):
+        with pytest.raises(RuntimeError) as error:
+            eval(f'T.zeros(1, 3).expand(2, 3).{op}')
+        return str(error.value), T.rand(3)
+    same_draws(call)

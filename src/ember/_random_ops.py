@@ -22,8 +22,10 @@ from ._creation import (_finish, _out_dtype, allocation_error, check_int64_sizes
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
                       iteration_order, to_host)
 from ._generator import Generator, default_generator
-from ._ops.primitive import (NotImplementedDerivative, Primitive, check_out, warn_resized,
+from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_grad,
+                              check_inplace_allowed, check_out, has_repeats, warn_resized,
                               write_out)
+from .autograd.grad_mode import state as grad_state
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
 from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous_format,
@@ -269,6 +271,22 @@ def _in_fill_order(a, values):
     return values.reshape([a.shape[i] for i in axes]).transpose(inverse)
 
 
+def _check_writable(self, *operands):
+    """The autograd layer's check of an in-place sampler's target (a leaf, or a view of one,
+    that requires grad), which torch makes before its kernel checks anything."""
+    if grad_state.enabled and _any_requires_grad(self, operands):
+        check_inplace_allowed(self)
+
+
+def _check_no_internal_overlap(self):
+    """TensorIterator's refusal of a target whose elements share memory (an expanded tensor),
+    made where the kernel builds its iterator: before any draw."""
+    if has_repeats(self._data):
+        raise RuntimeError('unsupported operation: more than one element of the written-to '
+                           'tensor refers to a single memory location. Please clone() the '
+                           'tensor before performing the operation.')
+
+
 class _Sampled(Primitive):
     """An in-place sampler: new values replace the old ones, so no gradient flows back."""
 
@@ -350,7 +368,9 @@ def uniform_(self, *args, generator=None, **kwargs):
     """Tensor.uniform_(from=0, to=1): fill with U[from, to) in place."""
     (low, to), gen = _sampler_params('uniform_', args, kwargs, {'from': 0.0, 'to': 1.0},
                                      generator)
+    _check_writable(self)
     _check_uniform(self.dtype, low, to)
+    _check_no_internal_overlap(self)
     draw = _draw(gen, sampler.uniform, low, to)
     return UniformBackward0.apply_(self, draw=draw)
 
@@ -452,8 +472,10 @@ def normal_(self, *args, generator=None, **kwargs):
     """Tensor.normal_(mean=0, std=1): fill with N(mean, std**2) in place."""
     (mean, std), gen = _sampler_params('normal_', args, kwargs, {'mean': 0.0, 'std': 1.0},
                                        generator)
-    return NormalBackward0.apply_(self, draw=_normal_draw(mean, std, gen, self.dtype,
-                                                                self._data.size))
+    _check_writable(self)
+    draw = _normal_draw(mean, std, gen, self.dtype, self._data.size)
+    _check_no_internal_overlap(self)
+    return NormalBackward0.apply_(self, draw=draw)
 
 
 def randn(*sizes, size=_MISSING, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -759,12 +781,16 @@ def _random_bounds(args, bounds, generator):
 def random_(self, *args, generator=None, **bounds):
     """Tensor.random_: random_(), random_(to) or random_(from, to=None) in place."""
     if not args and not bounds:
+        gen = _generator(generator, 'random_', ())
+        _check_writable(self)
         if self._data.size:  # (torch returns before its kernel for an empty tensor)
             _require_random_dtype(self.dtype, 'random_kernel_cpu')
-        gen = _generator(generator, 'random_', ())
+        _check_no_internal_overlap(self)
         return RandomBackward2.apply_(self, draw=_draw(gen, sampler.random_bits))
     low, high = _random_bounds(args, bounds, generator)
     gen = _generator(generator, 'random_', args)
+    _check_writable(self)
+    _check_no_internal_overlap(self)  # (random_from_to_impl's iterator, then its checks)
     node = RandomBackward1 if len(args) + len(bounds) == 1 and 'from' not in bounds \
         else RandomBackward0
     return node.apply_(self, draw=_draw(gen, *_random_sampler(self.dtype, low, high,
@@ -951,7 +977,9 @@ def bernoulli_(self, *args, generator=None, **kwargs):
             generator is None or isinstance(generator, Generator)):
         raise _invalid('bernoulli_', args, dict(
             kwargs, **({} if generator is None else {'generator': generator})))
+    _check_writable(self, p)
     if isinstance(p, Tensor):
+        _check_no_internal_overlap(self)
         draw = _bernoulli_tensor_draw(self, p, generator)
         return BernoulliBackward1.apply_(self, p, draw=draw)
     p = float(p)
@@ -959,6 +987,7 @@ def bernoulli_(self, *args, generator=None, **kwargs):
         raise RuntimeError(f'bernoulli_ expects p to be in [0, 1], but got p={p:g}')
     if self.dtype.category == _dtype.COMPLEX and self._data.size:  # (no kernel runs for none)
         raise _not_implemented('bernoulli_scalar_cpu_', self.dtype)
+    _check_no_internal_overlap(self)
     return BernoulliBackward2.apply_(
         self, draw=_draw(_generator(generator), sampler.bernoulli_scalar, p))
 
@@ -966,10 +995,12 @@ def bernoulli_(self, *args, generator=None, **kwargs):
 def exponential_(self, *args, generator=None, **kwargs):
     """Tensor.exponential_(lambd=1): fill with Exp(lambd) samples in place."""
     (lambd,), gen = _sampler_params('exponential_', args, kwargs, {'lambd': 1.0}, generator)
+    _check_writable(self)
     if not lambd > 0:
         raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
     if self._data.size:  # (torch returns before its dtype check for an empty tensor)
         _require_continuous(self.dtype, 'Exponential', self.dtype.scalar_name)
+    _check_no_internal_overlap(self)
     return ExponentialBackward0.apply_(self, draw=_draw(gen, sampler.exponential, lambd))
 
 
@@ -1126,10 +1157,12 @@ def geometric_(self, *args, generator=None, **kwargs):
     """Tensor.geometric_(p): fill with the number of Bernoulli(p) trials up to the first
     success, in place (integer dtypes too)."""
     (p,), gen = _sampler_params('geometric_', args, kwargs, {'p': None}, generator)
+    _check_writable(self)
     if not 0 < p < 1:
         raise RuntimeError(f'geometric_ expects p to be in (0, 1), but got p={p:g}')
     if self.dtype.category not in (_dtype.INT, _dtype.FLOAT) and self._data.size:
         raise _not_implemented('geometric_cpu', self.dtype)  # (no kernel runs for no element)
+    _check_no_internal_overlap(self)
     return GeometricBackward0.apply_(self, draw=_draw(gen, sampler.geometric, p))
 
 
@@ -1137,10 +1170,12 @@ def log_normal_(self, *args, generator=None, **kwargs):
     """Tensor.log_normal_(mean=1, std=2): fill with exp of N(mean, std**2) samples in place."""
     (mean, std), gen = _sampler_params('log_normal_', args, kwargs, {'mean': 1.0, 'std': 2.0},
                                        generator)
+    _check_writable(self)
     if not std > 0:
         raise RuntimeError(f'log_normal_ expects std > 0.0, but found std={std:g}')
     if self.dtype.category != _dtype.FLOAT and self._data.size:
         raise _not_implemented('log_normal_cpu', self.dtype)  # (no kernel runs for no element)
+    _check_no_internal_overlap(self)
     return LogNormalBackward0.apply_(self, draw=_draw(gen, sampler.log_normal, mean, std))
 
 
@@ -1148,9 +1183,11 @@ def cauchy_(self, *args, generator=None, **kwargs):
     """Tensor.cauchy_(median=0, sigma=1): fill with Cauchy(median, sigma) samples in place."""
     (median, sigma), gen = _sampler_params('cauchy_', args, kwargs,
                                            {'median': 0.0, 'sigma': 1.0}, generator)
+    _check_writable(self)
     if not sigma > 0:
         raise RuntimeError(f'cauchy_ expects sigma > 0.0, but found sigma={sigma:g}')
     _require_continuous(self.dtype, 'Cauchy', self.dtype.cpp_name)
+    _check_no_internal_overlap(self)
     return CauchyBackward0.apply_(self, draw=_draw(gen, sampler.cauchy, median, sigma))
 
 
