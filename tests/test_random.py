@@ -1182,3 +1182,24 @@ def test_in_place_sampler_on_an_expanded_tensor_draws_nothing(op):
             eval(f'T.zeros(1, 3).expand(2, 3).{op}')
         return str(error.value), T.rand(3)
     same_draws(call)
+
+
+@pytest.mark.parametrize('out', ['T.zeros(3, requires_grad=True)',
+                                 'T.zeros(3, requires_grad=True).clone()',
+                                 'T.zeros(1).expand(3)'])
+@pytest.mark.parametrize('call', ['T.rand(3, out={})', 'T.randn(3, out={})',
+                                  'T.normal(0., 1., (3,), out={})',
+                                  'T.normal(T.zeros(3), 1., out={})',
+                                  'T.normal(T.zeros(3), T.ones(3), out={})',
+                                  'T.normal(0., T.ones(3), out={})',
+                                  'T.bernoulli(T.ones(3) / 2, out={})'])
+def test_out_checked_before_the_draw(call, out):
+    """torch refuses an out= that requires grad (rand and normal(mean, std, size) only a leaf,
+    randn any: it resizes its out) or whose elements share memory, before drawing."""
+    def run(T):
+        try:
+            result = eval(call.format(out))
+        except RuntimeError as error:
+            return str(error), T.rand(2)
+        return result, result.requires_grad, T.rand(2)
+    same_draws(run)

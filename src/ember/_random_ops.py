@@ -24,7 +24,7 @@ from ._device import (CPU, array_module, as_device, backend, check_unpinned, def
 from ._generator import Generator, default_generator
 from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_grad,
                               check_inplace_allowed, check_out, has_repeats, warn_resized,
-                              write_out)
+                              write_into, write_out)
 from .autograd.grad_mode import state as grad_state
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
@@ -226,12 +226,17 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_mem
     one of ``ember._generator``'s samplers; torch's errors, as function ``name``'s, for a shape
     NumPy can't allocate."""
     if out is not None:
+        kept = _check_factory_out(out, name)
         if out._data.shape != shape:  # resized, as a new contiguous tensor
-            return write_factory_out(_new(shape, out.dtype, out.device, False, None, gen, sample,
-                                          *params), out, requires_grad)
-        values = sample(gen, math.prod(shape), out.dtype.np, *params)  # filled in place
-        return write_factory_out(_make(_in_fill_order(out._data, values), out.dtype), out,
-                                 requires_grad)
+            result = _new(shape, out.dtype, out.device, False, None, gen, sample, *params)
+        else:
+            values = sample(gen, math.prod(shape), out.dtype.np, *params)  # filled in place
+            result = _make(_in_fill_order(out._data, values), out.dtype)
+        if kept:  # torch writes it, and it keeps its history
+            write_into(out, result._data)
+            out._vc.value += 1
+            return out
+        return write_factory_out(result, out, requires_grad)
     target = defaults.device if device is None else as_device(device)
     xp = None if target is CPU else backend(target)  # (before any draw, as torch's)
     check_unpinned(pin_memory)
@@ -242,6 +247,29 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_mem
     if len(shape) != 1:  # the flat samples have the shape of a 1-d tensor
         host = host.reshape(shape)
     return _finish(_make(host if xp is None else xp.asarray(host), dtype), requires_grad)
+
+
+def _out_requires_grad(function, prefix=''):
+    return RuntimeError(f"{prefix}{function}(): functions with out=... arguments don't support "
+                        "automatic differentiation, but one of the arguments requires grad.")
+
+
+def _check_factory_out(out, name):
+    """The checks torch makes of a factory's out= before it draws: a leaf requiring grad
+    refused by rand and normal(mean, std, size) (a non-leaf is written, keeping its history:
+    returns True), any tensor requiring grad by randn, whose out is resized; one whose
+    elements share memory by all but randperm (which writes through it)."""
+    if grad_state.enabled and out.requires_grad:
+        if name == 'randn':
+            raise RuntimeError('cannot resize variables that require grad')
+        if name in ('rand', 'normal'):
+            if out._grad_fn is None:
+                raise _out_requires_grad(name, 'aten::')
+            _check_no_internal_overlap(out)
+            return True
+    if name != 'randperm':
+        _check_no_internal_overlap(out)
+    return False
 
 
 def _fills_contiguously(out, shape):
@@ -635,6 +663,10 @@ def normal(*args, **kwargs):
                     sampler.normal, mean, std, _fills_contiguously(out, shape),
                     pin_memory=kwargs.get('pin_memory', False), name='normal')
     gen = _generator(generator)
+    if out is not None:  # (before any draw)
+        if grad_state.enabled and out.requires_grad:
+            raise _out_requires_grad('normal')
+        _check_no_internal_overlap(out)
     mean_is_tensor, std_is_tensor = overload != 2, overload != 1
     if std_is_tensor:
         _check_std_tensor(std)
@@ -962,6 +994,9 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     gen = _generator(generator, 'bernoulli', (input,))
     if out is not None:   # torch: out.resize_(input.shape).bernoulli_(input), any dtype, silently
         check_out(out)
+        if grad_state.enabled and out.requires_grad:
+            raise _out_requires_grad('bernoulli')
+        _check_no_internal_overlap(out)
         if out._data.shape != input._data.shape:
             out._data = array_module(out._data).empty(input._data.shape, out._data.dtype)
         return bernoulli_(out, input, generator=gen)
