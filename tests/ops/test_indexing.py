@@ -773,3 +773,48 @@ def test_empty_mask_of_another_shape(index, shape, form):
         exec(f'x{index} = 1.', names)
         return x.detach()
     check(run, match_message=True)
+
+
+NUMPY_AND_RANGE_INDICES = [
+    'np.int64(1)', 'np.uint8(1)', 'np.array(1)', 'np.array(-1)', 'np.array(1.5)', '(0, np.array(2))',
+    'np.array([1.7, 0.2])', 'np.array([[1.9]])', 'np.array([], dtype=float)',
+    '(slice(None), np.array([1.2, 2.]))', 'np.array([1, 0], dtype=np.uint16)',
+    'np.array([1, 0], dtype=np.uint8)', 'np.array([1], dtype=np.uint8)', 'np.array(True)',
+    'np.array(1, dtype=np.uint8)', 'range(2)', 'range(0)', 'range(1, 3)', '(range(2),)',
+    '[np.array([0]), 1]', '[0, range(2)]', 'np.float32(1)', 'np.bool_(True)']
+
+
+@pytest.mark.parametrize('index', NUMPY_AND_RANGE_INDICES)
+@pytest.mark.parametrize('form', ['get', 'set', 'set recorded'])
+def test_numpy_and_range_index_items(index, form):
+    """torch reads NumPy integers and 0-d integer arrays as ints (a view), other arrays and
+    ranges as index tensors of their data: int64 (floats truncated) unless bool or uint8, and
+    a 0-d one an int; NumPy's floats and bools are invalid indices."""
+    def run(T):
+        x = T.arange(24.).reshape(2, 3, 4)
+        names = {'T': T, 'np': np, 'x': x}
+        if form == 'get':
+            r = eval(f'x[{index}]', names)
+            return r, r._base is x, r.storage_offset()
+        if form == 'set recorded':
+            names['x'] = x = x.requires_grad_().clone()
+        exec(f'x[{index}] = T.tensor(-1.)', names)
+        return x.detach(), x._version, type(x.grad_fn).__name__
+    check(run, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('index', ['T.tensor(1, dtype=T.uint8)', 'T.tensor([1, 0], dtype=T.uint8)',
+                                   'np.array([1, 0], dtype=np.uint8)', "'a'", '[range(2)]',
+                                   '[np.array([0]), 1]', '[np.int64(0), 1]'])
+def test_index_warnings(index):
+    """uint8 masks warn but a 0-d one (torch's bool); a list or str holding sequences is
+    read as a tuple, with torch's deprecation warning."""
+    def warned(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            try:
+                eval(f'x[{index}]', {'T': T, 'np': np, 'x': T.zeros(2, 3)})
+            except (IndexError, TypeError):
+                pass
+        return [str(w.message) for w in caught]
+    assert warned(ember) == warned(torch)

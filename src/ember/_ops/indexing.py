@@ -11,6 +11,8 @@ advanced index always reads or writes through that view, which fixes its layout.
 import numbers
 import re
 
+import numpy
+
 from .. import _dtype
 from .._arguments import type_name
 from .._device import array_module, cast, iteration_order, laid_out, with_strides
@@ -32,24 +34,19 @@ def normalize_index(index):
     out = []
     for item in items:
         if isinstance(item, Tensor):
-            if item.ndim == 0 and item.dtype.category == 1 and item.dtype.name != 'uint8':
-                item = int(item.item())
-            else:
-                dtype, item, basic = item.dtype, item._data, False
-                if dtype.name == 'uint8':   # uint8 indices are (deprecated) masks in torch
-                    warn_at_caller(_UINT8_INDEX)
-                    item = item.astype(bool)
-                elif dtype.name not in _INDEX_DTYPES:
-                    raise IndexError('tensors used as indices must be long, int, byte or bool '
-                                     'tensors')
+            item, basic_item = _array_index(item._data)
+            basic = basic and basic_item
         elif isinstance(item, slice):
             if item.step is not None and item.step <= 0:
                 raise ValueError('step must be greater than zero' if item.step else
                                  'slice step cannot be zero')
-        elif isinstance(item, (list, tuple, bool)) or hasattr(item, '__array__'):
+        elif isinstance(item, bool):
             basic = False
-            if isinstance(item, (list, tuple)):   # (a tuple in an index tuple is a sequence)
-                item = _list_index(item)
+        elif isinstance(item, (list, tuple, range)) or (
+                hasattr(item, '__array__') and not isinstance(item, numpy.generic)):
+            # (a tuple in an index tuple is a sequence)
+            item, basic_item = _array_index(_data_index(item))
+            basic = basic and basic_item
         elif not (item is None or item is Ellipsis or isinstance(item, int)):
             if hasattr(item, '__index__'):
                 item = item.__index__()
@@ -58,7 +55,7 @@ def normalize_index(index):
             else:
                 raise IndexError('only integers, slices (`:`), ellipsis (`...`), None and long or '
                                  'byte Variables are valid indices (got '
-                                 f'{type(item).__name__})')
+                                 f'{type_name(item)})')
         out.append(item)
     if len(out) > 1:
         out = _one_ellipsis(out)
@@ -66,6 +63,7 @@ def normalize_index(index):
 
 
 _INDEX_DTYPES = ('int64', 'int32', 'bool')
+_SEQUENCES = (Tensor, list, tuple, slice, str, range, numpy.ndarray)   # (PySequence_Check)
 _UINT8_INDEX = ('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool '
                 'instead. (Triggered internally at '
                 '/__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)')
@@ -84,13 +82,13 @@ def _one_ellipsis(items):
 
 
 def _sequence_as_tuple(index):
-    """torch's treatSequenceAsTuple: a list holding tensors, sequences, slices, Ellipsis or
+    """torch's treatSequenceAsTuple: a list (or str) holding sequences, slices, Ellipsis or
     None indexes several dims, like a tuple (NumPy's legacy rule), with torch's deprecation
     warning."""
-    if not isinstance(index, list) or len(index) >= 32:
+    if not isinstance(index, (list, str)) or len(index) >= 32:
         return False
     for x in index:
-        if isinstance(x, (Tensor, list, tuple, slice)) or x is None or x is Ellipsis:
+        if isinstance(x, _SEQUENCES) or x is None or x is Ellipsis:
             line = 359 if x is None or x is Ellipsis else 349
             warn_at_caller(
                 'Using a non-tuple sequence for multidimensional indexing is deprecated and will '
@@ -102,10 +100,29 @@ def _sequence_as_tuple(index):
     return False
 
 
-def _list_index(items):
-    import numpy
-    array = numpy.asarray([i._data if isinstance(i, Tensor) else i for i in items])
-    return array if array.dtype.kind in 'biu' else array.astype(numpy.int64)
+def _data_index(data):
+    """torch's indexing_tensor_from_data: the array of a list, range or array given as an
+    index, int64 (floats truncated) unless bool or uint8."""
+    if isinstance(data, (list, tuple)):
+        data = [item._data if isinstance(item, Tensor) else item for item in data]
+    array = numpy.asarray(data)
+    return array if array.dtype.kind == 'b' or array.dtype == numpy.uint8 else \
+        cast(array, numpy.dtype(numpy.int64))
+
+
+def _array_index(array):
+    """An index tensor's array as the backend takes it, and whether that is basic: a 0-d
+    integer one is an int (torch selects), uint8 is a bool mask (deprecated, unless 0-d)."""
+    name = array.dtype.name
+    if array.ndim == 0 and array.dtype.kind in 'iu' and name != 'uint8':
+        return int(array), True
+    if name == 'uint8':
+        if array.ndim:
+            warn_at_caller(_UINT8_INDEX)
+        return array.astype(bool), False
+    if name not in _INDEX_DTYPES:
+        raise IndexError('tensors used as indices must be long, int, byte or bool tensors')
+    return array, False
 
 
 def _index_errors(func, index, *value):
@@ -720,8 +737,9 @@ def _check_masked_fill(input, given, index, value):
     tensors = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]
     if len(tensors) != 1 or not _is_mask(tensors[0]):
         return False
-    for item in given if isinstance(given, tuple) else (given,):
-        if isinstance(item, Tensor) and item.dtype.name == 'uint8':
+    for item in given if isinstance(given, (tuple, list)) else (given,):
+        if getattr(item, 'ndim', 0) and str(item.dtype).endswith('uint8'):   # (0-d: an int)
+            _indexed_shape(input, index)   # torch checks the mask's shape first
             raise RuntimeError('masked_fill_ only supports boolean masks, but got mask with '
                                'dtype unsigned char')
     if isinstance(value, Tensor):
