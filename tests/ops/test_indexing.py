@@ -818,3 +818,16 @@ def test_index_warnings(index):
                 pass
         return [str(w.message) for w in caught]
     assert warned(ember) == warned(torch)
+
+
+@pytest.mark.parametrize('layout', ['x.transpose(0, 2)', 'x.permute(1, 2, 0)', 'x[:, ::2]',
+                                    'x[0, :1].expand(2, 3, 4)'])
+@pytest.mark.parametrize('requires_grad', [False, True])
+def test_zero_dim_true_mask_of_a_strided_tensor(layout, requires_grad):
+    """A lone 0-d True mask is torch's unsqueeze then an index of the new dim by [0]: the
+    result is laid out as the input."""
+    def run(T):
+        x = T.arange(24.).reshape(2, 3, 4).requires_grad_(requires_grad)
+        r = eval(layout, {'x': x})[T.tensor(True)]
+        return r, r.stride(), type(r.grad_fn).__name__
+    check(run, exact=True)

@@ -534,7 +534,7 @@ def getitem(input, index, normalized=False):
             basic = not any(hasattr(item, 'ndim') for item in index)
             return (_name_for(index) if basic else IndexBackward0).apply(input, index=index)
         items, basic = normalize_index(index)
-        if not basic and len(items) == 1 and hasattr(items[0], 'ndim'):
+        if not basic and len(items) == 1 and getattr(items[0], 'ndim', 0):
             return IndexBackward0.apply(input, index=items)   # the index _sliced would make
         if basic and (not isinstance(index, (tuple, list)) or not (
                 grad_state.enabled and input.requires_grad)):
