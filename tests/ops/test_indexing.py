@@ -831,3 +831,17 @@ def test_zero_dim_true_mask_of_a_strided_tensor(layout, requires_grad):
         r = eval(layout, {'x': x})[T.tensor(True)]
         return r, r.stride(), type(r.grad_fn).__name__
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('index', ['T.tensor(True)', 'T.tensor(False)', '0, T.tensor(True)',
+                                   'None, T.tensor(False)'])
+@pytest.mark.parametrize('value', ['T.tensor(3)', 'T.tensor([3])', 'T.tensor(3.)', '5'])
+@pytest.mark.parametrize('requires_grad', [False, True])
+def test_write_through_a_zero_dim_mask_is_index_put(index, value, requires_grad):
+    """torch indexes by a 0-d mask with an integer index tensor, so a write of one value
+    through it is index_put_'s (its dtype check), not masked_fill_'s."""
+    def run(T):
+        x = T.zeros(3, 4, requires_grad=requires_grad).clone()
+        exec(f'x[{index}] = {value}', {'T': T, 'x': x})
+        return x.detach(), x._version, type(x.grad_fn).__name__
+    check(run, exact=True, match_message=True)

@@ -734,8 +734,7 @@ def _check_masked_fill(input, given, index, value):
     """torch writes a one-element value through a single mask (and no other index tensor)
     with masked_fill_, which takes no uint8 mask and converts the value to input's dtype.
     Whether it does here."""
-    tensors = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]
-    if len(tensors) != 1 or not _is_mask(tensors[0]):
+    if not _one_mask([i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]):
         return False
     for item in given if isinstance(given, (tuple, list)) else (given,):
         if getattr(item, 'ndim', 0) and str(item.dtype).endswith('uint8'):   # (0-d: an int)
@@ -767,8 +766,7 @@ def _check_index_put_dtype(input, index, value):
     """torch's index_put_ needs matching dtypes, except where it takes the masked_fill path
     (one bool mask, one value); a Python bool in an index tuple is an index tensor in torch."""
     arrays = [i for i in index if hasattr(i, 'ndim') or i.__class__ is bool]  # x[True]: an index
-    if not arrays or (len(arrays) == 1 and _is_mask(arrays[0])
-                      and value.numel() == 1):
+    if not arrays or (_one_mask(arrays) and value.numel() == 1):
         return
     from .shape import infer_size
     target = _indexed_shape(input, index)
@@ -786,6 +784,12 @@ def _check_index_put_dtype(input, index, value):
 def _is_mask(item):
     """Whether an item of a normalized index is a bool array."""
     return hasattr(item, 'ndim') and item.dtype.kind == 'b'
+
+
+def _one_mask(arrays):
+    """Whether the index tensors ``arrays`` are one bool mask that index_put_ may write through
+    with masked_fill_ (torch's index of a 0-d mask is an integer one)."""
+    return len(arrays) == 1 and _is_mask(arrays[0]) and arrays[0].ndim > 0
 
 
 def _dims_indexed(index):
