@@ -845,3 +845,19 @@ def test_write_through_a_zero_dim_mask_is_index_put(index, value, requires_grad)
         exec(f'x[{index}] = {value}', {'T': T, 'x': x})
         return x.detach(), x._version, type(x.grad_fn).__name__
     check(run, exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('index', ['0', '1:', '::2', '[0, 0]', 'x > 4', '..., [1, 1]', '...', 'None',
+                                   'T.tensor(True)', '0, [1, 2]', 'None, [0, 1]', '1, None'])
+def test_gradient_nodes_of_indexing(index):
+    """With create_graph, the gradient of an index is made by torch's backward formula's op:
+    select_backward, slice_backward, index_put_ into zeros, squeeze (for None), or the
+    gradient itself (for a view of everything)."""
+    def run(T):
+        x = T.arange(12.).reshape(3, 4)
+        w = x.clone().requires_grad_()
+        y = eval(f'w[{index}]', {'T': T, 'w': w, 'x': x})
+        g, = T.autograd.grad((y ** 2).sum(), w, create_graph=True)
+        g2, = T.autograd.grad(g.sum(), w)
+        return g, g2, type(g.grad_fn).__name__
+    check(run, exact=True)

@@ -235,7 +235,8 @@ _VALUE_OUT_OF_BOUNDS = re.compile(r'index -?\d+ is out of bounds for dimension')
 
 
 class BasicIndex(Primitive):
-    """A view picked by ints, slices, None and Ellipsis; subclasses carry torch's names."""
+    """A view picked by ints, slices, None and Ellipsis; subclasses carry torch's names, and
+    that of the node of their gradient (``scatter``)."""
     is_view = True
 
     def forward(ctx, a, index):
@@ -248,7 +249,7 @@ class BasicIndex(Primitive):
         return out
 
     def backward(ctx, grad):
-        return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.index)
+        return ctx.scatter.apply(grad, shape=ctx.input_shape, index=ctx.index)
 
 
 def _unsqueezed_strides(a, index, out):
@@ -284,7 +285,8 @@ class UnsqueezeIndexBackward0(BasicIndex):
 
 
 class AliasIndexBackward0(BasicIndex):
-    pass
+    def backward(ctx, grad):
+        return grad   # (the index takes every element, in place)
 
 
 UnsqueezeIndexBackward0.__name__ = 'UnsqueezeBackward0'
@@ -337,8 +339,8 @@ class IndexBackward0(Primitive):
         return array_module(out).ascontiguousarray(out)
 
     def backward(ctx, grad):
-        return ScatterIntoZeros.apply(grad, shape=ctx.input_shape, index=ctx.saved_index,
-                                      accumulate=True)
+        return IndexPutImplBackward0.apply(grad, shape=ctx.input_shape, index=ctx.saved_index,
+                                           accumulate=True)
 
 
 def _in_c_order(*arrays):
@@ -428,6 +430,28 @@ class ScatterIntoZeros(Primitive):
 
     def backward(ctx, grad):
         return getitem(grad, ctx.saved_index, normalized=True)
+
+
+class SelectBackwardBackward0(ScatterIntoZeros):
+    """The nodes of the gradients of indexing, named as torch's backward formulas' ops."""
+
+
+class SliceBackwardBackward0(ScatterIntoZeros):
+    pass
+
+
+class SqueezeIndexBackward1(ScatterIntoZeros):
+    pass
+
+
+class IndexPutImplBackward0(ScatterIntoZeros):
+    pass
+
+
+SqueezeIndexBackward1.__name__ = 'SqueezeBackward1'
+SelectBackward0.scatter = SelectBackwardBackward0
+SliceBackward0.scatter = SliceBackwardBackward0
+UnsqueezeIndexBackward0.scatter = SqueezeIndexBackward1
 
 
 class IndexPutBackward0(Primitive):
