@@ -861,3 +861,20 @@ def test_gradient_nodes_of_indexing(index):
         g2, = T.autograd.grad(g.sum(), w)
         return g, g2, type(g.grad_fn).__name__
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('index', ['2 ** 63', '-2 ** 63 - 1', '2 ** 64', '0, 2 ** 63', '..., 2 ** 64',
+                                   '[0], 2 ** 63', '2 ** 63, [0]', '[2 ** 63]', '[0, 2 ** 63]',
+                                   '[[2 ** 64]]', '[-2 ** 63]'])
+@pytest.mark.parametrize('form', ['get', 'get recorded', 'set', 'set recorded'])
+def test_index_int_beyond_long_long(index, form):
+    """torch reads the ints of an index (and of a list index) as C long longs: beyond them,
+    its ValueError."""
+    def run(T):
+        x = T.arange(24.).reshape(2, 3, 4).requires_grad_(form.endswith('recorded'))
+        if form.startswith('get'):
+            return eval(f'x[{index}]', {'x': x})
+        x = x.clone()
+        exec(f'x[{index}] = 1.', {'x': x})
+        return x.detach()
+    check(run, match_message=True)

@@ -106,6 +106,8 @@ def _data_index(data):
     if isinstance(data, (list, tuple)):
         data = [item._data if isinstance(item, Tensor) else item for item in data]
     array = numpy.asarray(data)
+    if array.dtype.kind in 'fuO' and isinstance(data, list):   # ints beyond int64 in it?
+        _check_long_longs(tuple(numpy.ravel(numpy.asarray(data, dtype=object))))
     return array if array.dtype.kind == 'b' or array.dtype == numpy.uint8 else \
         cast(array, numpy.dtype(numpy.int64))
 
@@ -132,6 +134,13 @@ def _index_errors(func, index, *value):
         return func(index, *value)
     except IndexError as error:
         raise _torch_index_error(str(error), index, func.__self__) from None
+
+
+def _check_long_longs(index):
+    """torch reads an int in an index as a C long long: beyond one, its ValueError."""
+    if any(item.__class__ is int and not -2 ** 63 <= item < 2 ** 63
+           for item in (index if isinstance(index, tuple) else (index,))):
+        raise ValueError('Overflow when unpacking long long') from None
 
 
 def _torch_index_error(message, index, array):
@@ -564,8 +573,9 @@ def getitem(input, index, normalized=False):
                 grad_state.enabled and input.requires_grad)):
             return _name_for(items).apply(input, index=items)   # one view: torch's result
         return _in_turn(input, items)
-    except IndexError:
+    except (IndexError, OverflowError):
         _raise_zero_dim_error(input, index)
+        _check_long_longs(index)
         raise
 
 
@@ -644,8 +654,9 @@ def setitem(input, index, value):
             put = MaskedFillIndexPutBackward0 if masked_fill else IndexPutBackward0
             put.apply_(target, value, index=into)   # a view's base: CopySlices
             _warn_if_masked_fill_of_repeats(masked_fill, input)
-    except IndexError:
+    except (IndexError, OverflowError):
         _raise_zero_dim_error(input, given)
+        _check_long_longs(given)
         raise
 
 
@@ -694,6 +705,7 @@ def _sliced(input, index, recorded=True):
         elif not getattr(item, 'ndim', 0):   # an int, Python's or NumPy's
             size = view._data.shape[dim]
             if not -size <= item < size:   # torch names the item's place in the index
+                _check_long_longs(index)
                 raise IndexError(f'index {item} is out of bounds for dimension {place} with '
                                  f'size {size}')
             view = step(SelectBackward0, view, _at(dim, item))
