@@ -878,3 +878,15 @@ def test_index_int_beyond_long_long(index, form):
         exec(f'x[{index}] = 1.', {'x': x})
         return x.detach()
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('index', ['[1.5, 0.2]', '[1e20]', '[float("nan")]', '[[0, 1.5]]', '[1 + 0j]',
+                                   '[T.tensor(1.5), 0]', 'np.array([1, 0])[::-1]',
+                                   'np.array([1], dtype=np.uint32)', 'np.array([1.5, np.nan])[:1]',
+                                   'np.array([1], dtype=object)', 'np.array(["a"])'])
+def test_list_and_array_index_conversion(index):
+    """torch stores a list index's items as int64 (its overflow errors; floats truncated) and
+    reads an array index's own memory (its errors for strides and dtypes it can't read: their
+    message lists uint16 to uint64, which ember lacks)."""
+    check(lambda T: eval(f'x[{index}]', {'T': T, 'np': np, 'x': T.arange(6.).reshape(2, 3)}),
+          exact=True, match_message='dtype=object' not in index and '"a"' not in index)

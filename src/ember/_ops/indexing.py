@@ -15,6 +15,7 @@ import numpy
 
 from .. import _dtype
 from .._arguments import type_name
+from .._creation import _check_array, _python_data
 from .._device import array_module, cast, iteration_order, laid_out, with_strides
 from .._scalar import scalar_to
 from .._tensor import Tensor, _make
@@ -102,12 +103,17 @@ def _sequence_as_tuple(index):
 
 def _data_index(data):
     """torch's indexing_tensor_from_data: the array of a list, range or array given as an
-    index, int64 (floats truncated) unless bool or uint8."""
-    if isinstance(data, (list, tuple)):
-        data = [item._data if isinstance(item, Tensor) else item for item in data]
-    array = numpy.asarray(data)
-    if array.dtype.kind in 'fuO' and isinstance(data, list):   # ints beyond int64 in it?
-        _check_long_longs(tuple(numpy.ravel(numpy.asarray(data, dtype=object))))
+    index, bool or uint8 as it is, otherwise int64: a list's items stored as int64 (torch's
+    overflow errors), an array's cast (floats truncated) after torch's checks of its memory."""
+    if isinstance(data, numpy.ndarray):
+        if data.dtype.kind != 'u':   # (torch's uint16 to uint64, which ember lacks, pass)
+            _check_array(data, shares_memory=True)
+        array = data
+    else:
+        array = numpy.asarray([item._data if isinstance(item, Tensor) else item for item in data]
+                              if isinstance(data, (list, tuple)) else data)
+        if array.dtype.kind in 'fcO' or array.dtype == numpy.uint64:   # beyond int64?
+            array = _python_data(data, _dtype.int64)[0]
     return array if array.dtype.kind == 'b' or array.dtype == numpy.uint8 else \
         cast(array, numpy.dtype(numpy.int64))
 
