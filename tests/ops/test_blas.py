@@ -340,3 +340,17 @@ def test_transposed_fold_results(other_shape):
         return c, names, a.grad
     check(fn, a, b, rtol=1e-12, atol=1e-12)
     gradchecks(lambda T, x, y: x @ y, a, b)
+
+
+@pytest.mark.parametrize('shapes', [((), (3,)), ((), ()), ((3,), (3,)), ((2, 3), (3, 1)),
+                                    ((2, 2, 3), (3,))], ids=str)
+@pytest.mark.parametrize('out_shape', [None, (), (2,), (2, 2)], ids=str)
+def test_mv_rank_errors(shapes, out_shape):
+    """mv of operands of the wrong ranks: a 0-D input is an IndexError (torch sizes addmv's
+    input by its size(0)); addmv's rank error counts the dims of a 0-D out= as its input's."""
+    def fn(T):
+        out = None if out_shape is None else T.empty(out_shape)
+        return T.mv(T.ones(shapes[0]), T.ones(shapes[1]), out=out)
+    check(fn, match_message=True)
+    if out_shape is None:
+        check(lambda T: T.ones(shapes[0]).mv(T.ones(shapes[1])), match_message=True)

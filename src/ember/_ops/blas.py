@@ -284,7 +284,12 @@ def mv(input, vec, *, out=None):
     if out is not None:
         _check_out_grad('mv', out, input, vec)
     if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f'vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}')
+        if input.ndim == 0:  # torch first sizes addmv's input by input.size(0)
+            raise IndexError('Dimension specified as 0 but tensor has no dimensions')
+        # addmv's input is a 0-d out= as is, else a new 1-D tensor
+        first = 0 if out is not None and out.ndim == 0 else 1
+        raise RuntimeError(f'vector + matrix @ vector expected, got {first}, {input.ndim}, '
+                           f'{vec.ndim}')
     return matmul(input, vec, out=out)
 
 
