@@ -2,6 +2,7 @@
 import itertools
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -354,3 +355,16 @@ def test_mv_rank_errors(shapes, out_shape):
     check(fn, match_message=True)
     if out_shape is None:
         check(lambda T: T.ones(shapes[0]).mv(T.ones(shapes[1])), match_message=True)
+
+
+@pytest.mark.parametrize('name, shape', [('matmul', (2, 3)), ('mm', (2, 3)), ('mm', (3,)),
+                                         ('bmm', (2, 3)), ('dot', (3,)), ('dot', (2, 3)),
+                                         ('mv', (2, 3)), ('mv', (3,))], ids=str)
+@pytest.mark.parametrize('other', [2, 2.5, None, [1.0, 2.0, 3.0], 'numpy'], ids=str)
+def test_second_operand_not_a_tensor(name, shape, other):
+    """A second operand that is not a tensor: torch's parser's TypeError (position 1 in the
+    method, 2 in the function), before any check of the first operand's rank."""
+    def value():
+        return np.ones(3) if other == 'numpy' else other
+    check(lambda T: getattr(T, name)(T.ones(shape), value()), match_message=True)
+    check(lambda T: getattr(T.ones(shape), name)(value()), match_message=True)

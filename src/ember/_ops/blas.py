@@ -2,7 +2,7 @@
 import math
 
 from .. import _dtype
-from .._arguments import not_tensor
+from .._arguments import not_tensor, type_name, wrong_type
 from .._tensor import Tensor
 from .._warnings import warn_once
 from .primitive import Primitive, grad_state, write_out
@@ -246,8 +246,7 @@ def matmul(input, other, *, out=None):
     """torch.matmul: the ``@`` operator."""
     if not isinstance(input, Tensor):
         raise not_tensor('matmul', input)
-    if not isinstance(other, Tensor):
-        raise not_tensor('matmul', other, 'other', 2)
+    _check_tensor('matmul', 'other', other)
     result = _product(input, other, out)
     return result if out is None else write_out(result, out)
 
@@ -259,7 +258,16 @@ def _product(a, b, out=None):
     return _transposed_last(result) if op is TransposedFoldBackward0 else result
 
 
+def _check_tensor(function, argument, value):
+    """torch's TypeError for a second operand that is not a tensor (its position 1 in the
+    method, 2 in the function)."""
+    if not isinstance(value, Tensor):
+        raise wrong_type(function, argument, 1, f'must be Tensor, not {type_name(value)}')
+
+
 def mm(input, mat2, *, out=None):
+    """torch.mm: the product of two matrices."""
+    _check_tensor('mm', 'mat2', mat2)
     if out is not None:
         _check_out_grad('mm', out, input, mat2)
     if input.ndim != 2:
@@ -271,6 +279,7 @@ def mm(input, mat2, *, out=None):
 
 def dot(input, tensor, *, out=None):
     """torch.dot: the inner product of two 1-D tensors."""
+    _check_tensor('dot', 'tensor', tensor)
     if out is not None:
         _check_out_grad('dot', out, input, tensor)
     if input.ndim != 1 or tensor.ndim != 1:
@@ -281,6 +290,7 @@ def dot(input, tensor, *, out=None):
 
 def mv(input, vec, *, out=None):
     """torch.mv: a matrix times a vector."""
+    _check_tensor('mv', 'vec', vec)
     if out is not None:
         _check_out_grad('mv', out, input, vec)
     if input.ndim != 2 or vec.ndim != 1:
@@ -295,6 +305,7 @@ def mv(input, vec, *, out=None):
 
 def bmm(input, mat2, *, out=None):
     """torch.bmm: batches of matrices of the same batch size (no broadcasting)."""
+    _check_tensor('bmm', 'mat2', mat2)
     if out is not None:
         _check_out_grad('bmm', out, input, mat2)
     for name, t in (('batch1', input), ('batch2', mat2)):
