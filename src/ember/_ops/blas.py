@@ -5,7 +5,7 @@ from .. import _dtype
 from .._arguments import not_tensor, type_name, wrong_type
 from .._tensor import Tensor
 from .._warnings import warn_once
-from .primitive import Primitive, grad_state, write_out
+from .primitive import Primitive, check_out, grad_state, write_out
 from .pointwise import conj
 from .shape import TransposeBackward0, infer_size
 
@@ -236,7 +236,9 @@ def _check_out_dtype(out, expected):
 
 
 def _check_out_grad(name, out, a, b):
-    """torch's refusal of out= where autograd would record the op."""
+    """torch's refusal of out= where autograd would record the op (first, its TypeError for an
+    out= that is not a tensor)."""
+    check_out(out)
     if grad_state.enabled and (a.requires_grad or b.requires_grad or out.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            f"differentiation, but one of the arguments requires grad.")
@@ -247,6 +249,8 @@ def matmul(input, other, *, out=None):
     if not isinstance(input, Tensor):
         raise not_tensor('matmul', input)
     _check_tensor('matmul', 'other', other)
+    if out is not None:
+        check_out(out)   # torch's parser's check, before the 0-D one
     result = _product(input, other, out)
     return result if out is None else write_out(result, out)
 
