@@ -381,3 +381,24 @@ def test_out_not_a_tensor(name, shapes, out):
         return getattr(T, name)(T.ones(shapes[0]), T.ones(shapes[1]),
                                 out=np.ones(2) if out == 'numpy' else out)
     check(fn, match_message=name not in ('mm', 'bmm'))
+
+
+@pytest.mark.parametrize('shapes, out', [
+    (((2, 2, 3), (3, 2)), lambda T: T.zeros(2, 2, 2).mT),
+    (((2, 2, 3), (3, 2)), lambda T: T.zeros(2, 2, 2).transpose(0, 1)),
+    (((2, 2, 3), (3,)), lambda T: T.zeros(2, 2).t()),
+    (((2, 2, 2, 3), (3,)), lambda T: T.zeros(2, 2, 2).transpose(0, 2)),
+    (((2, 2, 3), (3, 2)), lambda T: T.zeros(2, 2, 4)[..., ::2]),
+    (((1, 2, 3), (3, 2)), lambda T: T.zeros(1, 2, 2).mT),
+    (((2, 2, 3), (3, 2)), lambda T: T.zeros(2, 4).t()),
+    (((2, 2, 3), (4, 2)), lambda T: T.zeros(2, 2, 2).mT),
+    (((3,), (2, 3, 2)), lambda T: T.zeros(2, 2).t()),
+    (((2, 2, 3), (2, 3, 2)), lambda T: T.zeros(2, 2, 2).mT)], ids=str)
+def test_folded_out_not_viewable(shapes, out):
+    """A folded matmul's out= of the result's shape that can't be viewed folded: torch's mm or
+    mv writes into a copy, and copying that back fails to broadcast (a RuntimeError); where it
+    can be viewed, or is resized, or the product is a bmm, out= is written."""
+    def fn(T):
+        o = out(T)
+        return T.matmul(T.ones(shapes[0]), T.ones(shapes[1]), out=o) is o, o, o.stride()
+    check(fn, match_message=True)

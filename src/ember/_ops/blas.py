@@ -114,15 +114,30 @@ def _pick(a, b, out=None):
     if na > 2 or nb > 2:
         kernel, s1, s2, swapped, op = _batched(a, b, sa, sb, out is not None)
         resized = out is not None   # torch resizes out= to the result's shape first
+        folded_out = resized and kernel != 'bmm' and not swapped
     else:
         kernel, op = _BY_RANKS[na][nb]
         if sa[-1] == sb[0] and a.dtype is b.dtype and a.dtype is not _dtype.bool and out is None:
             return op
         s1, s2, swapped = (1,) + sa if na < nb else sa, sb, False
         resized = out is not None and out._data.shape == sa[:-1]
+        folded_out = False
     d1, d2 = (b.dtype, a.dtype) if swapped else (a.dtype, b.dtype)
     _check_kernel(kernel, s1, s2, d1, d2, None if out is None else out.dtype, resized)
+    if folded_out:
+        _check_folded_out(out, sa[:-1] + sb[1:], s1[:1] + s2[1:])
     return op
+
+
+def _check_folded_out(out, shape, folded):
+    """torch's error where the mm or mv of a folded matmul (result ``shape``, folded:
+    ``folded``) gets an out= of that shape that can't be viewed folded: its kernel writes into
+    a folded copy, which torch's copy_ into out= then fails to broadcast."""
+    if out._data.shape == shape:   # (else resized first: contiguous)
+        try:
+            out._data.reshape(folded, copy=False)
+        except ValueError:
+            infer_size(shape, folded)
 
 
 def _batched(a, b, sa, sb, has_out):
