@@ -402,3 +402,20 @@ def test_folded_out_not_viewable(shapes, out):
         o = out(T)
         return T.matmul(T.ones(shapes[0]), T.ones(shapes[1]), out=o) is o, o, o.stride()
     check(fn, match_message=True)
+
+
+@pytest.mark.parametrize('shapes', [((5,), (2, 5, 4)), ((3, 5), (2, 5, 4)), ((1, 3, 5), (2, 5, 4)),
+                                    ((1, 5), (2, 5, 4)), ((3, 5), (2, 5, 1)), ((5,), (2, 5, 1)),
+                                    ((3, 5), (2, 2, 5, 4))], ids=str)
+@pytest.mark.parametrize('create_graph', [False, True])
+def test_folded_second_gradient_strides(shapes, create_graph):
+    """1-D or 2-D @ batched, both requiring grad: torch folds the batched operand transposed
+    (an mm or mv of b.mT), so its gradient is b.mT's transposed back: strides of a transpose."""
+    a, b = sample(shapes[0], 'float64', seed=1), sample(shapes[1], 'float64', seed=2)
+
+    def fn(T, a, b):
+        a.requires_grad_(), b.requires_grad_()
+        c = a @ b
+        grads = T.autograd.grad(c, (a, b), T.ones_like(c), create_graph=create_graph)
+        return [(g, g.stride(), g.is_contiguous()) for g in grads]
+    check(fn, a, b, rtol=1e-12, atol=1e-12)

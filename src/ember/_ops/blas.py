@@ -14,6 +14,7 @@ class DotBackward0(Primitive):
     """1-D @ 1-D; the base of all matmul cases (their gradients share one formula)."""
     saves_inputs = True
     saved_for = ((1,), (0,))
+    folds_second = False   # torch folds b (batched) transposed, as the mm or mv of b.mT
 
     def forward(ctx, a, b):
         if a.dtype.itemsize == 2 and a.dtype.kind in 'fV':
@@ -31,8 +32,9 @@ class DotBackward0(Primitive):
         if a.dtype.category == _dtype.COMPLEX:
             a, b = a.conj(), b.conj()
         need_a, need_b = ctx.needs_input_grad
+        of_second = _grad_of_folded_second if ctx.folds_second else _grad_of_second
         return (_grad_of_first(grad, b) if need_a else None,
-                _grad_of_second(grad, a) if need_b else None)
+                of_second(grad, a) if need_b else None)
 
 
 def _grad_of_first(grad, b):
@@ -51,6 +53,14 @@ def _grad_of_second(grad, a):
     if grad.ndim == a.ndim - 1:  # b was 1-D
         return _product(a.mT, grad.unsqueeze(-1)).squeeze(-1)
     return _product(a.mT, grad)
+
+
+def _grad_of_folded_second(grad, a):
+    """d(a @ b)/db where torch folds b (batched) transposed: the gradient of b.mT transposed,
+    with the strides of torch's."""
+    if a.ndim == 1:
+        return (grad.unsqueeze(-1) * a).mT
+    return _product(grad.mT, a).mT
 
 
 class MvBackward0(DotBackward0):
@@ -77,15 +87,26 @@ class UnsafeViewBackward0(DotBackward0):
     then views the result)."""
 
 
+class TransposedMvFoldBackward0(UnsafeViewBackward0):
+    """1-D @ batched run as an mv of the batched operand folded transposed (torch's
+    UnsafeViewBackward0)."""
+    folds_second = True
+
+
+TransposedMvFoldBackward0.__name__ = 'UnsafeViewBackward0'
+
+
 class CloneBackward0(DotBackward0):
     """2-D @ batched where the 2-D operand requires grad: torch folds the batched operand,
     transposed, into an mm, then transposes the result back and copies it (contiguous())."""
+    folds_second = True
 
 
 class TransposedFoldBackward0(DotBackward0):
     """The same where the result has a dim of size 1 or none, so that contiguous() keeps it:
     this node (torch's UnsafeViewBackward0) computes (a @ b).mT, and the result is a
     TransposeBackward0 view of it."""
+    folds_second = True
 
     def forward(ctx, a, b):
         # a fresh array: the strides of torch's mm result, and so of its transpose
@@ -153,7 +174,7 @@ def _batched(a, b, sa, sb, has_out):
         batch, (inner, cols) = math.prod(sb[:-2]), sb[-2:]
         folded = (batch * cols, inner)
         if na == 1:
-            return 'mv', folded, sa, True, UnsafeViewBackward0
+            return 'mv', folded, sa, True, TransposedMvFoldBackward0
         rows = sa[0]
         op = TransposedFoldBackward0 if min(rows, cols) <= 1 or not batch else CloneBackward0
         return 'mm', folded, sa[::-1], True, op
