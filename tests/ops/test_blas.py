@@ -1,6 +1,7 @@
 """matmul / @ against torch: every rank combination, dtypes, errors, gradients."""
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -419,3 +420,18 @@ def test_folded_second_gradient_strides(shapes, create_graph):
         grads = T.autograd.grad(c, (a, b), T.ones_like(c), create_graph=create_graph)
         return [(g, g.stride(), g.is_contiguous()) for g in grads]
     check(fn, a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize('out_shape', [(), (1,), (2,), (1, 2), (2, 2), (0,)], ids=str)
+def test_out_of_vector_times_matrix(out_shape):
+    """1-D @ 2-D with out=: torch writes mm's (1, n) result into out= (resized to that shape,
+    with its warning where out= has elements), then squeezes it to (n,)."""
+    def fn(T):
+        out = T.zeros(out_shape)
+        version = out._version
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = T.matmul(T.ones(3), T.ones(3, 2), out=out)
+        return (result is out, out, out.stride(), out._version - version,
+                [str(w.message) for w in caught])
+    check(fn)

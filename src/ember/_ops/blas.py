@@ -288,7 +288,12 @@ def matmul(input, other, *, out=None):
     if out is not None:
         check_out(out)   # torch's parser's check, before the 0-D one
     result = _product(input, other, out)
-    return result if out is None else write_out(result, out)
+    if out is None:
+        return result
+    if input._data.ndim == 1 and other._data.ndim == 2:
+        # torch writes mm's (1, n) result into out= (resized to that), then squeezes it
+        return write_out(result.unsqueeze(0), out).squeeze_(0)
+    return write_out(result, out)
 
 
 def _product(a, b, out=None):
