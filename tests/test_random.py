@@ -1,5 +1,6 @@
 """Random numbers against torch's CPU generator: after the same seed, every sampler draws the
 same values (bit for bit), leaves the same generator state, and rejects bad input alike."""
+import math
 import pickle
 import warnings
 
@@ -1154,6 +1155,18 @@ def test_binomial_forms(call):
 ])
 def test_binomial_errors(call):
     same_error(call, message=True)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('prob', [0.01, 0.3, 0.9])
+def test_binomial_of_a_nan_count_stops(prob, dtype):
+    """torch's sampler never returns on a NaN count with 0 < prob < 1 (so torch can't be the
+    oracle here): ember raises rather than hang; prob 0 and 1 give 0 and NaN, as torch's."""
+    count = ember.tensor([float('nan')], dtype=getattr(ember, dtype))
+    with pytest.raises(RuntimeError, match='count of NaN'):
+        ember.binomial(count, ember.tensor([prob], dtype=count.dtype))
+    edges = ember.binomial(count.expand(2), ember.tensor([0., 1.], dtype=count.dtype))
+    assert edges[0].item() == 0 and math.isnan(edges[1].item())
 
 
 _BAD_PARAMETERS = ['uniform_(2, 1)', 'normal_(0, -1)', 'random_(5, 1)', 'random_(-1)',

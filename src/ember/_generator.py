@@ -711,6 +711,9 @@ def _sample_binomial(count, prob, uniform, scalar):
         return scalar(0)
     if prob >= 1.0:
         return count
+    if count != count:  # (torch's sampler loops forever here: ember stops)
+        raise RuntimeError('binomial(): a count of NaN with a probability in (0, 1) has no '
+                           'sample (torch 2.13 never returns on it)')
     if prob <= 0.5:
         if count * prob >= 10.0:
             return _btrs(count, prob, uniform, scalar)
@@ -725,7 +728,7 @@ def _sample_binomial(count, prob, uniform, scalar):
 
 def binomial(gen, counts, probs):
     """_s_binomial_cpu: one sample_binomial per (count, prob) pair of the flat arrays, in
-    order, with double uniforms (a NaN count never ends, as in torch)."""
+    order, with double uniforms."""
     scalar = np.float32 if counts.dtype == np.float32 else float
     uniform = _Uniforms(gen)
     try:
