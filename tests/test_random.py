@@ -1157,6 +1157,17 @@ def test_binomial_errors(call):
     same_error(call, message=True)
 
 
+@pytest.mark.parametrize('call', [
+    lambda T: T.bernoulli(T.rand(3, requires_grad=True), 0.5),
+    lambda T: T.rand(2, 3, dtype=T.float64, requires_grad=True).t().bernoulli(0.25),
+])
+def test_bernoulli_of_a_float_p_has_no_derivative(call):
+    """bernoulli(x, p) of an x that requires grad: torch's NotImplemented node, whose
+    backward raises."""
+    same_draws(lambda T: (lambda y: (y, y.requires_grad, y.grad_fn.name()))(call(T)))
+    same_error(lambda T: call(T).sum().backward(), message=True)
+
+
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 @pytest.mark.parametrize('prob', [0.01, 0.3, 0.9])
 def test_binomial_of_a_nan_count_stops(prob, dtype):

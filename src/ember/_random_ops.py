@@ -982,15 +982,24 @@ class BernoulliBackward1(_SampledPerElement):  # bernoulli_(Tensor p)
     pass
 
 
+class _BernoulliOfP(NotImplementedDerivative):
+    """bernoulli(input, float p): a new tensor like input, filled by ``fill``; torch has no
+    derivative for it."""
+    aten = 'bernoulli'
+
+    def forward(ctx, input, fill):
+        return fill(input)
+
+
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli / Tensor.bernoulli: 1 with probability input (or p), else 0."""
     if p is not None:
         if not _is_float(p):
             raise _invalid('bernoulli', (input, p))   # (its p is a float; bernoulli_'s a tensor too)
         gen = _generator(generator, 'bernoulli', (input, p))
-        data = input._data
-        return bernoulli_(_make(array_module(data).empty(data.shape, data.dtype), input.dtype), p,
-                          generator=gen)
+        return _BernoulliOfP.apply(input, fill=lambda data: bernoulli_(
+            _make(array_module(data).empty(data.shape, data.dtype), input.dtype), p,
+            generator=gen)._data)
     gen = _generator(generator, 'bernoulli', (input,))
     if out is not None:   # torch: out.resize_(input.shape).bernoulli_(input), any dtype, silently
         check_out(out)
