@@ -197,6 +197,43 @@ def test_mark_dirty():
     assert_same(*results)
 
 
+def _marked(ctx):
+    """What a ctx holds of what forward marked: each attribute's type and length."""
+    return [(type(v).__name__, len(v) if v is not None else None)
+            for v in (ctx.to_save, ctx.dirty_tensors, ctx.non_differentiable)]
+
+
+@pytest.mark.parametrize('grad', [True, False])
+def test_marked_tensors_are_attributes_until_apply_returns(grad):
+    """ctx.to_save, dirty_tensors and non_differentiable: None, then what forward marked,
+    then None again once apply has used them (in backward too), as torch's."""
+    results = []
+    for lib in LIBS:
+        seen = []
+
+        def forward(ctx, x, y):
+            seen.append(_marked(ctx))
+            ctx.save_for_backward(x)
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            z = y * 1
+            ctx.mark_non_differentiable(z)
+            seen.append(_marked(ctx))
+            return x, z
+
+        def backward(ctx, g, h):
+            seen.append(_marked(ctx))
+            return g, None
+        x = make(lib, rand(2), requires_grad=grad)
+        x = x.clone() if grad else x
+        out, _ = function_class(lib, forward, backward).apply(x, make(lib, rand(2), False))
+        if grad:
+            seen.append(_marked(out.grad_fn))
+            out.sum().backward()
+        results.append(seen)
+    assert results[0] == results[1]
+
+
 def test_mark_dirty_on_leaf_raises():
     def fn(t, x):
         class AddOne_(t.autograd.Function):

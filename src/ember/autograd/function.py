@@ -22,6 +22,8 @@ class FunctionCtx(Node):
     __repr__ = object.__repr__  # a Python class, named with its module: torch's is too
 
     _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
+    to_save = dirty_tensors = non_differentiable = None  # what forward marks (None again once
+                                                         # apply has used them, as torch's)
 
     def __call__(self, *grads):  # (torch's Python nodes aren't callable)
         raise TypeError(f"'{type(self).__name__}' object is not callable")
@@ -32,7 +34,7 @@ class FunctionCtx(Node):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(f'save_for_backward can only save variables, but argument {i} '
                                 f'is of type {type(t).__name__}')
-        self._to_save = tensors  # saved (with their versions) once forward has returned
+        self.to_save = tensors  # saved (with their versions) once forward has returned
 
     _saved_outputs = None  # {index in saved_tensors: output number} of its own outputs
 
@@ -68,7 +70,7 @@ class FunctionCtx(Node):
             raise version_error(tensor, version, self, nr)
 
     def mark_dirty(self, *tensors):
-        self.dirty = tensors
+        self.dirty_tensors = tensors
 
     def mark_non_differentiable(self, *tensors):
         self.non_differentiable = tensors
@@ -195,7 +197,6 @@ class Function(metaclass=FunctionMeta):
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
         ctx = new_node(cls._backward_cls)
-        ctx.dirty = ctx.non_differentiable = ctx._to_save = ()
         ctx.materialize_grads = True
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         record = grad_mode.state.enabled and any(ctx.needs_input_grad)
@@ -215,8 +216,9 @@ class Function(metaclass=FunctionMeta):
             ctx.output_meta = tuple((o._data.shape, o.dtype) if isinstance(o, Tensor) else None
                                     for o in outputs)
         outputs = _wrap_outputs(ctx, args, outputs, record)
-        if record and ctx._to_save:  # saved once wrapped (a pack hook sees their grad_fn)
-            ctx._save_outputs(ctx._to_save)
+        if record and ctx.to_save:  # saved once wrapped (a pack hook sees their grad_fn)
+            ctx._save_outputs(ctx.to_save)
+        ctx.to_save = ctx.dirty_tensors = ctx.non_differentiable = None
         return outputs if is_tuple else outputs[0]
 
 
@@ -224,9 +226,9 @@ def _check_marked(ctx):
     """torch's checks of the tensors forward marked, bumping the dirty ones' versions (its
     messages end after 'argument' and 'got': they are cut short so in torch too)."""
     from .._tensor import Tensor
-    if not all(isinstance(t, Tensor) for t in ctx.non_differentiable):
+    if not all(isinstance(t, Tensor) for t in ctx.non_differentiable or ()):
         raise RuntimeError('mark_non_differentiable only accepts variable arguments, but got ')
-    for tensor in ctx.dirty:
+    for tensor in ctx.dirty_tensors or ():
         if not isinstance(tensor, Tensor):
             raise RuntimeError('mark_dirty can only accept variables, but argument ')
         tensor._vc.value += 1
@@ -259,7 +261,7 @@ def _wrap_outputs(ctx, args, outputs, record):
     for nr, out in enumerate(outputs):
         if isinstance(out, Tensor):
             differentiable = (record and out.dtype.category >= FLOAT
-                              and not any(out is n for n in ctx.non_differentiable))
+                              and not any(out is n for n in ctx.non_differentiable or ()))
             out = _set_history(ctx, out, nr, args, differentiable, len(outputs))
             differentiable_count += differentiable
         wrapped.append(out)
@@ -267,7 +269,7 @@ def _wrap_outputs(ctx, args, outputs, record):
         for out in wrapped:
             if isinstance(out, Tensor) and out._base is not None:
                 out._creation_meta = 'multi_output'
-    if any(not any(d is o for o in outputs) for d in ctx.dirty):
+    if any(not any(d is o for o in outputs) for d in ctx.dirty_tensors or ()):
         raise RuntimeError('Some elements marked as dirty during the forward method were not '
                            'returned as output. The inputs that are modified inplace must all '
                            'be outputs of the Function.')
@@ -279,7 +281,7 @@ def _set_history(ctx, out, nr, args, differentiable, num_outputs):
     detached alias, where it requires grad and isn't differentiable here); an input marked
     dirty takes the node's place in the graph; any output view refuses in-place writes."""
     is_input = any(out is a for a in args)
-    is_modified = any(out is d for d in ctx.dirty)
+    is_modified = any(out is d for d in ctx.dirty_tensors or ())
     if not differentiable:
         if not out.requires_grad:
             if is_input and not is_modified:
@@ -328,7 +330,7 @@ def _check_modified(out, is_input, num_outputs):
 def _view_as_self(ctx, tensor):
     """``tensor.view_as(tensor)`` made in no_grad mode, as torch returns an input as-is
     (which setup_context can't then have saved)."""
-    if ctx._forward_cls.setup_context is not None and any(tensor is t for t in ctx._to_save):
+    if ctx._forward_cls.setup_context is not None and any(tensor is t for t in ctx.to_save or ()):
         raise RuntimeError('An input that has been returned as-is as output is being saved for '
                            'backward. This is not supported if you override setup_context. You '
                            'should return and save a view of the input instead, e.g. with '
