@@ -462,6 +462,23 @@ def test_factory_out(call):
     check(warned(call), exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('call', [
+    'T.zeros(3, out=o)', 'T.ones(2, out=o)', 'T.full((3,), 2., out=o)', 'T.arange(3., out=o)',
+    'T.linspace(0, 1, 3, out=o)', 'T.logspace(0, 1, 3, out=o)', 'T.eye(3, out=o)',
+    'T.empty(3, out=o)', 'T.rand(3, out=o)', 'T.randn(3, out=o)', 'T.randint(5, (3,), out=o)',
+    'T.randperm(3, out=o)'])
+def test_factory_out_that_requires_grad(call):
+    """An out= leaf that requires grad: torch's error, named by the factory's aten op (empty
+    and randn resize it first: the resize error)."""
+    messages = []
+    for T in (torch, ember):
+        o = T.zeros(3, requires_grad=True)
+        with pytest.raises(RuntimeError) as error:
+            eval(call)
+        messages.append(str(error.value))
+    assert messages[1] == messages[0]
+
+
 @pytest.mark.parametrize('name', ['zeros_like', 'ones_like', 'empty_like', 'full_like'])
 def test_like_keeps_dense_strides(name):
     """*_like follows torch.preserve_format: a dense input's strides, else contiguous."""

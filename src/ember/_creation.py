@@ -26,6 +26,7 @@ from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, read_float, read_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
 from ._warnings import warn_once
+from .autograd.grad_mode import state as grad_state
 
 _GRAIN_SIZE = 32768   # at::internal::GRAIN_SIZE
 _VECTOR_BYTES = 32    # AVX2's Vectorized<T>
@@ -75,21 +76,21 @@ def _out_dtype(out, dtype):
     return out.dtype
 
 
-def _result(host, device, requires_grad, out, pin_memory=False):
-    """The new tensor of a factory, or ``out`` resized and filled with it."""
+def _result(host, device, requires_grad, out, name, pin_memory=False):
+    """The new tensor of factory ``name``, or ``out`` resized and filled with it."""
     if out is None:
         xp = backend(as_device(device))
         check_unpinned(pin_memory)
         return _finish(wrap(xp.asarray(host)), requires_grad)
-    return write_factory_out(wrap(host), out, requires_grad)
+    return write_factory_out(wrap(host), out, requires_grad, name)
 
 
-def write_factory_out(result, out, requires_grad):
-    """``out`` filled with a factory's ``result``: resized without write_out's warning (torch's
-    factories resize it themselves), and made to require grad when asked."""
+def write_factory_out(result, out, requires_grad, name):
+    """``out`` filled with factory ``name``'s ``result``: resized without write_out's warning
+    (torch's factories resize it themselves), and made to require grad when asked."""
     if out._data.shape != result._data.shape and not out.requires_grad:
         out._data = array_module(out._data).empty(result._data.shape, out._data.dtype)
-    return _finish(write_out(result, out), requires_grad)
+    return _finish(write_out(result, out, f'aten::{name}'), requires_grad)
 
 
 # -------------------------------------------------------------------- torch.tensor
@@ -408,7 +409,8 @@ def _filled(shape, value, dtype, device, requires_grad, out=None, name=None, pin
     fill = _fill_value(value, dtype)
     try:
         if out is not None:
-            return write_factory_out(wrap(numpy.full(shape, fill, dtype.np)), out, requires_grad)
+            return write_factory_out(wrap(numpy.full(shape, fill, dtype.np)), out, requires_grad,
+                                     name)
         xp = backend(as_device(device))
         check_unpinned(pin_memory)
         if fill.__class__ is int and not fill:  # zeros straight from the allocator
@@ -489,6 +491,8 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
     if out is not None and memory_format is not None:
         _out_dtype(out, dtype)   # (torch's binding checks it first)
         raise RuntimeError("'memory_format' argument is incompatible with 'out' tensor argument")
+    if out is not None and out.requires_grad and grad_state.enabled:  # (torch resizes it first)
+        raise RuntimeError('cannot resize variables that require grad')
     return _filled(shape, 0, dtype, device, requires_grad, out, 'empty', pin_memory)
 
 
@@ -571,7 +575,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         if value < 0:
             raise RuntimeError(f'{name} must be greater or equal to 0, got {value}')
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-    return _result(numpy.eye(n, m, dtype=dtype.np), device, requires_grad, out, pin_memory)
+    return _result(numpy.eye(n, m, dtype=dtype.np), device, requires_grad, out, 'eye', pin_memory)
 
 
 # -------------------------------------------------------------------- Tensor.new_*
@@ -724,7 +728,7 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
                       'internally at /__w/pytorch/pytorch/aten/src/ATen/native/'
                       'RangeFactories.cpp:199.)', UserWarning, stacklevel=2)
     return _result(_range_values('arange', (count,), dtype, _arange_values, start, step, count,
-                                 dtype), device, requires_grad, out, pin_memory)
+                                 dtype), device, requires_grad, out, 'arange', pin_memory)
 
 
 def _space_signatures(name):
@@ -838,7 +842,7 @@ def linspace(start, end, steps=_NOT_GIVEN, *, out=None, dtype=None, layout=None,
     dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
     return _result(_range_values('linspace', (steps,), dtype, _linspace_values, start, end, steps,
-                                 dtype), device, requires_grad, out, pin_memory)
+                                 dtype), device, requires_grad, out, 'linspace', pin_memory)
 
 
 def _logspace_exponents(start, end, steps, dtype):
@@ -867,7 +871,7 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
         power = complex(base) ** complex(as_number(start)) if dtype.category == _dtype.COMPLEX \
             else float(base) ** float(as_number(start))
         return _result(numpy.full(steps, scalar_to(power, dtype), dtype.np), device,
-                       requires_grad, out, pin_memory)
+                       requires_grad, out, 'logspace', pin_memory)
     start, end = scalar_to(start, dtype), scalar_to(end, dtype)
     exponents = _range_values('logspace', (steps,), dtype, _logspace_exponents, start, end, steps,
                               dtype)
@@ -876,7 +880,7 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
                              exponents)
     if dtype.category == _dtype.INT:
         values = _c_int_cast(values, dtype.np)
-    return _result(_cast(values, dtype), device, requires_grad, out, pin_memory)
+    return _result(_cast(values, dtype), device, requires_grad, out, 'logspace', pin_memory)
 
 
 def _rebuild_tensor(host, dtype_name, requires_grad, offset=0, shape=None, strides=None,

@@ -7,7 +7,6 @@ torch's (``UniformBackward0``, ...) whose gradient is zero.
 """
 import functools
 import math
-import numbers
 import operator
 import warnings
 
@@ -236,7 +235,7 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_mem
             write_into(out, result._data)
             out._vc.value += 1
             return out
-        return write_factory_out(result, out, requires_grad)
+        return write_factory_out(result, out, requires_grad, name)
     target = defaults.device if device is None else as_device(device)
     xp = None if target is CPU else backend(target)  # (before any draw, as torch's)
     check_unpinned(pin_memory)
