@@ -542,3 +542,46 @@ def test_type_keywords(code):
 def test_to_overloads(code):
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2), 'y': T.ones(3, dtype=T.float64)}),
           match_message=True)
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L, a: a == np.array([1, 2, 4]), lambda L, a: np.array([1, 2, 4]) == a,
+    lambda L, a: a.__eq__(np.array([1.5, 2, 3], dtype=np.float32)),
+    lambda L, a: a == np.array([[1], [2]], dtype=np.int16), lambda L, a: a == np.array(2.0),
+    lambda L, a: a == np.array([True, False, True]), lambda L, a: a.__eq__(np.array(['a'])),
+    lambda L, a: a == np.zeros(3, dtype=object), lambda L, a: a == np.arange(3.)[::-1],
+    lambda L, a: a == np.array([1, 2]), lambda L, a: a != np.array([1, 2, 3]),
+    lambda L, a: a.__lt__(np.array([1, 2, 3]))])
+def test_equal_to_a_numpy_array(expression):
+    """torch's == (its only operator to) takes a NumPy array as the tensor from_numpy makes of
+    it: elementwise, with from_numpy's errors; other dtypes and operators give NotImplemented."""
+    check(expression, torch.tensor([1., 2., 3.]), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('expression', [
+    lambda L, a: pow(a, 2, 5), lambda L, a: pow(a, a, a), lambda L, a: pow(2, a, 5),
+    lambda L, a: a.__pow__(2, 5), lambda L, a: a.__rpow__(2, 5), lambda L, a: a.__eq__(1, 2)])
+def test_three_argument_pow(expression):
+    """torch's operators return NotImplemented for a third argument: pow(x, 2, 5) is Python's
+    "unsupported operand type(s) for ** or pow(): 'Tensor', 'int', 'int'"."""
+    check(expression, torch.tensor([1., 2.]), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'np.array(t, copy=False)', 'np.array(t, dtype=np.int32)', 'np.asarray(t)',
+    't.__array__(copy=True)', 't.__array__(np.float64)', 'np.add(t, 1)', 'np.exp(t)',
+    't + np.array([1., 2.])', 'np.equal(t, t)'])
+def test_numpy_protocols_take_torchs_arguments(code):
+    """torch's __array__ takes no copy= and its __array_wrap__ no context/return_scalar: NumPy 2
+    warns its DeprecationWarnings for them and refuses copy=False (a ValueError)."""
+    def run(lib):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            try:
+                result = eval(code, {'np': np, 't': lib.tensor([1.5, 2.])})
+                result = (type(result).__name__, np.asarray(result).tolist(), str(result.dtype))
+            except Exception as error:  # noqa: BLE001 - compared below
+                result = (type(error), str(error))
+        return result, [(w.category, str(w.message)) for w in caught]
+    t_result, e_result = run(torch), run(ember)
+    assert str(e_result).replace('ember', 'torch') == str(t_result)

@@ -550,11 +550,13 @@ class Tensor:
             return array if alias is None else alias
         return array
 
-    def __array__(self, dtype=None, copy=None):
+    # torch's __array__ and __array_wrap__ take none of NumPy 2's newer arguments (copy=,
+    # context, return_scalar): NumPy warns its DeprecationWarnings and refuses copy=False.
+    def __array__(self, dtype=None):
         array = self.numpy()  # with its errors, as torch's __array__
         return array if dtype is None else array.astype(dtype, copy=False)
 
-    def __array_wrap__(self, array, context=None, return_scalar=False):
+    def __array_wrap__(self, array):
         """NumPy ufuncs on tensors (np.exp(t), ndarray + t) give tensors, as in torch (which
         makes bool results uint8)."""
         if array.dtype == numpy.bool_:

@@ -5,7 +5,10 @@ don't take)."""
 import functools
 import types
 
+import numpy
+
 from .._arguments import MethodArgumentError, not_tensor
+from .._creation import from_numpy
 from .._tensor import Tensor
 from . import blas, indexing, pointwise, reduction, shape
 from .primitive import OutNotTensor
@@ -99,7 +102,9 @@ def _operator(name, function):
     """The dunder method ``name`` of ``function``: NotImplemented where it raises TypeError."""
     descriptor = name in _DESCRIPTORS
 
-    def method(self, other):
+    def method(self, other, modulo=None):   # (pow(x, 2, 5): Python's TypeError, as torch's)
+        if modulo is not None:
+            return NotImplemented
         if not isinstance(self, Tensor):
             if descriptor:
                 raise TypeError(f"descriptor '{name}' for 'torch._C.TensorBase' objects doesn't "
@@ -109,10 +114,21 @@ def _operator(name, function):
         try:
             return function(self, other)
         except TypeError:
-            return NotImplemented
+            if name != '__eq__' or not isinstance(other, numpy.ndarray):
+                return NotImplemented
+        return _equal_to_array(self, other)
     method.__name__ = method.__qualname__ = name
     method.__doc__ = function.__doc__
     return method
+
+
+def _equal_to_array(tensor, array):
+    """``tensor == array``: torch's __eq__ (its only operator to) takes a NumPy array as the
+    tensor from_numpy makes of it (its errors: ValueError for negative strides)."""
+    try:
+        return pointwise.eq(tensor, from_numpy(array))
+    except TypeError:   # (a dtype torch has no tensor of: str, object)
+        return NotImplemented
 
 
 # The functions whose input torch's argument parser also takes as a Python number (a 0-d
