@@ -585,3 +585,32 @@ def test_numpy_protocols_take_torchs_arguments(code):
         return result, [(w.category, str(w.message)) for w in caught]
     t_result, e_result = run(torch), run(ember)
     assert str(e_result).replace('ember', 'torch') == str(t_result)
+
+
+def _augmented(op, operand):
+    """``x op= operand`` as a function of the library and x (x as the result)."""
+    def run(L, a):
+        namespace = {'a': a, 'b': operand}
+        exec(f'a {op}= b', namespace)
+        return namespace['a']
+    return run
+
+
+@pytest.mark.parametrize('op', ['+', '-', '*', '/', '//', '%', '**', '&', '|', '^'])
+@pytest.mark.parametrize('operand', [None, 'a', [1, 2], np.array([1, 0])], ids=repr)
+@pytest.mark.parametrize('requires_grad', [False, True])
+def test_augmented_assignment_with_a_foreign_operand(op, operand, requires_grad):
+    """torch's in-place operators turn a TypeError into NotImplemented (before the leaf check):
+    x += None is Python's "unsupported operand type(s) for +=: 'Tensor' and 'NoneType'"."""
+    x = torch.tensor([1, 2]) if op in '&|^' and not requires_grad else \
+        torch.tensor([1., 2.], requires_grad=requires_grad)
+    check(_augmented(op, operand), x, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'a.__iadd__(None)', 'a.__iand__([1])', 'a.__ipow__(None)', 'a.__iadd__(1, 2)',
+    'ember_or_torch.Tensor.__ipow__(2, 3)'])
+def test_inplace_dunders_return_not_implemented(code):
+    """Called directly, torch's in-place dunders return NotImplemented for other operands (a
+    deprecated alpha as third argument is add_'s), and __ipow__ unbound with a number too."""
+    check(lambda L: eval(code, {'a': L.tensor([1, 2]), 'ember_or_torch': L}), match_message=True)

@@ -86,33 +86,32 @@ def _without_out(function, name):
 
 
 # Binary operators whose TypeError torch turns into NotImplemented, so that Python tries the
-# other operand: x == None is False, x + None raises Python's own "unsupported operand".
+# other operand: x == None is False, x + None and x += None raise Python's own "unsupported
+# operand".
 _BINARY_OPERATORS = {f'__{name}__' for op in (
     'add', 'sub', 'mul', 'truediv', 'div', 'floordiv', 'mod', 'pow', 'matmul', 'and', 'or',
-    'xor') for name in (op, 'r' + op)} | {
+    'xor') for name in (op, 'r' + op, 'i' + op) if name != 'imatmul'} | {
     '__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__'}
 # Those torch defines in C (on TensorBase, not in torch/_tensor.py): called unbound with
 # another type as self (Tensor.__radd__(2, 3)), they raise the descriptor's TypeError.
 _DESCRIPTORS = _BINARY_OPERATORS - {'__rsub__', '__rtruediv__', '__rdiv__', '__floordiv__',
                                     '__rfloordiv__', '__rmod__', '__pow__', '__rpow__',
-                                    '__rmatmul__'}
+                                    '__ipow__', '__rmatmul__'}
 
 
 def _operator(name, function):
     """The dunder method ``name`` of ``function``: NotImplemented where it raises TypeError."""
     descriptor = name in _DESCRIPTORS
 
-    def method(self, other, modulo=None):   # (pow(x, 2, 5): Python's TypeError, as torch's)
-        if modulo is not None:
-            return NotImplemented
+    def method(self, other, third=None):   # (pow(x, 2, 5); the deprecated x.__add__(alpha, y))
         if not isinstance(self, Tensor):
             if descriptor:
                 raise TypeError(f"descriptor '{name}' for 'torch._C.TensorBase' objects doesn't "
                                 f"apply to a '{type(self).__name__}' object")
-            if name == '__pow__':  # torch's is TensorBase.pow, whose TypeError is caught
+            if name in ('__pow__', '__ipow__'):  # TensorBase.pow(_), whose TypeError is caught
                 return NotImplemented
         try:
-            return function(self, other)
+            return function(self, other) if third is None else function(self, other, third)
         except TypeError:
             if name != '__eq__' or not isinstance(other, numpy.ndarray):
                 return NotImplemented

@@ -133,8 +133,15 @@ class Primitive(Node):
     def apply_(cls, target, *operands, **params):
         """Run the op in place on ``target`` (torch's ``op_`` variants) and return it."""
         recording = grad_state.enabled and cls.differentiable and _any_requires_grad(target, operands)
-        if recording:
-            check_inplace_allowed(target)
+        # (torch checks the target of an op without a derivative too: leaf.eq_(1) raises)
+        if recording or grad_state.enabled and not cls.differentiable and target.requires_grad:
+            try:
+                check_inplace_allowed(target)
+            except RuntimeError:   # torch's parser refuses an operand of another type first
+                for x in operands:
+                    if not isinstance(x, Tensor):
+                        _dtype._scalar_dtype(x)
+                raise
         _check_overlaps(cls, target, operands)
         try:
             if recording:
