@@ -1,4 +1,5 @@
 """Tensor basics against torch: metadata, Python conversions, NumPy interop, errors."""
+import copy
 import pickle
 import warnings
 
@@ -331,7 +332,6 @@ def test_nn_and_optim_are_attributes_of_the_package():
 def test_deepcopy_keeps_layout_and_shared_memory():
     """copy.deepcopy copies a tensor's memory once per call (views copied together share the
     copy, as torch's storages) and keeps offsets and strides; the copy is at version 1."""
-    import copy
 
     def run(T):
         t = copy.deepcopy(T.arange(6.).reshape(2, 3).t())
@@ -353,7 +353,6 @@ def test_deepcopy_keeps_layout_and_shared_memory():
 def test_deepcopy_is_a_leaf_of_its_own(graph):
     """A copy of a leaf whose graph is still alive gets its own gradients and none of the
     leaf's hooks; the attributes a program set on the leaf are copied."""
-    import copy
 
     def run(T):
         calls = []
@@ -614,3 +613,16 @@ def test_inplace_dunders_return_not_implemented(code):
     """Called directly, torch's in-place dunders return NotImplemented for other operands (a
     deprecated alpha as third argument is add_'s), and __ipow__ unbound with a number too."""
     check(lambda L: eval(code, {'a': L.tensor([1, 2]), 'ember_or_torch': L}), match_message=True)
+
+
+@pytest.mark.parametrize('code', ['pickle.loads(pickle.dumps(t))', 'copy.copy(t)',
+                                  'copy.copy(t[1:])', 'copy.deepcopy(t)'])
+def test_version_of_an_unpickled_tensor(code):
+    """Unpickling (and copy.copy, which goes through __reduce_ex__) sets the new tensor to its
+    storage, as torch's set_: version 1, whatever the source's."""
+    def run(T):
+        t = T.ones(3)
+        t.add_(1)
+        t.add_(1)
+        return eval(code, {'pickle': pickle, 'copy': copy, 't': t})._version
+    check(run)

@@ -890,6 +890,7 @@ def _rebuild_tensor(host, dtype_name, requires_grad, offset=0, shape=None, strid
     if shape is not None:
         host = from_storage(host, offset, shape, strides, writeable)
     t = _make(host, getattr(_dtype, dtype_name))
+    t._vc.value += 1   # (torch's set_ to the unpickled storage)
     t.__class__ = cls
     t._requires_grad = requires_grad
     return t
