@@ -1174,3 +1174,14 @@ def test_inplace_on_a_leaf_that_requires_grad(code):
         check(lambda T: eval(code, {'a': T.tensor([1., 2.], requires_grad=requires_grad),
                                     'T': T, 'np': numpy}),
               match_message=requires_grad and code not in _FOREIGN_OPERANDS)
+
+
+@pytest.mark.parametrize('code', [
+    'a - numpy.array(2)', 'numpy.array([2, 3]) - a', 'a - None', 'None - a', 'a - "x"',
+    'a.sub(None)', 'a.sub_([1])', 'T.rsub(a, None)', 'a - True', 'a.sub(T.tensor(1))'])
+def test_bool_subtraction_with_another_type(code):
+    """torch's parser refuses an operand that is no tensor or number before sub's bool check:
+    bool tensor - ndarray is NumPy's subtraction (torch's __sub__ gives NotImplemented), and
+    - None Python's TypeError."""
+    check(lambda T: eval(code, {'a': T.tensor([True, False]), 'T': T, 'numpy': numpy}),
+          match_message=code.startswith(('a -', 'None', 'numpy')))

@@ -12,8 +12,8 @@ from .._exact import fma
 from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
 from .._warnings import warn_deprecated_overload
 from .._tensor import Tensor
-from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive, check_out,
-                        write_out)
+from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive,
+                        check_operand_types, check_out, write_out)
 from .shape import infer_size
 
 
@@ -816,6 +816,7 @@ def _check_sub(input, other):
     b = other.dtype is _BOOL if isinstance(other, Tensor) else other.__class__ is bool
     if not (a or b):
         return
+    check_operand_types((input, other))
     if a and b:
         raise RuntimeError('Subtraction, the `-` operator, with two bool tensors is not '
                            'supported. Use the `^` or `logical_xor()` operator instead.')

@@ -137,10 +137,8 @@ class Primitive(Node):
         if recording or grad_state.enabled and not cls.differentiable and target.requires_grad:
             try:
                 check_inplace_allowed(target)
-            except RuntimeError:   # torch's parser refuses an operand of another type first
-                for x in operands:
-                    if not isinstance(x, Tensor):
-                        _dtype._scalar_dtype(x)
+            except RuntimeError:
+                check_operand_types(operands)
                 raise
         _check_overlaps(cls, target, operands)
         try:
@@ -707,6 +705,14 @@ def _address(data):
 def _layout(data):
     """Rank and strides, as torch compares them (a size-1 dim's stride is free in NumPy)."""
     return data.ndim, [st for n, st in zip(data.shape, data.strides) if n != 1]
+
+
+def check_operand_types(operands):
+    """torch's parser's TypeError for an operand that is neither a tensor nor a number, which
+    comes before the errors of autograd and of the kernels (called where those are raised)."""
+    for x in operands:
+        if not isinstance(x, Tensor):
+            _dtype._scalar_dtype(x)
 
 
 def check_inplace_allowed(target):
