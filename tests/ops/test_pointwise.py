@@ -1165,7 +1165,9 @@ _FOREIGN_OPERANDS = ['a.add_(None)', 'a.mul_("a")', 'a.sub_([1, 2])', 'a.div_(np
 
 @pytest.mark.parametrize('code', [
     'a.eq_(1)', 'a.ne_(1)', 'a.lt_(a)', 'a.ge_(1j)', 'a.eq_(T.ones(3))', 'a.bitwise_and_(1)',
-    'a.bitwise_not_()', 'a.sign_()', 'a[:1].gt_(0)'] + _FOREIGN_OPERANDS)
+    'a.bitwise_not_()', 'a.sign_()', 'a[:1].gt_(0)', 'a.clamp_(T.ones(3))',
+    'a.clamp_(max=T.zeros(2))', 'a.masked_fill_(T.tensor([True, False]), T.tensor(0.))']
+    + _FOREIGN_OPERANDS)
 def test_inplace_on_a_leaf_that_requires_grad(code):
     """torch refuses to write a leaf that requires grad (or its view) in place in grad mode, with
     ops that have no derivative too (comparisons, bitwise: before their dtype errors); an operand

@@ -138,7 +138,8 @@ class Primitive(Node):
             try:
                 check_inplace_allowed(target)
             except RuntimeError:
-                check_operand_types(operands)
+                if cls.promote:   # (the operands promotion reads: others may be None, masks...)
+                    check_operand_types(operands)
                 raise
         _check_overlaps(cls, target, operands)
         try:
