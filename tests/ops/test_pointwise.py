@@ -1160,18 +1160,22 @@ def test_out_that_is_no_tensor(code):
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3), 'np': numpy}), match_message=named)
 
 
-_FOREIGN_OPERANDS = ['a.add_(None)', 'a.mul_("a")', 'a.sub_([1, 2])', 'a.div_(np.ones(2))']
+_FOREIGN_OPERANDS = ['a.add_(None)', 'a.mul_("a")', 'a.sub_([1, 2])', 'a.div_(np.ones(2))',
+                     'a.add_(None, alpha=1j)']
 
 
 @pytest.mark.parametrize('code', [
     'a.eq_(1)', 'a.ne_(1)', 'a.lt_(a)', 'a.ge_(1j)', 'a.eq_(T.ones(3))', 'a.bitwise_and_(1)',
     'a.bitwise_not_()', 'a.sign_()', 'a[:1].gt_(0)', 'a.clamp_(T.ones(3))',
-    'a.clamp_(max=T.zeros(2))', 'a.masked_fill_(T.tensor([True, False]), T.tensor(0.))']
-    + _FOREIGN_OPERANDS)
+    'a.clamp_(max=T.zeros(2))', 'a.masked_fill_(T.tensor([True, False]), T.tensor(0.))',
+    'a.sub_(True)', 'a[:1].sub_(T.tensor([True]))', 'a.add_(1, alpha=1j)', 'a.sub_(1, alpha=True)',
+    'a.masked_fill_(T.ones(2), 1)', 'a.masked_fill_(T.tensor([True, False]), 1j)',
+    'a.fill_(T.ones(2))'] + _FOREIGN_OPERANDS)
 def test_inplace_on_a_leaf_that_requires_grad(code):
     """torch refuses to write a leaf that requires grad (or its view) in place in grad mode, with
-    ops that have no derivative too (comparisons, bitwise: before their dtype errors); an operand
-    that is no tensor or number is its parser's TypeError first (whose text differs)."""
+    ops that have no derivative too (comparisons, bitwise: before their dtype errors), before the
+    kernel checks its arguments (sub's bool, alpha, masked_fill's mask and value, fill's value);
+    an operand that is no tensor or number is its parser's TypeError first (whose text differs)."""
     for requires_grad in (True, False):
         check(lambda T: eval(code, {'a': T.tensor([1., 2.], requires_grad=requires_grad),
                                     'T': T, 'np': numpy}),

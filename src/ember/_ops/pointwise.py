@@ -13,7 +13,7 @@ from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
 from .._warnings import warn_deprecated_overload
 from .._tensor import Tensor
 from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive,
-                        check_operand_types, check_out, write_out)
+                        check_operand_types, check_out, target_error_first, write_out)
 from .shape import infer_size
 
 
@@ -1132,14 +1132,24 @@ def _sub_method(self, other, *alpha_other, alpha=1):
 def _add_(self, other, *alpha_other, alpha=1):
     if alpha_other:
         other, alpha = _deprecated_alpha('add_', 'method', other, alpha_other, alpha)
-    return AddBackward0.apply_(self, other, **_alpha_param('add_', self, other, alpha))
+    try:
+        params = _alpha_param('add_', self, other, alpha)
+    except RuntimeError:
+        target_error_first(self, (other,))
+        raise
+    return AddBackward0.apply_(self, other, **params)
 
 
 def _sub_(self, other, *alpha_other, alpha=1):
     if alpha_other:
         other, alpha = _deprecated_alpha('sub_', 'method', other, alpha_other, alpha)
-    _check_sub(self, other)
-    return SubBackward0.apply_(self, other, **_alpha_param('sub_', self, other, alpha))
+    try:
+        _check_sub(self, other)
+        params = _alpha_param('sub_', self, other, alpha)
+    except RuntimeError:
+        target_error_first(self, (other,))
+        raise
+    return SubBackward0.apply_(self, other, **params)
 
 
 def _mul_(self, other):
@@ -1167,10 +1177,14 @@ def _pow_(self, exponent):
 
 def _masked_fill_(self, mask, value):
     _check_masked_fill_arguments('masked_fill_', (), mask, value)
+    try:
+        checked = _check_fill(self, mask, value)
+    except RuntimeError:
+        target_error_first(self, ())
+        raise
     if isinstance(value, Tensor):
-        _check_fill(self, mask, value)
         return MaskedFillBackward1.apply_(self, mask, value)
-    return MaskedFillBackward0.apply_(self, mask, value=_check_fill(self, mask, value))
+    return MaskedFillBackward0.apply_(self, mask, value=checked)
 
 
 TENSOR_METHODS = {
@@ -1393,6 +1407,7 @@ def _fill_(self, value):
             f'types: (!{described(value)}!)' for kind in ('Tensor', 'Number')])
     if isinstance(value, Tensor):
         if value.ndim:
+            target_error_first(self, ())
             raise RuntimeError(f'fill_ only supports 0-dimension value tensor but got tensor with '
                                f'{value.ndim} dimensions.')
         return FillBackward3.apply_(self, value)

@@ -716,6 +716,15 @@ def check_operand_types(operands):
             _dtype._scalar_dtype(x)
 
 
+def target_error_first(target, operands):
+    """Where an in-place op's own check of its arguments failed: the errors torch raises
+    before its kernel checks them (the parser's TypeError, then autograd's leaf or view error).
+    """
+    check_operand_types(operands)
+    if grad_state.enabled and target.requires_grad:
+        check_inplace_allowed(target)
+
+
 def check_inplace_allowed(target):
     if target._base is not None:
         if target._view_fn is None or target._creation_meta is not None:
