@@ -608,10 +608,15 @@ def test_augmented_assignment_with_a_foreign_operand(op, operand, requires_grad)
 
 @pytest.mark.parametrize('code', [
     'a.__iadd__(None)', 'a.__iand__([1])', 'a.__ipow__(None)', 'a.__iadd__(1, 2)',
-    'ember_or_torch.Tensor.__ipow__(2, 3)'])
+    'ember_or_torch.Tensor.__ipow__(2, 3)', 'a.__iadd__(1, alpha=2)', 'a.__isub__(1, alpha=2)',
+    'a.__add__(1, alpha=2)', 'a.__radd__(1, alpha=2)', 'a.__mul__(1, alpha=2)',
+    'a.__eq__(1, foo=2)', 'a.__ipow__(2, 5)', 'a.float().__itruediv__(2, rounding_mode="floor")',
+    'a.float().__truediv__(2, rounding_mode="floor")'])
 def test_inplace_dunders_return_not_implemented(code):
     """Called directly, torch's in-place dunders return NotImplemented for other operands (a
-    deprecated alpha as third argument is add_'s), and __ipow__ unbound with a number too."""
+    deprecated alpha as third argument is add_'s), and __ipow__ unbound with a number too; the
+    operators pass keywords on to their op (alpha=, rounding_mode=), NotImplemented where it
+    takes none."""
     check(lambda L: eval(code, {'a': L.tensor([1, 2]), 'ember_or_torch': L}), match_message=True)
 
 

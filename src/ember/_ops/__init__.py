@@ -103,7 +103,7 @@ def _operator(name, function):
     """The dunder method ``name`` of ``function``: NotImplemented where it raises TypeError."""
     descriptor = name in _DESCRIPTORS
 
-    def method(self, other, third=None):   # (pow(x, 2, 5); the deprecated x.__add__(alpha, y))
+    def method(self, other, third=None, **keywords):   # (pow(x, 2, 5); x.__iadd__(y, alpha=2))
         if not isinstance(self, Tensor):
             if descriptor:
                 raise TypeError(f"descriptor '{name}' for 'torch._C.TensorBase' objects doesn't "
@@ -111,7 +111,9 @@ def _operator(name, function):
             if name in ('__pow__', '__ipow__'):  # TensorBase.pow(_), whose TypeError is caught
                 return NotImplemented
         try:
-            return function(self, other) if third is None else function(self, other, third)
+            if third is None and not keywords:
+                return function(self, other)
+            return function(self, other, *() if third is None else (third,), **keywords)
         except TypeError:
             if name != '__eq__' or not isinstance(other, numpy.ndarray):
                 return NotImplemented
