@@ -188,7 +188,8 @@ def _shape(size, name=None, position=1):
         if name is None:
             raise
         raise _size_error(name, size, position) from None
-    if name and size:  # torch's parser checks the first size's type: not a bool
+    if name and (1 in shape or 0 in shape):  # torch's parser checks the first size's type:
+                                             # not a bool (which reads as 0 or 1)
         first = size[0][0] if isinstance(size[0], (tuple, list)) and size[0] else size[0]
         if first.__class__ is bool:
             raise _size_error(name, size, position)

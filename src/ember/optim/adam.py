@@ -63,7 +63,8 @@ class Adam(Optimizer):
                                    'foreach=True')
         if not params:
             return
-        _check_implementation(params, group)
+        if group['foreach'] or group['capturable'] or group['differentiable']:
+            _check_implementation(params, group)
         weight_decay = group['weight_decay']
         if (weight_decay != 0 and _learnable(weight_decay) and not group['fused']
                 and not group['decoupled_weight_decay']):
