@@ -601,3 +601,38 @@ def test_broadcast_to_sizes_starting_with_a_bool(code):
     'x.reshape(shape=(6,))', 'x.view(size=(6,))'])
 def test_sizes_given_twice_or_one_by_one_to_a_function(code):
     _same_shape_or_whole_message(code)
+
+
+@pytest.mark.parametrize('code', [
+    'x.t().unsqueeze(-1)', 'x[:, ::2].unsqueeze(2)', 'e.unsqueeze(-1)', 'o.unsqueeze(0)',
+    'o.unsqueeze(1)', 'o.unsqueeze(-1)', 'x.t()[:, None].unsqueeze(3)', 'x.unsqueeze(1)',
+    'o.view(-1, 1)', 'o.reshape(1, -1, 1)', 'o.flatten(0, 1)', 'x.t().reshape(4, 1, 3)',
+    'x.view(1, 3, 1, 4)', 'o.squeeze(0)', 'o.squeeze((0, 2))', 'o.clone().unsqueeze_(0)',
+    'x.expand(1, 3, 4)', 'x.expand(2, 1, 3, 4)', 'x.t().expand(1, 2, 1, 4, 3)',
+    'x[:, None].expand(2, 3, 1, 4)', 'x.t()[:, None].expand(1, 4, 1, 3)', 'o.expand(1, 1, 3, 1)',
+    'e.expand(1, 3, 4)', 'T.tensor(1.).expand(1, 1)', 'x.t().flatten(1).unsqueeze(0)'])
+def test_strides_of_size_one_dims(code):
+    """torch's strides of size-1 dims depend on how a dim was made (NumPy's don't): unsqueeze
+    gives the size times the stride of the dim it comes before, a view ATen's computeStride,
+    expand's new leading dims the size times the stride of the next dim."""
+    def run(T):
+        x = T.arange(12.).reshape(3, 4)
+        e, o = x[:, :1].expand(3, 4), T.ones(1, 3, 1).permute(2, 1, 0)
+        r = eval(code)
+        return r, r.stride(), r.storage_offset(), r.is_contiguous()
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'o.clone()', 'x[:1].permute(2, 0, 1).clone()', 'x[:1, :, :1].transpose(0, 2).clone()',
+    'x[:, None].transpose(1, 3).clone()', 'x.unsqueeze(0).permute(3, 2, 0, 1).clone()',
+    'o.contiguous()', 'o.clone(memory_format=T.contiguous_format)',
+    'T.ones(2, 1, 3).transpose(0, 1).clone()', 'x.permute(1, 0, 2)[:, :1].clone()',
+    'x[:, :1].permute(1, 0, 2).clone()', 'o.clone(memory_format=T.preserve_format)'])
+def test_clone_keeps_strides_of_size_one_dims(code):
+    """torch's clone of a dense input (preserve_format) keeps all of its strides."""
+    def run(T):
+        x, o = T.arange(24.).reshape(2, 3, 4), T.ones(1, 3, 1).permute(2, 1, 0)
+        r = eval(code)
+        return r, r.stride(), r.is_contiguous()
+    check(run, exact=True)

@@ -9,7 +9,7 @@ from .._arguments import (MethodArgumentError, check_not_bool, described, invali
                           type_name, wrong_type)
 from .._device import device as device_type
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
-                       laid_out, unavailable)
+                       laid_out, unavailable, with_strides)
 from .._tensor import Size, Tensor, _wrap_dim, contiguous_format
 from .._warnings import warn_once
 from ..autograd.grad_mode import state as grad_state
@@ -140,7 +140,34 @@ class ViewBackward0(Reshape):
             raise RuntimeError('view size is not compatible with input tensor\'s size and stride '
                                '(at least one dimension spans across two contiguous subspaces). '
                                'Use .reshape(...) instead.')
+        # NumPy's strides of size-1 dims are torch's only for a contiguous input without any
+        if 1 in shape and out.size and not (a.flags.c_contiguous and 1 not in a.shape):
+            strides = _view_strides(a, shape)
+            if strides != out.strides:
+                out = with_strides(out, strides)
         return out
+
+
+def _view_strides(a, shape):
+    """The strides (bytes) torch gives a view of array ``a`` (not empty) in ``shape``
+    (ATen's computeStride): a size-1 dim gets the stride of the elements that follow it in its
+    chunk of ``a``'s memory (a run of dims that NumPy could merge)."""
+    if not a.ndim:
+        return (a.itemsize,) * len(shape)
+    strides = [0] * len(shape)
+    view_d, chunk_stride = len(shape) - 1, a.strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(a.ndim - 1, -1, -1):
+        tensor_numel *= a.shape[d]
+        if d and (a.shape[d - 1] == 1 or a.strides[d - 1] == tensor_numel * chunk_stride):
+            continue   # dim d - 1 continues this chunk
+        while view_d >= 0 and (view_numel < tensor_numel or shape[view_d] == 1):
+            strides[view_d] = view_numel * chunk_stride
+            view_numel *= shape[view_d]
+            view_d -= 1
+        if d:
+            chunk_stride, tensor_numel, view_numel = a.strides[d - 1], 1, 1
+    return tuple(strides)
 
 
 class ViewDtype(Primitive):
@@ -203,15 +230,44 @@ class ExpandBackward0(Primitive):
     is_view = True
 
     def forward(ctx, a, shape):
-        return broadcast_view(a, shape)
+        if 1 not in shape or not a.ndim:
+            return broadcast_view(a, shape)
+        if _reshapes_to(a, shape):
+            return a.reshape(shape)
+        out = broadcast_view(a, shape)   # NumPy's strides of size-1 dims are not torch's
+        strides = _expanded_strides(a, shape)
+        return out if strides == out.strides or not out.size else with_strides(out, strides)
 
     def backward(ctx, grad):
         return grad
 
 
+def _expanded_strides(a, shape):
+    """The strides (bytes) torch gives array ``a`` (not 0-d) expanded to ``shape``: a dim kept
+    keeps its stride, a repeated one has 0, and a new leading dim of size 1 the size times the
+    stride of the dim after it."""
+    lead = len(shape) - a.ndim
+    strides = [0] * lead + [stride if size == shape[lead + i] else 0
+                            for i, (size, stride) in enumerate(zip(a.shape, a.strides))]
+    for i in range(lead - 1, -1, -1):
+        if shape[i] == 1:
+            strides[i] = shape[i + 1] * strides[i + 1]
+    return tuple(strides)
+
+
+def _reshapes_to(a, shape):
+    """Whether NumPy's reshape of array ``a`` (a cheap view) is its expansion to ``shape`` with
+    torch's strides: nothing repeated, of a contiguous array without size-1 dims."""
+    return math.prod(shape) == a.size and a.flags.c_contiguous and 1 not in a.shape
+
+
 class SqueezeBackward0(Reshape):
-    """squeeze() of every size-1 dim."""
+    """squeeze() of every size-1 dim (``dims``: those dropped; the others keep their strides)."""
     is_view = True
+
+    def forward(ctx, a, dims):
+        ctx.input_shape = a.shape
+        return a.squeeze(dims)
 
 
 class SqueezeBackward1(SqueezeBackward0):
@@ -223,7 +279,19 @@ class SqueezeBackward2(SqueezeBackward0):
 
 
 class UnsqueezeBackward0(SqueezeBackward0):
-    """unsqueeze(dim)."""
+    """unsqueeze(dim): torch's stride for the new dim is the size times the stride of the dim
+    it comes before (1 element at the end)."""
+
+    def forward(ctx, a, dim):
+        shape = ctx.input_shape = a.shape
+        out = a.reshape(shape[:dim] + (1,) + shape[dim:])
+        if (1 in shape or not a.flags.c_contiguous) and out.size:   # NumPy's strides may differ
+            strides = a.strides
+            stride = shape[dim] * strides[dim] if dim < len(shape) else a.itemsize
+            strides = strides[:dim] + (stride,) + strides[dim:]
+            if out.strides != strides:
+                out = with_strides(out, strides)
+        return out
 
 
 class AliasBackward0(Primitive):
@@ -276,12 +344,23 @@ class CloneBackward0(Primitive):
     its dims in the order of their strides), or C-contiguous with ``contiguous=True``."""
 
     def forward(ctx, a, contiguous=False):
-        if contiguous or a.flags.c_contiguous:
+        if contiguous:
             return a.copy(order='C')
-        return laid_out(a, iteration_order(a.shape, [a.strides]), copy=True)
+        out = a.copy(order='C') if a.flags.c_contiguous else laid_out(
+            a, iteration_order(a.shape, [a.strides]), copy=True)
+        if 1 in a.shape and out.size and _dense_as(out, a):
+            out = with_strides(out, a.strides)   # torch's empty_strided keeps size-1 strides
+        return out
 
     def backward(ctx, grad):
         return grad
+
+
+def _dense_as(out, a):
+    """Whether dense array ``out`` has ``a``'s strides in every dim of size above 1 (then
+    ``a`` is dense too, and torch's copy of it keeps all of its strides)."""
+    return out.strides != a.strides and all(
+        size == 1 or s == t for size, s, t in zip(a.shape, out.strides, a.strides))
 
 
 class FlipBackward0(Primitive):
@@ -545,16 +624,14 @@ def squeeze(input, dim=_ALL_DIMS):
     """torch.squeeze: drop size-1 dims (all, one, or a tuple of them)."""
     shape = input._data.shape
     if dim is _ALL_DIMS:
-        return SqueezeBackward0.apply(input, shape=tuple(s for s in shape if s != 1))
+        return SqueezeBackward0.apply(input, dims=tuple(i for i, s in enumerate(shape) if s == 1))
     if dim.__class__ is int or _is_dim(dim):
         d = _wrap_dim(dim, len(shape))
-        kept = shape[:d] + shape[d + 1:] if shape and shape[d] == 1 else shape
-        return SqueezeBackward1.apply(input, shape=kept)
+        return SqueezeBackward1.apply(input, dims=(d,) if shape and shape[d] == 1 else ())
     if not _is_dim_list(dim):
         raise _squeeze_error('squeeze', (input,), dim)
     dims = _distinct_dims(dim, len(shape))
-    kept = tuple(s for i, s in enumerate(shape) if i not in dims or s != 1)
-    return SqueezeBackward2.apply(input, shape=kept)
+    return SqueezeBackward2.apply(input, dims=tuple(d for d in sorted(dims) if shape[d] == 1))
 
 
 def _is_dim(value):
@@ -628,9 +705,7 @@ def _distinct_dims(dims, ndim):
 
 def unsqueeze(input, dim):
     check_not_bool('unsqueeze', 'dim', 1, dim)
-    shape = input._data.shape
-    d = _wrap_dim(dim, len(shape) + 1)
-    return UnsqueezeBackward0.apply(input, shape=shape[:d] + (1,) + shape[d:])
+    return UnsqueezeBackward0.apply(input, dim=_wrap_dim(dim, input._data.ndim + 1))
 
 
 def narrow(input, dim, start, length):
