@@ -469,7 +469,9 @@ def test_broadcast_to_sizes(code):
     'T.ones(2, 4)[:, 1:].view(T.float64)', 'T.ones(3, 4)[::2].view(T.float64)',
     'T.ones(4, 4)[::3].view(T.float64).stride()', 'T.ones(3, 2).t().view(T.int32).stride()',
     'T.ones(3, 2, dtype=T.float16).view(T.float32)', 'T.zeros(0, 4).view(T.float64)',
-    'T.zeros(4, 0).view(T.float64)', 'x.view(T.float32) is x'])
+    'T.zeros(4, 0).view(T.float64)', 'x.view(T.float32) is x', 'T.ones(3, 4).t().view(T.float64)',
+    'T.ones(8, 8)[:4, 1:5].t().view(T.float64)', 'T.ones(8, 8)[:, 1::2].view(T.float64)',
+    'T.ones(1, 3, 1).permute(2, 1, 0).view(T.complex128)', 'T.ones(3, 4).t().view(T.int16)'])
 def test_view_as_another_dtype(code):
     x = np.array([[1., 2.], [3., 4.]], np.float32)
     check(lambda T, x: eval(code, {'T': T, 'x': x}), x, exact=True, match_message=True)

@@ -444,20 +444,25 @@ def _view_dtype(input, dtype):
         how = f'to view {old.scalar_name} as {dtype.scalar_name} (different element sizes)'
         if not input.ndim:
             raise RuntimeError(f'self.dim() cannot be 0 {how}')
-        strides = input.stride()
+        strides, ratio = input.stride(), dtype.itemsize // old.itemsize
+        # torch's order: a larger element checks size and offset before the strides
+        if ratio > 1:
+            _check_divisible(ratio, how, [('size(-1)', input._data.shape[-1]),
+                                          ('storage_offset()', input.storage_offset())])
         if strides[-1] != 1:
             raise RuntimeError(f'self.stride(-1) must be 1 {how}, but got {strides[-1]}')
-        ratio = dtype.itemsize // old.itemsize
         if ratio > 1:
-            for what, value in [('size(-1)', input._data.shape[-1]),
-                                ('storage_offset()', input.storage_offset()),
-                                *((f'stride({i})', s) for i, s in enumerate(strides[:-1]))]:
-                if value % ratio:
-                    raise RuntimeError(f'self.{what} must be divisible by {ratio} {how}, but '
-                                       f'got {value}')
+            _check_divisible(ratio, how, [(f'stride({i})', s) for i, s in enumerate(strides[:-1])])
     result = ViewDtype.apply(input, dtype=dtype)
     result._vc = input._vc
     return result
+
+
+def _check_divisible(ratio, how, values):
+    """view(dtype)'s error for the first of these (name, value) not divisible by ``ratio``."""
+    for what, value in values:
+        if value % ratio:
+            raise RuntimeError(f'self.{what} must be divisible by {ratio} {how}, but got {value}')
 
 
 def reshape(input, shape):
