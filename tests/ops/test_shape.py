@@ -638,3 +638,37 @@ def test_clone_keeps_strides_of_size_one_dims(code):
         r = eval(code)
         return r, r.stride(), r.is_contiguous()
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.view(2., 1)', 'x.reshape(2., 1)', 'x.expand(2., 1)', 'x.view((2., 1))', 'x.permute(0., 1)',
+    'x.permute((0, 1.))', 'x.reshape([2, None])', 'x.view(2, None)', 'x.expand(2, "a")',
+    'x.reshape(None)', 'x.view(None)', 'x.expand(None)', 'x.permute(None)',
+    'T.permute(x, (0, 1.))', 'T.reshape(x, 2.)', 'x.broadcast_to(2, 1.)',
+    'T.broadcast_to(x, (2, 1.))', 'x.reshape(shape=(2, 1.))', 'x.view(size=(2, 1.))',
+    'x.reshape(2, T.tensor(1.))', 'x.reshape(2, np.float64(1))', 'x.reshape((2., 1))',
+    'x.expand((2., 1))', 'T.reshape(x, (2., 1))', 'x.reshape([None])', 'x.view(None, 1)',
+    'x.view(2.)', 'x.reshape(T.tensor(2.))', 'x.view(2, True)', 'x.view(T.tensor(2), 1)',
+    'x.reshape(np.int64(2), 1)', 'x.reshape(2, 1, True)'])
+def test_sizes_that_are_not_ints(code):
+    """torch's parser checks the first item of an int list (else no overload matches), and
+    fails to unpack a later one."""
+    check(lambda T: eval(code, {'T': T, 'np': np, 'x': T.ones(2, 1)}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.cat([x, x], 1.)', 'T.stack([x, x], 1.)', 'T.cat([x, x], None)', 'T.cat([x, x], "a")',
+    'T.cat([x, x], True)', 'T.stack([x, x], True)', 'T.cat([x, x], T.tensor(0.))',
+    'T.cat([x, x], np.int64(0))', 'T.stack([x, x], T.tensor(1))', 'T.cat(x, 1.)', 'T.stack([], 1.)'])
+def test_join_dim_that_is_not_an_int(code):
+    check(lambda T: eval(code, {'T': T, 'np': np, 'x': T.ones(2)}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.view(-2, 6)', 'x.reshape(-3, -1)', 'x.view(-1, -2)', 'x.view(-1, -1, -2)',
+    'x.view(-2, -1, -1)', 'x.view(12, -3, -1)', 'x.expand(-2, 12)', 'T.ones(1).expand(-2)',
+    'T.tensor(1.).expand(-3, 2)'])
+def test_negative_sizes(code):
+    """torch checks a shape's dims in order (an invalid one named with its index); expand's
+    negative sizes fail its numel."""
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(12)}), match_message=True)

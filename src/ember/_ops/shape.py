@@ -69,22 +69,49 @@ def _sizes(args, keyword=None, name=None, argument='size'):
         args = (keyword, *args)
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-        if name is not None and args and args[0].__class__ is bool:
+        if name is not None and args and _not_size(args[0]):
             raise wrong_type(name, argument, 1, 'must be tuple of ints, but found element of '
-                                                'type bool at pos 0')
-    elif name is not None and (not args or args[0].__class__ is bool):
+                                                f'type {type_name(args[0])} at pos 0')
+    elif name is not None and (not args or _not_size(args[0])):
         raise _no_sizes(name, argument, args)
-    return tuple(map(operator.index, args))
+    try:
+        return tuple(map(operator.index, args))
+    except TypeError:
+        if name is None:
+            raise
+        raise _unpack_error(name, argument, args) from None
+
+
+def _not_size(value):
+    """Whether torch's parser refuses ``value`` as the first item of an int list (it checks
+    only that one): a bool or no integer (NumPy ints and 0-d int tensors are integers)."""
+    return value.__class__ is not int and (value.__class__ is bool or not _is_integer(value))
+
+
+def _is_integer(value):
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _no_sizes(name, argument, args):
-    """torch's TypeError for sizes given one by one that are none, or start with a bool (then
-    its parser takes them for one tuple of ints and extra arguments)."""
+    """torch's TypeError for sizes given one by one that are none, or don't start with an int
+    (then its parser takes them for one tuple of ints and extra arguments)."""
     if not args:
         return TypeError(f'{name}() missing 1 required positional arguments: "{argument}"')
     if len(args) > 1:
         return TypeError(f'{name}() takes 1 positional argument but {len(args)} were given')
-    return wrong_type(name, argument, 1, 'must be tuple of ints, not bool')  # NumPy ints and 0-d int tensors too, not floats
+    return wrong_type(name, argument, 1, f'must be tuple of ints, not {type_name(args[0])}')
+
+
+def _unpack_error(name, argument, sizes):
+    """torch's TypeError for a later item of an int list that is no integer."""
+    position, value = next((i, v) for i, v in enumerate(sizes, 1) if not _is_integer(v))
+    return TypeError(f"{name}(): argument '{argument}' failed to unpack the object at pos "
+                     f'{position} with error "type must be tuple of ints,but got '
+                     f'{type_name(value)}"')
 
 
 def infer_shape(shape, numel):
@@ -93,14 +120,15 @@ def infer_shape(shape, numel):
     if -1 not in shape and math.prod(shape) == numel and (not shape or min(shape) >= 0):
         return shape
     shape = list(shape)
-    unknown = [i for i, s in enumerate(shape) if s == -1]
-    if len(unknown) > 1:
-        raise RuntimeError('only one dimension can be inferred')
-    known = 1
-    for s in shape:
-        if s != -1:
-            if s < 0:
-                raise RuntimeError(f'invalid shape dimension {s}')
+    unknown, known = [], 1
+    for i, s in enumerate(shape):   # in order, as torch's errors
+        if s == -1:
+            if unknown:
+                raise RuntimeError('only one dimension can be inferred')
+            unknown.append(i)
+        elif s < 0:
+            raise RuntimeError(f'invalid shape dimension {s} at index {i} of shape {shape}')
+        else:
             known *= s
     if unknown and known != 0 and numel % known == 0:
         shape[unknown[0]] = numel // known
@@ -411,18 +439,18 @@ def view(input, *shape, size=None, dtype=None):
             raise invalid_combination('view', shape, kwargs,
                                       ('(torch.dtype dtype)', '(tuple of ints size)'))
         return _view_dtype(input, _dtype.dtype_arg(dtype or shape[0], 'view'))
-    if not shape and size is None or shape and (size is not None or _starts_with_bool(shape)):
+    if not shape and size is None or shape and (size is not None or _starts_without_size(shape)):
         raise _view_error(shape, {} if size is None else {'size': size})
-    shape = infer_shape(_sizes(shape, size), input._data.size)
+    shape = infer_shape(_sizes(shape, size, 'view'), input._data.size)
     return ViewBackward0.apply(input, shape=shape)
 
 
-def _starts_with_bool(sizes):
+def _starts_without_size(sizes):
     """Whether torch's parser refuses these sizes of view: it checks an int list's first item."""
     first = sizes[0]
     if len(sizes) == 1 and isinstance(first, (tuple, list)):
-        return bool(first) and first[0].__class__ is bool
-    return first.__class__ is bool
+        return bool(first) and _not_size(first[0])
+    return _not_size(first)
 
 
 def _view_error(sizes, kwargs):
@@ -606,7 +634,12 @@ def expand(input, *sizes, size=None, implicit=False):
             raise RuntimeError(f'The expanded size of the tensor ({size}) must match the existing '
                                f'size ({existing}) at non-singleton dimension {i}.  Target sizes: '
                                f'{list(sizes)}.  Tensor sizes: {list(shape)}')
-    return ExpandBackward0.apply(input, shape=tuple(target))
+    try:
+        return ExpandBackward0.apply(input, shape=tuple(target))
+    except RuntimeError:   # NumPy's negative dimensions: torch's fail computing the numel
+        if min(target) < 0:
+            raise RuntimeError('numel: integer multiplication overflow') from None
+        raise
 
 
 def expand_as(input, other):
@@ -788,10 +821,14 @@ def unbind(input, dim=0):
     return UnbindBackward0.apply_views(input, dim=dim)
 
 
-def _check_joinable(tensors, name):
+def _check_joinable(tensors, dim, name):
+    """torch's errors for the arguments of cat and stack: no tensor list, no int dim, no
+    tensor."""
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f'{name}(): argument \'tensors\' (position 1) must be tuple of Tensors, '
                         f'not {type(tensors).__name__}')
+    if _not_size(dim):
+        raise wrong_type(name, 'dim', 1, f'must be int, not {type_name(dim)}', 1)
     if not tensors:
         if name == 'stack':
             raise RuntimeError('stack expects a non-empty TensorList')
@@ -825,7 +862,7 @@ def cat(tensors, dim=0, *, out=None, axis=None):
     """torch.cat: join along an existing dim (1-d empty tensors are skipped, as in torch);
     axis= is NumPy's name for dim, which torch takes too."""
     dim = dim if axis is None else axis
-    _check_joinable(tensors, 'cat')
+    _check_joinable(tensors, dim, 'cat')
     if not all(isinstance(t, Tensor) for t in tensors):
         raise _not_tensor_error(tensors)
     for i, t in enumerate(tensors):
@@ -856,7 +893,7 @@ concat = concatenate = cat
 def stack(tensors, dim=0, *, out=None, axis=None):
     """torch.stack: join along a new dim (axis= is NumPy's name for it, which torch takes)."""
     dim = dim if axis is None else axis
-    _check_joinable(tensors, 'stack')
+    _check_joinable(tensors, dim, 'stack')
     try:
         ref = tensors[0]._data.shape
         dim = _wrap_dim(dim, len(ref) + 1)   # torch checks the dim (of the first) before sizes
