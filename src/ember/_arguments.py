@@ -1,9 +1,11 @@
 """torch's argument-parser errors (python_arg_parser.cpp), for the functions ember parses as
 torch parses its overloads: how an argument's type is named, and the TypeError when no
 overload takes the arguments."""
+import operator
 
 __all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'not_tensor',
-           'MethodArgumentError', 'wrong_type', 'check_not_bool']
+           'MethodArgumentError', 'wrong_type', 'int_argument',
+           'is_int_argument']
 
 # ember's stand-ins for torch's C types, named as torch's (their CPython tp_name)
 _TORCH_NAMES = {'dtype': 'torch.dtype', 'device': 'torch.device', 'Size': 'torch.Size',
@@ -83,7 +85,25 @@ def wrong_type(function, argument, position, requirement, leading=0):
                                                            requirement, 1))
 
 
-def check_not_bool(function, argument, position, value, expected='int'):
-    """torch's TypeError for a bool where its parser wants an int (Python's bool is an int)."""
-    if value.__class__ is bool:
-        raise wrong_type(function, argument, position, f'must be {expected}, not bool')
+def int_argument(function, argument, position, value, symint=False):
+    """``value`` as the int torch's parser wants there, else its TypeError: for a bool (Python's
+    bool is an int), a float, a tensor not integral or (but for a SymInt) of more than 0 dims."""
+    if value.__class__ is int:
+        return value
+    if is_int_argument(value, symint):
+        return operator.index(value)
+    raise wrong_type(function, argument, position, f'must be int, not {type_name(value)}')
+
+
+def is_int_argument(value, symint=False):
+    """Whether torch's parser takes ``value`` for an int: NumPy ints and 0-d integer tensors too
+    (for a SymInt, integer tensors of one element), no bool."""
+    if value.__class__ is int:
+        return True
+    if value.__class__ is bool or not symint and getattr(value, 'ndim', 0):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True

@@ -672,3 +672,20 @@ def test_negative_sizes(code):
     """torch checks a shape's dims in order (an invalid one named with its index); expand's
     negative sizes fail its numel."""
     check(lambda T: eval(code, {'T': T, 'x': T.ones(12)}), match_message=True)
+
+
+@pytest.mark.parametrize('op', [
+    'x.transpose({}, 0)', 'T.transpose(x, 0, {})', 'x.swapaxes({}, 0)', 'x.unsqueeze({})',
+    'T.unsqueeze(x, {})', 'x.squeeze({})', 'x.select({}, 0)', 'x.select(0, {})',
+    'T.select(x, 0, {})', 'x.narrow({}, 0, 1)', 'x.narrow(0, {}, 1)', 'x.narrow(0, 0, {})',
+    'T.narrow(x, {}, 0, 1)', 'x.unbind({})', 'T.unbind(x, {})', 'x.flatten({})',
+    'x.flatten(0, {})', 'T.flatten(x, {})', 'x.clone().transpose_({}, 0)',
+    'x.clone().unsqueeze_({})', 'x.clone().squeeze_({})', 'T.stack([x, x], {})'])
+@pytest.mark.parametrize('value', ['1.', 'None', 'True', 'T.tensor(1)', 'T.tensor(1.)',
+                                   'np.int32(1)', '"a"', '(0,)', 'T.tensor([1])'])
+def test_dims_and_indices_that_are_not_ints(op, value):
+    """torch's parser takes an int (a NumPy int, a 0-d integer tensor; a SymInt such as select's
+    index or narrow's length also a one-element integer tensor), and refuses the rest with its
+    TypeError."""
+    check(lambda T: eval(op.format(value), {'T': T, 'np': np, 'x': T.arange(12.).reshape(3, 4)}),
+          match_message=True)

@@ -5,8 +5,8 @@ import math
 import operator
 
 from .. import _dtype
-from .._arguments import (MethodArgumentError, check_not_bool, described, invalid_combination,
-                          type_name, wrong_type)
+from .._arguments import (MethodArgumentError, described, int_argument, invalid_combination,
+                          is_int_argument, type_name, wrong_type)
 from .._device import device as device_type
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable, with_strides)
@@ -525,8 +525,8 @@ def reshape_as(input, other):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
-    check_not_bool('flatten', 'start_dim', 1, start_dim)
-    check_not_bool('flatten', 'end_dim', 2, end_dim)
+    start_dim = int_argument('flatten', 'start_dim', 1, start_dim)
+    end_dim = int_argument('flatten', 'end_dim', 2, end_dim)
     ndim = input.ndim
     start, end = _wrap_dim(start_dim, ndim), _wrap_dim(end_dim, ndim)
     if ndim == 0:
@@ -560,8 +560,8 @@ _DIM_NAMES, _AXIS_NAMES = ('dim0', 'dim1'), ('axis0', 'axis1')
 
 def _transposed(input, dim0, dim1, name, arguments=_DIM_NAMES):
     """transpose, swapdims, swapaxes and their in-place variants: errors name them."""
-    check_not_bool(name, arguments[0], 1, dim0)
-    check_not_bool(name, arguments[1], 2, dim1)
+    dim0 = int_argument(name, arguments[0], 1, dim0)
+    dim1 = int_argument(name, arguments[1], 2, dim1)
     ndim = input._data.ndim
     return TransposeBackward0.apply(input, dim0=_wrap_dim(dim0, ndim), dim1=_wrap_dim(dim1, ndim))
 
@@ -673,8 +673,8 @@ def squeeze(input, dim=_ALL_DIMS):
 
 
 def _is_dim(value):
-    """An int argument as torch's parser takes it: no bool (nor None, float...)."""
-    return hasattr(value, '__index__') and not isinstance(value, bool)
+    """An int argument as torch's parser takes it: no bool (nor None, float, float tensor...)."""
+    return value.__class__ is not bool and _is_integer(value)
 
 
 def _is_dim_list(value):
@@ -742,15 +742,17 @@ def _distinct_dims(dims, ndim):
 
 
 def unsqueeze(input, dim):
-    check_not_bool('unsqueeze', 'dim', 1, dim)
+    dim = int_argument('unsqueeze', 'dim', 1, dim)
     return UnsqueezeBackward0.apply(input, dim=_wrap_dim(dim, input._data.ndim + 1))
 
 
 def narrow(input, dim, start, length):
     """torch.narrow: ``length`` elements from ``start`` (may be negative) along ``dim``."""
     from .indexing import getitem
-    if bool in (dim.__class__, start.__class__, length.__class__):
+    if not (is_int_argument(dim) and is_int_argument(length, symint=True) and (
+            isinstance(start, Tensor) or is_int_argument(start, symint=True))):
         raise _narrow_error(input, (dim, start, length))
+    dim, length = operator.index(dim), operator.index(length)
     if input.ndim == 0:
         raise RuntimeError('narrow() cannot be applied to a 0-dim tensor.')
     if length < 0:
@@ -768,16 +770,15 @@ def narrow(input, dim, start, length):
 
 
 def _narrow_error(input, args, function=False):
-    """torch's TypeError for narrow given a bool (as Tensor.narrow's, or torch.narrow's), its
-    notes marking the arguments each overload refuses."""
+    """torch's TypeError for narrow given an argument no overload takes (as Tensor.narrow's, or
+    torch.narrow's), its notes marking the arguments each overload refuses."""
     leading = (input,) * function
     signatures = []
     for start_type in ('Tensor', 'int'):
         params = ', '.join(['Tensor input'] * len(leading) + [
             'int dim', f'{start_type} start', 'int length'])
         marks = ['Tensor'] * len(leading) + [
-            f'!{type_name(a)}!' if a.__class__ is bool or i == 1 and (
-                isinstance(a, Tensor) != (start_type == 'Tensor')) else type_name(a)
+            f'!{type_name(a)}!' if _narrow_refuses(start_type, i, a) else type_name(a)
             for i, a in enumerate(args)]
         signatures.append(f"({params})\n      didn't match because some of the arguments have "
                           f"invalid types: ({', '.join(marks)})")
@@ -785,6 +786,14 @@ def _narrow_error(input, args, function=False):
     if function:
         return error
     return MethodArgumentError(str(error), lambda: _narrow_error(input, args, True))
+
+
+def _narrow_refuses(start_type, i, value):
+    """Whether narrow's overload whose start is of ``start_type`` refuses its ``i``-th argument
+    (dim, start, length)."""
+    if i == 1 and start_type == 'Tensor':
+        return not isinstance(value, Tensor)
+    return isinstance(value, Tensor) and i == 1 or not is_int_argument(value, symint=i > 0)
 
 
 def _narrow_start(start):
@@ -799,8 +808,8 @@ def _narrow_start(start):
 def select(input, dim, index):
     """torch.select: the slice at ``index`` along ``dim``, a view with that dim removed."""
     from .indexing import getitem
-    check_not_bool('select', 'dim', 1, dim)
-    check_not_bool('select', 'index', 2, index)
+    dim = int_argument('select', 'dim', 1, dim)
+    index = int_argument('select', 'index', 2, index, symint=True)
     if input.ndim == 0:
         raise IndexError('select() cannot be applied to a 0-dim tensor.')
     dim = _wrap_dim(dim, input.ndim)
@@ -814,7 +823,7 @@ def select(input, dim, index):
 def unbind(input, dim=0):
     """torch.unbind: the slices along ``dim``."""
     from .indexing import UnbindBackward0
-    check_not_bool('unbind', 'dim', 1, dim)
+    dim = int_argument('unbind', 'dim', 1, dim)
     dim = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         raise IndexError('Dimension specified as 0 but tensor has no dimensions')
@@ -827,7 +836,7 @@ def _check_joinable(tensors, dim, name):
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f'{name}(): argument \'tensors\' (position 1) must be tuple of Tensors, '
                         f'not {type(tensors).__name__}')
-    if _not_size(dim):
+    if not is_int_argument(dim):
         raise wrong_type(name, 'dim', 1, f'must be int, not {type_name(dim)}', 1)
     if not tensors:
         if name == 'stack':
@@ -1052,7 +1061,7 @@ def _squeeze_(self, *dims, dim=_ALL_DIMS):
 
 
 def _unsqueeze_(self, dim):
-    check_not_bool('unsqueeze_', 'dim', 1, dim)
+    int_argument('unsqueeze_', 'dim', 1, dim)
     return _viewed_in_place(self, unsqueeze, dim)
 
 
