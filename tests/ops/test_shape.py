@@ -689,3 +689,18 @@ def test_dims_and_indices_that_are_not_ints(op, value):
     TypeError."""
     check(lambda T: eval(op.format(value), {'T': T, 'np': np, 'x': T.arange(12.).reshape(3, 4)}),
           match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.cat([t, t])', 'T.cat([t, t], 1)', 'T.stack([t, t])', 'T.stack([t, t], 2)',
+    'T.cat([x[:, ::2], x[:, 1::2]])', 'T.cat([t, x.t().contiguous()])', 'T.cat([c, c])',
+    'T.cat([c, c], 1)', 'T.stack([c, c])', 'T.cat([c, c.contiguous()])', 'T.cat([p, p])'])
+def test_join_layout(code):
+    """torch's cat and stack give a contiguous result, unless every input is channels-last."""
+    def run(T):
+        x = T.arange(12.).reshape(3, 4)
+        t, c = x.t(), T.arange(120.).reshape(2, 4, 5, 3).permute(0, 3, 1, 2)
+        p = T.arange(120.).reshape(2, 4, 5, 3).permute(0, 3, 2, 1)
+        r = eval(code)
+        return r, r.stride()
+    check(run, exact=True)

@@ -342,7 +342,7 @@ class CatBackward0(Primitive):
     def forward(ctx, *arrays, dim):
         joined = [a for a in arrays if a.shape != (0,)] or arrays[:1]
         ctx.sizes = [None if a.shape == (0,) else a.shape[dim] for a in arrays]
-        return array_module(arrays[0]).concatenate(joined, axis=dim)
+        return _joined_layout(array_module(arrays[0]).concatenate(joined, axis=dim), arrays)
 
     def backward(ctx, grad):
         pieces, start = [], 0
@@ -355,13 +355,23 @@ class CatBackward0(Primitive):
         return tuple(pieces)
 
 
+def _joined_layout(out, arrays):
+    """cat's (and stack's) result laid out as torch's: contiguous, unless every input is a 4-d
+    channels-last one (NumPy's concatenate follows its inputs' layout)."""
+    if out.flags.c_contiguous or all(a.ndim == 4 and a.transpose(0, 2, 3, 1).flags.c_contiguous
+                                     for a in arrays):
+        return out
+    return array_module(out).ascontiguousarray(out)
+
+
 class StackBackward0(Primitive):
     promote = 'common'
 
     def forward(ctx, *arrays, dim):
         # concatenate of size-1 views: the same as xp.stack, without its Python-level checks
         index = (slice(None),) * dim + (None,)
-        return array_module(arrays[0]).concatenate([a[index] for a in arrays], axis=dim)
+        return _joined_layout(array_module(arrays[0]).concatenate([a[index] for a in arrays],
+                                                                  axis=dim), arrays)
 
     def backward(ctx, grad):
         return tuple(grad.select(ctx.dim, i) for i in range(grad.shape[ctx.dim]))
