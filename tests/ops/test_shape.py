@@ -551,7 +551,9 @@ def test_no_size(code):
 
 
 @pytest.mark.parametrize('code', ['T.cat([x, y], out=x)', 'T.stack([x, y], out=x)',
-                                  'T.cat([x, y], out=T.empty(0))', 'T.cat([x, y], out=T.empty(2))'])
+                                  'T.cat([x, y], out=T.empty(0))', 'T.cat([x, y], out=T.empty(2))',
+                                  'T.cat([x[:1], y], out=x)', 'T.stack([y, x[0]], 1, out=x)',
+                                  'T.cat([x.t(), y.t()], 1, out=x)'])
 def test_joined_out_resize_warnings(code):
     """torch resizes out= (warning where it has elements) before it checks the overlap."""
     caught = []

@@ -868,12 +868,15 @@ def _joined_out(name, result, out, tensors):
     if not _dtype.can_cast(result.dtype, out.dtype):
         raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                         f"{out.dtype.scalar_name}")
-    for t in tensors:
-        if t is out and result._data.size:   # out= is resized to the result first: so is t
-            if out._data.size and out._data.shape != result._data.shape:
-                warn_resized(out._data.shape, result._data.shape)
-            raise RuntimeError(OVERLAP_MESSAGE)
-        check_no_partial_overlap(out._data, t._data, full_allowed=False)
+    try:
+        for t in tensors:
+            if t is out and result._data.size:   # out= is resized to the result first: so is t
+                raise RuntimeError(OVERLAP_MESSAGE)
+            check_no_partial_overlap(out._data, t._data, full_allowed=False)
+    except RuntimeError:
+        if out._data.size and out._data.shape != result._data.shape:   # torch resized it first
+            warn_resized(out._data.shape, result._data.shape)
+        raise
     return write_out(result, out, name)
 
 
