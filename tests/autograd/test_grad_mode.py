@@ -383,3 +383,23 @@ def test_a_function_decorated_with_enable_grad_under_inference_mode():
             r = f(T.ones(2, requires_grad=True))
         r.sum().backward()
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('source', ['x', 'y', 'x[:2]', 'a', 'a[:1]', 'x.detach()', 'b'])
+def test_views_made_in_no_grad_mode_require_grad_as_their_base(source):
+    """torch: a view made in no_grad mode requires grad where its base does (a leaf that is
+    itself a view of a tensor that requires no grad gives views that don't)."""
+    def run(T):
+        x = T.ones(3, requires_grad=True)
+        b = T.ones(3)
+        y, a = x * 1, b[:].requires_grad_()
+        with T.no_grad():
+            s = eval(source)
+            views = [s.view(-1), s.t(), s.unsqueeze(0).squeeze(0)]
+        result = [(v.requires_grad, v.is_leaf) for v in views]
+        try:
+            views[0].mul_(2)
+        except RuntimeError as error:
+            result.append(str(error)[:40])
+        return result
+    check(run)

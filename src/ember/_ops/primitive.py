@@ -538,8 +538,8 @@ def _make_view(result, source, cls, params):
     result._base = source if base is None else base
     result._view_version = source._vc.value
     meta = source._creation_meta  # a view of a view keeps why its source can't be re-derived
-    if not grad_state.enabled:  # as torch: it requires grad, a leaf that gradients skip
-        result._requires_grad = source._requires_grad
+    if not grad_state.enabled:  # as torch: a leaf that gradients skip, requiring grad as its base
+        result._requires_grad = result._base._requires_grad
         if grad_state.inference or meta == 'inference':
             result._creation_meta = 'inference'
         return
