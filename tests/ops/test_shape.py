@@ -706,3 +706,15 @@ def test_join_layout(code):
         r = eval(code)
         return r, r.stride()
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    's.squeeze((0,))', 's.squeeze((-1,))', 's.squeeze([0])', 'T.squeeze(s, (0,))',
+    's.clone().squeeze_((0,))', 's.squeeze((0, 0))', 's.squeeze((1,))', 's.squeeze(0)'])
+def test_squeeze_dims_of_0d(code):
+    """A 0-d tensor's dims 0 and -1 squeeze to itself (a view)."""
+    def run(T):
+        s = T.tensor(3.)
+        r = eval(code)
+        return r, r.stride()
+    check(run, match_message=True)

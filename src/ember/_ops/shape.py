@@ -679,7 +679,8 @@ def squeeze(input, dim=_ALL_DIMS):
     if not _is_dim_list(dim):
         raise _squeeze_error('squeeze', (input,), dim)
     dims = _distinct_dims(dim, len(shape))
-    return SqueezeBackward2.apply(input, dims=tuple(d for d in sorted(dims) if shape[d] == 1))
+    dropped = tuple(d for d in sorted(dims) if shape and shape[d] == 1)   # (a 0-d one: none)
+    return SqueezeBackward2.apply(input, dims=dropped)
 
 
 def _is_dim(value):
