@@ -669,7 +669,8 @@ def test_join_dim_that_is_not_an_int(code):
 @pytest.mark.parametrize('code', [
     'x.view(-2, 6)', 'x.reshape(-3, -1)', 'x.view(-1, -2)', 'x.view(-1, -1, -2)',
     'x.view(-2, -1, -1)', 'x.view(12, -3, -1)', 'x.expand(-2, 12)', 'T.ones(1).expand(-2)',
-    'T.tensor(1.).expand(-3, 2)'])
+    'T.tensor(1.).expand(-3, 2)', 'T.tensor(1.).expand(-1)', 'T.tensor(1.).expand(2, -1)',
+    'T.tensor(1.).expand(-1, 2)', 'T.ones(2).expand(-1, 2)', 'T.ones(1).expand(-1, -1)'])
 def test_negative_sizes(code):
     """torch checks a shape's dims in order (an invalid one named with its index); expand's
     negative sizes fail its numel."""

@@ -636,6 +636,8 @@ def expand(input, *sizes, size=None, implicit=False):
         size = sizes[i]
         existing = shape[i - offset] if i >= offset else 1
         if size == -1:
+            if not shape:   # torch expands a 0-d tensor to the sizes as given
+                raise RuntimeError('numel: integer multiplication overflow')
             if i < offset:
                 raise RuntimeError(f'The expanded size of the tensor (-1) isn\'t allowed in a leading, '
                                    f'non-existing dimension {i}')
