@@ -1065,21 +1065,27 @@ class PoissonBackward0(Primitive):
         return grad.new_zeros(grad.shape)
 
 
+def _trailing_generator(function, args, generator, position):
+    """The generator of ``function``, whose last parameter it is (number ``position``), given
+    positionally (``args``) or by keyword, with the errors of torch's parser."""
+    if len(args) > 1:
+        raise TypeError(f'{function}() takes from {position - 1} to {position} positional '
+                        f'arguments but {len(args) + position - 1} were given')
+    if args:
+        if generator is not None:
+            raise TypeError(f"{function}() got multiple values for argument 'generator'")
+        generator = args[0]
+        if generator is not None and not isinstance(generator, Generator):
+            raise TypeError(f"{function}(): argument 'generator' (position {position}) must be "
+                            f'torch.Generator, not {type_name(generator)}')
+    return _generator(generator, function)
+
+
 def poisson(input, *args, generator=None):
     """torch.poisson(input, generator=None): Poisson samples with the rates of input."""
     if not isinstance(input, Tensor):
         raise not_tensor('poisson', input)
-    if len(args) > 1:
-        raise TypeError(f'poisson() takes from 1 to 2 positional arguments but {len(args) + 1} '
-                        'were given')
-    if args:
-        if generator is not None:
-            raise TypeError("poisson() got multiple values for argument 'generator'")
-        generator = args[0]
-        if generator is not None and not isinstance(generator, Generator):
-            raise TypeError(f"poisson(): argument 'generator' (position 2) must be "
-                            f'torch.Generator, not {type_name(generator)}')
-    gen = _generator(generator, 'poisson')
+    gen = _trailing_generator('poisson', args, generator, 2)
     if input.dtype.category != _dtype.FLOAT:
         raise _not_implemented('poisson_cpu', input.dtype)
     return PoissonBackward0.apply(input, draw=lambda rates, np_dtype: sampler.poisson(
@@ -1110,17 +1116,7 @@ def binomial(count, prob, *args, generator=None):
     for position, (name, value) in enumerate((('count', count), ('prob', prob)), 1):
         if not isinstance(value, Tensor):
             raise not_tensor('binomial', value, name, position)
-    if len(args) > 1:
-        raise TypeError(f'binomial() takes from 2 to 3 positional arguments but {len(args) + 2} '
-                        'were given')
-    if args:
-        if generator is not None:
-            raise TypeError("binomial() got multiple values for argument 'generator'")
-        generator = args[0]
-        if generator is not None and not isinstance(generator, Generator):
-            raise TypeError(f"binomial(): argument 'generator' (position 3) must be "
-                            f'torch.Generator, not {type_name(generator)}')
-    gen = _generator(generator, 'binomial')
+    gen = _trailing_generator('binomial', args, generator, 3)
     for name, value in (('count', count), ('prob', prob)):
         if value.dtype.category != _dtype.FLOAT:
             raise ValueError(f'binomial only supports floating-point dtypes for {name}, got: '

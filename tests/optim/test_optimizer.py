@@ -22,11 +22,10 @@ def run_optimizer(lib, name, kwargs, shape, dtype, steps, seed=0):
     return w.detach().numpy().copy(), opt
 
 
-def run_steps(lib, name, kwargs, shapes, dtype, steps, seed=0, skip=None):
-    """lib.optim.<name>(**kwargs) over seeded params of ``shapes`` and ``dtype`` (complex values
-    for complex dtypes), `steps` steps; ``skip(step, i)`` leaves param i without a .grad.
-
-    Returns the params and the optimizer."""
+def _seeded_values(lib, dtype, seed):
+    """(rng, values): a seeded NumPy generator, and values(shape, scale=1.0) making lib
+    tensors of ``dtype`` from its normals (complex ones for complex dtypes), the same in both
+    libraries."""
     rng = numpy.random.default_rng(seed)
 
     def values(shape, scale=1.0):
@@ -35,6 +34,15 @@ def run_steps(lib, name, kwargs, shapes, dtype, steps, seed=0, skip=None):
             v = v + 1j * rng.standard_normal(shape) * scale
         t = from_numpy_torch(v).to(getattr(torch, dtype))
         return t if lib is torch else to_ember(t)
+    return rng, values
+
+
+def run_steps(lib, name, kwargs, shapes, dtype, steps, seed=0, skip=None):
+    """lib.optim.<name>(**kwargs) over seeded params of ``shapes`` and ``dtype`` (complex values
+    for complex dtypes), `steps` steps; ``skip(step, i)`` leaves param i without a .grad.
+
+    Returns the params and the optimizer."""
+    rng, values = _seeded_values(lib, dtype, seed)
     ws = [values(shape).requires_grad_() for shape in shapes]
     opt = getattr(lib.optim, name)(ws, **kwargs)
     for step in range(steps):
@@ -378,14 +386,7 @@ def _groups_run(lib, name, groups, dtype, steps=50, seed=0):
     and param positions), random grads of scales 1e-3..1e2 each step, each param left without
     a .grad every fourth step, the first group's lr changed halfway: the params and the state
     tensors after every step."""
-    rng = numpy.random.default_rng(seed)
-
-    def values(shape, scale=1.0):
-        v = rng.standard_normal(shape) * scale
-        if dtype.startswith('complex'):
-            v = v + 1j * rng.standard_normal(shape) * scale
-        t = from_numpy_torch(v).to(getattr(torch, dtype))
-        return t if lib is torch else to_ember(t)
+    rng, values = _seeded_values(lib, dtype, seed)
     shapes = [(3, 1), (40,), (5, 7)]
     ws = [values(shape).requires_grad_() for shape in shapes]
     opt = getattr(lib.optim, name)([dict(g, params=[ws[i] for i in g['params']]) for g in groups])
