@@ -9,7 +9,8 @@ import pytest
 import torch
 
 import ember
-from helpers import assert_same_exception, assert_same_message, check, to_ember, to_numpy
+from helpers import (assert_same_exception, assert_same_message, check, cpu_only_torch,
+                     to_ember, to_numpy)
 
 SIZES = [0, 1, 2, 3, 15, 16, 17, 31, 33, 100, 1000]
 FLOATS = ['float16', 'bfloat16', 'float32', 'float64']
@@ -996,6 +997,7 @@ def test_topk_matches_torch_on_ties_and_nan():
     {'device_type': 'mps', 'devices': [0]}, {'device_type': 'xpu', 'devices': [0]},
     {'device_type': 'mtia', 'devices': [0]},
 ], ids=str)
+@cpu_only_torch
 def test_fork_rng_devices(kwargs):
     """fork_rng forks the CPU generator and the given device type's generators: none in torch's
     CPU build, whose device modules fail for any index (torch.cpu lacks get_rng_state)."""
