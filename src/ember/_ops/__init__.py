@@ -74,13 +74,14 @@ def _without_out(function, name):
     """Tensor method ``name`` of ``function`` without its ``out=``, which torch's methods don't
     take: the function's own code with that parameter renamed, so that Python's call binding
     refuses ``out=`` as torch does ("add() got an unexpected keyword argument 'out'") at no
-    cost to other calls (a wrapper checking for it adds a call, 5% of ``x.add(y)``)."""
+    cost to other calls (a wrapper checking for it adds a call, 5% of ``x.add(y)``). The new
+    name is far from 'out', so that Python 3.13 suggests nothing ("Did you mean '_out'?")."""
     code = function.__code__
+    renamed = {'out': '_function_only_out'}
     method = types.FunctionType(
-        code.replace(co_varnames=tuple('_out' if v == 'out' else v for v in code.co_varnames)),
+        code.replace(co_varnames=tuple(renamed.get(v, v) for v in code.co_varnames)),
         function.__globals__, name, function.__defaults__, function.__closure__)
-    method.__kwdefaults__ = {'_out' if k == 'out' else k: v
-                             for k, v in function.__kwdefaults__.items()}
+    method.__kwdefaults__ = {renamed.get(k, k): v for k, v in function.__kwdefaults__.items()}
     method.__qualname__, method.__doc__ = name, function.__doc__
     return method
 
