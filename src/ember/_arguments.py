@@ -102,6 +102,12 @@ def is_int_argument(value, symint=False):
         return True
     if value.__class__ is bool or not symint and getattr(value, 'ndim', 0):
         return False
+    return is_index(value)
+
+
+def is_index(value):
+    """Whether Python reads ``value`` as an integer (``__index__``: bools, NumPy ints, integer
+    tensors of one element too)."""
     try:
         operator.index(value)
     except TypeError:

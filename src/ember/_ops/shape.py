@@ -6,7 +6,7 @@ import operator
 
 from .. import _dtype
 from .._arguments import (MethodArgumentError, described, int_argument, invalid_combination,
-                          is_int_argument, type_name, wrong_type)
+                          is_index, is_int_argument, type_name, wrong_type)
 from .._device import device as device_type
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable, with_strides)
@@ -85,15 +85,7 @@ def _sizes(args, keyword=None, name=None, argument='size'):
 def _not_size(value):
     """Whether torch's parser refuses ``value`` as the first item of an int list (it checks
     only that one): a bool or no integer (NumPy ints and 0-d int tensors are integers)."""
-    return value.__class__ is not int and (value.__class__ is bool or not _is_integer(value))
-
-
-def _is_integer(value):
-    try:
-        operator.index(value)
-    except TypeError:
-        return False
-    return True
+    return not is_int_argument(value, symint=True)
 
 
 def _no_sizes(name, argument, args):
@@ -108,7 +100,7 @@ def _no_sizes(name, argument, args):
 
 def _unpack_error(name, argument, sizes):
     """torch's TypeError for a later item of an int list that is no integer."""
-    position, value = next((i, v) for i, v in enumerate(sizes, 1) if not _is_integer(v))
+    position, value = next((i, v) for i, v in enumerate(sizes, 1) if not is_index(v))
     return TypeError(f"{name}(): argument '{argument}' failed to unpack the object at pos "
                      f'{position} with error "type must be tuple of ints,but got '
                      f'{type_name(value)}"')
@@ -687,7 +679,7 @@ def squeeze(input, dim=_ALL_DIMS):
 
 def _is_dim(value):
     """An int argument as torch's parser takes it: no bool (nor None, float, float tensor...)."""
-    return value.__class__ is not bool and _is_integer(value)
+    return is_int_argument(value, symint=True)
 
 
 def _is_dim_list(value):
