@@ -22,8 +22,8 @@ from ._device import (CPU, array_module, as_device, backend, check_unpinned, def
                       iteration_order, to_host)
 from ._generator import Generator, default_generator
 from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_grad,
-                              check_inplace_allowed, check_out, has_repeats, warn_resized,
-                              write_into, write_out)
+                              check_inplace_allowed, check_out, has_repeats,
+                              out_requires_grad_error, warn_resized, write_into, write_out)
 from .autograd.grad_mode import state as grad_state
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
@@ -249,11 +249,6 @@ def _new(shape, dtype, device, requires_grad, out, gen, sample, *params, pin_mem
     return _finish(_make(host if xp is None else xp.asarray(host), dtype), requires_grad)
 
 
-def _out_requires_grad(function, prefix=''):
-    return RuntimeError(f"{prefix}{function}(): functions with out=... arguments don't support "
-                        "automatic differentiation, but one of the arguments requires grad.")
-
-
 def _check_factory_out(out, name):
     """The checks torch makes of a factory's out= before it draws: a leaf requiring grad
     refused by rand and normal(mean, std, size) (a non-leaf is written, keeping its history:
@@ -264,7 +259,7 @@ def _check_factory_out(out, name):
             raise RuntimeError('cannot resize variables that require grad')
         if name in ('rand', 'normal'):
             if out._grad_fn is None:
-                raise _out_requires_grad(name, 'aten::')
+                raise out_requires_grad_error(f'aten::{name}')
             _check_no_internal_overlap(out)
             return True
     if name != 'randperm':
@@ -665,7 +660,7 @@ def normal(*args, **kwargs):
     gen = _generator(generator)
     if out is not None:  # (before any draw)
         if grad_state.enabled and out.requires_grad:
-            raise _out_requires_grad('normal')
+            raise out_requires_grad_error('normal')
         _check_no_internal_overlap(out)
     mean_is_tensor, std_is_tensor = overload != 2, overload != 1
     if std_is_tensor:
@@ -1004,7 +999,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     if out is not None:   # torch: out.resize_(input.shape).bernoulli_(input), any dtype, silently
         check_out(out)
         if grad_state.enabled and out.requires_grad:
-            raise _out_requires_grad('bernoulli')
+            raise out_requires_grad_error('bernoulli')
         _check_no_internal_overlap(out)
         if out._data.shape != input._data.shape:
             out._data = array_module(out._data).empty(input._data.shape, out._data.dtype)

@@ -5,7 +5,7 @@ from .. import _dtype
 from .._arguments import not_tensor, type_name, wrong_type
 from .._tensor import Tensor
 from .._warnings import warn_once
-from .primitive import Primitive, check_out, grad_state, write_out
+from .primitive import Primitive, check_out, grad_state, out_requires_grad_error, write_out
 from .pointwise import conj
 from .shape import TransposeBackward0, infer_size
 
@@ -276,8 +276,7 @@ def _check_out_grad(name, out, a, b):
     out= that is not a tensor)."""
     check_out(out)
     if grad_state.enabled and (a.requires_grad or b.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
+        raise out_requires_grad_error(name)
 
 
 def matmul(input, other, *, out=None):

@@ -892,6 +892,14 @@ def warn_resized(old_shape, new_shape):
         '/__w/pytorch/pytorch/aten/src/ATen/native/Resize.cpp:30.)')
 
 
+def out_requires_grad_error(name):
+    """torch's error for an out= call that autograd would record, prefixed with the op's
+    ``name`` (none where None)."""
+    return RuntimeError(('' if name is None else f'{name}(): ') +
+                        "functions with out=... arguments don't support automatic "
+                        'differentiation, but one of the arguments requires grad.')
+
+
 def write_out(result, out, op=None):
     """Fill an ``out=`` tensor with ``result`` of Primitive ``op`` (resized if its shape
     differs) and return it."""
@@ -899,9 +907,7 @@ def write_out(result, out, op=None):
     if grad_state.enabled and (result.requires_grad or out.requires_grad):
         if op is None and result.grad_fn is not None:
             op = type(result.grad_fn)
-        raise RuntimeError(("" if op is None else f'{op_name(op)}(): ') +
-                           "functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
+        raise out_requires_grad_error(None if op is None else op_name(op))
     if out._data.shape != result._data.shape:
         if out._data.size:
             warn_resized(out._data.shape, result._data.shape)
