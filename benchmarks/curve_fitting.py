@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from . import floor
 from .opcodes import count_instructions, print_instructions
 
 
@@ -123,7 +124,7 @@ def main(steps=1000, repeats=5, segments=False, opcodes=False, points=100):
         print_step_instructions()
         return None
     import ember
-    libraries = {'ember': ember}
+    libraries = {'ember': ember, 'floor': floor}
     try:
         import torch
         torch.set_num_threads(1)
@@ -133,17 +134,17 @@ def main(steps=1000, repeats=5, segments=False, opcodes=False, points=100):
     if segments:
         print_segments(libraries, steps, repeats, points)
         return None
-    results = {'ember': best_time(lambda: torch_like_loop(ember, steps, points), repeats),
-               'numpy': best_time(lambda: numpy_loop(steps, points), repeats)}
-    if 'torch' in libraries:
-        results['torch'] = best_time(lambda: torch_like_loop(torch, steps, points), repeats)
-    print(f'curve fitting, {points} points, {steps} Adam steps (best of {repeats}):')
+    results = {name: best_time(lambda: torch_like_loop(library, steps, points), repeats)
+               for name, library in libraries.items()}
+    results['numpy'] = best_time(lambda: numpy_loop(steps, points), repeats)
+    print(f'curve fitting, {points} points, {steps} Adam steps (best of {repeats}; floor: the '
+          'leanest pure-Python autograd, none of torch\'s semantics, see benchmarks/floor.py):')
     for name, seconds in results.items():
         print(f'  {name:6s} {seconds * 1e3:8.1f} ms   {seconds / steps * 1e6:7.1f} us/step')
-    ember_time = results['ember']
     targets = {'torch': 0.33, 'numpy': 2.0} if points == 100 else {}  # the tutorial's size
-    for name in ('torch', 'numpy'):
-        if name in results:
-            target = f'  (target <= {targets[name]})' if name in targets else ''
-            print(f'  ember / {name} = {ember_time / results[name]:.2f}{target}')
+    for measured in ('ember', 'floor'):
+        for name in ('torch', 'numpy'):
+            if name in results:
+                target = f'  (target <= {targets[name]})' if name in targets else ''
+                print(f'  {measured} / {name} = {results[measured] / results[name]:.2f}{target}')
     return results
