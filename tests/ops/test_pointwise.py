@@ -998,6 +998,31 @@ def test_uncastable_result_of_a_missing_kernel(name, target):
                                              eval(other, {'T': T})), match_message=True)
 
 
+@pytest.mark.parametrize('name', [n for n in INPLACE_OR_OUT if not n.endswith('(out=)')] +
+                         ['pow_', 'lt_'])
+@pytest.mark.parametrize('target', ['bool', 'uint8', 'float32'])
+@pytest.mark.parametrize('other', ['bool', 'uint8', 'float32', 'complex64'])
+def test_inplace_shape_error_before_kernel_errors(name, target, other):
+    """A 0-d target of an in-place op whose operand broadcasts to more elements: torch's
+    TensorIterator reports the output's shape before the cast and the kernel's errors (a
+    missing kernel, an integer division by zero)."""
+    op = INPLACE_OR_OUT.get(name) or (lambda T, x, y: getattr(x, name)(y))
+    check(lambda T: op(T, T.zeros((), dtype=getattr(T, target)),
+                       T.zeros(3, dtype=getattr(T, other))), match_message=True)
+
+
+@pytest.mark.parametrize('name', ['floor_divide', 'remainder', 'div_trunc'])
+@pytest.mark.parametrize('out', ['bool', 'uint8'])
+def test_out_cast_error_before_division_by_zero(name, out):
+    """An integer division by zero into an out= the common dtype can't be cast to: the cast
+    error (TensorIterator's) comes first."""
+    op = {'floor_divide': lambda T, *a, **k: T.floor_divide(*a, **k),
+          'remainder': lambda T, *a, **k: T.remainder(*a, **k),
+          'div_trunc': lambda T, *a, **k: T.div(*a, rounding_mode='trunc', **k)}[name]
+    check(lambda T: op(T, T.ones(3, dtype=T.int64), T.zeros(3, dtype=T.int64),
+                       out=T.zeros(3, dtype=getattr(T, out))), match_message=True)
+
+
 @pytest.mark.parametrize('dtype', ['int8', 'int16', 'int32', 'int64', 'uint8'])
 @pytest.mark.parametrize('form', ['tensor', 'number', 'in place'])
 def test_integer_trunc_division_of_the_most_negative_value(dtype, form):

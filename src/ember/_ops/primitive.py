@@ -156,8 +156,8 @@ class Primitive(Node):
                 raise
             with quiet_float_errors():
                 return cls.apply_(target, *operands, **params)
-        except NotImplementedError:
-            check_castable(cls.common_dtype((target,) + operands, params), target)
+        except RuntimeError:   # a kernel's (NotImplementedError too): after TensorIterator's checks
+            _check_output(cls, target, (target,) + operands, params, True)
             raise
         if not (cls.copies and isinstance(operands[0], Tensor)
                 and same_data(target._data, operands[0]._data)):
@@ -174,8 +174,8 @@ class Primitive(Node):
             return cls.apply(*operands, **params)
         try:
             result = cls.apply(*operands, **params)
-        except NotImplementedError:
-            check_castable(cls.common_dtype(operands, params), out)
+        except RuntimeError:   # a kernel's (NotImplementedError too): after TensorIterator's checks
+            _check_output(cls, out, operands, params, False)
             raise
         return write_out(result, out, cls)
 
@@ -611,6 +611,18 @@ def write_into(target, out, op=None):
         out = array_module(out).broadcast_to(out, data.shape)
         changed = out != data
         alias[changed] = out[changed]
+
+
+def _check_output(cls, output, operands, params, in_place):
+    """TensorIterator's checks of an op's output, which come before its kernel's errors: the
+    operands of an elementwise op (one torch lays out) broadcast, to the output's shape where
+    it is written in place, then the cast of the common dtype."""
+    if cls.layout is not None:
+        from .shape import infer_size
+        shape = infer_size(*[x._data.shape for x in operands if isinstance(x, Tensor)])
+        if in_place:
+            check_output_shape(output._data.shape, shape)
+    check_castable(cls.common_dtype(operands, params), output)
 
 
 def check_castable(dtype, output):
