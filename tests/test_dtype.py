@@ -5,7 +5,8 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, default_dtype, dtype_id, ember_dtype, sample
+from helpers import (ALL_TORCH_DTYPES, check, default_dtype, dtype_id, ember_dtype, outcomes,
+                     sample)
 
 
 @pytest.mark.parametrize('a', ALL_TORCH_DTYPES, ids=dtype_id)
@@ -161,3 +162,66 @@ def test_default_bfloat16_has_no_complex():
         check(lambda T: T.full((2,), 1j), exact=True)
         check(lambda T: T.tensor([1, 1j]), match_message=True)
         check(lambda T: T.tensor(1.5), exact=True)
+
+
+UINT64 = [2 ** 63, 2 ** 64 - 1]   # torch's parser reads these as uint64 numbers
+
+
+@pytest.mark.parametrize('value', UINT64, ids=str)
+@pytest.mark.parametrize('partner', [
+    'T.ones(2, dtype=T.bool)', 'T.tensor(True)', 'T.ones(2, dtype=T.int8)', 'T.tensor(3)',
+    'T.ones(2)', 'T.ones(2, dtype=T.bfloat16)', 'T.ones(2, dtype=T.float16)',
+    'T.ones(2, dtype=T.complex64)', 'True', '2', '2.5', '1j', '2 ** 63'])
+def test_promotion_with_a_uint64_number(value, partner):
+    """An int in [2**63, 2**64) is a uint64 number, which promotes with a float only: with a
+    bool or another int (or a complex number) torch refuses the promotion, naming both in
+    their order; an integer tensor keeps its dtype, a float tensor computes with it."""
+    def run(T):
+        other = eval(partner, {'T': T})
+        results = [T.result_type(other, value), T.result_type(value, other)]
+        if isinstance(other, T.Tensor):
+            results += [other + value, value * other, other == value, other.clone().add_(value)]
+        return results
+    check(run, match_message=True)
+
+
+def test_result_type_of_two_uint64_numbers():
+    assert repr(ember.result_type(2 ** 63, 2 ** 64 - 1)) == repr(torch.result_type(2 ** 63, 2 ** 64 - 1))
+
+
+@pytest.mark.parametrize('call', [
+    'T.result_type(tensor=x, other=y)', 'T.result_type(x, other=1)', 'T.result_type(x, other=y)',
+    'T.result_type(scalar=1, tensor=i)', 'T.result_type(1, tensor=i)',
+    'T.result_type(scalar1=1, scalar2=2.)', 'T.result_type(1, scalar2=2.)',
+    'T.result_type(T.tensor(2.), tensor=i)', 'T.result_type(x, T.tensor(1., requires_grad=True))',
+    'T.result_type(x, None)', 'T.result_type(None, x)', 'T.result_type(None, 1)',
+    'T.result_type(x)', 'T.result_type()', 'T.result_type(x, 1, 2)', 'T.result_type(x, y, x)',
+    'T.result_type(x, tensor=x)', 'T.result_type(x, [1])', 'T.result_type("a", "b")',
+    'T.result_type(1, scalar2=x)', 'T.result_type(1, other=x)', 'T.result_type(x, T.float32)',
+    'T.result_type(x, foo=1)', 'T.result_type(2 ** 64, -2 ** 63 - 1)',
+    'T.result_type(-2 ** 63 - 1, 2 ** 64)'])
+def test_result_type_arguments(call):
+    """result_type's four overloads (tensor or number, by position or keyword) and the
+    parser's errors listing them, each with its note on why it didn't match; two numbers out of
+    range are read right to left, as C++ evaluates torch's call."""
+    def run(T):
+        scope = {'T': T, 'x': T.ones(2), 'y': T.ones(2, dtype=T.float64),
+                 'i': T.ones(2, dtype=T.int8)}
+        return eval(call, scope)
+    (t_kind, t_value, _), (e_kind, e_value, _) = outcomes(run)
+    assert e_kind == t_kind, (t_value, e_value)
+    assert str(e_value) == str(t_value)
+
+
+@pytest.mark.parametrize('call', [
+    'T.promote_types()', 'T.promote_types(T.float32)', 'T.promote_types(type2=T.float32)',
+    'T.promote_types(T.float32, type3=T.int8)', 'T.promote_types(T.float32, T.int8, T.int8)',
+    'T.promote_types(T.float32, type1=T.int8)', 'T.promote_types(T.float32, T.int8, type3=1)',
+    'T.can_cast()', 'T.can_cast(to=T.float32)', 'T.can_cast(T.float32, T.int8, T.int8)',
+    'T.can_cast(T.float32, to=T.int8)', 'T.iinfo(T.int8, T.int8)', 'T.iinfo(x=T.int8)',
+    'T.iinfo(T.int8, x=1)', 'T.iinfo(T.int8, type=T.int8)', 'T.finfo(T.float32, T.float32)',
+    'T.finfo(x=T.float32)', 'T.finfo(T.float32, x=1)', 'T.finfo(T.float32, type=T.float32)'])
+def test_dtype_function_argument_errors(call):
+    """torch's parser's messages for missing (all named from the first missing, 'arguments'
+    for one), surplus and unknown arguments."""
+    check(lambda T: eval(call, {'T': T}), match_message=True)

@@ -13,10 +13,11 @@ from . import _dtype
 from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float16, float32,
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
-from ._arguments import not_tensor as _not_tensor
+from ._arguments import match_overload as _match_overload, not_tensor as _not_tensor
 from ._device import device, get_default_device, set_default_device
 from ._tensor import (Size, Tensor, channels_last, channels_last_3d, contiguous_format, layout,
                       memory_format, preserve_format, strided)
+from ._scalar import checked_number as _checked_number, is_number as _is_number
 from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
                       get_num_threads, is_deterministic_algorithms_warn_only_enabled,
                       is_warn_always_enabled, set_float32_matmul_precision, set_num_threads,
@@ -96,13 +97,30 @@ def numel(input):
     return input.numel()
 
 
-def result_type(tensor1, tensor2):
-    """torch.result_type: the dtype an op on these operands computes in."""
-    return _dtype.result_type_of((tensor1, tensor2))
+def result_type(*args, **kwargs):
+    """torch.result_type(tensor, other) (each a tensor or a number): the dtype an op on these
+    operands computes in."""
+    _, operands = _match_overload('result_type', args, kwargs, _RESULT_TYPE_OVERLOADS, _fits)
+    # torch reads the numbers (an int's range too) as C++ evaluates its call's arguments: right
+    # to left
+    return _dtype.result_type_of([_checked_number(x) for x in reversed(operands)][::-1])
 
 
-def can_cast(from_, to):
-    return _dtype.can_cast(from_, to)
+_RESULT_TYPE_OVERLOADS = ((('Tensor', 'tensor'), ('Tensor', 'other')),
+                          (('Number', 'scalar'), ('Tensor', 'tensor')),
+                          (('Tensor', 'tensor'), ('Number', 'other')),
+                          (('Number', 'scalar1'), ('Number', 'scalar2')))
+
+
+def _fits(value, kind):
+    """Whether torch's parser takes ``value`` as a ``kind`` ('Tensor' or 'Number': a number, or
+    a 0-dim tensor that doesn't require grad)."""
+    if isinstance(value, Tensor):
+        return kind == 'Tensor' or not value.ndim and not value.requires_grad
+    return kind == 'Number' and _is_number(value)
+
+
+can_cast = _dtype.can_cast
 
 
 def is_nonzero(input):

@@ -3,7 +3,8 @@ torch parses its overloads: how an argument's type is named, and the TypeError w
 overload takes the arguments."""
 import operator
 
-__all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'not_tensor',
+__all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'match_overload',
+           'parse_arguments', 'not_tensor',
            'MethodArgumentError', 'wrong_type', 'int_argument',
            'is_int_argument']
 
@@ -51,6 +52,73 @@ def invalid_combination(function, args, kwargs=(), signatures=()):
     listed = ''.join(f' * {signature}\n' for signature in signatures)
     return TypeError(f'{function}() received an invalid combination of arguments - got ({got}), '
                      f'but expected one of:\n{listed}')
+
+
+def match_overload(function, args, kwargs, overloads, fits):
+    """The first of ``overloads`` taking ``args`` and ``kwargs`` as torch's parser matches them,
+    as (its index, the values of its parameters): an overload is a tuple of (type, name)
+    parameters, all required, and ``fits(value, type)`` says whether a value fits a type.
+    Where none does, torch's TypeError listing them, with the parser's note on each that takes
+    as many arguments."""
+    count = len(args) + len(kwargs)
+    for index, params in enumerate(overloads):
+        rest = params[len(args):]
+        if len(params) == count and set(kwargs) == {name for _, name in rest}:
+            values = args + tuple(kwargs[name] for _, name in rest)
+            if all(fits(value, kind) for value, (kind, _) in zip(values, params)):
+                return index, values
+    signatures = []
+    for params in overloads:
+        listed = f"({', '.join(f'{kind} {name}' for kind, name in params)})"
+        if len(params) == count:
+            listed += '\n      ' + _mismatch(args, kwargs, params)
+        signatures.append(listed)
+    raise invalid_combination(function, args, kwargs, signatures)
+
+
+def _mismatch(args, kwargs, params):
+    """The parser's note on why an overload of as many parameters didn't take the arguments:
+    the keywords not among its last parameters, else the arguments, marked !...! where their
+    type doesn't fit (the notes never take a Python number for a Number, as torch's)."""
+    last = [name for _, name in params[len(params) - len(kwargs):]] if kwargs else []
+    wrong = [name for name in kwargs if name not in last]
+    if wrong:
+        return f"didn't match because some of the keywords were incorrect: {', '.join(wrong)}"
+    given = [(kind, '', value) for value, (kind, _) in zip(args, params)]
+    given += [(kind, f'{name}=', kwargs[name]) for kind, name in params[len(args):]]
+    marked = ', '.join(f'{name}{described(value)}' if kind == 'Tensor' and _is_tensor(value)
+                       else f'!{name}{described(value)}!' for kind, name, value in given)
+    return ("didn't match because some of the arguments have invalid types: "
+            f"({marked}{', ' * (not args)})")
+
+
+def _is_tensor(value):
+    from ._tensor import Tensor
+    return isinstance(value, Tensor)
+
+
+def parse_arguments(function, names, args, kwargs):
+    """The values of the required parameters ``names`` of a function of one signature, from
+    its ``args`` and ``kwargs``, with torch's parser's TypeErrors: too many positional
+    arguments, then missing ones (from the first missing, every one after it named, and
+    'arguments' said where that is one, as torch's), then a keyword that is not one of the
+    rest."""
+    if len(args) > len(names):
+        raise TypeError(f"{function}() takes {len(names)} positional "
+                        f"argument{'s' * (len(names) != 1)} but {len(args)} were given")
+    rest = names[len(args):]
+    for i, name in enumerate(rest):
+        if name not in kwargs:
+            missing = rest[i:]
+            raise TypeError(f"{function}() missing {len(missing)} required positional "
+                            f"argument{'s' * (len(missing) == 1)}: "
+                            + ', '.join(f'"{name}"' for name in missing))
+    for name in kwargs:
+        if name not in rest:
+            raise TypeError(f"{function}() got multiple values for argument '{name}'"
+                            if name in names else
+                            f"{function}() got an unexpected keyword argument '{name}'")
+    return args + tuple(kwargs[name] for name in rest)
 
 
 def not_tensor(function, value, argument='input', position=1):

@@ -4,6 +4,8 @@ import builtins
 import ml_dtypes
 import numpy as np
 
+from ._arguments import invalid_combination, parse_arguments
+
 # Categories order the promotion lattice: bool < integer < floating < complex.
 BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
 
@@ -21,7 +23,7 @@ class dtype:
         self.np = np.dtype(np_dtype)
         self.itemsize = self.np.itemsize
         self.category = category
-        self.is_signed = category != BOOL and name != 'uint8'
+        self.is_signed = category != BOOL and not name.startswith('uint')
         self._aliases = aliases
 
     @property
@@ -61,6 +63,11 @@ complex64 = dtype('complex64', np.complex64, COMPLEX, 'ComplexFloat', 'c10::comp
                   ('cfloat',))
 complex128 = dtype('complex128', np.complex128, COMPLEX, 'ComplexDouble', 'c10::complex<double>',
                    ('cdouble',))
+
+# The dtype torch's parser gives a Python int in [2**63, 2**64): it takes part in promotion
+# (which refuses it with anything but a float), and names result_type of two such ints; ember
+# has no uint64 tensors.
+_UINT64 = dtype('uint64', np.uint64, INT, 'UInt64', 'unsigned long')
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
               complex64, complex128)
@@ -136,8 +143,9 @@ def default_complex_dtype():
 
 # ---------------------------------------------------------------- promotion
 
-def promote_types(type1, type2):
-    """torch.promote_types: the smallest dtype both types cast to safely."""
+def promote_types(*args, **kwargs):
+    """torch.promote_types(type1, type2): the smallest dtype both types cast to safely."""
+    type1, type2 = parse_arguments('promote_types', ('type1', 'type2'), args, kwargs)
     return _promote(required_dtype(type1, 'promote_types', 'type1', 1),
                     required_dtype(type2, 'promote_types', 'type2', 2))
 
@@ -147,12 +155,21 @@ def _promote(a, b):
         return a
     if a.category != b.category:
         high, low = (a, b) if a.category > b.category else (b, a)
+        if high is _UINT64 or low is _UINT64 and high.category != FLOAT:
+            raise _unsigned_promotion(a, b)
         if high.category == COMPLEX and low is float64:
             return complex128
         return high
     if {a, b} == {float16, bfloat16}:
         return float32
+    if _UINT64 in (a, b):
+        raise _unsigned_promotion(a, b)
     return _BY_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def _unsigned_promotion(a, b):
+    return RuntimeError('Promotion for uint16, uint32, uint64 types is not supported, '
+                        f'attempted to promote {a.scalar_name} and {b.scalar_name}')
 
 
 def check_int_scalar(value):
@@ -211,24 +228,27 @@ def result_type_of(operands):
                 zero_result = d if zero_result is None else _promote(zero_result, d)
         else:
             d = _scalar_dtype(x)
+            if d is int64 and x.__class__ is builtins.int and x >= 2 ** 63:
+                d = _UINT64
             scalar_result = d if scalar_result is None else _promote(scalar_result, d)
     return _combine(dim_result, _combine(zero_result, scalar_result))
 
 
-def can_cast(from_, to):
-    """torch.can_cast: False only when the cast would lower the category."""
+def can_cast(*args, **kwargs):
+    """torch.can_cast(from_, to): False only when the cast would lower the category."""
+    from_, to = parse_arguments('can_cast', ('from_', 'to'), args, kwargs)
     return (required_dtype(from_, 'can_cast', 'from_', 1).category
             <= required_dtype(to, 'can_cast', 'to', 2).category)
-
-
-_MISSING = object()
 
 
 class finfo:
     """torch.finfo: machine limits of a floating dtype."""
 
-    def __init__(self, type=_MISSING):
-        type = _default[0] if type is _MISSING else required_dtype(type, 'finfo', 'type', 1)
+    def __init__(self, *args, **kwargs):
+        if len(args) + len(kwargs) > 1:   # neither of torch's overloads, (type) and ()
+            raise invalid_combination('finfo', args, kwargs, ('(torch.dtype type)', '()'))
+        type = _default[0] if not (args or kwargs) else required_dtype(
+            *parse_arguments('finfo', ('type',), args, kwargs), 'finfo', 'type', 1)
         if type.category not in (FLOAT, COMPLEX):
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to "
                             "handle 'torch.finfo'")
@@ -256,9 +276,8 @@ class finfo:
 class iinfo:
     """torch.iinfo: limits of an integer dtype."""
 
-    def __init__(self, type=_MISSING):
-        if type is _MISSING:
-            raise TypeError('iinfo() missing 1 required positional arguments: "type"')
+    def __init__(self, *args, **kwargs):
+        type, = parse_arguments('iinfo', ('type',), args, kwargs)
         type = required_dtype(type, 'iinfo', 'type', 1)
         if type is bool:
             raise TypeError('torch.bool is not supported by torch.iinfo')

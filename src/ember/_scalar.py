@@ -43,6 +43,15 @@ def parsed_number(value):
     return complex(value) if isinstance(value, complex) else float(value)
 
 
+def checked_number(value):
+    """A number as torch's parser reads it (parsed_number), with its OverflowError for an int
+    that is neither an int64 nor a uint64; anything else as it is."""
+    value = parsed_number(value)
+    if value.__class__ is int:
+        _dtype.check_int_scalar(value)
+    return value
+
+
 def read_number(value):
     """``value`` as torch's argument parser reads a Number (scalar_slow), or None where it takes
     none (strings, arrays, tensors of several elements or requiring grad; a 0-d tensor is read

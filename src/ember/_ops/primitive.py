@@ -338,6 +338,8 @@ def cast_scalar(value, np_dtype):
             return np_dtype.type(value)
     except OverflowError:
         return _wrapped_scalar(value, np_dtype)
+    except TypeError:   # bfloat16 takes no int beyond int64: as torch converts a uint64
+        return np_dtype.type(array_module(value).float32(value))
 
 
 _PYTHON_NUMBERS = (bool, int, float, complex)
