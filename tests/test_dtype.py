@@ -1,5 +1,8 @@
 """dtypes and type promotion against torch: promote_types, result_type, can_cast, finfo, iinfo,
 default dtype, dtype objects."""
+import copy
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -225,3 +228,21 @@ def test_dtype_function_argument_errors(call):
     """torch's parser's messages for missing (all named from the first missing, 'arguments'
     for one), surplus and unknown arguments."""
     check(lambda T: eval(call, {'T': T}), match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    'T.finfo(T.float32) == T.finfo(T.float32)', 'T.finfo(T.float32) != T.finfo(T.float32)',
+    'T.finfo(T.float32) == T.finfo(T.complex64)', 'T.finfo(T.float32) == T.finfo(T.float64)',
+    'T.iinfo(T.int8) == T.iinfo(T.int8)', 'T.iinfo(T.int8) != T.iinfo(T.int8)',
+    'T.iinfo(T.int8) == T.iinfo(T.int16)', 'hash(T.finfo(T.float32))', 'hash(T.iinfo(T.int8))',
+    'setattr(T.finfo(), "eps", 1)', 'setattr(T.iinfo(T.int8), "max", 1)',
+    'setattr(T.finfo(), "foo", 1)', 'delattr(T.finfo(), "eps")', 'T.iinfo(T.uint8).eps',
+    'T.iinfo(T.uint8).tiny', 'T.finfo().foo', 'copy.copy(T.finfo())',
+    'copy.deepcopy(T.iinfo(T.int8))', 'pickle.dumps(T.finfo())',
+    'sorted(a for a in dir(T.finfo()) if not a.startswith("_"))',
+    'sorted(a for a in dir(T.iinfo(T.int32)) if not a.startswith("_"))',
+    'str(T.iinfo(T.int64))', 'str(T.finfo(T.bfloat16))'])
+def test_finfo_and_iinfo_objects(call):
+    """finfo and iinfo compare equal for one dtype, and are read-only, unhashable and
+    unpicklable, with torch's messages."""
+    check(lambda T: eval(call, {'T': T, 'copy': copy, 'pickle': pickle}), match_message=True)

@@ -241,8 +241,40 @@ def can_cast(*args, **kwargs):
             <= required_dtype(to, 'can_cast', 'to', 2).category)
 
 
-class finfo:
+class _TypeInfo:
+    """Base of finfo and iinfo, whose attributes are read-only as torch's: two are equal where
+    they describe one dtype, and they can't be hashed or pickled."""
+    __slots__ = ('bits', 'max', 'min', 'dtype')
+
+    def _set(self, **values):
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __eq__(self, other):
+        return isinstance(other, type(self)) and self.dtype == other.dtype
+
+    def __hash__(self):
+        raise TypeError(f"unhashable type: 'torch.{type(self).__name__}'")
+
+    def __getattr__(self, name):   # (only for an attribute it lacks)
+        raise AttributeError(f"'torch.{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        self.__delattr__(name)
+
+    def __delattr__(self, name):
+        if name in dir(self):
+            raise AttributeError(f"attribute '{name}' of 'torch.{type(self).__name__}' objects "
+                                 'is not writable')
+        self.__getattr__(name)
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError(f"cannot pickle 'torch.{type(self).__name__}' object")
+
+
+class finfo(_TypeInfo):
     """torch.finfo: machine limits of a floating dtype."""
+    __slots__ = ('eps', 'tiny', 'smallest_normal', 'resolution')
 
     def __init__(self, *args, **kwargs):
         if len(args) + len(kwargs) > 1:   # neither of torch's overloads, (type) and ()
@@ -253,19 +285,10 @@ class finfo:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to "
                             "handle 'torch.finfo'")
         info = ml_dtypes.finfo(type.to_real().np)
-        self.bits = info.bits
-        self.eps = float(info.eps)
-        self.max = float(info.max)
-        self.min = float(info.min)
-        self.tiny = self.smallest_normal = float(info.tiny)
-        self.resolution = 10.0 ** -int(info.precision)   # torch: exactly 1e-3, 1e-6, ...
-        self.dtype = type.to_real().name
-
-    def __eq__(self, other):
-        return isinstance(other, finfo) and self.dtype == other.dtype
-
-    def __hash__(self):
-        return hash(self.dtype)
+        self._set(bits=info.bits, eps=float(info.eps), max=float(info.max), min=float(info.min),
+                  tiny=float(info.tiny), smallest_normal=float(info.tiny),
+                  resolution=10.0 ** -int(info.precision),   # torch: exactly 1e-3, 1e-6, ...
+                  dtype=type.to_real().name)
 
     def __repr__(self):
         return (f'finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, '
@@ -273,8 +296,9 @@ class finfo:
                 f'dtype={self.dtype})')
 
 
-class iinfo:
+class iinfo(_TypeInfo):
     """torch.iinfo: limits of an integer dtype."""
+    __slots__ = ()
 
     def __init__(self, *args, **kwargs):
         type, = parse_arguments('iinfo', ('type',), args, kwargs)
@@ -285,10 +309,7 @@ class iinfo:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
                             "handle 'torch.iinfo'")
         info = np.iinfo(type.np)
-        self.bits = info.bits
-        self.max = int(info.max)
-        self.min = int(info.min)
-        self.dtype = type.name
+        self._set(bits=info.bits, max=int(info.max), min=int(info.min), dtype=type.name)
 
     def __repr__(self):
         return f'iinfo(min={float(self.min):g}, max={float(self.max):g}, dtype={self.dtype})'
