@@ -246,3 +246,16 @@ def test_finfo_and_iinfo_objects(call):
     """finfo and iinfo compare equal for one dtype, and are read-only, unhashable and
     unpicklable, with torch's messages."""
     check(lambda T: eval(call, {'T': T, 'copy': copy, 'pickle': pickle}), match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    'D.abbr', 'setattr(D, "itemsize", 1)', 'setattr(D, "is_complex", True)',
+    'setattr(D, "abbr", "x")', 'delattr(D, "itemsize")', 'setattr(D, "foo", 1)', 'D.foo',
+    'type(D)()', 'type(D)("float32")', 'copy.deepcopy(D) is D', 'pickle.loads(pickle.dumps(D)) is D',
+    'D == None', 'D != 1', 'D.itemsize'])
+@pytest.mark.parametrize('name', ['bool', 'uint8', 'int16', 'bfloat16', 'float64', 'complex64'])
+def test_dtype_attributes(name, call):
+    """dtypes have torch's abbr, can't be created and their attributes can't be written (a
+    write would change every tensor of the dtype), with torch's messages."""
+    check(lambda T: eval(call, {'D': getattr(T, name), 'copy': copy, 'pickle': pickle}),
+          match_message=True)

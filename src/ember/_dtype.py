@@ -10,21 +10,50 @@ from ._arguments import invalid_combination, parse_arguments
 BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
 
 
-class dtype:
+class _ReadOnly:
+    """Base of the objects whose attributes torch makes read-only (dtype, finfo, iinfo): a
+    write raises torch's error, and a missing attribute is named as torch names its class."""
+    __slots__ = ()
+
+    def _set(self, **values):
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):   # (only for an attribute it lacks)
+        raise AttributeError(f"'torch.{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        self.__delattr__(name)
+
+    def __delattr__(self, name):
+        if name in dir(self):
+            raise AttributeError(f"attribute '{name}' of 'torch.{type(self).__name__}' objects "
+                                 'is not writable')
+        self.__getattr__(name)
+
+
+class dtype(_ReadOnly):
     """A tensor element type; prints as ``torch.float32`` like torch's dtype objects."""
 
-    __slots__ = ('name', 'np', 'itemsize', 'category', 'is_signed', '_aliases', 'scalar_name',
-                 'cpp_name')
+    __slots__ = ('name', 'np', 'itemsize', 'category', 'is_signed', 'abbr', '_aliases',
+                 'scalar_name', 'cpp_name')
 
-    def __init__(self, name, np_dtype, category, scalar_name, cpp_name, aliases=()):
-        self.name = name
-        self.scalar_name = scalar_name  # c10's ScalarType name ('Float'), as torch's messages use
-        self.cpp_name = cpp_name        # the C++ type ('float'), as caffe2::TypeMeta prints it
-        self.np = np.dtype(np_dtype)
-        self.itemsize = self.np.itemsize
-        self.category = category
-        self.is_signed = category != BOOL and not name.startswith('uint')
-        self._aliases = aliases
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'torch.dtype' instances")
+
+    @classmethod
+    def _define(cls, name, np_dtype, category, scalar_name, cpp_name, aliases=()):
+        """One of the dtypes ember has (torch's can't be created either)."""
+        self = object.__new__(cls)
+        np_dtype = np.dtype(np_dtype)
+        self._set(name=name, np=np_dtype, itemsize=np_dtype.itemsize, category=category,
+                  is_signed=category != BOOL and not name.startswith('uint'), _aliases=aliases,
+                  abbr='b8' if category == BOOL else (   # 'bf16', 'u8', 'c64'...
+                      name.replace('float', 'f').replace('complex', 'c').replace('uint', 'u')
+                      .replace('int', 'i')),
+                  scalar_name=scalar_name,  # c10's ScalarType name ('Float'), for torch's messages
+                  cpp_name=cpp_name)        # the C++ type ('float'), as caffe2::TypeMeta prints it
+        return self
 
     @property
     def is_floating_point(self):
@@ -49,25 +78,25 @@ class dtype:
         return self.name
 
 
-bool = dtype('bool', np.bool_, BOOL, 'Bool', 'bool')
-uint8 = dtype('uint8', np.uint8, INT, 'Byte', 'unsigned char')
-int8 = dtype('int8', np.int8, INT, 'Char', 'signed char')
-int16 = dtype('int16', np.int16, INT, 'Short', 'short int', ('short',))
-int32 = dtype('int32', np.int32, INT, 'Int', 'int', ('int',))
-int64 = dtype('int64', np.int64, INT, 'Long', 'long int', ('long',))
-float16 = dtype('float16', np.float16, FLOAT, 'Half', 'c10::Half', ('half',))
-bfloat16 = dtype('bfloat16', ml_dtypes.bfloat16, FLOAT, 'BFloat16', 'c10::BFloat16')
-float32 = dtype('float32', np.float32, FLOAT, 'Float', 'float', ('float',))
-float64 = dtype('float64', np.float64, FLOAT, 'Double', 'double', ('double',))
-complex64 = dtype('complex64', np.complex64, COMPLEX, 'ComplexFloat', 'c10::complex<float>',
-                  ('cfloat',))
-complex128 = dtype('complex128', np.complex128, COMPLEX, 'ComplexDouble', 'c10::complex<double>',
-                   ('cdouble',))
+bool = dtype._define('bool', np.bool_, BOOL, 'Bool', 'bool')
+uint8 = dtype._define('uint8', np.uint8, INT, 'Byte', 'unsigned char')
+int8 = dtype._define('int8', np.int8, INT, 'Char', 'signed char')
+int16 = dtype._define('int16', np.int16, INT, 'Short', 'short int', ('short',))
+int32 = dtype._define('int32', np.int32, INT, 'Int', 'int', ('int',))
+int64 = dtype._define('int64', np.int64, INT, 'Long', 'long int', ('long',))
+float16 = dtype._define('float16', np.float16, FLOAT, 'Half', 'c10::Half', ('half',))
+bfloat16 = dtype._define('bfloat16', ml_dtypes.bfloat16, FLOAT, 'BFloat16', 'c10::BFloat16')
+float32 = dtype._define('float32', np.float32, FLOAT, 'Float', 'float', ('float',))
+float64 = dtype._define('float64', np.float64, FLOAT, 'Double', 'double', ('double',))
+complex64 = dtype._define('complex64', np.complex64, COMPLEX, 'ComplexFloat',
+                          'c10::complex<float>', ('cfloat',))
+complex128 = dtype._define('complex128', np.complex128, COMPLEX, 'ComplexDouble',
+                           'c10::complex<double>', ('cdouble',))
 
 # The dtype torch's parser gives a Python int in [2**63, 2**64): it takes part in promotion
 # (which refuses it with anything but a float), and names result_type of two such ints; ember
 # has no uint64 tensors.
-_UINT64 = dtype('uint64', np.uint64, INT, 'UInt64', 'unsigned long')
+_UINT64 = dtype._define('uint64', np.uint64, INT, 'UInt64', 'unsigned long')
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
               complex64, complex128)
@@ -241,32 +270,16 @@ def can_cast(*args, **kwargs):
             <= required_dtype(to, 'can_cast', 'to', 2).category)
 
 
-class _TypeInfo:
-    """Base of finfo and iinfo, whose attributes are read-only as torch's: two are equal where
-    they describe one dtype, and they can't be hashed or pickled."""
+class _TypeInfo(_ReadOnly):
+    """Base of finfo and iinfo: two are equal where they describe one dtype, and they can't
+    be hashed or pickled, as torch's."""
     __slots__ = ('bits', 'max', 'min', 'dtype')
-
-    def _set(self, **values):
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
 
     def __eq__(self, other):
         return isinstance(other, type(self)) and self.dtype == other.dtype
 
     def __hash__(self):
         raise TypeError(f"unhashable type: 'torch.{type(self).__name__}'")
-
-    def __getattr__(self, name):   # (only for an attribute it lacks)
-        raise AttributeError(f"'torch.{type(self).__name__}' object has no attribute '{name}'")
-
-    def __setattr__(self, name, value):
-        self.__delattr__(name)
-
-    def __delattr__(self, name):
-        if name in dir(self):
-            raise AttributeError(f"attribute '{name}' of 'torch.{type(self).__name__}' objects "
-                                 'is not writable')
-        self.__getattr__(name)
 
     def __reduce_ex__(self, protocol):
         raise TypeError(f"cannot pickle 'torch.{type(self).__name__}' object")
