@@ -223,7 +223,8 @@ def test_result_type_arguments(call):
     'T.can_cast()', 'T.can_cast(to=T.float32)', 'T.can_cast(T.float32, T.int8, T.int8)',
     'T.can_cast(T.float32, to=T.int8)', 'T.iinfo(T.int8, T.int8)', 'T.iinfo(x=T.int8)',
     'T.iinfo(T.int8, x=1)', 'T.iinfo(T.int8, type=T.int8)', 'T.finfo(T.float32, T.float32)',
-    'T.finfo(x=T.float32)', 'T.finfo(T.float32, x=1)', 'T.finfo(T.float32, type=T.float32)'])
+    'T.finfo(x=T.float32)', 'T.finfo(T.float32, x=1)', 'T.finfo(T.float32, type=T.float32)',
+    'T.set_default_dtype(d=T.float64)'])
 def test_dtype_function_argument_errors(call):
     """torch's parser's messages for missing (all named from the first missing, 'arguments'
     for one), surplus and unknown arguments."""

@@ -155,7 +155,7 @@ def get_default_dtype():
     return _default[0]
 
 
-def set_default_dtype(d):
+def set_default_dtype(d, /):
     """torch.set_default_dtype: the dtype of Python floats (float32, float64, or 16-bit)."""
     if not isinstance(d, dtype):
         raise TypeError('invalid dtype object: only floating-point types are supported as the '
