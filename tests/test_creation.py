@@ -400,6 +400,23 @@ def test_full_numpy_fill_values(fill):
     check(lambda T: T.full((2,), T.tensor(fill)), exact=True)
 
 
+@pytest.mark.parametrize('fill', [1e10, -1e300, 70000, 1 + 1j, 'tensor'], ids=str)
+@pytest.mark.parametrize('size', [(), (1,), (1, 1), (0,), (2,)], ids=str)
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16], ids=str)
+def test_full_of_one_reduced_float_element(fill, size, dtype):
+    """full (torch's empty, then fill_) of one float16/bfloat16 element: torch's CPU fill
+    converts the number through a double, unchecked (1e10 is inf)."""
+    def value(T):
+        return T.tensor(1e10) if fill == 'tensor' else fill
+    check(lambda T, d: T.full(size, value(T), dtype=d), dtype, exact=True, match_message=True)
+    check(lambda T, d: T.full(size, value(T), dtype=d, out=T.zeros(3, dtype=d)), dtype,
+          exact=True, match_message=True)
+    check(lambda T, d: T.zeros(2, dtype=d).new_full(size, value(T)), dtype, exact=True,
+          match_message=True)
+    check(lambda T, d: T.full_like(T.zeros(size, dtype=d), value(T)), dtype, exact=True,
+          match_message=True)
+
+
 @pytest.mark.parametrize('fill', ['a', None, 'vector', 'array', 2 ** 64, -2 ** 63 - 1, 1e40],
                          ids=str)
 @pytest.mark.parametrize('dtype', [None, torch.bool, torch.int64, torch.float32, torch.complex64],

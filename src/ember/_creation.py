@@ -23,7 +23,7 @@ from ._arguments import class_name, invalid_combination, not_tensor, type_name
 from ._device import (CPU, array_module, as_device, backend, cast, check_unpinned, device_of, from_storage,
                       is_dense, to_host)
 from ._ops.primitive import write_out
-from ._scalar import C_NAMES, as_number, read_float, read_number, scalar_to
+from ._scalar import C_NAMES, as_number, fill_scalar, read_float, read_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
 from ._warnings import warn_once
 from .autograd.grad_mode import state as grad_state
@@ -406,7 +406,7 @@ def _filled(shape, value, dtype, device, requires_grad, out=None, name=None, pin
     if shape and min(shape) < 0:
         _negative_size(shape, name)
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
-    fill = _fill_value(value, dtype)
+    fill = _fill_value(value, dtype, shape)
     try:
         if out is not None:
             return write_factory_out(wrap(numpy.full(shape, fill, dtype.np)), out, requires_grad,
@@ -461,10 +461,13 @@ def _negative_size(shape, name):
                        f'{list(shape)}')
 
 
-def _fill_value(value, dtype):
-    """``value`` as c10::Scalar::to<T> converts it to ``dtype``; the Python ints 0 and 1, exact in
-    every dtype, as they are (NumPy stores them faster than its own scalars)."""
-    return value if value.__class__ is int and 0 <= value <= 1 else scalar_to(value, dtype)
+def _fill_value(value, dtype, shape):
+    """``value`` as torch's fill_ converts it to a ``shape`` of ``dtype`` (fill_scalar); the
+    Python ints 0 and 1, exact in every dtype, as they are (NumPy stores them faster than its
+    own scalars)."""
+    if value.__class__ is int and 0 <= value <= 1:
+        return value
+    return fill_scalar(value, dtype, math.prod(shape))
 
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

@@ -97,6 +97,16 @@ def scalar_to(value, dtype):
     return numpy.float32(value).astype(dtype.np) if dtype.itemsize == 2 else dtype.np.type(value)
 
 
+def fill_scalar(value, dtype, numel):
+    """``value`` as torch's fill_ writes it into ``numel`` elements of ``dtype``: scalar_to's,
+    except that its CPU fill of one float16/bfloat16 element converts through a double,
+    unchecked (1e10 is inf; a complex's imaginary part is refused as a double's)."""
+    if numel == 1 and dtype in (_dtype.float16, _dtype.bfloat16):
+        with numpy.errstate(over='ignore'):
+            return numpy.float32(scalar_to(value, _dtype.float64)).astype(dtype.np)
+    return scalar_to(value, dtype)
+
+
 @functools.cache
 def _largest(dtype):
     """The largest finite value of a floating dtype (finfo is too slow to build per call)."""

@@ -708,6 +708,19 @@ def test_fill_converts_its_number_as_c10(dtype, value):
           match_message=True)
 
 
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'int8'])
+@pytest.mark.parametrize('value', [1e10, -1e300, 2 ** 31, 70000, 65519.99, 2 ** 63, 1 + 1j, 2 + 0j])
+@pytest.mark.parametrize('shape', [(), (1,), (1, 1), (0,), (2,)])
+def test_fill_of_one_element_converts_as_torchs_cpu_fill(shape, dtype, value):
+    """torch's CPU fill_ of one float16/bfloat16 element converts its number through a double,
+    unchecked: 1e10 is inf (and 1 + 1j refused as a double), where more or fewer elements
+    refuse it as c10::Half."""
+    check(lambda T: T.zeros(shape, dtype=getattr(T, dtype)).fill_(value), exact=True,
+          match_message=True)
+    check(lambda T: T.zeros(shape, dtype=getattr(T, dtype), requires_grad=dtype != 'int8')
+          .clone().fill_(value), exact=True, match_message=True)
+
+
 def test_fill_of_leaf_raises_the_leaf_error_before_converting():
     check(lambda T: T.ones(2, requires_grad=True).fill_(1j), match_message=True)
 

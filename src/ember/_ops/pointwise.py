@@ -9,7 +9,7 @@ from .._arguments import described, invalid_combination, type_name
 from .._device import array_module, cast
 from .._dtype import _BY_NUMPY
 from .._exact import fma
-from .._scalar import NUMPY_REALS, is_number, parsed_number, scalar_to
+from .._scalar import NUMPY_REALS, fill_scalar, is_number, parsed_number, scalar_to
 from .._warnings import warn_deprecated_overload
 from .._tensor import Tensor
 from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive,
@@ -1232,8 +1232,8 @@ class FillBackward2(Primitive):
     writes_repeated = True
 
     def forward(ctx, a, value):
-        value = scalar_to(value, _BY_NUMPY[a.dtype])   # here, after the leaf checks, as in
-        return _xp(a).full_like(a, value)              # torch: c10's overflow error (1j into float)
+        value = fill_scalar(value, _BY_NUMPY[a.dtype], a.size)   # here, after the leaf checks,
+        return _xp(a).full_like(a, value)   # as in torch: c10's overflow error (1j into float)
 
     def backward(ctx, grad):
         return grad.new_zeros(grad.shape)
