@@ -670,6 +670,21 @@ def test_masked_fill_mask_dtype_and_value_conversion(name, dtype):
     check(MASKED_FILLS[name], sample((3, 4), dtype, seed=3), exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('target', ['()', '(2,)', '(3, 2)'])
+@pytest.mark.parametrize('value', ['1j', 'T.tensor(1j)', '300', '1.5', 'T.tensor(300)'])
+@pytest.mark.parametrize('mask', ['T.ones(3, dtype=T.bool)', 'T.ones(2, dtype=T.bool)',
+                                  'T.ones(3, dtype=T.uint8)'])
+def test_masked_fill_shape_error_before_the_value_conversion(target, value, mask):
+    """masked_fill_ of a value its target's dtype can't hold, with a mask the target can't
+    take: torch's TensorIterator reports the shapes before its kernel converts the value (the
+    mask's dtype before both)."""
+    for inplace in (True, False):
+        check(lambda T: getattr(T.zeros(eval(target), dtype=T.int8),
+                                'masked_fill_' if inplace else 'masked_fill')(
+                                    eval(mask, {'T': T}), eval(value, {'T': T})),
+              exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('expression', [
     'T.clamp(a, T.zeros(4), 1.0)', 'T.clamp(a, -1.0, T.ones(1))', 'a.clamp(T.zeros(3, 4), 0.5)',
     'a.clone().clamp_(0.0, T.ones(4))', 'T.clamp(a, T.tensor(-0.5), 0.5)', 'a.clamp(max=T.tensor(0.))'])

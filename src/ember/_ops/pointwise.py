@@ -13,7 +13,8 @@ from .._scalar import NUMPY_REALS, fill_scalar, is_number, parsed_number, scalar
 from .._warnings import warn_deprecated_overload
 from .._tensor import Tensor
 from .primitive import (CONTIGUOUS, ITERATOR, NotImplementedDerivative, Primitive,
-                        check_operand_types, check_out, target_error_first, write_out)
+                        check_operand_types, check_out, check_output_shape, target_error_first,
+                        write_out)
 from .shape import infer_size
 
 
@@ -1012,10 +1013,11 @@ def _masked_fill_method(self, mask, value):
 def _masked_fill(input, mask, value):
     if mask._data.shape != input._data.shape:
         infer_size(mask.shape, input.shape)  # torch's error names the mask first
+    _check_fill(mask, value)
+    converted = scalar_to(value, input.dtype)   # c10's overflow error (1j into a float tensor)
     if isinstance(value, Tensor):
-        _check_fill(input, mask, value)
         return MaskedFillBackward1.apply(input, mask, value)
-    return MaskedFillBackward0.apply(input, mask, value=_check_fill(input, mask, value))
+    return MaskedFillBackward0.apply(input, mask, value=converted)
 
 
 def _check_masked_fill_arguments(name, leading, mask, value):
@@ -1038,15 +1040,14 @@ def _check_masked_fill_arguments(name, leading, mask, value):
     raise _overload_error(name, args, signatures)
 
 
-def _check_fill(input, mask, value):
-    """torch's checks of masked_fill_'s mask and value; the value as input's dtype."""
+def _check_fill(mask, value):
+    """torch's checks of masked_fill_'s mask and value."""
     if mask.dtype is not _BOOL:
         raise RuntimeError(f'masked_fill_ only supports boolean masks, but got mask with dtype '
                            f'{mask.dtype.cpp_name}')
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f'masked_fill_ only supports a 0-dimensional value tensor, but got '
                            f'tensor with {value.ndim} dimension(s).')
-    return scalar_to(value, input.dtype)   # c10's overflow error (1j into a float tensor)
 
 
 def _compare(op, name, number_first=False):
@@ -1178,7 +1179,9 @@ def _pow_(self, exponent):
 def _masked_fill_(self, mask, value):
     _check_masked_fill_arguments('masked_fill_', (), mask, value)
     try:
-        checked = _check_fill(self, mask, value)
+        _check_fill(mask, value)
+        check_output_shape(self._data.shape, mask._data.shape)   # TensorIterator's, before the
+        checked = scalar_to(value, self.dtype)                   # kernel converts the value
     except RuntimeError:
         target_error_first(self, ())
         raise
