@@ -265,14 +265,19 @@ def as_array(value):
     return numpy.asarray(value)
 
 
+def warn_complex_to_real():
+    """torch's copy kernel's warning (once) where it casts complex values to a real dtype."""
+    warn_once('Casting complex values to real discards the imaginary part (Triggered '
+              'internally at /__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)')
+
+
 def cast(array, np_dtype, copy=False):
     """``array`` as ``np_dtype`` (unless ``copy``, itself or a view of it where it can be), as
     torch's copy kernel casts: complex values to a real dtype lose their imaginary part, with
     torch's warning (once; not NumPy's ComplexWarning), and to bool test both parts; a copy is
     laid out as torch's preserve_format lays it out."""
     if array.dtype.kind == 'c' and np_dtype.kind not in 'cb':
-        warn_once('Casting complex values to real discards the imaginary part (Triggered '
-                  'internally at /__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)')
+        warn_complex_to_real()
         array = array.real
     if 0 in array.strides and (copy or array.dtype != np_dtype):
         # NumPy's order 'K' puts broadcast dims innermost; torch's copy lays them out in

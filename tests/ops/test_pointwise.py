@@ -670,6 +670,24 @@ def test_masked_fill_mask_dtype_and_value_conversion(name, dtype):
     check(MASKED_FILLS[name], sample((3, 4), dtype, seed=3), exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('call', [
+    'T.zeros(2, dtype=T.uint8).eq_(1j)', 'T.zeros(2).ne_(T.ones(2, dtype=T.complex64))',
+    'T.zeros(0, dtype=T.int32).eq_(1j)', 'T.zeros(2, dtype=T.bool).eq_(1j)',
+    'T.zeros(2, dtype=T.complex64).eq_(1j)', 'T.zeros(2).eq_(1.5)',
+    'T.eq(T.zeros(2), 1j, out=T.zeros(2))', 'T.eq(T.zeros(2), 1j, out=T.zeros(0, dtype=T.int8))',
+    'T.ne(T.zeros(2), 1j, out=T.zeros(2, dtype=T.bool))',
+    'T.eq(T.zeros(2), 1j, out=T.zeros(2, dtype=T.complex128))'])
+def test_comparison_into_a_real_output_warns_of_a_complex_copy(call, warn_always):
+    """A comparison into a non-bool output (in place or out=) computes in the common dtype and
+    copies it there: from complex into a real output, torch's copy warns."""
+    def run(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = eval(call, {'T': T})
+        return result, [str(w.message) for w in caught]
+    check(run, exact=True)
+
+
 @pytest.mark.parametrize('target', ['()', '(2,)', '(3, 2)'])
 @pytest.mark.parametrize('value', ['1j', 'T.tensor(1j)', '300', '1.5', 'T.tensor(300)'])
 @pytest.mark.parametrize('mask', ['T.ones(3, dtype=T.bool)', 'T.ones(2, dtype=T.bool)',

@@ -6,7 +6,7 @@ import operator
 
 from .. import _dtype
 from .._arguments import described, invalid_combination, type_name
-from .._device import array_module, cast
+from .._device import array_module, cast, warn_complex_to_real
 from .._dtype import _BY_NUMPY
 from .._exact import fma
 from .._scalar import NUMPY_REALS, fill_scalar, is_number, parsed_number, scalar_to
@@ -642,6 +642,27 @@ class Comparison(Primitive):
 
     def forward(ctx, a, b):
         return getattr(_xp(a, b), ctx.ufunc)(a, b)
+
+    @classmethod
+    def apply_(cls, target, *operands, **params):
+        result = super().apply_(target, *operands, **params)
+        _warn_complex_copy(target, (target,) + operands)
+        return result
+
+    @classmethod
+    def apply_out(cls, out, *operands, **params):
+        result = super().apply_out(out, *operands, **params)
+        if out is not None:
+            _warn_complex_copy(out, operands)
+        return result
+
+
+def _warn_complex_copy(output, operands):
+    """torch's comparison into a non-bool output computes in the common dtype and copies the
+    result there: from a complex one into a real output, with the copy's warning."""
+    if output.dtype.category < _dtype.COMPLEX and output.dtype is not _BOOL and (
+            output._data.size and _dtype.result_type_of(operands).category == _dtype.COMPLEX):
+        warn_complex_to_real()
 
 
 class Ordering(Comparison):
