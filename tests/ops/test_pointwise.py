@@ -376,6 +376,38 @@ def test_mixed_dtype_gradients():
     check_grad(lambda T, x, y: x * y.to(T.complex64), a, b, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize('dtypes', [('float16', 'float64'), ('float16', 'bfloat16'),
+                                    ('bfloat16', 'float32'), ('float32', 'complex64'),
+                                    ('float64', 'complex128'), ('float16', 'complex64')])
+def test_pow_exponent_gradient_takes_the_log_in_the_result_dtype(dtypes):
+    """The exponent's gradient of tensor ** tensor is result * log(base) with the base in the
+    promoted dtype, as torch's: exactly (no 16-bit log), and a negative real base of a complex
+    power has a complex log, not nan."""
+    def run(T, a, b):
+        a, b = a.requires_grad_(), b.requires_grad_()
+        result = a ** b
+        (result.abs() if result.is_complex() else result).sum().backward()
+        return result, a.grad, b.grad
+    check(run, torch.tensor([-2., 3., 0.5, 0.], dtype=getattr(torch, dtypes[0])),
+          torch.tensor([2., 1.5, -1., 2.]).to(getattr(torch, dtypes[1])),
+          exact='complex' not in dtypes[1])   # (complex ** may differ in the last bit)
+
+
+@pytest.mark.parametrize('reduced', ['float16', 'bfloat16'])
+def test_product_with_a_0d_operand_requiring_grad_warns_nothing(reduced):
+    """A 16-bit tensor times a 0-d tensor of another dtype that requires grad (the backward of
+    x0d * y) reads its number without Tensor.__float__'s requires-grad warning."""
+    def run(T):
+        x = T.tensor(2., dtype=T.float16 if reduced == 'bfloat16' else T.bfloat16,
+                     requires_grad=True)
+        y = T.ones(3, dtype=getattr(T, reduced), requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            (x * y).sum().backward()
+        return x.grad, y.grad, [str(w.message) for w in caught]
+    check(run, exact=True)
+
+
 @pytest.mark.parametrize('name', GRAD_BINARY)
 def test_binary_gradcheck(name):
     a = sample((2, 3), 'float64', seed=1, low=0.5, high=2)

@@ -347,8 +347,10 @@ class PowBackward1(Primitive):
         grad_a = masked_fill(grad * _conj(b * a ** (b - 1)), b == 0, 0) if need_a else None
         if not need_b:
             return grad_a, None
-        # d/db a**b = a**b * log(a), taken as 0 where a == 0 and b >= 0 (as torch does).
-        log_a = masked_fill(a.log(), (a == 0) & ((b.real if b.is_complex() else b) >= 0), 0)
+        # d/db a**b = a**b * log(a), taken as 0 where a == 0 and b >= 0 (as torch does), with a
+        # in the result's dtype (a negative real base of a complex power has a complex log)
+        log_a = masked_fill(a.to(result.dtype).log(),
+                            (a == 0) & ((b.real if b.is_complex() else b) >= 0), 0)
         return grad_a, grad * _conj(result * log_a)
 
 
@@ -721,7 +723,8 @@ def _opmath_param(input, other):
             other.__class__ in (int, float) or isinstance(other, NUMPY_REALS) or (
                 isinstance(other, Tensor) and not other.ndim and other.dtype is not input.dtype
                 and _dtype.result_type_of((input, other)) is input.dtype)):
-        return {'opmath_other': float(parsed_number(other))}
+        return {'opmath_other': float(other.item() if isinstance(other, Tensor)
+                                      else parsed_number(other))}
     return _NO_PARAMS
 
 
