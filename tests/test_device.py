@@ -1,12 +1,13 @@
 """torch.device, the default device, and tensors asked for on devices ember has none of (it
 answers as torch's CPU-only build), against torch."""
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 import torch
 
-from helpers import check, cpu_only_torch
+from helpers import DTYPE_NAMES, check, cpu_only_torch
 import ember
 
 
@@ -186,3 +187,38 @@ def test_cast_copies_are_laid_out_as_torch(view, cast):
     place (NumPy's astype puts it innermost)."""
     check(lambda T: (eval(view + cast).stride(), eval(view + cast).is_contiguous()))
     check(lambda T: T.as_tensor(eval(view), dtype=T.float64).stride())
+
+
+_SPECIAL = [0., -0., 1.5, -1.5, 2.5, 127.5, 128., 255.9, 256., -129., 300., -300., 1e5, -1e5,
+            65504., 65520., 3e38, 1e39, 2. ** 31, -2. ** 31 - 1, -2. ** 31 - 255, 2. ** 32 + 5,
+            -2. ** 40 - 3, 2. ** 63, -2. ** 63, 1e300, np.inf, -np.inf, np.nan, 1e-40, 1e-310]
+
+
+def _special_values(T, name):
+    """Values of dtype ``name`` at and beyond the edges of every other dtype."""
+    dtype = getattr(T, name)
+    if name == 'bool':
+        return T.tensor([True, False])
+    if dtype.is_floating_point or dtype.is_complex:
+        values = np.array(_SPECIAL)
+        if dtype.is_complex:
+            values = values.astype(complex)
+            values.imag = values.real[::-1]
+        return T.from_numpy(values).to(dtype)
+    info = T.iinfo(dtype)
+    return T.tensor([info.min, info.max, 0, 1, info.min + 1, info.max - 1, 100], dtype=dtype)
+
+
+@pytest.mark.parametrize('target', DTYPE_NAMES)
+@pytest.mark.parametrize('source', DTYPE_NAMES)
+def test_casts_of_values_beyond_the_target_range(source, target):
+    """Every cast as torch's copy kernel computes it, bit for bit, out-of-range values too (a
+    double beyond int32 into uint8 wraps through int64, as torch's compiled cast: 2**32 + 5 is
+    5, where NumPy gives 0)."""
+    def run(T):
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            x = _special_values(T, source)
+            return (x.to(getattr(T, target)), T.zeros(len(x), dtype=getattr(T, target)).copy_(x),
+                    T.stack([x, x], 1)[:, 0].to(getattr(T, target)), x[:1].to(getattr(T, target)))
+    check(run, exact=True)

@@ -275,10 +275,13 @@ def cast(array, np_dtype, copy=False):
     """``array`` as ``np_dtype`` (unless ``copy``, itself or a view of it where it can be), as
     torch's copy kernel casts: complex values to a real dtype lose their imaginary part, with
     torch's warning (once; not NumPy's ComplexWarning), and to bool test both parts; a copy is
-    laid out as torch's preserve_format lays it out."""
+    laid out as torch's preserve_format lays it out; a double out of uint8's range wraps as
+    torch's compiled cast wraps it, through int64 (NumPy's goes through int32)."""
     if array.dtype.kind == 'c' and np_dtype.kind not in 'cb':
         warn_complex_to_real()
         array = array.real
+    if np_dtype.char == 'B' and array.dtype.char == 'd':
+        array = array.astype('int64')
     if 0 in array.strides and (copy or array.dtype != np_dtype):
         # NumPy's order 'K' puts broadcast dims innermost; torch's copy lays them out in
         # TensorIterator's order (a 0 stride decides nothing), as empty_like would
