@@ -720,6 +720,21 @@ def test_comparison_into_a_real_output_warns_of_a_complex_copy(call, warn_always
     check(run, exact=True)
 
 
+@pytest.mark.parametrize('target', ['uint8', 'int64', 'float32', 'bool', 'complex64'])
+@pytest.mark.parametrize('value', ['complex64', 'complex128'])
+def test_masked_fill_with_a_complex_0d_tensor_warns_nothing(target, value):
+    """A 0-d complex tensor value of masked_fill is read as a number (torch's value.item()):
+    into a real tensor no cast warns."""
+    def run(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            x = T.ones(3, dtype=getattr(T, target))
+            results = (x.masked_fill(x == x, T.tensor(2 + 0j, dtype=getattr(T, value))),
+                       x.clone().masked_fill_(x == x, T.tensor(2 + 0j, dtype=getattr(T, value))))
+        return results, [str(w.message) for w in caught]
+    check(run, exact=True)
+
+
 @pytest.mark.parametrize('target', ['()', '(2,)', '(3, 2)'])
 @pytest.mark.parametrize('value', ['1j', 'T.tensor(1j)', '300', '1.5', 'T.tensor(300)'])
 @pytest.mark.parametrize('mask', ['T.ones(3, dtype=T.bool)', 'T.ones(2, dtype=T.bool)',

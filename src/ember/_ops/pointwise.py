@@ -625,6 +625,8 @@ class MaskedFillBackward1(Primitive):
     repeated_write_warning = MaskedFillBackward0.repeated_write_warning
 
     def forward(ctx, a, mask, value):
+        if value.dtype.kind == 'c' and a.dtype.kind not in 'cb':   # torch reads it as a number:
+            value = value.real   # no cast's warning (its imaginary part is 0, checked before)
         return _xp(a).where(mask, value.astype(a.dtype), a)
 
     def backward(ctx, grad):
