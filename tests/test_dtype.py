@@ -8,8 +8,8 @@ import pytest
 import torch
 
 import ember
-from helpers import (ALL_TORCH_DTYPES, check, default_dtype, dtype_id, ember_dtype, outcomes,
-                     sample)
+from helpers import (ALL_TORCH_DTYPES, DTYPE_NAMES, check, default_dtype, dtype_id, ember_dtype,
+                     outcomes, sample)
 
 
 @pytest.mark.parametrize('a', ALL_TORCH_DTYPES, ids=dtype_id)
@@ -260,3 +260,14 @@ def test_dtype_attributes(name, call):
     write would change every tensor of the dtype), with torch's messages."""
     check(lambda T: eval(call, {'D': getattr(T, name), 'copy': copy, 'pickle': pickle}),
           match_message=True)
+
+
+@pytest.mark.parametrize('function', ['is_signed', 'is_complex', 'is_floating_point'])
+@pytest.mark.parametrize('input', DTYPE_NAMES + ['1', 'None', '[1.]'])
+def test_dtype_predicates(function, input):
+    """torch.is_signed / is_complex / is_floating_point of a tensor of each dtype, and the
+    parser's TypeError for anything else."""
+    def run(T):
+        value = T.ones(2, dtype=getattr(T, input)) if input in DTYPE_NAMES else eval(input)
+        return getattr(T, function)(value)
+    check(run, match_message=True)

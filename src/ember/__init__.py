@@ -86,11 +86,25 @@ def typename(obj, /):
 
 
 def is_floating_point(input):
-    return input.is_floating_point()
+    """torch.is_floating_point: whether a tensor's dtype is a float one."""
+    return _tensor_input('is_floating_point', input).is_floating_point()
 
 
 def is_complex(input):
-    return input.is_complex()
+    """torch.is_complex: whether a tensor's dtype is a complex one."""
+    return _tensor_input('is_complex', input).is_complex()
+
+
+def is_signed(input):
+    """torch.is_signed: whether a tensor's dtype is signed."""
+    return _tensor_input('is_signed', input).is_signed()
+
+
+def _tensor_input(function, input):
+    """``input``, a tensor, else torch's parser's TypeError."""
+    if not isinstance(input, Tensor):
+        raise _not_tensor(function, input)
+    return input
 
 
 def numel(input):
