@@ -2,6 +2,7 @@
 default dtype, dtype objects."""
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -270,4 +271,20 @@ def test_dtype_predicates(function, input):
     def run(T):
         value = T.ones(2, dtype=getattr(T, input)) if input in DTYPE_NAMES else eval(input)
         return getattr(T, function)(value)
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('t', [
+    'T.DoubleTensor', '"torch.DoubleTensor"', 'T.HalfTensor', '"torch.BFloat16Tensor"',
+    'T.FloatTensor', 'T.LongTensor', '"torch.ByteTensor"', 'T.float64', 'T.Tensor', '[1]', '1',
+    '"torch.cuda.FloatTensor"', 'T.cuda.DoubleTensor', '"foo"'])
+def test_set_default_tensor_type(t, warn_always):
+    """The deprecated torch.set_default_tensor_type: a floating legacy type (or its name) sets
+    the default dtype, with torch's deprecation warning; anything else is torch's error."""
+    def run(T):
+        with default_dtype(torch.float32), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            T.set_default_tensor_type(eval(t))
+            made = T.tensor([1.5]), T.ones(2), T.get_default_dtype()
+        return made, [str(w.message) for w in caught]
     check(run, match_message=True)

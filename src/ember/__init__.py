@@ -23,7 +23,7 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
                       is_warn_always_enabled, set_float32_matmul_precision, set_num_threads,
                       set_warn_always, use_deterministic_algorithms)
 from ._tensor_str import set_printoptions
-from ._tensor_types import LEGACY_CLASSES as _LEGACY_CLASSES
+from ._tensor_types import LEGACY_CLASSES as _LEGACY_CLASSES, set_default_tensor_type
 from . import _ops
 from ._ops import *  # noqa: F401,F403  (the op functions: add, mul, matmul, cat, ...)
 from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,

@@ -2,8 +2,12 @@
 one dtype as torch.Tensor(...) makes them, and isinstance(t, torch.FloatTensor) checks a
 tensor's dtype. Their CUDA twins (torch.cuda.FloatTensor, ...) make nothing: ember has no
 CUDA backend yet, and they raise as torch's CPU-only build does."""
+import importlib
+import sys
+
 from . import _dtype
 from ._tensor import CUDA_LEGACY_TYPES, LEGACY_TYPES, Tensor, typed_new
+from ._warnings import warn_once
 
 
 class tensortype(type):
@@ -49,3 +53,29 @@ def _cuda_legacy_type(cpu_class):
 
 
 CUDA_LEGACY_CLASSES = {name: _cuda_legacy_type(cls) for name, cls in LEGACY_CLASSES.items()}
+
+
+def set_default_tensor_type(t, /):
+    """torch.set_default_tensor_type (deprecated): the default dtype from a legacy type
+    (torch.DoubleTensor) or its dotted name ('torch.DoubleTensor', 'torch' being ember)."""
+    if isinstance(t, str):
+        t = _import_dotted_name(t)
+    warn_once('torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use '
+              'torch.set_default_dtype() and torch.set_default_device() as alternatives. '
+              '(Triggered internally at '
+              '/__w/pytorch/pytorch/torch/csrc/tensor/python_tensor.cpp:434.)')
+    if isinstance(t, cuda_tensortype):
+        t()   # torch's error: no CUDA
+    if not isinstance(t, tensortype):
+        raise TypeError('invalid type object: only floating-point types are supported as the '
+                        'default type')
+    _dtype.set_default_dtype(t.dtype)
+
+
+def _import_dotted_name(name):
+    """The object a dotted name names, as torch's _import_dotted_name finds it."""
+    first, *rest = name.split('.')
+    found = sys.modules[__package__] if first == 'torch' else importlib.import_module(first)
+    for component in rest:
+        found = getattr(found, component)
+    return found
