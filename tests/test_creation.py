@@ -337,6 +337,30 @@ def test_tensor_of_tensor_leaves(leaves):
         check(lambda T, d: T.tensor(leaves(T), dtype=d), dtype, exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('data', [
+    lambda T: [[1, 2], T.tensor([3, 4])], lambda T: [[1.5, 2], T.tensor([3, 4])],
+    lambda T: [[1, 2], T.tensor([3.5, 4])], lambda T: [[True, False], T.tensor([3, 4], dtype=T.int8)],
+    lambda T: [[[1, 2]], T.tensor([[3, 4]])], lambda T: [[1, 2], T.tensor([3, 4 + 1j])],
+    lambda T: [[1., 2], T.tensor([3., 4], requires_grad=True)], lambda T: [[1, 2], T.tensor([3, 4, 5])],
+    lambda T: [[1, 2], T.tensor(3)], lambda T: [[1, 2], T.tensor([[3, 4]])],
+    lambda T: [[1, 2], T.tensor([[3], [4]])], lambda T: [[[1, 2], [3, 4]], T.tensor([[5, 6], [7, 8]]).t()],
+    lambda T: [[1, 2], T.tensor([1, 2]).expand(2, 2)[0]], lambda T: [[1, 2], [T.tensor([1, 2])]],
+    lambda T: [[T.tensor([1, 2]), 2], [3]], lambda T: [[], [T.tensor([1, 2])]],
+    lambda T: [[], T.tensor([1.5])], lambda T: [T.tensor([1, 2]), [3, 4]],
+    lambda T: [[1, 2], np.array([3, 4], dtype='>i4')], lambda T: [[], [None]]], ids=range(20))
+@pytest.mark.parametrize('dtype', [None, 'int64', 'float32', 'bool', 'complex64', 'uint8', 'float16'])
+def test_tensor_iterates_tensors_where_it_expects_sequences(data, dtype):
+    """A tensor above the innermost level of nested data is a sequence to torch.tensor (its 0-d
+    tensors, read without grad, so without the requires_grad warning), its dtype inferred as a
+    leaf's; errors come in torch's depth-first order, and data without elements reads no leaf."""
+    def make(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = T.tensor(data(T), dtype=getattr(T, dtype) if dtype else None)
+        return result, [str(w.message).split('(Triggered')[0] for w in caught]
+    check(make, exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('view', [lambda a: np.broadcast_to(a[0], (3, 4)), lambda a: a.T,
                                   lambda a: a[:, ::2], lambda a: a.reshape(2, 3, 2).transpose(1, 0, 2)],
                          ids=['broadcast', 'T', 'sliced', 'permuted'])

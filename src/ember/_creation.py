@@ -132,9 +132,11 @@ def _is_sequence(kind):
 _SEQUENCES = (list, tuple, range, collections.abc.Sequence, collections.abc.MutableSequence)
 
 
-def _collect_leaves(data, found, tensors):
+def _collect_leaves(data, found, tensors, dims):
     """Add to ``found`` the type of each leaf of nested sequences (the dtype of tensors/arrays),
-    and to ``tensors`` each tensor leaf; True when some sequence is not a list or tuple."""
+    and to ``tensors`` each tensor leaf; True when some sequence is not a list or tuple, or
+    is a tensor. ``data`` spans ``dims`` levels of the shape: a tensor above its last level
+    is a sequence to torch (its 0-d tensors, read without grad)."""
     if not data:
         found.add(float)   # an empty sequence has the default dtype
     other = False
@@ -143,14 +145,17 @@ def _collect_leaves(data, found, tensors):
         if _is_sequence(kind):
             other = other or kind not in (list, tuple)
             for item in items:
-                other = _collect_leaves(item, found, tensors) or other
+                other = _collect_leaves(item, found, tensors, dims - 1) or other
         elif issubclass(kind, Tensor):
             for item in items:
                 found.add(item.dtype)
-                tensors.append(item)
+                if dims > 1 and item.ndim:
+                    other = _collect_leaves(list(item.detach()), found, tensors, dims - 1) or True
+                else:
+                    tensors.append(item)
         elif issubclass(kind, numpy.ndarray):
             warn_once(_LIST_OF_ARRAYS)
-            found.update(_dtype.from_numpy_dtype(item.dtype) for item in items)
+            found.update(_dtype.from_numpy_dtype(item.dtype.newbyteorder('=')) for item in items)
         else:
             found.add(kind)
     return other
@@ -221,23 +226,25 @@ def _python_data(data, dtype):
         raise TypeError(f"new(): invalid data type '{type_name(data)}'")
     kinds, tensors = set(), []
     shape = _first_shape(data)
-    other_sequences = _collect_leaves(data if isinstance(data, (list, tuple)) else [data],
-                                      kinds, tensors)
+    top = data if isinstance(data, (list, tuple)) else [data]
+    dims = len(shape) + (top is not data)
+    other_sequences = _collect_leaves(top, kinds, tensors, dims)
     target = dtype or functools.reduce(_dtype.promote_types, map(_leaf_dtype, kinds))
-    _check_tensor_leaves(tensors, target)
+    host_type = _host_type(target, kinds)
+    if 0 in shape:   # torch stores no element, so reads no leaf
+        return numpy.zeros(shape, host_type), target
+    if tensors:   # torch reads a tensor leaf where it stores it, depth first
+        _check_nesting(data, shape, target)
     _check_leaves(kinds, target)
     if tensors or other_sequences:
-        data = _as_lists(data, target.category == _dtype.COMPLEX)
-    host_type = _host_type(target, kinds)
+        data = _as_lists(data, target.category == _dtype.COMPLEX, len(shape))
     try:
         host = numpy.asarray(data, dtype=host_type)
     except OverflowError:
         raise ValueError('Overflow when unpacking long long') from None
     except ValueError as error:
-        if 0 not in shape:
-            _check_nesting(data, shape, target)
-            raise ValueError(str(error)) from None
-        host = numpy.zeros(shape, host_type)
+        _check_nesting(data, shape, target)
+        raise ValueError(str(error)) from None
     if target.category == _dtype.INT and host.size:
         info = numpy.iinfo(target.np)
         low = -info.max if target is _dtype.uint8 and host.dtype.kind == 'i' else info.min
@@ -256,14 +263,15 @@ def _host_type(target, kinds):
         target.category, numpy.float64)
 
 
-def _as_lists(data, complex_target):
-    """Nested data as nested lists of numbers (tensor leaves read as numbers, the imaginary
-    part dropped unless the target is complex)."""
-    if isinstance(data, Tensor):
+def _as_lists(data, complex_target, dims):
+    """Nested data of ``dims`` levels as nested lists of numbers (tensor leaves read as numbers,
+    the imaginary part dropped unless the target is complex; tensors above the last level
+    iterated)."""
+    if isinstance(data, Tensor) and not (dims > 0 and data.ndim):
         value = data.item()
         return value if complex_target or not isinstance(value, complex) else value.real
-    if _is_sequence(type(data)):
-        return [_as_lists(x, complex_target) for x in data]
+    if isinstance(data, Tensor) or _is_sequence(type(data)):
+        return [_as_lists(x, complex_target, dims - 1) for x in data]
     return data
 
 
@@ -283,15 +291,19 @@ def _first_shape(data):
 
 
 def _check_nesting(data, shape, dtype, dim=0):
-    """torch's error for nested lists that do not fill ``shape`` (recursive_store's checks, in
-    its depth-first order)."""
+    """torch's error for nested data that does not fill ``shape`` or has a tensor leaf it can't
+    read as ``dtype`` (recursive_store's checks, in its depth-first order)."""
     if dim == len(shape):
         if isinstance(data, (list, tuple)):
             name = type(data).__name__
             raise TypeError(f"'{name}' object cannot be interpreted as an integer"
                             if dtype.category <= _dtype.INT else f'must be real number, not {name}')
+        if isinstance(data, Tensor):
+            _check_tensor_leaves([data], dtype)
         return
-    if not isinstance(data, (list, tuple)):
+    if isinstance(data, Tensor) and data.ndim:
+        data = list(data.detach())
+    elif not _is_sequence(type(data)):
         raise TypeError('not a sequence')
     if len(data) != shape[dim]:
         raise ValueError(f'expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})')
