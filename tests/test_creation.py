@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, cpu_only_torch, dtype_id, raises_same, sample
+from helpers import ALL_TORCH_DTYPES, check, cpu_only_torch, dtype_id, outcomes, raises_same, sample
 
 
 @pytest.mark.parametrize('data', [1, 2.5, True, 1 + 2j, [1, 2], [1.0, 2], [True, False],
@@ -372,18 +372,49 @@ def test_tensor_copies_numpy_layout(view):
 
 @pytest.mark.parametrize('array', [np.array(['a']), np.array([1, 2], dtype=object),
                                    np.array([1], dtype='datetime64[s]'), np.zeros(2, dtype='V2'),
+                                   np.arange(3, dtype=np.ulonglong),
                                    np.float64(2.5), [1.5]], ids=str)
-def test_numpy_type_errors(array):
-    """torch's TypeError naming the array's type (ember's list of supported types lacks
-    torch's uint16/32/64, which ember does not have)."""
+@pytest.mark.parametrize('dtype', [None, 'float32'])
+def test_numpy_type_errors(array, dtype):
+    """torch's TypeError naming the array's type, a dtype given or not (ember's list of
+    supported types lacks torch's uint16/32/64, which ember does not have)."""
     for convert in ('from_numpy', 'as_tensor', 'tensor'):
         if convert != 'from_numpy' and not isinstance(array, np.ndarray):
             continue
+        options = {} if convert == 'from_numpy' or dtype is None else {'dtype': torch.float32}
         with pytest.raises(TypeError) as expected:
-            getattr(torch, convert)(array)
+            getattr(torch, convert)(array, **options)
+        options = {key: ember.float32 for key in options}
         with pytest.raises(TypeError) as got:
-            getattr(ember, convert)(array)
+            getattr(ember, convert)(array, **options)
         assert str(got.value).split('. The only')[0] == str(expected.value).split('. The only')[0]
+
+
+@pytest.mark.parametrize('array', [
+    lambda: np.arange(3, dtype=np.uint16), lambda: np.arange(3, dtype=np.uint32) * 70000,
+    lambda: np.arange(3, dtype=np.uint64) * 2 ** 40, lambda: np.arange(6, dtype=np.uint16)[::2],
+    lambda: np.arange(3, dtype='>f8')[::-1], lambda: np.arange(3, dtype=np.uint16)[::-1],
+    lambda: np.arange(3, dtype='>u2'), lambda: np.zeros(3, dtype=[('a', 'f4'), ('b', 'i1')])['a'],
+    lambda: np.array([1.5, 2.], dtype=np.float32), lambda: np.array([True, False]),
+    lambda: np.array([1.5, np.nan]), lambda: np.array([1.5], dtype=np.float16),
+    lambda: np.array([300, -1]), lambda: np.array([[1., 2.]])], ids=range(14))
+@pytest.mark.parametrize('dtype', [None, 'float32', 'int64', 'int16', 'bool', 'uint8', 'complex64',
+                                   'float16'])
+def test_numpy_arrays_torch_converts_with_a_dtype(array, dtype):
+    """torch's uint16/32/64 arrays, which ember lacks, convert given a dtype, alone or inside a
+    list; torch checks strides (a multiple of the item size, none negative) before the byte
+    order, and reads an array inside a list as its NumPy scalars (no float or bool one as an
+    integer)."""
+    def make(T, convert):
+        return convert(T, array(), getattr(T, dtype) if dtype else None)
+    for convert in (lambda T, a, d: T.tensor(a, dtype=d), lambda T, a, d: T.as_tensor(a, dtype=d),
+                    lambda T, a, d: T.tensor([a], dtype=d)):
+        expected, got = outcomes(lambda T: make(T, convert))
+        if expected[0] == 'ok' and expected[1].dtype in (torch.uint16, torch.uint32, torch.uint64) \
+                or 'integer is required' in str(expected[1]):   # (uint64 scalars, in a list)
+            assert got[0] == 'raise' and 'uint' in str(got[1])
+        else:
+            check(lambda T: make(T, convert), exact=True, match_message=True)
 
 
 @pytest.mark.parametrize('args', [(), (True,), (2.5,), ((2.0, 3),), ((2, 3.0),), (2, 2.5, 3),

@@ -95,21 +95,28 @@ def write_factory_out(result, out, requires_grad, name):
 
 # -------------------------------------------------------------------- torch.tensor
 
-def _check_array(array, shares_memory):
-    """torch's checks of a NumPy array it converts (dtype, byte order, strides, writeable)."""
-    if not array.dtype.isnative:
-        raise ValueError('given numpy array has byte order different from the native byte order. '
-                         'Conversion between byte orders is currently not supported.')
-    dtype = _dtype.from_numpy_dtype(array.dtype)
+def _check_array(array, shares_memory, dtype=None):
+    """torch's checks of a NumPy array it converts (writeable, strides, byte order, in its
+    order); the array's ember dtype, or None for torch's uint16/32/64, which ember lacks,
+    when the array is to be copied as ``dtype``."""
+    if shares_memory and not array.flags.writeable:
+        warn_once(_NOT_WRITABLE)
+    if array.itemsize and any(s % array.itemsize for s in array.strides):
+        raise ValueError('given numpy array strides not a multiple of the element byte size. Copy '
+                         'the numpy array to reallocate the memory.')
     if any(s < 0 for s in array.strides):
         raise ValueError('At least one stride in the given numpy array is negative, and tensors with '
                          'negative strides are not currently supported. (You can probably work '
                          'around this by making a copy of your array  with array.copy().) ')
-    if shares_memory and not array.flags.writeable:
-        warn_once(_NOT_WRITABLE)
-    return dtype
+    if not array.dtype.isnative:
+        raise ValueError('given numpy array has byte order different from the native byte order. '
+                         'Conversion between byte orders is currently not supported.')
+    if dtype is not None and array.dtype.type in _UNSIGNED:
+        return None
+    return _dtype.from_numpy_dtype(array.dtype)
 
 
+_UNSIGNED = (numpy.uint16, numpy.uint32, numpy.uint64)   # torch's, which ember lacks
 _NOT_WRITABLE = (
     'The given NumPy array is not writable, and PyTorch does not support non-writable tensors. '
     'This means writing to this tensor will result in undefined behavior. You may want to copy '
@@ -155,7 +162,7 @@ def _collect_leaves(data, found, tensors, dims):
                     tensors.append(item)
         elif issubclass(kind, numpy.ndarray):
             warn_once(_LIST_OF_ARRAYS)
-            found.update(_dtype.from_numpy_dtype(item.dtype.newbyteorder('=')) for item in items)
+            found.update(item.dtype.type for item in items)   # torch reads its NumPy scalars
         else:
             found.add(kind)
     return other
@@ -326,7 +333,7 @@ def _copied(data, dtype, device, requires_grad, pin_memory, caller):
             f'{caller}(sourceTensor).', UserWarning, stacklevel=3)
         host, inferred = to_host(data._data), data.dtype
     elif isinstance(data, numpy.ndarray):
-        host, inferred = data, _check_array(data, shares_memory=False)
+        host, inferred = data, _check_array(data, shares_memory=False, dtype=dtype)
     else:
         host, inferred = _python_data(data, dtype)
     dtype = dtype or inferred
@@ -345,8 +352,8 @@ def as_tensor(data, *, dtype=None, device=None):
             return data
         return data.to(dtype or data.dtype)
     if isinstance(data, numpy.ndarray) and as_device(device) == CPU:
-        array_dtype = _check_array(data, shares_memory=True)
-        if dtype is None or dtype is array_dtype:
+        array_dtype = _check_array(data, shares_memory=True, dtype=dtype)
+        if array_dtype is not None and dtype in (None, array_dtype):
             return _make(data, array_dtype)
     return tensor(data, dtype=dtype, device=device)
 
