@@ -248,6 +248,43 @@ def test_space_bool(name, args):
     check(lambda T: getattr(T, name)(*args, dtype=T.bool), exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('call', [
+    'T.zeros(size=None)', 'T.ones(size=None)', 'T.empty(size=None)', 'T.ones(1).new_zeros(size=None)',
+    'T.ones(1).new_ones(size=None)', 'T.ones(1).new_empty(size=None)',
+    'T.arange(0, 1, float("nan"))', 'T.arange(0, 1, float("nan"), dtype=T.int64)',
+    'T.arange(2**63, dtype=T.int32)', 'T.arange(2**63, dtype=T.float32)',
+    'T.arange(2**63, out=T.empty(0, dtype=T.int32))', 'T.arange(2**63, out=T.empty(3))'])
+def test_factory_argument_errors(call):
+    """size=None is torch's type error; a NaN step is no nonzero step; a count of 2**63 passes
+    ATen's size check and becomes INT64_MIN (after arange's out= warning)."""
+    check(warned(call), match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    'T.full((1,), 1e5, dtype=T.float16)', 'T.full((), -1e40, dtype=T.bfloat16)',
+    'T.full((1, 1), 2**63, dtype=T.float16)', 'T.full((2,), 1e5, dtype=T.float16)',
+    'T.full((0,), 1e5, dtype=T.float16)', 'T.full((1,), 1e5j, dtype=T.float16)',
+    'T.full((1,), 1e40, dtype=T.float32)', 'T.full((1,), 100000., dtype=T.bfloat16)',
+    'T.full_like(T.zeros(1, dtype=T.float16), 1e5)', 'T.zeros(1, dtype=T.bfloat16).new_full((1,), 1e40)',
+    'T.full((1,), 1e5, out=T.empty(3, dtype=T.float16))',
+    'T.linspace(1e5, 1, 1, dtype=T.float16)', 'T.linspace(1e5, 1, 0, dtype=T.float16)',
+    'T.linspace(300, 1, 0, dtype=T.int8)', 'T.linspace(300, 1, 1, dtype=T.int8)',
+    'T.linspace(1, 300, 1, dtype=T.int8)', 'T.logspace(40, 1, 0, dtype=T.float16)',
+    'T.logspace(400, 1, 0, dtype=T.int8)', 'T.logspace(5, 1, 1, dtype=T.float16)',
+    'T.logspace(400, 1, 1)', 'T.logspace(400, 1, 1, dtype=T.float64)', 'T.logspace(400, 1, 1, dtype=T.int8)',
+    'T.logspace(400, 1, 1, dtype=T.bool)', 'T.logspace(0.5, 1, 1, base=-2, dtype=T.float64)',
+    'T.logspace(40, 1, 1, dtype=T.float32)', 'T.logspace(5, 1, 1, base=-2, dtype=T.complex64)',
+    'T.logspace(0.5, 1, 1, base=-2, dtype=T.complex128)', 'T.logspace(400, 1, 1, dtype=T.complex64)',
+    'T.logspace(-400, 1, 1, dtype=T.complex128)', 'T.logspace(0, 1, 1, base=0, dtype=T.complex64)',
+    'T.logspace(0, 1, 1, base=float("inf"), dtype=T.complex64)',
+    'T.logspace(-1, 1, 1, base=-2, dtype=T.complex128)', 'T.logspace(2, 1, 1, base=2.5, dtype=T.complex64)'])
+def test_one_element_fills(call):
+    """ATen fills a one-element float16/bfloat16 tensor with its value unchecked (through double
+    and float); linspace and logspace of one element are such fills (of start, and of
+    libstdc++'s std::pow(base, start)), and of no element convert no bound."""
+    check(lambda T: eval(call), exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('args', [(3,), (2, 4), (4, 2), (0,), (3, 0)], ids=str)
 def test_eye(args):
     check(lambda T: T.eye(*args), exact=True)

@@ -28,6 +28,7 @@ from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
 from ._warnings import warn_once
 from .autograd.grad_mode import state as grad_state
 
+_NOT_GIVEN = object()   # an argument torch requires, missing: its parser's error, not Python's
 _GRAIN_SIZE = 32768   # at::internal::GRAIN_SIZE
 _VECTOR_BYTES = 32    # AVX2's Vectorized<T>
 
@@ -367,10 +368,10 @@ def from_numpy(array):
 
 # -------------------------------------------------------------------- filled factories
 
-def _size_arg(args, name, size=None):
+def _size_arg(args, name, size=_NOT_GIVEN):
     """The size of f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3])) or f(size=...), with
     torch's argument errors."""
-    if size is not None:
+    if size is not _NOT_GIVEN:
         if args:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
         if not isinstance(size, (tuple, list)) or size and not _is_size(size[0]):
@@ -489,7 +490,7 @@ def _fill_value(value, dtype, shape):
     return fill_scalar(value, dtype, math.prod(shape))
 
 
-def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def zeros(*args, size=_NOT_GIVEN, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """torch.zeros."""
     dtype = dtype_arg(dtype, 'zeros')
@@ -497,7 +498,7 @@ def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
                    pin_memory)
 
 
-def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def ones(*args, size=_NOT_GIVEN, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """torch.ones."""
     dtype = dtype_arg(dtype, 'ones')
@@ -505,7 +506,7 @@ def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requi
                    pin_memory)
 
 
-def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def empty(*args, size=_NOT_GIVEN, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
     dtype = dtype_arg(dtype, 'empty')
@@ -608,21 +609,21 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layo
                    requires_grad, False, 'tensor.new_tensor')
 
 
-def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+def new_zeros(self, *args, size=_NOT_GIVEN, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     """torch.Tensor.new_zeros."""
     return _filled(_size_arg(args, 'new_zeros', size), 0, dtype or self.dtype, device or self.device,
                    requires_grad, name='new_zeros', pin_memory=pin_memory)
 
 
-def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+def new_ones(self, *args, size=_NOT_GIVEN, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
     """torch.Tensor.new_ones."""
     return _filled(_size_arg(args, 'new_ones', size), 1, dtype or self.dtype, device or self.device,
                    requires_grad, name='new_ones', pin_memory=pin_memory)
 
 
-def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+def new_empty(self, *args, size=_NOT_GIVEN, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False):
     """torch.Tensor.new_empty (zeros, as ember's empty)."""
     return _filled(_size_arg(args, 'new_empty', size), 0, dtype or self.dtype, device or self.device,
@@ -694,7 +695,7 @@ def _arange_bounds(args, bounds, options):
 def _arange_count(start, end, step, dtype):
     """ATen's compute_arange_size: checks in double; int64 counts in (wrapping) int64."""
     d_start, d_end, d_step = (float(scalar_to(v, _dtype.float64)) for v in (start, end, step))
-    if not d_step:
+    if not (d_step > 0 or d_step < 0):   # (NaN too)
         raise RuntimeError('step must be nonzero')
     if not (math.isfinite(d_start) and math.isfinite(d_end)):
         raise RuntimeError(f'unsupported range: {d_start:g} -> {d_end:g}')
@@ -712,7 +713,7 @@ def _arange_count(start, end, step, dtype):
             size = float(numpy.ceil(numpy.float64(d_end - d_start) / d_step))
     if not 0 <= size <= float(2 ** 63 - 1):
         raise RuntimeError('invalid size, possible overflow?')
-    return int(size)
+    return int(size) if size < 2 ** 63 else -2 ** 63   # (2**63 passes the check, as C casts it)
 
 
 def _arange_values(start, step, count, dtype):
@@ -749,6 +750,9 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
                       f'tensor will be resized to a tensor of shape ({count},). (Triggered '
                       'internally at /__w/pytorch/pytorch/aten/src/ATen/native/'
                       'RangeFactories.cpp:199.)', UserWarning, stacklevel=2)
+    if count < 0:
+        raise RuntimeError(f'IntArrayRef contains an int that cannot be represented as a SymInt: '
+                           f'{count}')
     return _result(_range_values('arange', (count,), dtype, _arange_values, start, step, count,
                                  dtype), device, requires_grad, out, 'arange', pin_memory)
 
@@ -759,9 +763,6 @@ def _space_signatures(name):
                  f'{_FACTORY_OPTIONS})' for first, second in (
                      ('Tensor', 'Tensor'), ('Number', 'Tensor'), ('Tensor', 'Number'),
                      ('Number', 'Number')))
-
-
-_NOT_GIVEN = object()   # an argument torch requires, missing: its parser's error, not Python's
 
 
 def _space_args(name, start, end, steps, base=10.0):
@@ -845,9 +846,9 @@ def _linspace_real(start, end, steps, np_type):
 
 
 def _linspace_values(start, end, steps, dtype):
+    if steps <= 1:   # ATen fills a one-element result with start, converting no other bound
+        return numpy.full(steps, _fill_value(start, dtype, (1,)) if steps else 0, dtype.np)
     start, end = scalar_to(start, dtype), scalar_to(end, dtype)
-    if steps <= 1:
-        return numpy.full(steps, start, dtype.np)
     if dtype.category != _dtype.COMPLEX:
         return _linspace_real(start, end, steps, dtype.np)
     real = dtype.to_real().np
@@ -883,17 +884,32 @@ def _logspace_exponents(start, end, steps, dtype):
     return numpy.where(low, float(start) + step * distance, float(end) - step * distance)
 
 
+def _std_pow(base, exponent, complex_exponent):
+    """libstdc++'s std::pow(double base, double or complex<double> exponent): C's pow, NaN for a
+    negative base and fractional exponent; with a complex exponent, polar(pow(base, re), im *
+    log(base)) for a positive base, else exp(exponent * log(base)) as complex numbers."""
+    with numpy.errstate(all='ignore'):
+        base = numpy.float64(base)
+        if not complex_exponent:
+            return base ** numpy.float64(exponent)
+        exponent = numpy.complex128(exponent)
+        if base > 0:
+            rho, theta = base ** exponent.real, exponent.imag * numpy.log(base)
+            return complex(rho * numpy.cos(theta), rho * numpy.sin(theta))
+        return complex(numpy.exp(exponent * numpy.log(numpy.complex128(base))))
+
+
 def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
     start, end, steps, base = _space_args('logspace', start, end, steps, base)
     dtype = dtype_arg(dtype, 'logspace')
     dtype = _space_dtype('logspace', start, end, steps, out, dtype)
-    if steps <= 1:
-        power = complex(base) ** complex(as_number(start)) if dtype.category == _dtype.COMPLEX \
-            else float(base) ** float(as_number(start))
-        return _result(numpy.full(steps, scalar_to(power, dtype), dtype.np), device,
-                       requires_grad, out, 'logspace', pin_memory)
+    if steps <= 1:   # ATen fills a one-element result with std::pow(base, start)
+        fill = _fill_value(_std_pow(base, as_number(start), dtype.category == _dtype.COMPLEX),
+                           dtype, (1,)) if steps else 0
+        return _result(numpy.full(steps, fill, dtype.np), device, requires_grad, out, 'logspace',
+                       pin_memory)
     start, end = scalar_to(start, dtype), scalar_to(end, dtype)
     exponents = _range_values('logspace', (steps,), dtype, _logspace_exponents, start, end, steps,
                               dtype)
