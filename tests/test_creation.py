@@ -6,7 +6,8 @@ import pytest
 import torch
 
 import ember
-from helpers import ALL_TORCH_DTYPES, check, cpu_only_torch, dtype_id, outcomes, raises_same, sample
+from helpers import (ALL_TORCH_DTYPES, assert_same, check, cpu_only_torch, dtype_id, outcomes,
+                     raises_same, sample)
 
 
 @pytest.mark.parametrize('data', [1, 2.5, True, 1 + 2j, [1, 2], [1.0, 2], [True, False],
@@ -283,6 +284,25 @@ def test_one_element_fills(call):
     and float); linspace and logspace of one element are such fills (of start, and of
     libstdc++'s std::pow(base, start)), and of no element convert no bound."""
     check(lambda T: eval(call), exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('call', [
+    'T.tensor([1e40])', 'T.tensor([2**64], dtype=T.float16)', 'T.tensor([1e40, 1j])',
+    'T.tensor(np.array([1e40]), dtype=T.float32)', 'T.ones(2).new_tensor([1e40])',
+    'T.as_tensor([1e40], dtype=T.bfloat16)', 'T.arange(0, 1e39, 1e38, dtype=T.float16)',
+    'T.linspace(-65504, 65504, 3, dtype=T.float16)', 'T.linspace(0, float("inf"), 3, dtype=T.float16)',
+    'T.logspace(0, 300, 3, dtype=T.float32)', 'T.logspace(0, float("inf"), 3)',
+    'T.logspace(-200, 200, 5, dtype=T.bfloat16)'])
+@pytest.mark.parametrize('strict', ['warnings', 'numpy'])
+def test_float_errors_made_errors(call, strict):
+    """Overflow to inf and NaN are silent in torch's casts and ranges, also where the program
+    made NumPy's float warnings errors (or NumPy raise them)."""
+    expected = eval(call, {'T': torch, 'np': np})
+    with warnings.catch_warnings(), np.errstate(all='raise' if strict == 'numpy' else 'warn'):
+        if strict == 'warnings':
+            warnings.simplefilter('error')
+        got = eval(call, {'T': ember, 'np': np})
+    assert_same(got, expected, exact=True)
 
 
 @pytest.mark.parametrize('args', [(3,), (2, 4), (4, 2), (0,), (3, 0)], ids=str)

@@ -20,8 +20,8 @@ from ._config import get_num_threads
 from ._dtype import dtype_arg
 from ._exact import fma
 from ._arguments import class_name, invalid_combination, not_tensor, type_name
-from ._device import (CPU, array_module, as_device, backend, cast, check_unpinned, device_of, from_storage,
-                      is_dense, to_host)
+from ._device import (CPU, array_module, as_device, backend, cast, check_unpinned, device_of,
+                      float_errors_quiet, from_storage, is_dense, quiet_float_errors, to_host)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, fill_scalar, read_float, read_number, scalar_to
 from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
@@ -49,6 +49,22 @@ def _c_int_cast(values, np_type):
         fits = (values >= info.min) & (values < -float(info.min))
         return numpy.where(fits, numpy.trunc(numpy.where(fits, values, 0)), info.min).astype(
             wide).astype(np_type)
+
+
+def _quiet_floats(function):
+    """``function``, rerun under quiet_float_errors where NumPy raised a float error (the user
+    set numpy.seterr(all='raise') or made warnings errors): torch's casts and ranges overflow
+    to inf and give NaN silently."""
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (FloatingPointError, RuntimeWarning):
+            if float_errors_quiet():
+                raise
+            with quiet_float_errors():
+                return function(*args, **kwargs)
+    return run
 
 
 def _not_implemented(kernel, dtype):
@@ -325,6 +341,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                    'torch.tensor')
 
 
+@_quiet_floats
 def _copied(data, dtype, device, requires_grad, pin_memory, caller):
     """torch.tensor's (or ``caller``'s) new tensor copying ``data``."""
     if isinstance(data, Tensor):
@@ -728,6 +745,7 @@ def _arange_values(start, step, count, dtype):
     return _fma(lane.astype(acc.np), step, base.astype(acc.np), acc.np).astype(dtype.np)
 
 
+@_quiet_floats
 def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=False,
            pin_memory=False, **bounds):
     """torch.arange(end), arange(start, end, step=1): start + i * step as ATen's vectorised CPU
@@ -858,6 +876,7 @@ def _linspace_values(start, end, steps, dtype):
     return values
 
 
+@_quiet_floats
 def linspace(start, end, steps=_NOT_GIVEN, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.linspace: the first half counts up from start, the second half down from end."""
@@ -899,6 +918,7 @@ def _std_pow(base, exponent, complex_exponent):
         return complex(numpy.exp(exponent * numpy.log(numpy.complex128(base))))
 
 
+@_quiet_floats
 def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
