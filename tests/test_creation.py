@@ -235,10 +235,13 @@ def test_linspace_errors():
     'T.linspace(T.tensor([0., 1.]), T.tensor([[1.]]), 3)', 'T.logspace(T.tensor([0., 1.]), 1, 3)',
     'T.logspace(0, 1, T.tensor(3))', 'T.logspace(0, 1, 3, base=T.tensor(2.))',
     'T.logspace(0, 1, 3, base=2j)', 'T.logspace(0, 1, 3, base="2")', 'T.logspace(0, 1, 3.0)',
-    'T.logspace(0, 1, 3, base=True)', 'T.logspace(0, 1, 3, base=np.float32(2))'])
+    'T.logspace(0, 1, 3, base=True)', 'T.logspace(0, 1, 3, base=np.float32(2))',
+    'T.logspace(0, 3, 4, base=1j, dtype=T.int64)', 'T.linspace(0, 1, 2.5, out=T.empty(2))',
+    'T.linspace(0, 1, 2.5, requires_grad=True)', 'T.logspace(0, 1, "3", base=2, device="cpu")',
+    'T.linspace(0, 1, None, dtype=T.float64)', 'T.logspace(0, 1, 2.5, pin_memory=True)'])
 def test_space_arguments(call):
     """linspace/logspace take Tensor or Number bounds (0-dimensional tensors only), an int steps
-    and a float base, as torch's parser reads them."""
+    and a float base, as torch's parser reads them; its errors name the keywords given."""
     check(lambda T: eval(call), exact=True, match_message=True)
 
 

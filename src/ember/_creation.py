@@ -688,6 +688,14 @@ _ARANGE_SIGNATURES = (f'(Number end, *, Tensor out = None, {_FACTORY_OPTIONS})',
                       f'{_FACTORY_OPTIONS})')
 
 
+def _given_options(out, dtype, layout, device, pin_memory, requires_grad):
+    """A factory's options that are not their defaults, by name (for torch's parser errors)."""
+    return {name: value for name, value, default in (
+        ('out', out, None), ('dtype', dtype, None), ('layout', layout, None),
+        ('device', device, None), ('pin_memory', pin_memory, False),
+        ('requires_grad', requires_grad, False)) if value is not default}
+
+
 def _arange_bounds(args, bounds, options):
     """(start, end, step) of arange's overloads (end), (start, end) and (start, end, step=1),
     given by position or keyword, as torch's parser matches them; its errors otherwise (the
@@ -750,10 +758,7 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
            pin_memory=False, **bounds):
     """torch.arange(end), arange(start, end, step=1): start + i * step as ATen's vectorised CPU
     kernel rounds it."""
-    options = {name: value for name, value, default in (
-        ('out', out, None), ('dtype', dtype, None), ('layout', layout, None),
-        ('device', device, None), ('pin_memory', pin_memory, False),
-        ('requires_grad', requires_grad, False)) if value is not default}
+    options = _given_options(out, dtype, layout, device, pin_memory, requires_grad)
     start, end, step = _arange_bounds(args, bounds, options)
     dtype = dtype_arg(dtype, 'arange')
     floating = any(isinstance(v, (float, complex)) for v in (start, end, step))
@@ -783,17 +788,19 @@ def _space_signatures(name):
                      ('Number', 'Number')))
 
 
-def _space_args(name, start, end, steps, base=10.0):
+def _space_args(name, start, end, steps, options, base=10.0):
     """(start, end, steps, base) of linspace/logspace as torch's parser reads its overloads
-    (each bound a Tensor or a Number, steps an int, base a float), with torch's errors; only
+    (each bound a Tensor or a Number, steps an int, base a float), with torch's errors (which
+    name the keywords given in reverse, here in reverse order of the signature); only
     0-dimensional tensors bound a range."""
     bounds = [b if isinstance(b, Tensor) else read_number(b) for b in (start, end)]
     count = _steps_arg(steps)
     power = read_float(base)
     if None in bounds or count is None or power is None:
-        keywords = {} if base.__class__ is float and base == 10.0 else {'base': base}
+        if not (base.__class__ is float and base == 10.0):
+            options = {'base': base, **options}
         given = (start, end) if steps is _NOT_GIVEN else (start, end, steps)
-        raise invalid_combination(name, given, keywords, _space_signatures(name))
+        raise invalid_combination(name, given, reversed(options.items()), _space_signatures(name))
     dims = [f'{which} with {b.ndim} dimension(s)' for which, b in zip(('start', 'end'), bounds)
             if isinstance(b, Tensor) and b.ndim]
     if dims:
@@ -880,7 +887,8 @@ def _linspace_values(start, end, steps, dtype):
 def linspace(start, end, steps=_NOT_GIVEN, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.linspace: the first half counts up from start, the second half down from end."""
-    start, end, steps, _ = _space_args('linspace', start, end, steps)
+    start, end, steps, _ = _space_args('linspace', start, end, steps, _given_options(
+        out, dtype, layout, device, pin_memory, requires_grad))
     dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
     return _result(_range_values('linspace', (steps,), dtype, _linspace_values, start, end, steps,
@@ -922,7 +930,8 @@ def _std_pow(base, exponent, complex_exponent):
 def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     """torch.logspace: base ** linspace(start, end, steps), exponents as ATen computes them."""
-    start, end, steps, base = _space_args('logspace', start, end, steps, base)
+    start, end, steps, base = _space_args('logspace', start, end, steps, _given_options(
+        out, dtype, layout, device, pin_memory, requires_grad), base)
     dtype = dtype_arg(dtype, 'logspace')
     dtype = _space_dtype('logspace', start, end, steps, out, dtype)
     if steps <= 1:   # ATen fills a one-element result with std::pow(base, start)
