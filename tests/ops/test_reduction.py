@@ -178,3 +178,70 @@ def test_sum_and_mean_with_out(code):
     """out= over some dims or all of them (sum's dim overload takes dim=None; torch.sum(x,
     out=o) without one, which torch refuses, is accepted: see compatibility.md)."""
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)
+
+
+# ------------------------------------------------------------------ dtypes of mean's sum, out=
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
+@pytest.mark.parametrize('input_dtype', ['complex64', 'complex128'])
+@pytest.mark.parametrize('dim', [None, 0])
+def test_mean_of_complex_in_16_bit_dtype_sums_its_real_part_in_float32(dtype, input_dtype, dim):
+    """ATen sums the real part in float32 (not rounded to the 16-bit dtype first)."""
+    x = sample((2, 3), input_dtype, seed=1)
+    check(lambda T, a: a.mean(dim, dtype=getattr(T, dtype)) if dim is not None
+          else a.mean(dtype=getattr(T, dtype)), x, exact=True)
+
+
+def _outcome_and_out(run):
+    """run(out)'s result or error message, and what out then holds."""
+    def fn(T, a, out_dtype, shape):
+        out = T.zeros(shape, dtype=getattr(T, out_dtype))
+        try:
+            return run(T, a, out), out
+        except RuntimeError as error:
+            return str(error), out
+    return fn
+
+
+@pytest.mark.parametrize('input_dtype', ['float16', 'float64', 'complex64', 'int64'])
+@pytest.mark.parametrize('out_dtype', ['bool', 'int64', 'float16', 'float32', 'complex64'])
+@pytest.mark.parametrize('dim', [None, 0, (0, 1)])
+def test_mean_into_out_of_another_dtype(input_dtype, out_dtype, dim):
+    """mean computes in out's dtype (a float16 input's mean into float32 is not rounded to
+    float16); into an integer or bool out torch writes the sum, then its division fails; the
+    overload without a dim (mean.dtype_out) first refuses an out the input can't be cast to."""
+    x = torch.tensor([[1, 2, 1], [0, 1, 3]]).to(getattr(torch, input_dtype))
+    run = (lambda T, a, out: T.mean(a, out=out)) if dim is None else \
+        (lambda T, a, out: T.mean(a, dim, out=out))
+    check(_outcome_and_out(run), x, out_dtype, (3,) if dim == 0 else (), exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.sum(x, 0, out=T.zeros((), dtype=T.int64))', 'T.sum(x, 5, out=T.zeros(()))',
+    'T.sum(x, 0, dtype=T.float64, out=T.zeros(()))',
+    'T.sum(x, 0, dtype=T.int32, out=T.zeros((), dtype=T.int64))',
+    'T.mean(x, 0, out=T.zeros((), dtype=T.int64))', 'T.mean(x, out=T.zeros((), dtype=T.bool))',
+    'T.mean(x, dtype=T.int64, out=T.zeros(()))', 'T.mean(x, 5, out=T.zeros(()))',
+    'T.mean(x.detach(), 0, out=T.zeros((), requires_grad=True))'])
+def test_out_requires_grad_error_comes_first(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(3, requires_grad=True)}), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.sum(dtype=float)', 'x.sum(0, dtype=complex)', 'T.sum(x, dtype=int)',
+    'x.mean(dtype=float)', 'T.mean(x, 0, dtype=complex)', 'x.mean(dtype=int)'])
+def test_dtype_given_as_python_type(code):
+    check(lambda T: eval(code, {'T': T, 'x': T.arange(6.).reshape(2, 3)}), exact=True,
+          match_message=True)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('dim', [None, 0])
+def test_complex_sum_of_real_input_has_no_real_gradient(op, dim):
+    """A real input's sum or mean with a complex dtype= gets a complex gradient, which torch's
+    engine refuses."""
+    def run(T):
+        x = T.ones(2, 3, requires_grad=True)
+        kwargs = {'dtype': T.complex64} if dim is None else {'dim': dim, 'dtype': T.complex64}
+        getattr(x, op)(**kwargs).abs().sum().backward()
+    check(run, match_message=True)

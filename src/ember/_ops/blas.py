@@ -5,7 +5,8 @@ from .. import _dtype
 from .._arguments import not_tensor, type_name, wrong_type
 from .._tensor import Tensor
 from .._warnings import warn_once
-from .primitive import Primitive, check_out, grad_state, out_requires_grad_error, write_out
+from .primitive import Primitive, check_out, write_out
+from .primitive import check_out_grad as _check_out_grad
 from .pointwise import conj
 from .shape import TransposeBackward0, infer_size
 
@@ -269,14 +270,6 @@ def _check_out_dtype(out, expected):
     if out is not None and out is not expected:
         raise RuntimeError(f'Expected out tensor to have dtype {expected.cpp_name}, but got '
                            f'{out.cpp_name} instead')
-
-
-def _check_out_grad(name, out, a, b):
-    """torch's refusal of out= where autograd would record the op (first, its TypeError for an
-    out= that is not a tensor)."""
-    check_out(out)
-    if grad_state.enabled and (a.requires_grad or b.requires_grad or out.requires_grad):
-        raise out_requires_grad_error(name)
 
 
 def matmul(input, other, *, out=None):

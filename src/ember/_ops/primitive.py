@@ -914,6 +914,14 @@ def out_requires_grad_error(name):
                         'differentiation, but one of the arguments requires grad.')
 
 
+def check_out_grad(name, out, *operands):
+    """torch's refusal of out= where autograd would record the op (first, its TypeError for an
+    out= that is not a tensor): it comes before the op's own argument checks."""
+    check_out(out)
+    if grad_state.enabled and (out.requires_grad or any(t.requires_grad for t in operands)):
+        raise out_requires_grad_error(name)
+
+
 def write_out(result, out, op=None):
     """Fill an ``out=`` tensor with ``result`` of Primitive ``op`` (resized if its shape
     differs) and return it."""

@@ -4,9 +4,10 @@ import operator
 from .. import _dtype
 from .._arguments import invalid_combination, not_tensor, type_name, wrong_type
 from .._device import array_module, cast
+from .._dtype import dtype_arg
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
-from .primitive import Primitive, check_out, write_out
+from .primitive import Primitive, check_out_grad, write_out
 from .shape import _is_dim, _sizes
 
 
@@ -69,6 +70,7 @@ class SumBackward0(Primitive):
         return _add_reduce(a, dims, keepdim, dtype)
 
     def backward(ctx, grad):
+        _check_real_input(ctx, grad)
         return _expand_back(grad, ctx)
 
 
@@ -77,6 +79,7 @@ class SumBackward1(SumBackward0):
 
 
 _HALF_PRECISION = (_dtype.float16.np, _dtype.bfloat16.np)
+_FLOAT32 = _dtype.float32.np
 
 
 def _complex_cast(a, dtype):
@@ -91,17 +94,27 @@ def _add_reduce(a, dims, keepdim, dtype):
     return array_module(a).add.reduce(a, axis=dims, dtype=dtype, keepdims=keepdim)
 
 
+def _check_real_input(ctx, grad):
+    """torch's engine error for the complex gradient of a real input (a sum or mean of it
+    with a complex dtype=), which no formula turns real there."""
+    if grad.dtype.category == _dtype.COMPLEX and ctx._input_meta[0][1].category < _dtype.COMPLEX:
+        raise RuntimeError('Expected isFloatingType(grad.scalar_type()) || (input_is_complex == '
+                           'grad_is_complex) to be true, but got false.  (Could this error '
+                           'message be improved?  If so, please report an enhancement request '
+                           'to PyTorch.)')
+
+
 def mean_of(a, dims=None, keepdim=False, dtype=None, count=None):
     """torch's mean on arrays: the sum, then divided by the count (as ATen's mean_out does;
     also far cheaper than NumPy's mean on small arrays)."""
-    if dtype is not None:
-        a = _complex_cast(a, dtype)
     result_dtype = a.dtype if dtype is None else dtype
     if result_dtype in _HALF_PRECISION:
-        # a 16-bit float mean is summed (of the input cast to float32) and divided in float32,
-        # then rounded once
-        total = _add_reduce(a, dims, keepdim, 'float32')
+        # a 16-bit float mean is summed (of the input cast to float32, a complex one's real
+        # part) and divided in float32, then rounded once
+        total = _add_reduce(_complex_cast(a, _FLOAT32), dims, keepdim, _FLOAT32)
         return (total / (a.size if count is None else count)).astype(result_dtype)
+    if dtype is not None:
+        a = _complex_cast(a, dtype)
     total = _add_reduce(a, dims, keepdim, dtype)
     return total / (a.size if count is None else count)
 
@@ -118,6 +131,7 @@ class MeanBackward0(Primitive):
         return mean_of(a, dims, keepdim, dtype, count)
 
     def backward(ctx, grad):
+        _check_real_input(ctx, grad)
         return _expand_back(grad / ctx.count, ctx)
 
 
@@ -136,15 +150,17 @@ def _sum_dtype(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """torch.sum: integer and bool inputs sum to int64 unless dtype is given."""
     dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims)
+    if dtype is not None:
+        dtype = dtype_arg(dtype, 'sum')
     if keepdim.__class__ is not bool:
         raise _not_bool('sum', input, dim, keepdim)
+    if out is not None:
+        _check_out(out, input, 'sum')
+        dtype = out.dtype if dtype is None else dtype   # torch sums straight into out's dtype
     try:
         dims = _reduced_dims(dim, input.ndim, 'sum')
     except AttributeError:
         raise not_tensor('sum', input) from None
-    if out is not None:
-        check_out(out)
-        dtype = out.dtype if dtype is None else dtype   # torch sums straight into out's dtype
     _check_out_dtype(dtype, out)
     if dtype is not None and dtype.category < _dtype.FLOAT and input.requires_grad and \
             grad_state.enabled:
@@ -163,6 +179,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
         raise _not_bool('mean', input, dim, keepdim)
     if dim is not None and dim.__class__ is not int:
         _dim_list(dim, 'mean')   # (torch's parser checks its type before the dtype)
+    if dtype is not None:
+        dtype = dtype_arg(dtype, 'mean')
+    if out is not None:
+        _check_out(out, input, 'mean')
+        if dim is None and not _dtype.can_cast(input.dtype, out.dtype):   # (mean.dtype_out's)
+            raise RuntimeError(f"mean.dtype_out(): input types can't be cast to the desired "
+                               f'output type {out.dtype.scalar_name}')
     if (dtype or input.dtype).category < _dtype.FLOAT:
         which = 'Input' if dtype is None else 'Optional'
         raise RuntimeError(
@@ -171,8 +194,23 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     dims = _reduced_dims(dim, input.ndim, 'mean')
     _check_out_dtype(dtype, out)
     op = MeanBackward0 if dim is None else MeanBackward1
-    result = op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
-    return result if out is None else write_out(result, out, op)
+    if out is None:
+        return op.apply(input, dims=dims, keepdim=keepdim, dtype=dtype.np if dtype else None)
+    if out.dtype.category < _dtype.FLOAT:
+        # torch sums into out, then its division's float result can't be cast to out's dtype
+        write_out(SumBackward1.apply(input, dims=dims, keepdim=keepdim, dtype=out.dtype.np),
+                  out, op)
+        raise RuntimeError(f"result type {_dtype.get_default_dtype().scalar_name} can't be cast "
+                           f'to the desired output type {out.dtype.scalar_name}')
+    # the mean is computed in out's dtype, as torch's mean_out does
+    return write_out(op.apply(input, dims=dims, keepdim=keepdim, dtype=out.dtype.np), out, op)
+
+
+def _check_out(out, input, name):
+    """torch's first checks of an out= (a tensor, and no autograd: before all others)."""
+    if not isinstance(input, Tensor):
+        raise not_tensor(name, input)
+    check_out_grad(name, out, input)
 
 
 def _not_bool(name, input, dim, keepdim):
