@@ -631,3 +631,14 @@ def test_version_of_an_unpickled_tensor(code):
         t.add_(1)
         return eval(code, {'pickle': pickle, 'copy': copy, 't': t})._version
     check(run)
+
+
+@pytest.mark.parametrize('dtype', ['bool', 'int64', 'float32', 'complex64'])
+@pytest.mark.parametrize('shape', [(), (1,), (2,)], ids=str)
+@pytest.mark.parametrize('code', ['x.__long__()', 'x.__nonzero__()', 'x.__idiv__(2)',
+                                  'x.__idiv__(None)', 'x.__delitem__(0)'])
+def test_python_2_dunders(code, shape, dtype):
+    """torch's Tensor keeps __long__, __nonzero__ and __idiv__ (int, bool, /=), and refuses
+    del x[i] with a TypeError."""
+    check(lambda T: eval(code, {'x': T.full(shape, 2).to(getattr(T, dtype))}), exact=True,
+          match_message=True)

@@ -576,6 +576,9 @@ class Tensor:
         raise RuntimeError('Tensor.__contains__ only supports Tensor or scalar, but you passed '
                            f'in a {type(element)}.')
 
+    def __delitem__(self, item):
+        raise TypeError('Tensor does not support deleting items')
+
     def __len__(self):
         if self._data.ndim == 0:
             raise TypeError('len() of a 0-d tensor')
@@ -601,6 +604,8 @@ class Tensor:
                                'Boolean value of Tensor with more than one value is ambiguous')
         return self._scalar(bool)
 
+    __nonzero__ = __bool__   # (Python 2's names, which torch's Tensor keeps)
+
     def __float__(self):
         if self._requires_grad:
             warn_once(SCALAR_OF_GRAPH)
@@ -608,6 +613,8 @@ class Tensor:
 
     def __int__(self):
         return self._scalar(int)
+
+    __long__ = __int__
 
     def __complex__(self):
         if self._requires_grad:

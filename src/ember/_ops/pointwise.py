@@ -1243,7 +1243,7 @@ TENSOR_METHODS = {
     'sqrt_': _inplace(SqrtBackward0), 'floor_': _inplace(FloorBackward0),
     'remainder_': _remainder_, 'floor_divide_': _floor_divide_, 'masked_fill_': _masked_fill_,
     '__iadd__': _add_, '__isub__': _sub_, '__imul__': _mul_,
-    '__itruediv__': _div_, '__imod__': _remainder_, '__ifloordiv__': _floor_divide_,
+    '__itruediv__': _div_, '__idiv__': _div_, '__imod__': _remainder_, '__ifloordiv__': _floor_divide_,
     '__ipow__': _pow_,
 }
 FUNCTIONS = ('add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'remainder', 'pow', 'neg',
