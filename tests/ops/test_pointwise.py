@@ -1309,3 +1309,38 @@ def test_bool_subtraction_with_another_type(code):
     - None Python's TypeError."""
     check(lambda T: eval(code, {'a': T.tensor([True, False]), 'T': T, 'numpy': numpy}),
           match_message=code.startswith(('a -', 'None', 'numpy')))
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64'])
+@pytest.mark.parametrize('shape', [(9,), (20,), (2, 20), (20, 1)], ids=str)
+@pytest.mark.parametrize('bounds', [((), ()), ((), 'x'), ('x', ()), ('x', 'x'), ((1,), 'x'),
+                                    ('x', (1,)), ((1,), None), (None, (1, 1)), ('last', ()),
+                                    ('x', 'last'), ('rows', 'x')], ids=str)
+@pytest.mark.parametrize('sign', [1., -1.])
+def test_clamp_between_two_tensor_bounds_in_vector_chunks(dtype, shape, bounds, sign):
+    """With two tensor bounds torch's clamp kernel runs vector chunks (where a tie with a
+    bound gives the bound: 0. for -0. under min=0.) only where at most one operand is broadcast
+    along the innermost dim; a one-element bound is broadcast everywhere, so the iterator folds
+    all dims into one run (each chunk's 64 bytes then span rows)."""
+    sizes = {'x': shape, 'last': shape[-1:], 'rows': shape[:1] + (1,) * (len(shape) - 1)}
+
+    def run(T):
+        d = getattr(T, dtype)
+        x = T.full(shape, -0. * sign, dtype=d)
+        low, high = (None if s is None else T.full(sizes.get(s, s), 0. * sign, dtype=d)
+                     for s in bounds)
+        return [math.copysign(1., v) for v in T.clamp(x, low, high).flatten().tolist()]
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize('code', [
+    'T.clamp(i, out=o)', 'T.clamp(f, None, None, out=o)', 'T.clamp(i, 1j, out=o)',
+    'T.clamp(i, 0, 1 + 0j, out=o)', 'T.clamp(c, 0, 1, out=o)', 'T.clamp(c, T.zeros(3), out=o)',
+    'T.clamp(c, max=T.zeros(()), out=o)', 'T.clamp(c, T.zeros(3), T.ones(3), out=o)',
+    'T.neg(b, out=o)', 'T.neg(b, out=o.long())', 'T.neg(b, out=o.bool())'])
+def test_unary_kernel_errors_come_before_the_check_of_out(code):
+    """clamp's missing-bounds and complex errors and neg's bool error come before the
+    'Found dtype Float but expected Long' check of out=."""
+    check(lambda T: eval(code, {'T': T, 'i': T.arange(3), 'f': T.ones(3), 'o': T.empty(0),
+                                'c': T.ones(3, dtype=T.complex64), 'b': T.ones(3).bool()}),
+          match_message=True)

@@ -143,7 +143,7 @@ def _vectorised_where(vectorised, scalar, operands):
     taken from ``vectorised``; the rest are its scalar loop's."""
     if not scalar.flags.c_contiguous:  # (rows below must be a view)
         scalar = scalar.copy()
-    if all(x.ndim == 0 or (x.shape == scalar.shape and x.flags.c_contiguous) for x in operands):
+    if all(x.size == 1 or (x.shape == scalar.shape and x.flags.c_contiguous) for x in operands):
         rows = scalar.reshape(1, -1)  # the iterator folds contiguous dims into one run
     else:
         rows = scalar.reshape(-1, scalar.shape[-1]) if scalar.ndim else scalar.reshape(1, 1)
@@ -293,12 +293,14 @@ class RemainderBackward0(Primitive):
         return grad
 
 
+_BOOL_NEGATION = ('Negation, the `-` operator, on a bool tensor is not supported. If you are '
+                  'trying to invert a mask, use the `~` or `logical_not()` operator instead.')
+
+
 class NegBackward0(Primitive):
     def forward(ctx, a):
         if a.dtype == bool:
-            raise RuntimeError('Negation, the `-` operator, on a bool tensor is not supported. If '
-                               'you are trying to invert a mask, use the `~` or `logical_not()` '
-                               'operator instead.')
+            raise RuntimeError(_BOOL_NEGATION)
         return -a
 
     def backward(ctx, grad):
@@ -958,6 +960,8 @@ def _check_exponent_fits(input, exponent):
 
 
 def neg(input, *, out=None):
+    if out is not None and input.dtype is _dtype.bool:
+        raise RuntimeError(_BOOL_NEGATION)   # (before out='s dtype check, as torch)
     return _unary_exact_out(NegBackward0, input, out)
 
 
@@ -1312,6 +1316,8 @@ class ClampBackward0(Primitive):
 
     @classmethod
     def common_dtype(cls, operands, params):
+        if operands[0].dtype.category == _dtype.COMPLEX:
+            return None   # clamp's own error comes before the iterator's check of out=
         return _BY_NUMPY[params['dtype']]
 
     def forward(ctx, a, low, high, dtype):
@@ -1326,9 +1332,11 @@ class ClampBackward0(Primitive):
             raise _not_implemented(kernel, xp.empty(0, dtype))
         a, low, high = (None if x is None else x.astype(dtype, copy=False) for x in (a, low, high))
         out = _clamped(xp, a, low, high)
-        if low is None or high is None:  # torch's maximum / minimum kernel: in its vector
-            bound = high if low is None else low   # chunks, a tie gives the bound (-0. or 0.)
-            out = _vectorised_where(xp.where(out == bound, bound, out), out, (a, bound))
+        operands = [x for x in (a, low, high) if x is not None]
+        if out.ndim and sum(x.size == 1 or x.shape[-1] != out.shape[-1] for x in operands) < 2:
+            # torch's kernel (maximum, minimum or clamp) runs vector chunks where no more than
+            # one operand is broadcast along the innermost dim: there a tie gives the bound
+            out = _vectorised_where(_clamped(xp, a, low, high, ties=True), out, operands)
         return out
 
     def backward(ctx, grad):
@@ -1341,15 +1349,15 @@ class ClampBackward0(Primitive):
                 _kept(grad, (a > high) | (high < low)))
 
 
-def _clamped(xp, a, low, high):
+def _clamped(xp, a, low, high, ties=False):
     """min(max(a, low), high) as torch's clamp kernels compute it: a bound replaces only the
-    values beyond it (a zero stays where the bound is a zero of the other sign), and a nan
-    bound gives nan."""
+    values beyond it (a zero stays where the bound is a zero of the other sign; with ``ties``,
+    as their vector code does, also those equal to it), and a nan bound gives nan."""
     out = a
     if low is not None:
-        out = xp.where(out < low, low, out)
+        out = xp.where(out <= low if ties else out < low, low, out)
     if high is not None:
-        out = xp.where(out > high, high, out)
+        out = xp.where(out >= high if ties else out > high, high, out)
     if a.dtype.kind in 'fV':
         for bound in (low, high):
             if bound is not None:
@@ -1396,8 +1404,8 @@ def clamp(input, min=None, max=None, *, out=None):
     _check_number_bounds('clamp', input, min, max, out)
     min, max = _number(min), _number(max)
     dtype = _scalar_clamp_dtype(input, min, max)
-    if out is not None and input.dtype.category != _dtype.COMPLEX:   # (its error first)
-        _check_exact_out(out, _BY_NUMPY[dtype])
+    if out is not None and dtype.kind != 'c' and (min is not None or max is not None):
+        _check_exact_out(out, _BY_NUMPY[dtype])   # (after the kernel's None and complex errors)
     return _with_out(ClampBackward1.apply(input, min=min, max=max, dtype=dtype), out,
                      ClampBackward1)
 
