@@ -1344,3 +1344,16 @@ def test_unary_kernel_errors_come_before_the_check_of_out(code):
     check(lambda T: eval(code, {'T': T, 'i': T.arange(3), 'f': T.ones(3), 'o': T.empty(0),
                                 'c': T.ones(3, dtype=T.complex64), 'b': T.ones(3).bool()}),
           match_message=True)
+
+
+@pytest.mark.parametrize('dtype', ['bool', 'uint8', 'int8', 'int32', 'int64', 'float16'])
+@pytest.mark.parametrize('exponent', ['2 ** 63 - 1', '2 ** 63', '2 ** 64 - 1', '2 ** 64',
+                                      '-2 ** 63', '-2 ** 63 - 1', '-1', 'np.int8(-3)', '300'])
+@pytest.mark.parametrize('form', ['x ** e', 'x.pow_(e)',
+                                  'T.pow(x, e, out=T.empty(0, dtype=x.dtype))'])
+def test_integer_pow_reads_its_exponent_as_an_int64(dtype, exponent, form):
+    """An integer tensor's pow reads an int exponent as an int64 (to refuse a negative one):
+    c10's int64_t overflow error from 2**63 up, the parser's OverflowError below -2**63."""
+    e = eval(exponent, {'np': numpy})
+    check(lambda T: eval(form, {'T': T, 'x': T.ones(2, dtype=getattr(T, dtype)), 'e': e}),
+          exact=True, match_message=True)

@@ -439,9 +439,10 @@ def _tensor_power(a, b):
 
 
 def _check_int_pow(input, exponent):
-    """tensor ** negative int: torch refuses for integer tensors."""
+    """integer tensor ** int: torch reads the exponent as an int64 (c10's overflow error for
+    2**63 and up, the parser's OverflowError below -2**63) and refuses a negative one."""
     if input.dtype.category <= _dtype.INT and isinstance(exponent, numbers.Integral) and (
-            exponent < 0):
+            scalar_to(exponent, _dtype.int64) < 0):
         raise RuntimeError('Integers to negative integer powers are not allowed.')
 
 
