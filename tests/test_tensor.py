@@ -642,3 +642,10 @@ def test_python_2_dunders(code, shape, dtype):
     del x[i] with a TypeError."""
     check(lambda T: eval(code, {'x': T.full(shape, 2).to(getattr(T, dtype))}), exact=True,
           match_message=True)
+
+
+@pytest.mark.parametrize('code', ['x.size(2 ** 63)', 'x.stride(-2 ** 63 - 1)', 'x.size(-2 ** 63)',
+                                  'x.transpose(0, 2 ** 63)', 'x.unsqueeze(2 ** 64)'])
+def test_dims_beyond_int64(code):
+    """torch's parser reads a dim as a C long long: beyond one, its ValueError."""
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)

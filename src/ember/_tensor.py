@@ -761,6 +761,8 @@ def _wrap_dim(dim, ndim):
         return dim
     n = ndim or 1
     if not -n <= dim < n:
+        if not -2 ** 63 <= dim < 2 ** 63:   # torch's parser reads a dim as a C long long
+            raise ValueError('Overflow when unpacking long long')
         raise IndexError(f'Dimension out of range (expected to be in range of [{-n}, {n - 1}], '
                          f'but got {dim})')
     return dim + n if dim < 0 else dim

@@ -245,3 +245,12 @@ def test_complex_sum_of_real_input_has_no_real_gradient(op, dim):
         kwargs = {'dtype': T.complex64} if dim is None else {'dim': dim, 'dtype': T.complex64}
         getattr(x, op)(**kwargs).abs().sum().backward()
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'x.sum(2 ** 63)', 'x.mean(-2 ** 63 - 1)', 'T.sum(x, 2 ** 64)', 'x.sum((0, 2 ** 63))',
+    'x.mean([0, -2 ** 63 - 1])', 'x.sum(2 ** 62)', 'x.mean((0, -2 ** 63))'])
+def test_dims_beyond_int64(code):
+    """torch's parser reads a dim as a C long long: beyond one, its ValueError (in a list, its
+    TypeError naming the position)."""
+    check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)

@@ -36,12 +36,18 @@ def _dim_list(dim, name):
         raise invalid_combination(name, (dim,), (), (
             '(*, torch.dtype dtype = None)',
             '(tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)'))
+    dims = []
     for pos, d in enumerate(dim):
         if not hasattr(d, '__index__'):
-            raise TypeError(f"{name}(): argument 'dim' failed to unpack the object at pos "
-                            f'{pos + 1} with error "type must be tuple of ints,but got '
-                            f'{type(d).__name__}"')
-    return tuple(map(operator.index, dim))
+            error = f'type must be tuple of ints,but got {type(d).__name__}'
+        elif not -2 ** 63 <= operator.index(d) < 2 ** 63:
+            error = 'Overflow when unpacking long long'
+        else:
+            dims.append(operator.index(d))
+            continue
+        raise TypeError(f"{name}(): argument 'dim' failed to unpack the object at pos {pos + 1} "
+                        f'with error "{error}"')
+    return tuple(dims)
 
 
 def _expand_back(grad, ctx):
