@@ -254,3 +254,26 @@ def test_dims_beyond_int64(code):
     """torch's parser reads a dim as a C long long: beyond one, its ValueError (in a list, its
     TypeError naming the position)."""
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)
+
+
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+@pytest.mark.parametrize('dim', [None, 0, -1, (0, 2), [1], (0, 1, 2)], ids=str)
+@pytest.mark.parametrize('keepdim', [False, True])
+@pytest.mark.parametrize('dtype', ['float16', 'float64', 'complex64'])
+def test_gradient_graph_as_aten_builds_it(op, dim, keepdim, dtype):
+    """ATen's sum_backward unsqueezes the reduced dims back one by one and expands (a reduction
+    of all dims expands its 0-d gradient); mean_backward then divides by the count (div by a
+    Scalar: DivBackward1, a new tensor, so its strides are contiguous and it can be written in
+    place). Values, strides and the nodes of the gradient's graph (create_graph) as torch's."""
+    def run(T):
+        x = T.arange(24.).reshape(2, 3, 4).to(getattr(T, dtype)).requires_grad_()
+        y = getattr(x, op)() if dim is None else getattr(x, op)(dim, keepdim=keepdim)
+        v = T.full(y.shape, 3., dtype=y.dtype, requires_grad=True)
+        g, = T.autograd.grad(y, x, v, create_graph=True)
+        nodes, node = [], g.grad_fn
+        while node is not None and node.next_functions:
+            nodes.append(node.name())
+            node = node.next_functions[0][0]
+        written = g.detach().add_(1) if op == 'mean' else None   # (sum's is expanded)
+        return g, g.stride(), nodes, written
+    check(run, exact=True)

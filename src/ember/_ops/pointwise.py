@@ -200,6 +200,16 @@ class DivBackward0(Primitive):
                 -grad * _conj(a / b / b) if need_b else None)  # torch's order: no b * b overflow
 
 
+class DivBackward1(DivBackward0):
+    """tensor / number as ATen's div(Tensor, Scalar), which backward formulas call (mean's):
+    its only edge is the tensor's."""
+    graph_inputs = (0,)
+    saved_for = ((), (0,))
+
+    def backward(ctx, grad):
+        return grad / _conj(ctx.inputs[1]), None
+
+
 class DivBackward2(Primitive):
     """Division with rounding_mode 'trunc' or 'floor': recorded, with zero gradients."""
     layout = ITERATOR

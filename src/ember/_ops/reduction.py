@@ -7,6 +7,7 @@ from .._device import array_module, cast
 from .._dtype import dtype_arg
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import state as grad_state
+from .pointwise import DivBackward1, _opmath_param
 from .primitive import Primitive, check_out_grad, write_out
 from .shape import _is_dim, _sizes
 
@@ -51,12 +52,12 @@ def _dim_list(dim, name):
 
 
 def _expand_back(grad, ctx):
-    """A reduced gradient broadcast back over the input's shape."""
-    if not ctx.keepdim:
-        shape = list(ctx.input_shape)
+    """A reduced gradient broadcast back over the input's shape, as ATen's sum_backward: the
+    dims reduced away unsqueezed back one by one (a reduction of all dims expands its 0-d
+    gradient as it is)."""
+    if not ctx.keepdim and ctx.__class__ not in _ALL_DIMS:
         for d in ctx.dims:
-            shape[d] = 1
-        grad = grad.reshape(shape)
+            grad = grad.unsqueeze(d)
     return grad.expand(ctx.input_shape)
 
 
@@ -138,11 +139,15 @@ class MeanBackward0(Primitive):
 
     def backward(ctx, grad):
         _check_real_input(ctx, grad)
-        return _expand_back(grad / ctx.count, ctx)
+        grad = _expand_back(grad, ctx)   # then divided, as ATen's mean_backward
+        return DivBackward1.apply(grad, ctx.count, **_opmath_param(grad, ctx.count))
 
 
 class MeanBackward1(MeanBackward0):
     """mean over the given dims."""
+
+
+_ALL_DIMS = (SumBackward0, MeanBackward0)
 
 
 def _sum_dtype(input, dtype):
