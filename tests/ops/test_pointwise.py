@@ -1357,3 +1357,19 @@ def test_integer_pow_reads_its_exponent_as_an_int64(dtype, exponent, form):
     e = eval(exponent, {'np': numpy})
     check(lambda T: eval(form, {'T': T, 'x': T.ones(2, dtype=getattr(T, dtype)), 'e': e}),
           exact=True, match_message=True)
+
+
+@pytest.mark.parametrize('bounds', ['1, 2', 'min=1', 'max=1', 'T.ones(3), T.full((2, 1), 2.)',
+                                    'min=T.ones(3)', 'max=T.full((2, 1), 2.)', '2, 1'])
+@pytest.mark.parametrize('form', ['x.clamp({})', 'x.clone().clamp_({})'])
+def test_clamp_gradient_is_a_where(bounds, form):
+    """ATen's clamp_backward is where(in range, grad, 0): under create_graph the gradient's node
+    is WhereBackward0, whose second edge is the zero's (none)."""
+    def run(T):
+        x = T.tensor([[0.5, 2.0, 3.0], [1.5, 0.25, 4.0]], requires_grad=True)
+        y = eval(form.format(bounds), {'T': T, 'x': x})
+        v = T.full(y.shape, 3., requires_grad=True)
+        g, = T.autograd.grad(y, x, v, create_graph=True)
+        h, = T.autograd.grad(g.sum(), v)
+        return g, repr(g), [None if n is None else n.name() for n, _ in g.grad_fn.next_functions], h
+    check(run, exact=True)

@@ -1376,9 +1376,24 @@ def _clamped(xp, a, low, high, ties=False):
     return out
 
 
+class WhereBackward0(Primitive):
+    """where(condition, a, b) for a bool array ``condition`` (no edge of its own, as in torch's
+    node): ATen's clamp_backward computes clamp's gradient with it."""
+    layout = ITERATOR
+
+    def forward(ctx, a, b, condition):
+        return _xp(a).where(condition, a, b)
+
+    def backward(ctx, grad):
+        zero = grad.new_zeros(())
+        need_a, need_b = ctx.needs_input_grad
+        return (WhereBackward0.apply(grad, zero, condition=ctx.condition) if need_a else None,
+                WhereBackward0.apply(zero, grad, condition=ctx.condition) if need_b else None)
+
+
 def _kept(grad, keep):
     """where(keep, grad, 0), differentiable in grad."""
-    return masked_fill(grad, ~keep, 0)
+    return WhereBackward0.apply(grad, grad.new_zeros(()), condition=keep._data)
 
 
 def _tensor_bounds(min, max):
