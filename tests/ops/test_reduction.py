@@ -277,3 +277,11 @@ def test_gradient_graph_as_aten_builds_it(op, dim, keepdim, dtype):
         written = g.detach().add_(1) if op == 'mean' else None   # (sum's is expanded)
         return g, g.stride(), nodes, written
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('dims', ['(1, 0, -2)', '(2, 0, -1, 1)', '[2, -1, 0, -3]', '(0, -3, -1, 2)',
+                                  '(1, 2, 1, 2)', '(0, 5, 0)'])
+@pytest.mark.parametrize('op', ['sum', 'mean'])
+def test_repeated_dim_is_named_as_given(op, dims):
+    """The dim torch names is the first one (in the order given) that repeats an earlier one."""
+    check(lambda T: getattr(T.ones(2, 3, 4), op)(eval(dims)), match_message=True)

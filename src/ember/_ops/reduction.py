@@ -20,9 +20,11 @@ def _reduced_dims(dim, ndim, name):
     if dim.__class__ is int:
         dim = _wrap_dim(dim, ndim)
         return (dim,) if ndim else ()
-    dims = tuple(sorted(_wrap_dim(d, ndim) for d in _dim_list(dim, name)))
-    if len(set(dims)) != len(dims):
-        raise RuntimeError(f'dim {dims[0]} appears multiple times in the list of dims')
+    wrapped = [_wrap_dim(d, ndim) for d in _dim_list(dim, name)]
+    if len(set(wrapped)) != len(wrapped):
+        repeated = next(d for i, d in enumerate(wrapped) if d in wrapped[:i])
+        raise RuntimeError(f'dim {repeated} appears multiple times in the list of dims')
+    dims = tuple(sorted(wrapped))
     if ndim == 0:
         return ()   # a 0-dim tensor accepts dim 0 / -1 and has nothing to reduce
     return dims or tuple(range(ndim))
