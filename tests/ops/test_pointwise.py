@@ -1373,3 +1373,16 @@ def test_clamp_gradient_is_a_where(bounds, form):
         h, = T.autograd.grad(g.sum(), v)
         return g, repr(g), [None if n is None else n.name() for n, _ in g.grad_fn.next_functions], h
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('input', ['T.arange(1., 13.).reshape(3, 4).t()',
+                                   'T.arange(1., 25.).reshape(2, 3, 4).permute(2, 0, 1)'])
+@pytest.mark.parametrize('bounds', ['2, 5', 'min=2', 'T.ones(1) * 2, T.full((1,), 5.)'])
+def test_clamp_gradient_is_laid_out_as_the_input(input, bounds):
+    """The condition of clamp_backward's where is the input's comparison, so TensorIterator
+    lays the gradient out as the input."""
+    def run(T):
+        x = eval(input, {'T': T}).requires_grad_()
+        g, = T.autograd.grad(eval(f'x.clamp({bounds})', {'T': T, 'x': x}).sum(), x)
+        return g, g.stride()
+    check(run, exact=True)

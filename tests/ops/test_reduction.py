@@ -285,3 +285,20 @@ def test_gradient_graph_as_aten_builds_it(op, dim, keepdim, dtype):
 def test_repeated_dim_is_named_as_given(op, dims):
     """The dim torch names is the first one (in the order given) that repeats an earlier one."""
     check(lambda T: getattr(T.ones(2, 3, 4), op)(eval(dims)), match_message=True)
+
+
+@pytest.mark.parametrize('source', ['x.t()', 'p', 'c', 'e', 'p.half()', 'x'])
+@pytest.mark.parametrize('call', ['sum(0)', 'sum(-1)', 'sum(1, keepdim=True)', 'mean(0)',
+                                  'mean(-1, keepdim=True)', 'sum((0, 1))', 'sum(0, keepdim=True)',
+                                  'mean(1, dtype=T.float64)'])
+def test_results_are_contiguous(source, call):
+    """torch allocates a reduction's result contiguous, strides of size-1 dims included, where
+    NumPy's follows the order of a non-contiguous input (view(-1) then works)."""
+    def run(T):
+        x = T.arange(12.).reshape(3, 4)
+        p = T.arange(24.).reshape(2, 3, 4).permute(2, 0, 1)
+        c = T.arange(24.).reshape(1, 2, 3, 4).permute(0, 2, 3, 1)
+        e = T.arange(4.).reshape(4, 1, 1).expand(4, 3, 5)
+        y = eval(f'{source}.{call}')
+        return y, y.stride(), y.view(-1)
+    check(run, exact=True)

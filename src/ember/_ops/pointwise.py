@@ -1377,23 +1377,27 @@ def _clamped(xp, a, low, high, ties=False):
 
 
 class WhereBackward0(Primitive):
-    """where(condition, a, b) for a bool array ``condition`` (no edge of its own, as in torch's
-    node): ATen's clamp_backward computes clamp's gradient with it."""
-    layout = ITERATOR
+    """where(condition, a, b) (a bool condition has no edge, as in torch's node): ATen's
+    clamp_backward computes clamp's gradient with it."""
+    layout = ITERATOR   # (the condition's strides count: an input's layout in clamp's)
+    graph_inputs = (1, 2)
+    saves_inputs = True
+    saved_for = ((1, 2), (), ())
 
-    def forward(ctx, a, b, condition):
+    def forward(ctx, condition, a, b):
         return _xp(a).where(condition, a, b)
 
     def backward(ctx, grad):
+        condition = ctx.inputs[0]
         zero = grad.new_zeros(())
-        need_a, need_b = ctx.needs_input_grad
-        return (WhereBackward0.apply(grad, zero, condition=ctx.condition) if need_a else None,
-                WhereBackward0.apply(zero, grad, condition=ctx.condition) if need_b else None)
+        _, need_a, need_b = ctx.needs_input_grad
+        return (None, WhereBackward0.apply(condition, grad, zero) if need_a else None,
+                WhereBackward0.apply(condition, zero, grad) if need_b else None)
 
 
 def _kept(grad, keep):
     """where(keep, grad, 0), differentiable in grad."""
-    return WhereBackward0.apply(grad, grad.new_zeros(()), condition=keep._data)
+    return WhereBackward0.apply(keep, grad, grad.new_zeros(()))
 
 
 def _tensor_bounds(min, max):

@@ -74,9 +74,9 @@ class SumBackward0(Primitive):
         if result_dtype in _HALF_PRECISION:
             # 16-bit floats (the input cast to the result's dtype) accumulate in float32
             # (torch's opmath type), then round once
-            return _add_reduce(a.astype(result_dtype, copy=False), dims, keepdim,
-                               'float32').astype(result_dtype)
-        return _add_reduce(a, dims, keepdim, dtype)
+            return _contiguous(_add_reduce(a.astype(result_dtype, copy=False), dims, keepdim,
+                                           'float32').astype(result_dtype), a)
+        return _contiguous(_add_reduce(a, dims, keepdim, dtype), a)
 
     def backward(ctx, grad):
         _check_real_input(ctx, grad)
@@ -95,6 +95,12 @@ def _complex_cast(a, dtype):
     """A complex input reduced into a real ``dtype``: its real part, as torch casts the input
     first (with its warning)."""
     return cast(a, dtype) if a.dtype.kind == 'c' else a
+
+
+def _contiguous(result, a):
+    """A reduction's ``result`` with the contiguous strides torch allocates it with (NumPy's
+    follow the order of a non-contiguous input ``a``)."""
+    return result.copy() if result.ndim > 1 and not a.flags.c_contiguous else result
 
 
 def _add_reduce(a, dims, keepdim, dtype):
@@ -137,7 +143,7 @@ class MeanBackward0(Primitive):
         for d in dims:
             count *= a.shape[d]
         ctx.count = count
-        return mean_of(a, dims, keepdim, dtype, count)
+        return _contiguous(mean_of(a, dims, keepdim, dtype, count), a)
 
     def backward(ctx, grad):
         _check_real_input(ctx, grad)
