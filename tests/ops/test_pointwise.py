@@ -1386,3 +1386,24 @@ def test_clamp_gradient_is_laid_out_as_the_input(input, bounds):
         g, = T.autograd.grad(eval(f'x.clamp({bounds})', {'T': T, 'x': x}).sum(), x)
         return g, g.stride()
     check(run, exact=True)
+
+
+@pytest.mark.parametrize('expression', ['x.sqrt()', 'x ** 2', 'x ** 0.5', 'x ** -1', 'x.pow(3)',
+                                        'x.pow(1.5)', 'x ** 1', '2 ** x', '2.5 ** x'])
+@pytest.mark.parametrize('dtype', ['float32', 'float16', 'complex64'])
+def test_backward_formulas_multiply_by_a_scalar_as_aten(expression, dtype):
+    """pow's and sqrt's formulas multiply by a number through mul(Tensor, Scalar): under
+    create_graph, a MulBackward1 node with one edge (a float16 product in float32)."""
+    def run(T):
+        x = T.tensor([[0.5, 2.0, 3.0], [1.5, 0.25, 4.0]], dtype=getattr(T, dtype),
+                     requires_grad=True)
+        y = eval(expression, {'x': x})
+        g, = T.autograd.grad(y, x, T.full(y.shape, 3., dtype=y.dtype), create_graph=True)
+        names, stack = [], [g.grad_fn]
+        while stack:
+            node = stack.pop()
+            if node is not None:
+                names.append(node.name())
+                stack.extend(n for n, _ in reversed(node.next_functions))
+        return g, names
+    check(run, rtol=1e-3, atol=1e-3)

@@ -180,6 +180,21 @@ class MulBackward0(Primitive):
         return grad * _conj(b) if need_a else None, grad * _conj(a) if need_b else None
 
 
+class MulBackward1(MulBackward0):
+    """tensor * number as ATen's mul(Tensor, Scalar), which backward formulas call (pow's,
+    sqrt's): its only edge is the tensor's."""
+    graph_inputs = (0,)
+    saved_for = ((), (0,))
+
+    def backward(ctx, grad):
+        return grad * _conj(ctx.inputs[1]), None
+
+
+def _scalar_mul(tensor, number):
+    """MulBackward1: tensor * number (a float16/bfloat16 tensor's in float32, as torch's)."""
+    return MulBackward1.apply(tensor, number, **_opmath_param(tensor, number))
+
+
 class DivBackward0(Primitive):
     """True division: integer operands give the default float dtype."""
     layout = ITERATOR
@@ -334,7 +349,7 @@ class PowBackward0(Primitive):
         a, exponent = ctx.inputs
         if exponent == 0 and exponent.__class__ is not bool:  # c10's Scalar(False) != 0
             return grad.new_zeros(grad.shape), None   # zeros even where grad is inf or nan
-        return grad * _conj(exponent * a ** (exponent - 1)), None
+        return grad * _conj(_scalar_mul(a ** (exponent - 1), exponent)), None
 
 
 class PowBackward1(Primitive):
@@ -385,7 +400,7 @@ class PowBackward2(Primitive):
             nonnegative = (b.real if b.is_complex() else b) >= 0
             return None, grad * masked_fill(ctx.output * -math.inf, nonnegative, 0)
         log_base = math.log(base) if isinstance(base, (int, float)) and base > 0 else cmath.log(base)
-        return None, grad * _conj(ctx.output * log_base)
+        return None, grad * _conj(_scalar_mul(ctx.output, log_base))
 
 
 _KERNEL_EXPONENTS = (0.5, -0.5, -1, 2, 3, -2)
@@ -565,7 +580,7 @@ class SqrtBackward0(Primitive):
         return _xp(a).sqrt(a)
 
     def backward(ctx, grad):
-        return grad / (2 * _conj(ctx.output))
+        return grad / _scalar_mul(_conj(ctx.output), 2)
 
 
 class FloorBackward0(Primitive):
