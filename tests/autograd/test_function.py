@@ -765,3 +765,45 @@ def test_node_and_meta_classes():
                         type(f).__name__, type(f) is lib.autograd.function.FunctionMeta,
                         [c.__name__ for c in type(node).__mro__[:2]]))
     assert results[1] == results[0]
+
+
+def _undefined_grads_classes(T, calls):
+    """Zero (whose backward returns None) and two Functions doubling x that note the
+    gradients their backward gets, one with set_materialize_grads(False)."""
+    def backward(ctx, g):
+        calls.append(g)
+        return T.ones(3) if g is None else g * 2
+
+    def unmaterialized(ctx, a):
+        ctx.set_materialize_grads(False)
+        return a * 2
+    return (function_class(T, lambda ctx, a: a.clone(), lambda ctx, g: None),
+            function_class(T, lambda ctx, a: a * 2, backward),
+            function_class(T, unmaterialized, backward))
+
+
+@pytest.mark.parametrize('code', [
+    'Zero.apply(NoMat.apply(x)).sum().backward()',
+    'Zero.apply(Mat.apply(x)).sum().backward()',
+    'Zero.apply(Mat.apply(x).exp()).sum().backward()',
+    'Zero.apply(Mat.apply(x)).sum().backward(create_graph=True)',
+    'out = T.autograd.grad(Zero.apply(NoMat.apply(x)).sum(), x, allow_unused=True)',
+    'out = T.autograd.grad(Zero.apply(Mat.apply(x) * 3).sum(), x, allow_unused=True)',
+    'out = T.autograd.grad((Zero.apply(Mat.apply(x)) + Mat.apply(x)).sum(), x)',
+    'm = Mat.apply(x); m.retain_grad(); Zero.apply(m).sum().backward(); out = m.grad',
+    'm = Mat.apply(x); m.register_hook(calls.append); Zero.apply(m).sum().backward()',
+    'm = NoMat.apply(x); m.grad_fn.register_hook(lambda gi, go: calls.append((gi, go)));'
+    ' Zero.apply(m).sum().backward()',
+    'y = Zero.apply(Mat.apply(x)); y.sum().backward(); y.sum().backward()',
+])
+def test_backward_runs_where_all_gradients_are_undefined(code):
+    """torch's engine calls a Function's backward whose output gradients are all undefined
+    (zeros where materialized, None if not), and passes on what it returns."""
+    def run(T, x):
+        calls = []
+        scope = dict(zip(('Zero', 'Mat', 'NoMat'), _undefined_grads_classes(T, calls)),
+                     T=T, x=x, calls=calls, out=None)
+        exec(code, scope)
+        return scope['out'], x.grad, calls
+    check(run, make(torch, rand(3)), match_message=True)
+

@@ -67,6 +67,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, targets=None,
                     _run_leaf(node, grads, create_graph)
                 else:
                     _run_node(node, grads, buffers, captured, targets, reached)
+            elif node._runs_undefined:  # all its gradients undefined: torch still calls it
+                _run_node(node, [None] * node._num_outputs, buffers, captured, targets, reached)
             for next_node, _ in node.next_functions:  # an edge walked: ready once all were
                 if next_node is not None:
                     count = dependencies[next_node] - 1

@@ -22,6 +22,7 @@ class FunctionCtx(Node):
     __repr__ = object.__repr__  # a Python class, named with its module: torch's is too
 
     _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
+    _runs_undefined = True  # (materialized as zeros, or None with set_materialize_grads(False))
     to_save = dirty_tensors = non_differentiable = None  # what forward marks (None again once
                                                          # apply has used them, as torch's)
 

@@ -53,6 +53,8 @@ class Node:
     _seq = -1               # when it was linked into the graph (see link)
     _keeps_unneeded_grads = False  # in a pass that needs only some of its input gradients,
                                    # the others are passed on as computed (else None)
+    _runs_undefined = False  # backward runs where all its output gradients are undefined
+                             # (built-in nodes then have none to pass on: not run)
 
     def name(self):
         return type(self).__name__
