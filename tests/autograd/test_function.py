@@ -767,6 +767,31 @@ def test_node_and_meta_classes():
     assert results[1] == results[0]
 
 
+@pytest.mark.parametrize('grads', ["(g, 'a')", '(g[:2], 1)', '(g.long(), 1)', "('a', g)",
+                                   '(1, None)', '(g, None, 1)'])
+def test_gradient_for_non_tensor_input_is_checked_before_its_type(grads):
+    """torch checks that a non-tensor input gets None before that a gradient is a tensor."""
+    def run(T, x):
+        f = function_class(T, lambda ctx, a, k: a * k, lambda ctx, g: eval(grads))
+        f.apply(x, 2).sum().backward()
+    raises_same(run, rand(3))
+
+
+@pytest.mark.parametrize('run', ['y.sum().backward()', 'T.autograd.grad(y.sum(), x)',
+                                 '(y * y).sum().backward()'])
+@pytest.mark.parametrize('save', ['', 'ctx.save_for_backward()'])
+def test_saved_tensors_after_backward_when_nothing_was_saved(run, save):
+    """A Function's node is freed by backward even where it saved nothing: its saved_tensors
+    then raise torch's error (before, they are empty)."""
+    def fn(T, x):
+        f = function_class(T, lambda ctx, a: exec(save) or a * 2, lambda ctx, g: g * 2)
+        y = f.apply(x)
+        before = y.grad_fn.saved_tensors
+        exec(run)
+        return before, y.grad_fn.saved_tensors
+    check(fn, make(torch, rand(3)), match_message=True)
+
+
 def _undefined_grads_classes(T, calls):
     """Zero (whose backward returns None) and two Functions doubling x that note the
     gradients their backward gets, one with set_materialize_grads(False)."""
@@ -807,3 +832,50 @@ def test_backward_runs_where_all_gradients_are_undefined(code):
         return scope['out'], x.grad, calls
     check(run, make(torch, rand(3)), match_message=True)
 
+
+_KEYWORD_FORWARDS = {
+    'positional': 'def forward(ctx, a, b=None, c=5):',
+    'positional_only': 'def forward(ctx, a, /, b=None, c=5):',
+    'var_positional': 'def forward(ctx, a, b=None, c=5, /, *rest):',
+    'keyword_only': 'def forward(ctx, a, b=None, *, k=2, **kw):',
+    'setup_context': 'def forward(a, b=None, c=5):',
+    'setup_context_keyword_only': 'def forward(a, b=None, c=5, *, k=2):',
+}
+
+
+def _keyword_function(T, signature, seen):
+    """A Function of this forward signature (returning a * 2 + b), noting what its
+    setup_context and backward see."""
+    scope = {'T': T}
+    exec(f'{signature}\n    b = b if isinstance(b, T.Tensor) else 0\n    return a * 2 + b', scope)
+    methods = {}
+    if 'ctx' not in signature:
+        methods['setup_context'] = lambda ctx, inputs, output: seen.append(
+            [type(i).__name__ for i in inputs])
+
+    def backward(ctx, g):
+        seen.append(ctx.needs_input_grad)
+        return (g, g) + (None,) * (len(ctx.needs_input_grad) - 2)
+    return function_class(T, scope['forward'], backward, **methods)
+
+
+@pytest.mark.parametrize('signature', sorted(_KEYWORD_FORWARDS))
+@pytest.mark.parametrize('call', [
+    'F.apply(x)', 'F.apply(x, y)', 'F.apply(x, b=y)', 'F.apply(b=y, a=x)', 'F.apply(a=x)',
+    'F.apply(x, c=y)', 'F.apply(x, None, c=y)', 'F.apply(x, y, b=y, d=3)',
+    'F.apply(x, d=3, b=y, e=4)', 'F.apply(c=3, b=y)', 'F.apply(x, ctx=1)', 'F.apply(x, k=3)',
+    'F.apply()', 'F.apply(x, y, 3, 4)'])
+def test_apply_keyword_arguments(signature, call):
+    """apply's keyword arguments take the places of forward's parameters they name, as
+    torch's C++ apply places them; with setup_context, inspect binds them first."""
+    def run(T, x, y):
+        seen = []
+        F = _keyword_function(T, _KEYWORD_FORWARDS[signature], seen)
+        out = eval(call)
+        out.sum().backward()
+        return out, x.grad, y.grad, seen
+    check(run, make(torch, rand(3)), make(torch, rand(3, seed=1)), match_message=True)
+
+
+def test_default_setup_context_raises():
+    check(lambda T: T.autograd.Function.setup_context(None, (), None), match_message=True)

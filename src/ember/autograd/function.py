@@ -70,6 +70,10 @@ class FunctionCtx(Node):
         if tensor._vc.value != version:  # (an output detached in place is still this node's)
             raise version_error(tensor, version, self, nr)
 
+    def _release(self):
+        self._saved = None
+        self._freed = True  # (torch's PyNode is freed even where nothing was saved)
+
     def mark_dirty(self, *tensors):
         self.dirty_tensors = tensors
 
@@ -96,12 +100,12 @@ class FunctionCtx(Node):
         """The gradients of the tensor inputs, checked as torch's engine checks them."""
         from .._tensor import Tensor
         for i, g in enumerate(result):
-            if g is not None and not isinstance(g, Tensor):
-                raise RuntimeError(f'expected Variable or None (got {type(g).__name__})')
             if g is not None and i not in self.tensor_positions:
                 raise RuntimeError(f'function {self.name()} returned a gradient different than '
                                    f'None at position {i + 1}, but the corresponding forward '
                                    'input was not a Variable')
+            if g is not None and not isinstance(g, Tensor):
+                raise RuntimeError(f'expected Variable or None (got {type(g).__name__})')
         grads = tuple(result[i] for i in self.tensor_positions)
         for index, (g, meta) in enumerate(zip(grads, self._input_meta)):
             if g is None or meta is None:
@@ -183,7 +187,9 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError('To use autograd.Function with vmap, you must either override '
                                   'the vmap staticmethod or set generate_vmap_rule=True.')
 
-    setup_context = None
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError('setup_context is not implemented.')
 
     @classmethod
     def _user_backward(cls):
@@ -195,8 +201,17 @@ class Function(metaclass=FunctionMeta):
         return vjp if vjp is not Function.vjp else backward
 
     @classmethod
+    def _has_setup_context(cls):
+        return cls.setup_context is not Function.setup_context
+
+    @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
+        setup_context = cls._has_setup_context()
+        if setup_context:  # (torch binds them first, with forward's defaults)
+            args, kwargs = _bound(cls.forward, args, kwargs)
+        if kwargs:
+            args = _placed(cls.forward, args, kwargs)
         ctx = new_node(cls._backward_cls)
         ctx.materialize_grads = True
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
@@ -204,10 +219,10 @@ class Function(metaclass=FunctionMeta):
         if record:  # its edges are taken before forward runs, as in torch
             _link(ctx, args)
         with grad_mode.no_grad():
-            if cls.setup_context is None:
-                outputs = cls.forward(ctx, *args, **kwargs)
+            if not setup_context:
+                outputs = cls.forward(ctx, *args)
             else:
-                outputs = cls.forward(*args, **kwargs)
+                outputs = cls.forward(*args)
                 cls.setup_context(ctx, args, outputs)
         is_tuple = isinstance(outputs, tuple)
         outputs = outputs if is_tuple else (outputs,)
@@ -221,6 +236,39 @@ class Function(metaclass=FunctionMeta):
             ctx._save_outputs(ctx.to_save)
         ctx.to_save = ctx.dirty_tensors = ctx.non_differentiable = None
         return outputs if is_tuple else outputs[0]
+
+
+def _bound(forward, args, kwargs):
+    """inspect's binding of apply's arguments to forward's parameters, defaults filled in."""
+    import inspect
+    bound = inspect.signature(forward).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.args, bound.kwargs
+
+
+def _placed(forward, args, kwargs):
+    """apply's arguments with its keyword arguments at the places of forward's positional
+    parameters they name (after ctx), as torch's C++ apply places them: keyword-only
+    parameters can't be given, and none is filled in with its default."""
+    code = forward.__code__
+    names = code.co_varnames[1:code.co_argcount]  # (positional-only ones too)
+    placed = list(args)
+    for name, value in kwargs.items():
+        if name not in names:
+            raise TypeError(f"forward() got an unexpected keyword argument '{name}'")
+        i = names.index(name)
+        placed.extend([_GAP] * (i + 1 - len(placed)))
+        if placed[i] is not _GAP:
+            raise TypeError(f"forward() got multiple values for argument '{name}'")
+        placed[i] = value
+    gaps = [i for i, value in enumerate(placed) if value is _GAP]
+    if gaps:
+        raise TypeError(f"forward() missing required argument: '{names[gaps[0]]}' "
+                        f'(position {gaps[0]})')
+    return tuple(placed)
+
+
+_GAP = object()  # a parameter no argument was given for
 
 
 def _check_marked(ctx):
@@ -331,7 +379,7 @@ def _check_modified(out, is_input, num_outputs):
 def _view_as_self(ctx, tensor):
     """``tensor.view_as(tensor)`` made in no_grad mode, as torch returns an input as-is
     (which setup_context can't then have saved)."""
-    if ctx._forward_cls.setup_context is not None and any(tensor is t for t in ctx.to_save or ()):
+    if ctx._forward_cls._has_setup_context() and any(tensor is t for t in ctx.to_save or ()):
         raise RuntimeError('An input that has been returned as-is as output is being saved for '
                            'backward. This is not supported if you override setup_context. You '
                            'should return and save a view of the input instead, e.g. with '
