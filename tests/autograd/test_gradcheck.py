@@ -262,3 +262,71 @@ def test_tolerances_signs_and_integer_outputs(code):
         z = T.tensor([1 + 1j, 2.], dtype=T.complex128, requires_grad=True)
         return eval(code, {'T': T, 'x': x, 'z': z, 'gradcheck': T.autograd.gradcheck})
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'gradcheck(f, (x,), check_forward_ad=False, check_backward_ad=False)',
+    'gradcheck(f, (x,), check_batched_grad=True, check_backward_ad=False, check_forward_ad=True)',
+    'gradcheck(f, (x,), check_batched_forward_grad=True)',
+    'gradcheck(f, (c,), check_forward_ad=False, check_backward_ad=False)',
+    'gradgradcheck(f, (x,), check_fwd_over_rev=False, check_rev_over_rev=False)',
+    'gradgradcheck(f, (x,), check_rev_over_rev=False, check_fwd_over_rev=True)',
+    'gradgradcheck(f, (x,), check_batched_grad=True, check_rev_over_rev=False, '
+    'check_fwd_over_rev=True, check_undefined_grad=False)',
+    'gradcheck(f, (c,), atol=-1)', 'gradcheck(lambda a: a.detach() * 2, (x,), rtol=-1)',
+    'gradcheck(f, (x,), atol=-1, raise_exception=False)',
+    'gradgradcheck(lambda a: a.detach(), (x,))',
+    'gradgradcheck(lambda a, b: a * b, (x, c))', 'gradgradcheck(f, (x, 2.0))',
+])
+def test_flag_combinations_and_argument_checks(code):
+    """torch's assertions of gradcheck's flags, its tolerance errors only where Jacobians are
+    compared, and gradgradcheck of a function with no differentiable output (torch's then
+    calls it without inputs)."""
+    def run(T):
+        x = T.tensor([1., 2.], dtype=T.float64, requires_grad=True)
+        c = T.tensor([1., 2.], dtype=T.float64)
+        return eval(code, {'T': T, 'x': x, 'c': c, 'f': lambda a, *rest: a * a,
+                           'gradcheck': T.autograd.gradcheck,
+                           'gradgradcheck': T.autograd.gradgradcheck})
+    check(run, match_message=True)
+
+
+def test_gradgradcheck_warns_once_per_input_that_is_not_double():
+    _same_outcome(lambda t: t.autograd.gradgradcheck(
+        lambda a, b: a * b, (_leaf(t, 2, 'float32'), _leaf(t, 2, 'float32', seed=1)),
+        raise_exception=False))
+
+
+def _materialized(lib, grad_of, *, materialize=True, outputs=1):
+    """A Function returning 2 x (``outputs`` times) whose backward is grad_of(x, *grads)."""
+    def forward(ctx, x):
+        ctx.set_materialize_grads(materialize)
+        ctx.save_for_backward(x)
+        return x * 2 if outputs == 1 else tuple(x * (k + 2) for k in range(outputs))
+
+    def backward(ctx, *grads):
+        return grad_of(ctx.saved_tensors[0], *grads)
+    return function_class(lib, forward, backward)
+
+
+@pytest.mark.parametrize('backward', [
+    'g * 2', 'g * 2 if g is not None else None',
+    'T.ones_like(x) * 2 if g is None else g * 2', 'g * 2 + 1',
+    'T.ones_like(x) if g is None or h is None else g * 2 + h * 3',
+    'g * 2 + h * 3', '(g if g is not None else 0) * 2 + (h if h is not None else 0) * 3',
+    'T.ones(3) if g is None else g * 2', 'g.sum() if g is None else g * 2',
+])
+@pytest.mark.parametrize('materialize', [True, False])
+@pytest.mark.parametrize('check_undefined_grad', [True, False])
+def test_check_undefined_grad(backward, materialize, check_undefined_grad):
+    """check_undefined_grad runs backward with all the output gradients undefined, then each
+    alone: torch's errors (and warning) where backward doesn't take them for zeros."""
+    outputs = 2 if 'h' in backward else 1
+
+    def run(lib):
+        def grad_of(x, g, h=None):
+            return eval(backward, {'T': lib, 'x': x, 'g': g, 'h': h})
+        f = _materialized(lib, grad_of, materialize=materialize, outputs=outputs)
+        return lib.autograd.gradcheck(f.apply, (_leaf(lib, 2),), raise_exception=False,
+                                      check_undefined_grad=check_undefined_grad)
+    _same_outcome(run)

@@ -2,14 +2,14 @@
 
 A Jacobian here is a backend array with a row per input element and a column per output
 element, as torch builds and prints them. ``fast_mode`` runs the full (slow) comparison.
-``check_undefined_grad`` has nothing of its own to check here: the engine runs no backward
-whose output gradients are all undefined, and each output's Jacobian is computed with the
-other outputs' gradients undefined. The batched-gradient check (vmap) is not there.
+Without forward-mode AD, ``check_forward_ad`` compares the Jacobians from backward; the
+batched-gradient check (vmap) is not there.
 """
 import itertools
 import warnings
 
 from .. import _dtype
+from .function import Function
 
 
 class GradcheckError(RuntimeError):
@@ -157,18 +157,76 @@ def _check_mul_by_grad_output(outputs, wrt):
             raise GradcheckError('grad is incorrect size')
 
 
-def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes):
-    """The whole check; complex outputs are checked as their imaginary, then real, part."""
+def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes,
+               check_undefined_grad, check_backward_ad):
+    """The whole check; complex outputs are checked as their imaginary, then real, part.
+    Without forward-mode AD, the Jacobians from backward stand for those torch's
+    check_forward_ad computes."""
     wrt = _checked_inputs(inputs)
     func_out = _as_tuple(func(*inputs))
-    differentiable = [k for k, o in enumerate(func_out) if o.requires_grad]
-    complex_outputs = {i for i, k in enumerate(differentiable) if func_out[k].is_complex()}
-    if not complex_outputs:
-        return _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtypes)
-    for part in ('imaginary', 'real'):
-        _check_part(_part_of(func, part), inputs, wrt, eps, atol, rtol, nondet_tol,
-                    check_grad_dtypes, (part, complex_outputs))
+    outputs = [o for o in func_out if o.requires_grad]
+    complex_outputs = {i for i, o in enumerate(outputs) if o.is_complex()}
+    if complex_outputs:
+        for part in ('imaginary', 'real'):
+            _check_part(_part_of(func, part), inputs, wrt, eps, atol, rtol, nondet_tol,
+                        check_grad_dtypes, (part, complex_outputs))
+    else:
+        _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtypes)
+    if check_backward_ad:
+        _check_mul_by_grad_output(outputs, wrt)
+        if check_undefined_grad:
+            _check_undefined_grad(func, inputs, wrt)
     return True
+
+
+def _check_undefined_grad(func, inputs, wrt):
+    """torch's check that backward takes undefined output gradients for zeros: all of them
+    undefined, then (with several outputs) each alone."""
+    outputs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
+    cases = [[_UndefinedGrad.apply(o) for o in outputs]]
+    if len(outputs) > 1:
+        for k in range(len(outputs)):
+            again = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
+            cases.append([_UndefinedGrad.apply(o) if i == k else o for i, o in enumerate(again)])
+    for case in cases:
+        _check_undefined_grad_case(case, wrt)
+
+
+def _check_undefined_grad_case(outputs, wrt):
+    """Zero gradients into ``outputs`` (those of _UndefinedGrad go on undefined)."""
+    from . import grad as autograd_grad
+    from .._creation import zeros_like
+    try:
+        grads = autograd_grad(outputs, wrt, [zeros_like(o) for o in outputs], allow_unused=True)
+    except RuntimeError as error:
+        _warn_undefined_grad_check()
+        raise GradcheckError('Expected backward function to handle undefined output grads. '
+                             'Please look at "Notes about undefined output gradients" in '
+                             '"tools/autograd/derivatives.yaml"') from error
+    if any(g is not None and g._data.any() for g in grads):
+        _warn_undefined_grad_check()
+        raise GradcheckError('Expected all input grads to be undefined or zero when all output '
+                             'grads are undefined or zero. Please look at "Notes about undefined '
+                             'output gradients" in "tools/autograd/derivatives.yaml"')
+
+
+def _warn_undefined_grad_check():
+    warnings.warn('Backwards compatibility: New undefined gradient support checking feature is '
+                  'enabled by default, but it may break existing callers of this function. If '
+                  'this is true for you, you can call this function with '
+                  '"check_undefined_grad=False" to disable the feature', stacklevel=3)
+
+
+class _UndefinedGrad(Function):
+    """torch._C._functions.UndefinedGrad: its output's gradient goes on undefined."""
+
+    @staticmethod
+    def forward(ctx, tensor):
+        return tensor
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None
 
 
 def _part_of(func, part):
@@ -195,15 +253,23 @@ def _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtype
         analytical = _analytical_jacobians(func_out[k], wrt, nondet_tol, check_grad_dtypes)
         for j, (a, t) in enumerate(zip(analytical, wrt)):
             n = numerical[j][k].reshape(a.shape)
-            if not xp.allclose(a, n, rtol=rtol, atol=atol):
+            if not _allclose(xp, a, n, rtol, atol):
                 prefix = ''
                 if complex_part is not None and i in complex_part[1]:
                     prefix = f'While considering the {complex_part[0]} part of complex outputs only, '
                 raise GradcheckError(
                     f'{prefix}Jacobian mismatch for output {i} with respect to input {j},\n'
                     f'numerical:{_jacobian_tensor(n, t)}\nanalytical:{_jacobian_tensor(a, t)}\n')
-    _check_mul_by_grad_output([func_out[k] for k in differentiable], wrt)
     return True
+
+
+def _allclose(xp, a, b, rtol, atol):
+    """torch.allclose of two Jacobians, with its errors for negative tolerances."""
+    for name, tolerance in (('atol', atol), ('rtol', rtol)):
+        if tolerance < 0:
+            raise RuntimeError(f'{name} must be greater than or equal to zero, but got '
+                               f'{tolerance}')
+    return xp.allclose(a, b, rtol=rtol, atol=atol)
 
 
 def _jacobian_tensor(jacobian, input):
@@ -217,16 +283,25 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_batched_grad=False, check_batched_forward_grad=False,
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
     """torch.autograd.gradcheck: True when backward agrees with finite differences."""
-    for name, tolerance in (('atol', atol), ('rtol', rtol)):
-        if tolerance < 0:
-            raise RuntimeError(f'{name} must be greater than or equal to zero, but got '
-                               f'{tolerance}')
+    _require(check_forward_ad or check_backward_ad,
+             'Expected at least one of check_forward_ad or check_backward_ad to be True')
+    _require(not check_batched_grad or check_backward_ad,
+             'Setting check_batched_grad=True requires check_backward_ad to be True')
+    _require(not check_batched_forward_grad or check_forward_ad,
+             'Setting check_batched_forward_grad=True requires check_forward_ad to be True')
     try:
-        return _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol, check_grad_dtypes)
+        return _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol,
+                          check_grad_dtypes, check_undefined_grad, check_backward_ad)
     except GradcheckError:
         if raise_exception:
             raise
         return False
+
+
+def _require(condition, message):
+    """torch's assertion of a combination of gradcheck's flags."""
+    if not condition:
+        raise AssertionError(message)
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
@@ -236,23 +311,38 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   masked=False):
     """torch.autograd.gradgradcheck: gradcheck of the first derivative (second order)."""
     from . import grad as autograd_grad
+    _require(check_fwd_over_rev or check_rev_over_rev,
+             'Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True')
+    _require(not check_undefined_grad or check_rev_over_rev,
+             'Setting check_undefined_grad=True requires check_rev_over_rev to be True')
+    _require(not check_batched_grad or check_rev_over_rev,
+             'Setting check_batched_grad=True requires check_rev_over_rev to be True')
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         outputs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
         grad_outputs = tuple(_random_like(o) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
-    n_inputs = len(inputs)
+    n_outputs = len(grad_outputs)
+    wrt = [i for i, x in enumerate(inputs) if _requires_grad(x)]
 
-    def first_derivative(*args):
-        ins, seeds = args[:n_inputs], args[n_inputs:]
+    def first_derivative(*args):  # (no grad_outputs: as torch's, it takes no inputs either)
+        ins = args[:-n_outputs]
         outs = [o for o in _as_tuple(func(*ins)) if o.requires_grad]
-        wrt = _checked_inputs(ins)
-        grads = autograd_grad(outs, wrt, seeds, create_graph=True, allow_unused=True)
+        grads = autograd_grad(outs, [ins[i] for i in wrt], args[-n_outputs:],
+                              create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(first_derivative, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, nondet_tol=nondet_tol,
-                     check_grad_dtypes=check_grad_dtypes)
+                     check_undefined_grad=check_undefined_grad,
+                     check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
+                     fast_mode=fast_mode, check_forward_ad=check_fwd_over_rev,
+                     check_backward_ad=check_rev_over_rev, masked=masked)
+
+
+def _requires_grad(x):
+    from .._tensor import Tensor
+    return isinstance(x, Tensor) and x.requires_grad
 
 
 def _random_like(t):
