@@ -403,3 +403,52 @@ def test_views_made_in_no_grad_mode_require_grad_as_their_base(source):
             result.append(str(error)[:40])
         return result
     check(run)
+
+
+@pytest.mark.parametrize('code', [
+    'm = T.set_grad_enabled(False); T.set_grad_enabled(True)\nwith m: out = T.is_grad_enabled()\n'
+    'out = (out, T.is_grad_enabled())',
+    'm = T.set_grad_enabled(False)\nwith m: pass\nout = T.is_grad_enabled()',
+    'with T.no_grad():\n  m = T.set_grad_enabled(True)\nout = (m.prev, T.is_grad_enabled())',
+    'out = T.no_grad().prev', 'm = T.no_grad()\nwith m: out = m.prev',
+    'm = T.enable_grad()\nwith T.no_grad():\n  with m: out = m.prev', 'out = T.enable_grad().prev',
+    'm = T.set_grad_enabled(False); out = (m.prev, m.mode)', 'out = T.inference_mode().prev',
+    'out = repr(T.set_grad_enabled(False)).split(".")[-1]',
+    'out = str(T.set_grad_enabled(True).clone()).split(".")[-1]',
+    'T.no_grad(None)', 'out = type(T.enable_grad(None)).__name__',
+    'out = type(T.inference_mode(None)).__name__',
+    'm = T.inference_mode()\nm.__exit__(None, None, None)',
+    'm = T.inference_mode()\nwith m: out = hasattr(m, "_inference_mode_context")',
+    'out = issubclass(T.no_grad, T.autograd.grad_mode._NoParamDecoratorContextManager)',
+    'out = issubclass(T.set_grad_enabled, T.autograd.grad_mode._NoParamDecoratorContextManager)',
+])
+def test_switch_objects_as_torch(code):
+    """The switches' attributes as torch's (prev, mode, inference_mode's saved state) and
+    set_grad_enabled entered after a later switch: it sets its mode again, and puts back the
+    mode from before it was made."""
+    def run(T):
+        scope = {'T': T, 'out': None}
+        try:
+            exec(code, scope)
+        finally:
+            T.set_grad_enabled(True)
+        return scope['out']
+    check(run, match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'with P(x):\n  x.add_(1); x.add_(1); a = x._version\nout = (a, x._version)',
+    'y = x[0]\nwith P((y,)):\n  x.add_(1)\nout = (x._version, y._version)',
+    'P(3)', 'P((3,))', 'P([x])', 'with T.inference_mode(): z = T.ones(2)\nP((z,))',
+    'a = w * 1; s = a * a\nwith P(a): a.mul_(2)\ns.sum().backward(); out = w.grad',
+    'out = (P(x).prev_versions, P(x).tensors[0] is x)', '@P(x)\ndef f(): pass',
+    'out = T.autograd.is_multithreading_enabled()',
+    'with T.autograd.set_multithreading_enabled(False): out = T.autograd.is_multithreading_enabled()',
+])
+def test_unsafe_preserve_version_counter_and_multithreading_flag(code):
+    def run(T):
+        scope = {'T': T, 'x': T.ones(2), 'w': T.ones(2, requires_grad=True), 'out': None,
+                 'P': T.autograd._unsafe_preserve_version_counter}
+        exec(code, scope)
+        return scope['out']
+    check(run, match_message=True)

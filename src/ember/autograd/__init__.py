@@ -3,9 +3,10 @@ import functools
 import warnings
 from collections.abc import Mapping
 
-from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
-                        is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
-                        set_multithreading_enabled)
+from .grad_mode import (_unsafe_preserve_version_counter, enable_grad,
+                        enforce_grad_layout_policy, inference_mode, is_grad_enabled,
+                        is_inference_mode_enabled, is_multithreading_enabled, no_grad,
+                        set_grad_enabled, set_multithreading_enabled)
 from . import graph
 from .engine import run_backward
 from .._lazy import lazy_submodules as _lazy_submodules

@@ -41,6 +41,11 @@ def is_inference_mode_enabled():
     return state.inference
 
 
+def is_multithreading_enabled():
+    """torch.autograd.is_multithreading_enabled (the flag set_multithreading_enabled sets)."""
+    return state.multithreading
+
+
 _inference_threads = 0
 _inference_lock = threading.Lock()
 
@@ -110,40 +115,34 @@ class _GradModeContext:
     def clone(self):
         return self.__class__()
 
-    def __enter__(self):
-        self._prev = state.grad_mode, state.inference
-        self._set()
+    def __enter__(self):  # no_grad and enable_grad: to their mode, and back on exit
+        self.prev = state.grad_mode
+        set_grad_mode(self.mode)
 
     def __exit__(self, *exc):
-        _set_inference(self._prev[1])
-        set_grad_mode(self._prev[0])
+        set_grad_mode(self.prev)
 
 
-class no_grad(_GradModeContext):
+class _NoParamDecoratorContextManager(_GradModeContext):
+    """A switch that also decorates bare (``@no_grad``, as ``@no_grad()``)."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecoratorContextManager):
     """torch.no_grad: ops run without recording the graph."""
+    mode = False
 
-    def __new__(cls, orig_func=None):
-        if orig_func is None:
-            return super().__new__(cls)
-        return cls()(orig_func)   # used bare: @no_grad
-
-    def __init__(self, orig_func=None):
-        self._prev = False, state.inference   # (torch's: a no_grad exited unentered disables)
-
-    def _set(self):
-        set_grad_mode(False)
+    def __init__(self):
+        self.prev = False   # (torch's: a no_grad exited unentered disables)
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoParamDecoratorContextManager):
     """torch.enable_grad: turn recording back on inside no_grad."""
-
-    def __new__(cls, orig_func=None):
-        if orig_func is None:
-            return super().__new__(cls)
-        return cls()(orig_func)   # used bare: @enable_grad
-
-    def _set(self):
-        set_grad_mode(True)
+    mode = True
 
 
 class set_grad_enabled(_GradModeContext):
@@ -153,22 +152,22 @@ class set_grad_enabled(_GradModeContext):
         if mode.__class__ is not bool:
             raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
                             f'not {type(mode).__name__}')
+        self.prev = state.grad_mode
         self.mode = mode
-        self._prev = state.grad_mode, state.inference
         set_grad_mode(mode)
 
     def __call__(self, func):
-        set_grad_mode(self._prev[0])
+        set_grad_mode(self.prev)
         return super().__call__(func)
+
+    def __enter__(self):  # (prev stays the mode before it was made)
+        set_grad_mode(self.mode)
+
+    def __repr__(self):
+        return f'{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})'
 
     def clone(self):
         return self.__class__(self.mode)
-
-    def __enter__(self):
-        pass
-
-    def _set(self):
-        set_grad_mode(self.mode)
 
 
 class inference_mode(_GradModeContext):
@@ -180,14 +179,20 @@ class inference_mode(_GradModeContext):
         return cls()(mode)   # used bare: @inference_mode
 
     def __init__(self, mode=True):
-        self.mode = bool(mode)
+        self.mode = mode
 
     def clone(self):
         return self.__class__(self.mode)
 
-    def _set(self):
+    def __enter__(self):  # (torch's InferenceMode guard: its name for the state it restores)
+        self._inference_mode_context = state.grad_mode, state.inference
         set_grad_mode(not self.mode)  # inference_mode(False) turns grad mode on, as torch's
         _set_inference(self.mode)
+
+    def __exit__(self, *exc):
+        grad, inference = self._inference_mode_context
+        _set_inference(inference)
+        set_grad_mode(grad)
 
 
 class _ThreadFlag(_GradModeContext):
@@ -230,4 +235,22 @@ class enforce_grad_layout_policy(_ThreadFlag):
         return super().__call__(func)
 
 
-_DecoratorContextManager = _GradModeContext
+class _unsafe_preserve_version_counter(_GradModeContext):
+    """torch.autograd._unsafe_preserve_version_counter(tensors): their versions are put back
+    on exit, so that version checks don't see the writes made inside."""
+
+    def __init__(self, tensors):
+        self.tensors = (tensors,) if isinstance(tensors, _tensor.Tensor) else tensors
+        if not isinstance(self.tensors, tuple):
+            raise AssertionError('Expected tensors to be a tuple')
+        self.prev_versions = tuple(t._version for t in self.tensors)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        for tensor, version in zip(self.tensors, self.prev_versions):
+            tensor._vc.value = version
+
+
+_DecoratorContextManager = _GradModeContext  # (torch.utils._contextlib's name)
