@@ -879,3 +879,50 @@ def test_apply_keyword_arguments(signature, call):
 
 def test_default_setup_context_raises():
     check(lambda T: T.autograd.Function.setup_context(None, (), None), match_message=True)
+
+
+@pytest.mark.parametrize('value', ['True', 'False', 'value=False', '0', '1', 'None', "'a'",
+                                   'T.tensor(True)', '', 'False, True'])
+def test_set_materialize_grads_takes_a_bool(value):
+    def run(T, x):
+        calls = []
+
+        def forward(ctx, a):
+            exec(f'ctx.set_materialize_grads({value})')
+            return a * 2, a * 3
+        f = function_class(T, forward, lambda ctx, g, h: calls.append(h) or g)
+        f.apply(x)[0].sum().backward()
+        return x.grad, calls
+    check(run, make(torch, rand(3)), match_message=True)
+
+
+@pytest.mark.parametrize('code', [
+    'out = ctx.materialize_grads', 'ctx.materialize_grads = False; out = None',
+    "out = hasattr(ctx, 'materialize_grads')", 'out = ctx.apply(T.ones(3))',
+    'out = ctx.apply(T.ones(3), T.ones(3))', 'out = ctx.apply()',
+])
+def test_node_attributes(code):
+    """A Function's node: materialize_grads can be set, not read; apply runs backward
+    unchecked."""
+    def run(T, x):
+        f = function_class(T, lambda ctx, a: a * 2, lambda ctx, g: g * 3)
+        scope = {'T': T, 'ctx': f.apply(x).grad_fn}
+        exec(code, scope)
+        return scope['out']
+    check(run, make(torch, rand(3)), match_message=True)
+
+
+def test_inplace_function():
+    def run(T, x):
+        f = type('I', (T.autograd.function.InplaceFunction,),
+                 {'forward': staticmethod(lambda ctx, a: a * 2),
+                  'backward': staticmethod(lambda ctx, g: g * 3)})
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            flags = [T.autograd.function.InplaceFunction(inplace=v).inplace for v in (True, False)]
+            flags.append(T.autograd.function.InplaceFunction().inplace)
+        y = f.apply(x)
+        y.sum().backward()
+        return (y, x.grad, flags, [w.category for w in caught],
+                issubclass(f, T.autograd.Function))
+    check(run, make(torch, rand(3)))

@@ -81,10 +81,24 @@ class FunctionCtx(Node):
         self.non_differentiable = tensors
 
     def set_materialize_grads(self, value):
-        self.materialize_grads = bool(value)
+        self.materialize_grads = value
+
+    _materialize_grads = True
+
+    def _not_readable(self):
+        raise AttributeError("attribute 'materialize_grads' of 'torch._C._FunctionBase' objects "
+                             'is not readable')
+
+    def _set_materialize_grads(self, value):
+        if value.__class__ is not bool:
+            raise TypeError('set_materialize_grads received an invalid combination of arguments '
+                            '- got (), but expected (bool)')
+        self._materialize_grads = value
+
+    materialize_grads = property(_not_readable, _set_materialize_grads)  # (as torch's C slot)
 
     def _run_backward(self, grads):
-        if self.materialize_grads and any(g is None for g in grads):
+        if self._materialize_grads and any(g is None for g in grads):
             grads = [g if g is not None or meta is None else _zeros(meta)
                      for g, meta in zip(grads, self.output_meta)]
         result = self._forward_cls._user_backward()(self, *grads)
@@ -139,6 +153,10 @@ def _zeros(meta):
 
 class BackwardCFunction(FunctionCtx):
     """The base of each Function's node class (torch.autograd.function.BackwardCFunction)."""
+
+    def apply(self, *grads):
+        """The Function's backward (or vjp) on these gradients, unchecked, as torch's."""
+        return self._forward_cls._user_backward()(self, *grads)
 
 
 class FunctionMeta(type):
@@ -213,7 +231,6 @@ class Function(metaclass=FunctionMeta):
         if kwargs:
             args = _placed(cls.forward, args, kwargs)
         ctx = new_node(cls._backward_cls)
-        ctx.materialize_grads = True
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         record = grad_mode.state.enabled and any(ctx.needs_input_grad)
         if record:  # its edges are taken before forward runs, as in torch
@@ -386,6 +403,14 @@ def _view_as_self(ctx, tensor):
                            'x.view_as(x) or setup ctx inside the forward function itself.')
     with grad_mode.no_grad():
         return tensor.view_as(tensor)
+
+
+class InplaceFunction(Function):
+    """torch.autograd.function.InplaceFunction: a Function noting whether it works in place."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
 
 
 def once_differentiable(backward):
