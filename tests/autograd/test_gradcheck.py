@@ -330,3 +330,24 @@ def test_check_undefined_grad(backward, materialize, check_undefined_grad):
         return lib.autograd.gradcheck(f.apply, (_leaf(lib, 2),), raise_exception=False,
                                       check_undefined_grad=check_undefined_grad)
     _same_outcome(run)
+
+
+@pytest.mark.parametrize('dtype', ['float16', 'bfloat16', 'float32', 'float64', 'complex64',
+                                   'complex128'])
+@pytest.mark.parametrize('code', [
+    'wrong(a)', 'wrong(a).sum()', 'wrong(a) * b', '(wrong(a) * b, a + b)',
+    'wrong(a.to(T.float64)) * 2', 'wrong(a.to(T.complex128)) * (1 + 1j)',
+    'wrong(a).to(T.float32)', 'wrong(a) * b * (2 - 1j)',
+])
+def test_failure_message_jacobian_dtypes(dtype, code):
+    """The Jacobians in gradcheck's error: the analytical one of the input's dtype, the
+    numerical one of the output's (of a complex input, the input's), and no -0. in the
+    imaginary part's."""
+    def run(T):
+        wrong = _doubling_with_wrong_backward(T).apply
+        a = T.tensor([0.5, 1.0], dtype=T.float64).to(getattr(T, dtype)).requires_grad_()
+        b = T.tensor([1.5, 2.0], dtype=T.float64, requires_grad=True)
+        return T.autograd.gradcheck(lambda a, b: eval(code, {'T': T, 'wrong': wrong, 'a': a,
+                                                             'b': b}),
+                                    (a, b), atol=1e-2, rtol=1e-2, eps=1e-2)
+    _same_outcome(run)

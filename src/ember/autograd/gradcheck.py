@@ -229,12 +229,15 @@ class _UndefinedGrad(Function):
         return None
 
 
+_MINUS_I = complex(0, -1)  # (-1j is complex(-0.0, -1.0), whose -0. torch's Jacobians don't show)
+
+
 def _part_of(func, part):
     """``func`` with its complex outputs replaced by their real or imaginary part."""
     def part_of(o):
         if not o.is_complex():
             return o
-        return o.real if part == 'real' else (o * -1j).real
+        return o.real if part == 'real' else (o * _MINUS_I).real
     return lambda *inputs: tuple(part_of(o) for o in _as_tuple(func(*inputs)))
 
 
@@ -259,7 +262,8 @@ def _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtype
                     prefix = f'While considering the {complex_part[0]} part of complex outputs only, '
                 raise GradcheckError(
                     f'{prefix}Jacobian mismatch for output {i} with respect to input {j},\n'
-                    f'numerical:{_jacobian_tensor(n, t)}\nanalytical:{_jacobian_tensor(a, t)}\n')
+                    f'numerical:{_jacobian_tensor(n, t if t.is_complex() else func_out[k])}\n'
+                    f'analytical:{_jacobian_tensor(a, t)}\n')
     return True
 
 
@@ -272,10 +276,12 @@ def _allclose(xp, a, b, rtol, atol):
     return xp.allclose(a, b, rtol=rtol, atol=atol)
 
 
-def _jacobian_tensor(jacobian, input):
-    """A Jacobian as torch prints it in gradcheck's error: a tensor of the input's dtype."""
+def _jacobian_tensor(jacobian, like):
+    """A Jacobian as torch prints it in gradcheck's error: a tensor of the dtype of ``like``
+    (the input for an analytical Jacobian; for a numerical one the output, as torch computes
+    it, or a complex input)."""
     from .._tensor import _make
-    return _make(jacobian.astype(input._data.dtype), input.dtype)
+    return _make(jacobian.astype(like._data.dtype), like.dtype)
 
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
