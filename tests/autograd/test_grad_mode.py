@@ -452,3 +452,14 @@ def test_unsafe_preserve_version_counter_and_multithreading_flag(code):
         exec(code, scope)
         return scope['out']
     check(run, match_message=True)
+
+
+def test_decorator_context_manager_base_has_no_mode():
+    """torch's _DecoratorContextManager leaves __enter__ and __exit__ to its subclasses."""
+    def run(T):
+        base = T.autograd.grad_mode._DecoratorContextManager
+        switch = type('Switch', (base,), {})
+        with switch():
+            pass
+    check(run, match_message=True)
+    check(lambda T: T.autograd.grad_mode._DecoratorContextManager().__exit__(None, None, None))

@@ -115,21 +115,28 @@ class _GradModeContext:
     def clone(self):
         return self.__class__()
 
-    def __enter__(self):  # no_grad and enable_grad: to their mode, and back on exit
-        self.prev = state.grad_mode
-        set_grad_mode(self.mode)
+    def __enter__(self):
+        raise NotImplementedError
 
     def __exit__(self, *exc):
-        set_grad_mode(self.prev)
+        raise NotImplementedError
 
 
 class _NoParamDecoratorContextManager(_GradModeContext):
-    """A switch that also decorates bare (``@no_grad``, as ``@no_grad()``)."""
+    """A switch that also decorates bare (``@no_grad``, as ``@no_grad()``): no_grad and
+    enable_grad, which switch to their mode and back."""
 
     def __new__(cls, orig_func=None):
         if orig_func is None:
             return super().__new__(cls)
         return cls()(orig_func)
+
+    def __enter__(self):
+        self.prev = state.grad_mode
+        set_grad_mode(self.mode)
+
+    def __exit__(self, *exc):
+        set_grad_mode(self.prev)
 
 
 class no_grad(_NoParamDecoratorContextManager):
@@ -162,6 +169,9 @@ class set_grad_enabled(_GradModeContext):
 
     def __enter__(self):  # (prev stays the mode before it was made)
         set_grad_mode(self.mode)
+
+    def __exit__(self, *exc):
+        set_grad_mode(self.prev)
 
     def __repr__(self):
         return f'{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})'
