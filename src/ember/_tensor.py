@@ -131,6 +131,22 @@ class InferenceCounter(VersionCounter):
         self._value = value
 
 
+class DetachedInferenceCounter(VersionCounter):
+    """The counter of ``.data`` or ``detach()`` of an inference tensor taken outside inference
+    mode: an inference tensor still, whose own in-place writes count (as torch gives it a
+    version counter of its own)."""
+    inference = True
+
+
+def _detached_counter(counter):
+    """The version counter of ``.data`` of a tensor counted by ``counter`` (an inference
+    tensor's, also of its ``detach()``)."""
+    if not counter.inference:
+        return VersionCounter()
+    from .autograd.grad_mode import state
+    return InferenceCounter() if state.inference else DetachedInferenceCounter()
+
+
 def _thread_counter():
     """While some thread is in inference mode: an InferenceCounter in that thread."""
     from .autograd.grad_mode import state
@@ -279,7 +295,7 @@ class Tensor:
 
     @property
     def _version(self):
-        if self._vc.inference:
+        if self._vc.__class__ is InferenceCounter:
             raise RuntimeError('Inference tensors do not track version counter.')
         return self._vc.value
 
@@ -469,7 +485,9 @@ class Tensor:
     def data(self):
         """torch.Tensor.data: the same memory out of the graph, with a version counter of its
         own (so in-place changes through it escape autograd's checks, as in torch)."""
-        return _make(self._data, self.dtype)
+        t = _make(self._data, self.dtype)
+        t._vc = _detached_counter(self._vc)
+        return t
 
     @data.setter
     def data(self, value):
@@ -484,7 +502,7 @@ class Tensor:
     def detach(self):
         """torch.Tensor.detach: same data and version counter, out of the graph."""
         t = _make(self._data, self.dtype)
-        t._vc = self._vc
+        t._vc = self._vc if not self._vc.inference else _detached_counter(self._vc)
         return t
 
     def detach_(self):

@@ -463,3 +463,30 @@ def test_decorator_context_manager_base_has_no_mode():
             pass
     check(run, match_message=True)
     check(lambda T: T.autograd.grad_mode._DecoratorContextManager().__exit__(None, None, None))
+
+
+_DETACHED_CHECKS = [
+    'out = d.is_inference()', 'd.add_(1); out = (i, d._version)', 'out = d._version',
+    'w * d', 'd.requires_grad_()', 'out = d.view(3).is_inference()',
+    'out = (d * 2).is_inference()', 'T.autograd.graph.increment_version(d); out = d._version',
+    'out = d.clone().is_inference()', 'd.mul_(2)\nwith T.inference_mode(): d.add_(1)\nout = i']
+
+
+@pytest.mark.parametrize('code', _DETACHED_CHECKS)
+@pytest.mark.parametrize('inside', [False, True], ids=['outside', 'inside'])
+@pytest.mark.parametrize('make', ['i.detach()', 'i.data', 'i.data.detach()', 'i.detach().data',
+                                  'k.detach()', 'k.data'])
+def test_detach_and_data_of_inference_tensors(make, inside, code):
+    """detach() and .data of an inference tensor are inference tensors; taken outside
+    inference mode they count their own in-place writes (torch gives them a version counter of
+    their own), inside they refuse them outside it. .data of a normal tensor taken in inference
+    mode is a normal tensor."""
+    def run(T):
+        with T.inference_mode():
+            i = T.arange(3.)
+        scope = {'T': T, 'i': i, 'k': T.ones(3), 'w': T.ones(3, requires_grad=True), 'out': None}
+        with T.inference_mode(inside):
+            scope['d'] = eval(make, scope)
+        exec(code, scope)
+        return scope['out']
+    check(run, match_message=True)
