@@ -926,3 +926,26 @@ def test_inplace_function():
         return (y, x.grad, flags, [w.category for w in caught],
                 issubclass(f, T.autograd.Function))
     check(run, make(torch, rand(3)))
+
+
+@pytest.mark.parametrize('call', ['ctx.save_for_forward(a, None)', 'ctx.save_for_forward()',
+                                  'ctx.save_for_forward(a, 3)', 'ctx.save_for_forward([a])',
+                                  'ctx.mark_shared_storage((a, a))', 'ctx.mark_shared_storage()'])
+def test_save_for_forward_and_mark_shared_storage(call):
+    """save_for_forward keeps tensors for a jvp until apply returns; mark_shared_storage
+    only warns that it is deprecated."""
+    def run(T, x):
+        seen = []
+
+        def forward(ctx, a):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                exec(call)
+            seen.append([(w.category, str(w.message)) for w in caught])
+            seen.append(getattr(ctx, 'saved_for_forward', 'unset'))
+            return a * 2
+        y = function_class(T, forward, lambda ctx, g: seen.append(ctx.saved_for_forward) or g
+                           ).apply(x)
+        y.sum().backward()
+        return seen, y.grad_fn.saved_for_forward, x.grad
+    check(run, make(torch, rand(3)), match_message=True)

@@ -24,7 +24,7 @@ class FunctionCtx(Node):
     _keeps_unneeded_grads = True  # its hooks see all its backward returns, as torch's PyNode
     _runs_undefined = True  # (materialized as zeros, or None with set_materialize_grads(False))
     to_save = dirty_tensors = non_differentiable = None  # what forward marks (None again once
-                                                         # apply has used them, as torch's)
+    saved_for_forward = None                             # apply has used them, as torch's)
 
     def __call__(self, *grads):  # (torch's Python nodes aren't callable)
         raise TypeError(f"'{type(self).__name__}' object is not callable")
@@ -36,6 +36,19 @@ class FunctionCtx(Node):
                 raise TypeError(f'save_for_backward can only save variables, but argument {i} '
                                 f'is of type {type(t).__name__}')
         self.to_save = tensors  # saved (with their versions) once forward has returned
+
+    def save_for_forward(self, *tensors):
+        """Tensors for a jvp (kept until apply returns; ember has no forward-mode AD)."""
+        from .._tensor import Tensor
+        if not all(t is None or isinstance(t, Tensor) for t in tensors):
+            raise AssertionError('save_for_forward expects all arguments to be tensors; you '
+                                 'should save non-tensors as attributes on ctx.')
+        self.saved_for_forward = tensors
+
+    def mark_shared_storage(self, *pairs):
+        warnings.warn('`mark_shared_storage` is deprecated. Tensors with shared storages are '
+                      'automatically tracked. Note that calls to `set_()` are not tracked',
+                      FutureWarning, stacklevel=2)
 
     _saved_outputs = None  # {index in saved_tensors: output number} of its own outputs
 
@@ -251,7 +264,7 @@ class Function(metaclass=FunctionMeta):
         outputs = _wrap_outputs(ctx, args, outputs, record)
         if record and ctx.to_save:  # saved once wrapped (a pack hook sees their grad_fn)
             ctx._save_outputs(ctx.to_save)
-        ctx.to_save = ctx.dirty_tensors = ctx.non_differentiable = None
+        ctx.to_save = ctx.dirty_tensors = ctx.non_differentiable = ctx.saved_for_forward = None
         return outputs if is_tuple else outputs[0]
 
 
