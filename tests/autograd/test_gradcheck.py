@@ -1,5 +1,6 @@
 """autograd.gradcheck / gradgradcheck in float64: pass on correct backward formulas of the
 core ops, fail (raise GradcheckError, or return False) on a deliberately wrong one."""
+import sys
 import warnings
 
 import numpy as np
@@ -351,3 +352,40 @@ def test_failure_message_jacobian_dtypes(dtype, code):
                                                              'b': b}),
                                     (a, b), atol=1e-2, rtol=1e-2, eps=1e-2)
     _same_outcome(run)
+
+
+@pytest.mark.parametrize('code', [
+    'num(lambda i: i[0] * i[1], (x, y))', 'num(lambda i: (i[0] * 2, i[0] * 3), (x,))',
+    'num(lambda i: i[0] * 2, x)', 'num(lambda i: i[0] * 2, x, eps=1e-6)',
+    'num(lambda i: i[0] * i[1], (x, c))', 'num(lambda i: i[0] * i[1], (x, y), target=(y,))',
+    'num(lambda i: i[0] * i[1], (x, y), grad_out=2.0)', 'num(lambda i: i[0] * 1j, (x,))',
+    'num(lambda i: (i[0] * z).real, (x,))', 'num(lambda i: (i[0] * i[0]).real, (z,))',
+    'num(lambda i: i[0].sum(), (xf,))', 'num(lambda i: i[0].to(T.float64).sum(), (xf,))',
+    'num(lambda i: i[0] * 2, (c,))', 'num(lambda i: (i[0] * 2).long(), (x,))',
+    'ana((x, y), x * y)', 'ana((x, y), (x * y).sum())', 'ana((x, c), x * c)',
+    'ana(x, x * 2, grad_out=3)', 'ana(x, x * 1j)', 'ana((xf,), xf.double() * 2)',
+    'ana((x, y), x * 2)',
+    'spec(lambda a, b: (a * b, a + b), 0, (x, y), (x * y, x + y), 1e-6)',
+    'spec(lambda a, b: (a * b, a + b), 1, (x, y), (x * y, x + y), 1e-6)',
+    'spec(lambda a, b: (a * b, (a + b).long()), 0, (x, y), (x * y, (x + y).long()), 1e-6)',
+    'spec(lambda a, b: a * b, 1, (x, c), (x * c,), 1e-6)',
+    'spec(lambda a, b: a * b, 0, (x, c), (x * c,), 1e-6, input=y)',
+])
+def test_deprecated_jacobian_functions(code):
+    """gradcheck's module-level get_numerical_jacobian, get_analytical_jacobian (deprecated,
+    with torch's FutureWarning) and get_numerical_jacobian_wrt_specific_input."""
+    def run(T):
+        module = sys.modules[T.__name__ + '.autograd.gradcheck']
+        scope = {'T': T, 'num': module.get_numerical_jacobian,
+                 'ana': module.get_analytical_jacobian,
+                 'spec': module.get_numerical_jacobian_wrt_specific_input,
+                 'x': T.tensor([1., 2.], dtype=T.float64, requires_grad=True),
+                 'y': T.tensor([3.], dtype=T.float64, requires_grad=True),
+                 'c': T.tensor([3.], dtype=T.float64),
+                 'z': T.tensor([1 + 2j, 3.], dtype=T.complex128, requires_grad=True),
+                 'xf': T.tensor([1., 2.], requires_grad=True)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = eval(code, scope)
+        return result, [(w.category.__name__, str(w.message)) for w in caught]
+    check(run, match_message=True, exact=True)

@@ -66,7 +66,7 @@ def _checked_inputs(inputs):
 def _numerical_jacobians(func, inputs, wrt, eps):
     """[input][output] Jacobians by central differences, for every output of ``func``; for
     a complex input, d/d(real part) + 1j d/d(imaginary part), as torch combines them."""
-    xp = _xp(wrt[0])
+    xp = _xp(wrt[0]._data)
     per_input = []
     for t in wrt:
         columns = []
@@ -94,9 +94,9 @@ def _difference(func, inputs, data, index, step, eps):
     return [((p - m) / (2 * eps))._data.reshape(-1) for p, m in zip(plus, minus)]
 
 
-def _xp(tensor):
+def _xp(array):
     from .._device import array_module
-    return array_module(tensor._data)
+    return array_module(array)
 
 
 def _analytical_jacobians(output, wrt, nondet_tol, check_grad_dtypes):
@@ -104,19 +104,23 @@ def _analytical_jacobians(output, wrt, nondet_tol, check_grad_dtypes):
     check: the two must agree within ``nondet_tol``)."""
     first = _vjp_rows(output, wrt)
     second = _vjp_rows(output, wrt)
-    xp = _xp(output)
     if check_grad_dtypes and any(g is not None and g.dtype is not t.dtype
                                  for row in first for g, t in zip(row, wrt)):
         raise GradcheckError('Gradient has dtype mismatch')
-    jacobians = [_stacked(xp, first, j, t) for j, t in enumerate(wrt)]
-    again = [_stacked(xp, second, j, t) for j, t in enumerate(wrt)]
-    if any(xp.abs(a - b).max(initial=0) > nondet_tol for a, b in zip(jacobians, again)):
+    jacobians, again = _stacked_all(first, wrt), _stacked_all(second, wrt)
+    if not _reentrant(jacobians, again, nondet_tol):
         raise GradcheckError(
             'Backward is not reentrant, i.e., running backward with same input and grad_output '
             'multiple times gives different values, although analytical gradient matches '
             f'numerical gradient.The tolerance for nondeterminism was {nondet_tol}.'
             + _NONDET_NOTE)
     return jacobians
+
+
+def _reentrant(jacobians, again, nondet_tol):
+    """Whether two computations of the same Jacobians agree within ``nondet_tol``."""
+    return all(not a.size or _xp(a).abs(a - b).max() <= nondet_tol
+               for a, b in zip(jacobians, again))
 
 
 def _vjp_rows(output, wrt):
@@ -130,6 +134,12 @@ def _vjp_rows(output, wrt):
         rows.append(autograd_grad(output, wrt, seed.reshape(output.shape), retain_graph=True,
                                   allow_unused=True))
     return rows
+
+
+def _stacked_all(rows, wrt):
+    """Each input's Jacobian from the rows _vjp_rows gives."""
+    xp = _xp(wrt[0]._data) if wrt else None
+    return [_stacked(xp, rows, j, t) for j, t in enumerate(wrt)]
 
 
 def _stacked(xp, rows, j, t):
@@ -251,7 +261,7 @@ def _check_part(func, inputs, wrt, eps, atol, rtol, nondet_tol, check_grad_dtype
         if any(per_output[k].any() for per_output in numerical for k in inexact):
             raise GradcheckError('Numerical gradient for function expected to be zero')
         return True
-    xp = _xp(wrt[0])
+    xp = _xp(wrt[0]._data)
     for i, k in enumerate(differentiable):
         analytical = _analytical_jacobians(func_out[k], wrt, nondet_tol, check_grad_dtypes)
         for j, (a, t) in enumerate(zip(analytical, wrt)):
@@ -349,6 +359,65 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 def _requires_grad(x):
     from .._tensor import Tensor
     return isinstance(x, Tensor) and x.requires_grad
+
+
+_PRIVATE_API = ("`{}` was part of PyTorch's private API and not meant to be exposed. We are "
+                'deprecating it and it will be removed in a future version of PyTorch. If you '
+                'have a specific use for this or feature request for this to be a stable API, '
+                'please file us an issue at https://github.com/pytorch/pytorch/issues/new')
+
+
+def _deprecated(name, grad_out, outputs):
+    """torch's warning and checks at the start of get_numerical/analytical_jacobian."""
+    warnings.warn(_PRIVATE_API.format(name), FutureWarning, stacklevel=3)
+    if grad_out != 1.0:
+        raise ValueError(f'Expected grad_out to be 1.0. {name} no longer supports values of '
+                         'grad_out != 1.0.')
+    if any(o.is_complex() for o in outputs):
+        raise ValueError(f'Expected output to be non-complex. {name} no longer supports '
+                         'functions that return complex outputs.')
+
+
+def get_numerical_jacobian(fn, inputs, target=None, eps=1e-3, grad_out=1.0):
+    """torch.autograd.gradcheck.get_numerical_jacobian (deprecated): the Jacobians of the
+    first output of ``fn`` (called with the inputs as one tuple) by finite differences, one
+    per input (or ``target``) that requires grad."""
+    inputs = _as_tuple(inputs)
+    func = lambda *tensors: fn(tensors)  # noqa: E731
+    outputs = _as_tuple(func(*inputs)) if grad_out == 1.0 else ()
+    _deprecated('get_numerical_jacobian', grad_out, outputs)
+    wrt = [t for t in _as_tuple(inputs if target is None else target) if _requires_grad(t)]
+    return tuple(_numerical_jacobian_tensors(func, inputs, t, outputs, eps)[0] for t in wrt)
+
+
+def get_numerical_jacobian_wrt_specific_input(fn, input_idx, inputs, outputs, eps, input=None,
+                                              is_forward_ad=False):
+    """torch.autograd.gradcheck.get_numerical_jacobian_wrt_specific_input: the Jacobians of
+    each floating ``outputs`` (those of ``fn(*inputs)``) with respect to ``inputs[input_idx]``
+    (or ``input``) by finite differences."""
+    input = inputs[input_idx] if input is None else input
+    if not input.requires_grad:
+        raise AssertionError('Expected input to have requires_grad=True')
+    return _numerical_jacobian_tensors(fn, inputs, input, _as_tuple(outputs), eps)
+
+
+def _numerical_jacobian_tensors(func, inputs, input, outputs, eps):
+    """The numerical Jacobians of the floating outputs with respect to ``input``, as tensors
+    of their output's dtype (a complex input's, where it is complex)."""
+    per_output = _numerical_jacobians(func, inputs, [input], eps)[0]
+    return tuple(_jacobian_tensor(j, input if input.is_complex() else o)
+                 for j, o in zip(per_output, outputs) if o.dtype.category >= _dtype.FLOAT)
+
+
+def get_analytical_jacobian(inputs, output, nondet_tol=0.0, grad_out=1.0):
+    """torch.autograd.gradcheck.get_analytical_jacobian (deprecated): (output's Jacobians
+    from backward, one per input that requires grad; whether backward is reentrant; whether
+    the gradients' dtypes and sizes are right: always, as the engine fits them)."""
+    _deprecated('get_analytical_jacobian', grad_out, (output,) if grad_out == 1.0 else ())
+    wrt = [t for t in _as_tuple(inputs) if _requires_grad(t)]
+    jacobians = _stacked_all(_vjp_rows(output, wrt), wrt)
+    reentrant = _reentrant(jacobians, _stacked_all(_vjp_rows(output, wrt), wrt), nondet_tol)
+    return tuple(_jacobian_tensor(j, t) for j, t in zip(jacobians, wrt)), reentrant, True, True
 
 
 def _random_like(t):
