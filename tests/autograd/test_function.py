@@ -949,3 +949,13 @@ def test_save_for_forward_and_mark_shared_storage(call):
         y.sum().backward()
         return seen, y.grad_fn.saved_for_forward, x.grad
     check(run, make(torch, rand(3)), match_message=True)
+
+
+@pytest.mark.parametrize('value', ['False', '0', 'None'])
+def test_materialize_grads_of_a_plain_ctx(value):
+    """A FunctionCtx that is no node keeps materialize_grads as a plain attribute."""
+    def run(T):
+        ctx = T.autograd.function.FunctionCtx()
+        ctx.set_materialize_grads(eval(value))
+        return ctx.materialize_grads
+    check(run, match_message=True)

@@ -96,19 +96,7 @@ class FunctionCtx(Node):
     def set_materialize_grads(self, value):
         self.materialize_grads = value
 
-    _materialize_grads = True
-
-    def _not_readable(self):
-        raise AttributeError("attribute 'materialize_grads' of 'torch._C._FunctionBase' objects "
-                             'is not readable')
-
-    def _set_materialize_grads(self, value):
-        if value.__class__ is not bool:
-            raise TypeError('set_materialize_grads received an invalid combination of arguments '
-                            '- got (), but expected (bool)')
-        self._materialize_grads = value
-
-    materialize_grads = property(_not_readable, _set_materialize_grads)  # (as torch's C slot)
+    _materialize_grads = True  # (a node's materialize_grads sets it)
 
     def _run_backward(self, grads):
         if self._materialize_grads and any(g is None for g in grads):
@@ -170,6 +158,18 @@ class BackwardCFunction(FunctionCtx):
     def apply(self, *grads):
         """The Function's backward (or vjp) on these gradients, unchecked, as torch's."""
         return self._forward_cls._user_backward()(self, *grads)
+
+    def _not_readable(self):
+        raise AttributeError("attribute 'materialize_grads' of 'torch._C._FunctionBase' objects "
+                             'is not readable')
+
+    def _set_materialize_grads(self, value):
+        if value.__class__ is not bool:
+            raise TypeError('set_materialize_grads received an invalid combination of arguments '
+                            '- got (), but expected (bool)')
+        self._materialize_grads = value
+
+    materialize_grads = property(_not_readable, _set_materialize_grads)  # (as torch's C slot)
 
 
 class FunctionMeta(type):
