@@ -389,3 +389,19 @@ def test_deprecated_jacobian_functions(code):
             result = eval(code, scope)
         return result, [(w.category.__name__, str(w.message)) for w in caught]
     check(run, match_message=True, exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['float64', 'complex128'])
+@pytest.mark.parametrize('shape', [(2,), (2, 2), (), (1,), (3, 1)])
+@pytest.mark.parametrize('code', ['wrong(a) * a', '(wrong(a) * a, a.long())'])
+def test_gradgradcheck_draws_non_contiguous_grad_outputs_as_torch(dtype, shape, code):
+    """gen_non_contig_grad_outputs: torch's make_tensor(noncontiguous=True) draws twice the
+    last dim and keeps every other element from the second (so the Jacobians differ)."""
+    def run(lib):
+        lib.manual_seed(0)
+        wrong = _doubling_with_wrong_backward(lib).apply
+        a = lib.arange(1, 1 + int(np.prod(shape)), dtype=lib.float64).reshape(shape) * 0.5
+        return lib.autograd.gradgradcheck(
+            lambda a: eval(code, {'wrong': wrong, 'a': a}),
+            (a.to(getattr(lib, dtype)).requires_grad_(),), gen_non_contig_grad_outputs=True)
+    _same_outcome(run)

@@ -336,7 +336,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         outputs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
-        grad_outputs = tuple(_random_like(o) for o in outputs)
+        grad_outputs = tuple(_random_like(o, gen_non_contig_grad_outputs) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     n_outputs = len(grad_outputs)
     wrt = [i for i, x in enumerate(inputs) if _requires_grad(x)]
@@ -420,10 +420,15 @@ def get_analytical_jacobian(inputs, output, nondet_tol=0.0, grad_out=1.0):
     return tuple(_jacobian_tensor(j, t) for j, t in zip(jacobians, wrt)), reentrant, True, True
 
 
-def _random_like(t):
-    """torch.testing.make_tensor(low=-1, high=1) of the output's shape and dtype (double for
-    integer outputs), drawn from the global generator as torch draws it."""
+def _random_like(t, noncontiguous):
+    """torch.testing.make_tensor(low=-1, high=1, noncontiguous=...) of the output's shape and
+    dtype (double for integer outputs), drawn from the global generator as torch draws it: a
+    non-contiguous one is every other element, from the second, of a draw twice as long in
+    the last dim."""
     from .._creation import empty
     from .._dtype import FLOAT, float64
     dtype = t.dtype if t.dtype.category >= FLOAT else float64
-    return empty(t.shape, dtype=dtype).uniform_(-1, 1).requires_grad_(True)
+    if not (noncontiguous and t.numel() > 1):
+        return empty(t.shape, dtype=dtype).uniform_(-1, 1).requires_grad_(True)
+    doubled = empty((*t.shape[:-1], 2 * t.shape[-1]), dtype=dtype).uniform_(-1, 1)
+    return doubled[..., 1::2].requires_grad_(True)
