@@ -364,7 +364,7 @@ def test_failure_message_jacobian_dtypes(dtype, code):
     'num(lambda i: i[0] * 2, (c,))', 'num(lambda i: (i[0] * 2).long(), (x,))',
     'ana((x, y), x * y)', 'ana((x, y), (x * y).sum())', 'ana((x, c), x * c)',
     'ana(x, x * 2, grad_out=3)', 'ana(x, x * 1j)', 'ana((xf,), xf.double() * 2)',
-    'ana((x, y), x * 2)',
+    'ana((x, y), x * 2)', "ana((x, y), x * y * float('nan'))",
     'spec(lambda a, b: (a * b, a + b), 0, (x, y), (x * y, x + y), 1e-6)',
     'spec(lambda a, b: (a * b, a + b), 1, (x, y), (x * y, x + y), 1e-6)',
     'spec(lambda a, b: (a * b, (a + b).long()), 0, (x, y), (x * y, (x + y).long()), 1e-6)',
