@@ -368,12 +368,15 @@ _PRIVATE_API = ("`{}` was part of PyTorch's private API and not meant to be expo
                 'please file us an issue at https://github.com/pytorch/pytorch/issues/new')
 
 
-def _deprecated(name, grad_out, outputs):
-    """torch's warning and checks at the start of get_numerical/analytical_jacobian."""
+def _deprecated(name, grad_out):
+    """torch's warning and grad_out check at the start of get_numerical/analytical_jacobian."""
     warnings.warn(_PRIVATE_API.format(name), FutureWarning, stacklevel=3)
     if grad_out != 1.0:
         raise ValueError(f'Expected grad_out to be 1.0. {name} no longer supports values of '
                          'grad_out != 1.0.')
+
+
+def _require_real(name, outputs):
     if any(o.is_complex() for o in outputs):
         raise ValueError(f'Expected output to be non-complex. {name} no longer supports '
                          'functions that return complex outputs.')
@@ -383,10 +386,11 @@ def get_numerical_jacobian(fn, inputs, target=None, eps=1e-3, grad_out=1.0):
     """torch.autograd.gradcheck.get_numerical_jacobian (deprecated): the Jacobians of the
     first output of ``fn`` (called with the inputs as one tuple) by finite differences, one
     per input (or ``target``) that requires grad."""
+    _deprecated('get_numerical_jacobian', grad_out)
     inputs = _as_tuple(inputs)
     func = lambda *tensors: fn(tensors)  # noqa: E731
-    outputs = _as_tuple(func(*inputs)) if grad_out == 1.0 else ()
-    _deprecated('get_numerical_jacobian', grad_out, outputs)
+    outputs = _as_tuple(func(*inputs))
+    _require_real('get_numerical_jacobian', outputs)
     wrt = [t for t in _as_tuple(inputs if target is None else target) if _requires_grad(t)]
     return tuple(_numerical_jacobian_tensors(func, inputs, t, outputs, eps)[0] for t in wrt)
 
@@ -414,7 +418,8 @@ def get_analytical_jacobian(inputs, output, nondet_tol=0.0, grad_out=1.0):
     """torch.autograd.gradcheck.get_analytical_jacobian (deprecated): (output's Jacobians
     from backward, one per input that requires grad; whether backward is reentrant; whether
     the gradients' dtypes and sizes are right: always, as the engine fits them)."""
-    _deprecated('get_analytical_jacobian', grad_out, (output,) if grad_out == 1.0 else ())
+    _deprecated('get_analytical_jacobian', grad_out)
+    _require_real('get_analytical_jacobian', (output,))
     wrt = [t for t in _as_tuple(inputs) if _requires_grad(t)]
     jacobians = _stacked_all(_vjp_rows(output, wrt), wrt)
     reentrant = _reentrant(jacobians, _stacked_all(_vjp_rows(output, wrt), wrt), nondet_tol)
