@@ -490,3 +490,11 @@ def test_detach_and_data_of_inference_tensors(make, inside, code):
         exec(code, scope)
         return scope['out']
     check(run, match_message=True)
+
+
+@pytest.mark.parametrize('call', ['is_grad_enabled(1)', 'is_grad_enabled(a=1)',
+                                  'is_grad_enabled(1, a=1)', 'is_inference_mode_enabled(1, 2)',
+                                  'is_inference_mode_enabled(mode=True)', 'is_grad_enabled()',
+                                  'is_inference_mode_enabled()'])
+def test_mode_queries_take_no_arguments(call):
+    check(lambda T: eval('T.' + call, {'T': T}), match_message=True)

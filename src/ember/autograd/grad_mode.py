@@ -26,8 +26,18 @@ class _GradState(threading.local):
 state = _GradState()
 
 
-def is_grad_enabled():
+def is_grad_enabled(*args, **kwargs):
+    """torch.is_grad_enabled (a builtin taking no arguments: its TypeErrors)."""
+    if args or kwargs:
+        _no_arguments('is_grad_enabled', args, kwargs)
     return state.grad_mode
+
+
+def _no_arguments(name, args, kwargs):
+    """The TypeError of a torch builtin that takes no arguments."""
+    if kwargs:
+        raise TypeError(f'torch.{name}() takes no keyword arguments')
+    raise TypeError(f'torch.{name}() takes no arguments ({len(args)} given)')
 
 
 def set_grad_mode(flag):
@@ -37,7 +47,10 @@ def set_grad_mode(flag):
     state.enabled = flag and not state.inference
 
 
-def is_inference_mode_enabled():
+def is_inference_mode_enabled(*args, **kwargs):
+    """torch.is_inference_mode_enabled (a builtin taking no arguments: its TypeErrors)."""
+    if args or kwargs:
+        _no_arguments('is_inference_mode_enabled', args, kwargs)
     return state.inference
 
 
