@@ -443,7 +443,8 @@ def test_switch_objects_as_torch(code):
     'a = w * 1; s = a * a\nwith P(a): a.mul_(2)\ns.sum().backward(); out = w.grad',
     'out = (P(x).prev_versions, P(x).tensors[0] is x)', '@P(x)\ndef f(): pass',
     'out = T.autograd.is_multithreading_enabled()',
-    'with T.autograd.set_multithreading_enabled(False): out = T.autograd.is_multithreading_enabled()',
+    'with T.autograd.set_multithreading_enabled(False):\n'
+    '  out = T.autograd.is_multithreading_enabled()',
 ])
 def test_unsafe_preserve_version_counter_and_multithreading_flag(code):
     def run(T):
