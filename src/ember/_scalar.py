@@ -36,7 +36,7 @@ def parsed_number(value):
     """A Number argument as torch's parser reads it: a NumPy integer as an int, complex128 (a
     Python complex) as a complex, any other NumPy scalar as a double (bool_ too, and
     complex64's real part, with NumPy's ComplexWarning as in torch)."""
-    if not isinstance(value, numpy.generic):
+    if not isinstance(value, _NUMBERS[3:]):   # (a NumPy string or date is no number)
         return value
     if isinstance(value, numpy.integer):
         return int(value)

@@ -1184,7 +1184,9 @@ def test_rounded_division_of_16_bit_floats_in_float32(dtype, divisor, mode):
     'x.clone().fill_(None)', 'x.clone().fill_("a")', 'x.clone().fill_(np.str_("1"))',
     'x.clone().fill_(np.bool_(True))', 'x.clone().fill_(np.complex64(1j))',
     'x.clone().fill_(np.complex128(1j))', 'T.clamp(x, np.str_("1"))',
-    'x.masked_fill(m, np.str_("1"))', 'x + np.complex64(1j)'])
+    'x.masked_fill(m, np.str_("1"))', 'x + np.complex64(1j)', 'h ** np.complex64(1 + 1j)',
+    'b.clone().pow_(np.complex64(2 + 1j))', 'T.pow(x, np.complex64(3))', 'x ** np.float16(2)',
+    'x ** np.str_("1")', 'x ** np.datetime64(1, "D")'])
 def test_numpy_scalars_as_torch_parses_them(code):
     """NumPy scalars are numbers as torch's parser reads them: integers as ints, complex128
     as a complex, other numeric scalars (bool_, float16, complex64) as a double, and strings,

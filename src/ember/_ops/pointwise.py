@@ -972,6 +972,7 @@ def pow(input, exponent, *, out=None):
         return PowBackward2.apply_out(out, input, exponent)
     if isinstance(exponent, Tensor):
         return PowBackward1.apply_out(out, input, exponent)
+    exponent = parsed_number(exponent)   # once, as torch's parser (np.complex64's warning)
     _check_int_pow(input, exponent)
     _check_exponent_fits(input, exponent)
     return _with_out(PowBackward0.apply(input, exponent), out, PowBackward0)
@@ -1226,6 +1227,7 @@ def _div_(self, other, *, rounding_mode=None):
 
 def _pow_(self, exponent):
     if not isinstance(exponent, Tensor):
+        exponent = parsed_number(exponent)
         _check_int_pow(self, exponent)
         _check_exponent_fits(self, exponent)
     op = PowBackward1 if isinstance(exponent, Tensor) else PowBackward0
