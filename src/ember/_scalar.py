@@ -1,6 +1,7 @@
 """Numbers as c10::Scalar::to<T> converts them to a dtype, with torch's overflow errors."""
 import functools
 import math
+import operator
 
 import numpy
 
@@ -39,7 +40,7 @@ def parsed_number(value):
     if not isinstance(value, _NUMBERS[3:]):   # (a NumPy string or date is no number)
         return value
     if isinstance(value, numpy.integer):
-        return int(value)
+        return operator.index(value)   # (torch's TypeError for a timedelta64)
     return complex(value) if isinstance(value, complex) else float(value)
 
 

@@ -1186,7 +1186,10 @@ def test_rounded_division_of_16_bit_floats_in_float32(dtype, divisor, mode):
     'x.clone().fill_(np.complex128(1j))', 'T.clamp(x, np.str_("1"))',
     'x.masked_fill(m, np.str_("1"))', 'x + np.complex64(1j)', 'h ** np.complex64(1 + 1j)',
     'b.clone().pow_(np.complex64(2 + 1j))', 'T.pow(x, np.complex64(3))', 'x ** np.float16(2)',
-    'x ** np.str_("1")', 'x ** np.datetime64(1, "D")'])
+    'x ** np.str_("1")', 'x ** np.datetime64(1, "D")', 'x.clone().pow_(np.timedelta64(2))',
+    'T.add(x, np.timedelta64(2))', 'x.mul(np.timedelta64(2))', 'x.clone().fill_(np.timedelta64(2))',
+    'T.result_type(x, np.timedelta64(2))', 'x.add(x, alpha=np.timedelta64(2))',
+    'x.masked_fill(m, np.timedelta64(2))'])
 def test_numpy_scalars_as_torch_parses_them(code):
     """NumPy scalars are numbers as torch's parser reads them: integers as ints, complex128
     as a complex, other numeric scalars (bool_, float16, complex64) as a double, and strings,
