@@ -1412,3 +1412,21 @@ def test_backward_formulas_multiply_by_a_scalar_as_aten(expression, dtype):
                 stack.extend(n for n, _ in reversed(node.next_functions))
         return g, names
     check(run, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize('dtype', ['complex64', 'complex128'])
+@pytest.mark.parametrize('exponent', ['-3', '-2.5', '2.5', '4', '1', 'True', '1.0', '1 + 0j',
+                                      '1.5j', '0', 'False', '-1', '2', 'numpy.int8(-3)'])
+@pytest.mark.parametrize('form', ['x ** e', 'x.clone().pow_(e)',
+                                  'T.pow(x, e, out=T.empty(0, dtype=x.dtype))'])
+def test_complex_zeros_to_a_number_power(dtype, exponent, form):
+    """torch's complex pow(Tensor, Scalar) is C's cpow, exp(e * log(z)), at zeros too (inf+nanj
+    for a negative real part, where NumPy's power gives nan+nanj), except for the exponents its
+    kernel fills in: 0 (ones) and 1 (a copy: signed zeros kept)."""
+    e = eval(exponent, {'numpy': numpy})
+
+    def run(T):
+        x = T.tensor([0j, -0j, complex(0, -0.), complex(-0., 0)], dtype=getattr(T, dtype))
+        return [[math.copysign(1, part) if part == part else 0 for part in (v.real, v.imag)]
+                + [str(v)] for v in eval(form, {'T': T, 'x': x, 'e': e}).tolist()]
+    check(run)

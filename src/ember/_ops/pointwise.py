@@ -339,11 +339,13 @@ class PowBackward0(Primitive):
     graph_inputs = (0,)
 
     def forward(ctx, a, exponent):
+        if exponent == 1:
+            return a.copy()   # as torch's copy_ (NumPy's complex power drops zeros' signs)
         if a.dtype.kind in 'fVc' and exponent in _KERNEL_EXPONENTS:
             result = _kernel_power(a, exponent)
             if result is not None:
                 return result
-        return _power(a, exponent)
+        return _power(a, exponent) if exponent == 0 else _tensor_power(a, exponent)
 
     def backward(ctx, grad):
         a, exponent = ctx.inputs
@@ -451,9 +453,10 @@ def _power(a, b):
 
 
 def _tensor_power(a, b):
-    """a ** b for a tensor exponent: complex powers of 0 as C's cpow gives them (torch's
-    std::pow), exp(b * log(0)): nan for 0 ** 0, inf for negative real parts; NumPy's power
-    agrees elsewhere."""
+    """a ** b (b a tensor's array, or a number other than 0, whose power torch fills with
+    ones): complex powers of 0 as C's cpow gives them (torch's std::pow),
+    exp(b * log(0)): nan for 0 ** 0, inf for negative real parts; NumPy's power agrees
+    elsewhere."""
     out = _power(a, b)
     if out.dtype.kind == 'c':
         xp = array_module(out)
