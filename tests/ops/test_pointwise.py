@@ -1430,3 +1430,12 @@ def test_complex_zeros_to_a_number_power(dtype, exponent, form):
         return [[math.copysign(1, part) if part == part else 0 for part in (v.real, v.imag)]
                 + [str(v)] for v in eval(form, {'T': T, 'x': x, 'e': e}).tolist()]
     check(run)
+
+
+@pytest.mark.parametrize('code', [
+    'T.ones(0, 1, 0).clamp(min=T.ones(1, 0))', 'T.ones(0, 1, 0).clamp(max=T.ones(1, 1, 0))',
+    'T.ones(3, 0).clamp(T.ones(3, 1), T.ones(0))', 'T.add(T.ones(0, 2, 0), T.ones(1, 0), alpha=2)'])
+def test_empty_results_of_vectorised_kernels(code):
+    """Found by tests/test_fuzz.py (seed 5179): an empty clamp whose tensor bound has a
+    zero-size last dim raised NumPy's reshape error."""
+    check(lambda T: eval(code, {'T': T}), exact=True)

@@ -141,6 +141,8 @@ def _vectorised_where(vectorised, scalar, operands):
     """``scalar`` (a new array) with the elements that torch's cpu_kernel_vec computes in
     whole vector chunks (two AVX2 vectors, 64 bytes) of each innermost run of ``operands``
     taken from ``vectorised``; the rest are its scalar loop's."""
+    if not scalar.size:
+        return scalar
     if not scalar.flags.c_contiguous:  # (rows below must be a view)
         scalar = scalar.copy()
     if all(x.size == 1 or (x.shape == scalar.shape and x.flags.c_contiguous) for x in operands):
