@@ -649,3 +649,23 @@ def test_python_2_dunders(code, shape, dtype):
 def test_dims_beyond_int64(code):
     """torch's parser reads a dim as a C long long: beyond one, its ValueError."""
     check(lambda T: eval(code, {'T': T, 'x': T.ones(2, 3)}), match_message=True)
+
+
+@pytest.mark.parametrize('marked', [False, True])
+@pytest.mark.parametrize('save', ['pickle.dumps(x)', 'copy.copy(x)', 'copy.deepcopy(x)'])
+def test_pickling_a_tensor_with_backward_hooks_warns(save, marked):
+    """pickle (and copy.copy, which pickles) drop a leaf's backward hooks with torch's warning,
+    unless the hook is marked utils.hooks.unserializable_hook; deepcopy says nothing."""
+    import re
+    messages = []
+    for T in (torch, ember):
+        def hook(grad):
+            return grad
+        x = T.ones(2, requires_grad=True)
+        x.register_hook(T.utils.hooks.unserializable_hook(hook) if marked else hook)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            eval(save)
+        messages.append([(w.category, re.sub(' at 0x[0-9a-f]+', '', str(w.message)))
+                         for w in caught])
+    assert messages[1] == messages[0]

@@ -655,6 +655,11 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         from ._creation import _rebuild_tensor
+        for hook in self._hooks or ():   # (pickle and copy.copy keep no hooks)
+            if not hasattr(hook, '__torch_unserializable__'):
+                warnings.warn(f'backward hook {hook!r} on tensor will not be serialized.  If this '
+                              'is expected, you can decorate the function with '
+                              '@torch.utils.hooks.unserializable_hook to suppress this warning')
         memory, offset, strides = storage_parts(self._data)
         args = (memory, self.dtype.name, self.requires_grad, offset, self._data.shape, strides,
                 bool(self._data.flags.writeable), type(self))

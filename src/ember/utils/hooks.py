@@ -1,6 +1,13 @@
 """torch.utils.hooks: the handle returned when a hook is registered."""
 
 
+def unserializable_hook(f):
+    """torch.utils.hooks.unserializable_hook: marks a tensor hook that pickling its tensor may
+    drop without a warning."""
+    f.__torch_unserializable__ = True
+    return f
+
+
 class RemovableHandle:
     """torch.utils.hooks.RemovableHandle: ``handle.remove()`` unregisters a hook."""
 
