@@ -1439,3 +1439,18 @@ def test_empty_results_of_vectorised_kernels(code):
     """Found by tests/test_fuzz.py (seed 5179): an empty clamp whose tensor bound has a
     zero-size last dim raised NumPy's reshape error."""
     check(lambda T: eval(code, {'T': T}), exact=True)
+
+
+@pytest.mark.parametrize('dtype', ['complex64', 'complex128'])
+@pytest.mark.parametrize('n', [3, 4, 8, 9, 17, 40])
+@pytest.mark.parametrize('form', ['-x', 'T.neg(x)', 'x.clone().neg_()', 'x.view(-1, 1)[:, 0].neg()',
+                                  'T.neg(x, out=T.empty(0, dtype=x.dtype))'])
+def test_neg_of_contiguous_complex_zeros(dtype, n, form):
+    """torch's complex neg computes 0 - z in its vector chunks (64 bytes: a zero's parts become
+    0.) and -z in its scalar tail (-0.)."""
+    def run(T):
+        x = T.tensor([0j, complex(0, -0.), complex(-0., 0), complex(1, 0)] * 10,
+                     dtype=getattr(T, dtype))[:n]
+        return [[math.copysign(1, part) for part in (v.real, v.imag)]
+                for v in eval(form, {'T': T, 'x': x}).tolist()]
+    check(run, exact=True)

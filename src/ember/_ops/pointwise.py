@@ -328,6 +328,9 @@ class NegBackward0(Primitive):
     def forward(ctx, a):
         if a.dtype == bool:
             raise RuntimeError(_BOOL_NEGATION)
+        if a.dtype.kind == 'c' and a.ndim and a.flags.c_contiguous:
+            # torch's vector chunks compute 0 - z (0. for a zero's parts), its scalar tail -z
+            return _vectorised_where(a.dtype.type(0) - a, -a, (a,))
         return -a
 
     def backward(ctx, grad):
