@@ -8,6 +8,7 @@ within a few ulp rather than exactly.
 import copy
 import itertools
 import pickle
+import warnings
 
 import numpy
 import pytest
@@ -302,3 +303,14 @@ def test_weight_decay_tensor_that_requires_grad(kwargs):
             error = str(caught)
         return error, [w.tolist() for w in ws], repr(opt.state_dict()['state'])
     assert run(ember) == run(torch)
+
+
+def test_tensor_lr_and_betas_warn_nothing():
+    """torch divides its Tensor lr by the Tensor bias correction: no NumPy warning leaks out
+    (ember divided the lr's 0-d array, which NumPy's __array_wrap__ deprecation warned of)."""
+    w = ember.tensor([1.0, 2.0], dtype=ember.float16, requires_grad=True)
+    opt = ember.optim.Adam([w], lr=ember.tensor(0.05), betas=(ember.tensor(0.8), ember.tensor(0.95)))
+    w.grad = ember.tensor([0.5, -0.5], dtype=ember.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        opt.step()

@@ -4,7 +4,7 @@ from .._creation import tensor, zeros_like
 from .._device import array_module
 from .._exact import (addcmul_operands, fma_kernel, fma_staged, lerp_operands,
                       opmath_arrays, opmath_scalar, opmath_type)
-from .._tensor import Tensor
+from .._tensor import ARRAY_TYPES, Tensor, wrap
 from .optimizer import (_CAPTURABLE_DEVICES, Optimizer, _add, _check_differentiable,
                         _check_fused_flags, _check_fused_param, _foreach_alpha_error,
                         _learnable, _real_view, _real_views, _scalar, _scale)
@@ -213,6 +213,8 @@ class _Constants:
         if self.beta_tensors is None:
             return (1 - self.beta2 ** step) ** 0.5, -(lr / (1 - self.beta1 ** step))
         beta1, beta2 = self.beta_tensors
+        if lr.__class__ in ARRAY_TYPES:  # a Tensor lr's 0-d array: torch divides the Tensor
+            lr = wrap(lr)
         return ((1 - beta2 ** step) ** 0.5).item(), (-(lr / (1 - beta1 ** step))).item()
 
 
