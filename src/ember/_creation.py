@@ -31,6 +31,8 @@ from .autograd.grad_mode import state as grad_state
 _NOT_GIVEN = object()   # an argument torch requires, missing: its parser's error, not Python's
 _GRAIN_SIZE = 32768   # at::internal::GRAIN_SIZE
 _VECTOR_BYTES = 32    # AVX2's Vectorized<T>
+_FACTORY_OPTIONS = ('torch.dtype dtype = None, torch.layout layout = None, torch.device device = '
+                    'None, bool pin_memory = False, bool requires_grad = False')
 
 
 def _cast(host, dtype):
@@ -603,19 +605,36 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
                  'full_like', pin_memory)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-        pin_memory=False):
+def eye(n=_NOT_GIVEN, m=_NOT_GIVEN, *, out=None, dtype=None, layout=None, device=None,
+        requires_grad=False, pin_memory=False):
     """torch.eye: ones on the diagonal of an n x m matrix."""
+    given = [value for value in (n, m) if value is not _NOT_GIVEN]
+    if n is _NOT_GIVEN or not all(map(_is_size, given)):
+        _eye_argument_error(n, given, _given_options(out, dtype, layout, device, pin_memory,
+                                                     requires_grad))
     dtype = dtype_arg(dtype, 'eye')
-    m = n if m is None else m
-    for name, position, value in (('n', 1, n), ('m', 2, m)):
-        if not _is_size(value):
-            raise TypeError(f"eye(): argument '{name}' (position {position}) must be int, not "
-                            f"{type_name(value)}")
+    n, m = (operator.index(value) for value in (n, n if m is _NOT_GIVEN else m))
+    for name, value in (('n', n), ('m', m)):
+        if not -2 ** 63 <= value < 2 ** 63:
+            raise ValueError('Overflow when unpacking long long')
         if value < 0:
             raise RuntimeError(f'{name} must be greater or equal to 0, got {value}')
     dtype = _out_dtype(out, dtype) or _dtype.get_default_dtype()
     return _result(numpy.eye(n, m, dtype=dtype.np), device, requires_grad, out, 'eye', pin_memory)
+
+
+_EYE_SIGNATURES = tuple(f'(int n, {m}*, Tensor out = None, {_FACTORY_OPTIONS})'
+                        for m in ('', 'int m, '))
+
+
+def _eye_argument_error(n, given, options):
+    """torch's parser error for eye's arguments: only eye(n) takes one argument (keywords
+    counted), so one bad or missing n is that overload's error, anything else lists both."""
+    if len(given) + len(options) != 1:
+        raise invalid_combination('eye', given, reversed(options.items()), _EYE_SIGNATURES)
+    if n is _NOT_GIVEN:
+        raise TypeError('eye() missing 1 required positional arguments: "n"')
+    raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {type_name(n)}")
 
 
 # -------------------------------------------------------------------- Tensor.new_*
@@ -679,8 +698,6 @@ def _vector_layout(n, lanes):
     return start, lane
 
 
-_FACTORY_OPTIONS = ('torch.dtype dtype = None, torch.layout layout = None, torch.device device = '
-                    'None, bool pin_memory = False, bool requires_grad = False')
 _ARANGE_OVERLOADS = (('end',), ('start', 'end'), ('start', 'end', 'step'))
 _ARANGE_SIGNATURES = (f'(Number end, *, Tensor out = None, {_FACTORY_OPTIONS})',
                       f'(Number start, Number end, *, {_FACTORY_OPTIONS})',
