@@ -622,6 +622,30 @@ def test_like_keeps_dense_strides(name):
     check(lambda T: getattr(T, name)([1, 2], *args), match_message=True)
 
 
+LIKE_INPUTS = ['T.ones(3, 1, 4).transpose(0, 2)', 'T.ones(1, 1, 2, 1).permute(3, 1, 2, 0)',
+               'T.ones(1, 3, 1, 2).permute(3, 2, 0, 1)', 'T.ones(10)[::7][:1]', 'T.ones(2, 3).t()',
+               'T.ones(3, 4)[:, None, :]', 'T.ones(2, 1, 3).expand(2, 4, 3)', 'T.ones(2, 3, 4, 5)',
+               'T.ones(2, 3, 4, 5).permute(0, 2, 3, 1)', 'T.ones(2, 1, 1, 3)', 'T.ones(2, 3, 1, 4, 5)',
+               'T.ones(4, 4)[::2, ::2]', 'T.tensor(2.)']
+
+
+@pytest.mark.parametrize('name', ['zeros_like', 'ones_like', 'empty_like', 'full_like'])
+@pytest.mark.parametrize('memory_format', [None, 'preserve_format', 'contiguous_format',
+                                           'channels_last', 'channels_last_3d', 'str'])
+@pytest.mark.parametrize('source', LIKE_INPUTS)
+def test_like_memory_format(name, memory_format, source):
+    """*_like lay their result out as at::empty_like: a dense input's strides, those of its
+    size-1 dims too (preserve_format), C-contiguous, or channels last (torch's strides for size-1
+    dims; its rank errors); a memory_format of another type is the parser's error."""
+    def made(T):
+        options = {} if memory_format is None else {
+            'memory_format': 'a' if memory_format == 'str' else getattr(T, memory_format)}
+        result = getattr(T, name)(eval(source), *([2.5] if name == 'full_like' else []),
+                                  dtype=T.float64, **options)
+        return result.stride(), result.shape, (result if name != 'empty_like' else None)
+    check(made, exact=True, match_message=True)
+
+
 @pytest.mark.parametrize('call', [
     'T.eye(2.0)', 'T.eye(2, 2.5)', 'T.eye("a")', 'T.eye(np.int64(2))', 'T.eye(3, 0)', 'T.eye()',
     'T.eye(m=3)', 'T.eye(3, m=2)', 'T.eye(n=3, m=2)', 'T.eye(3, None)', 'T.eye(None)',

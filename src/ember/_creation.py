@@ -21,10 +21,11 @@ from ._dtype import dtype_arg
 from ._exact import fma
 from ._arguments import class_name, invalid_combination, not_tensor, type_name
 from ._device import (CPU, array_module, as_device, backend, cast, check_unpinned, device_of,
-                      float_errors_quiet, from_storage, is_dense, quiet_float_errors, to_host)
+                      float_errors_quiet, from_storage, is_dense, quiet_float_errors, to_host,
+                      with_strides)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, fill_scalar, read_float, read_number, scalar_to
-from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, wrap
+from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, memory_format as memory_format_type, wrap
 from ._warnings import warn_once
 from .autograd.grad_mode import state as grad_state
 
@@ -558,43 +559,65 @@ def _fill_arg(value, name):
     return number
 
 
-def _like(input, value, dtype, device, requires_grad, name, pin_memory):
-    """A filled tensor shaped as ``input``, with its strides where they are dense
-    (torch.preserve_format)."""
+def _like(input, value, dtype, device, requires_grad, name, pin_memory, memory_format):
+    """A filled tensor shaped as ``input``, with at::empty_like's strides for ``memory_format``
+    (see _like_strides; a C-contiguous input without size-1 dims has the new array's)."""
     try:
         data = input._data
     except AttributeError:
         raise not_tensor(name, input) from None
     device = device_of(data) if device is None else device
-    if data.flags.c_contiguous or not is_dense(data):
+    if memory_format is None and data.flags.c_contiguous and 1 not in data.shape:
         return _filled(data.shape, value, dtype or input.dtype, device, requires_grad,
                        pin_memory=pin_memory)
-    order = sorted(range(data.ndim), key=lambda d: -data.strides[d])
-    t = _filled(tuple(data.shape[d] for d in order), value, dtype or input.dtype, device,
-                requires_grad, pin_memory=pin_memory)
-    t._data = t._data.transpose(numpy.argsort(order))
+    strides = _like_strides(input, memory_format, name)
+    t = _filled(data.shape, value, dtype or input.dtype, device, requires_grad,
+                pin_memory=pin_memory)
+    if data.size:   # (a constant fill may take any dense layout)
+        t._data = with_strides(t._data, tuple(s * t._data.itemsize for s in strides))
     return t
+
+
+def _like_strides(input, memory_format, name):
+    """The strides, in elements, of at::empty_like(input, memory_format), with torch's errors:
+    a dense input's own (preserve_format: those of its size-1 dims too), else its dims' order
+    made dense (infer_dense_strides); C-contiguous; channels last (NHWC, NDHWC)."""
+    from ._random_ops import _fill_axes, _like_layout   # (that module imports this one)
+    if not (memory_format is None or isinstance(memory_format, memory_format_type)):
+        raise TypeError(f"{name}(): argument 'memory_format' must be torch.memory_format, not "
+                        f'{type_name(memory_format)}')
+    layout = _like_layout(input, memory_format, name, (input,))
+    if layout is not input._data or is_dense(layout):
+        return tuple(s // layout.itemsize for s in layout.strides)
+    strides, step = [0] * layout.ndim, 1
+    for dim in reversed(_fill_axes(layout)):
+        strides[dim] = step
+        step *= layout.shape[dim]
+    return tuple(strides)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None, pin_memory=False):
     """torch.zeros_like."""
     dtype = dtype_arg(dtype, 'zeros_like')
-    return _like(input, 0, dtype, device, requires_grad, 'zeros_like', pin_memory)
+    return _like(input, 0, dtype, device, requires_grad, 'zeros_like', pin_memory,
+                 memory_format)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, pin_memory=False):
     """torch.ones_like."""
     dtype = dtype_arg(dtype, 'ones_like')
-    return _like(input, 1, dtype, device, requires_grad, 'ones_like', pin_memory)
+    return _like(input, 1, dtype, device, requires_grad, 'ones_like', pin_memory,
+                 memory_format)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None, pin_memory=False):
     """torch.empty_like (zeros, as ember's empty)."""
     dtype = dtype_arg(dtype, 'empty_like')
-    return _like(input, 0, dtype, device, requires_grad, 'empty_like', pin_memory)
+    return _like(input, 0, dtype, device, requires_grad, 'empty_like', pin_memory,
+                 memory_format)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -602,7 +625,7 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     """torch.full_like: the input's dtype unless one is given."""
     dtype = dtype_arg(dtype, 'full_like')
     return _like(input, _fill_arg(fill_value, 'full_like'), dtype, device, requires_grad,
-                 'full_like', pin_memory)
+                 'full_like', pin_memory, memory_format)
 
 
 def eye(n=_NOT_GIVEN, m=_NOT_GIVEN, *, out=None, dtype=None, layout=None, device=None,
