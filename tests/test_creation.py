@@ -82,6 +82,14 @@ def test_sharing():
         assert lib.as_tensor(a, dtype=lib.float64)[0].item() == 5
 
 
+@pytest.mark.parametrize('call', [
+    'T.as_tensor(x, device="cuda")', 'T.as_tensor(x, device="cuda", dtype=T.float64)',
+    'T.as_tensor(x, device="cpu", dtype=T.float64)', 'T.as_tensor(x, device="cpu") is x'])
+def test_as_tensor_of_a_tensor_moves_it(call):
+    """as_tensor of a tensor for another device moves it (torch's CPU-only build refuses cuda)."""
+    check(lambda T: eval(call, {'T': T, 'x': T.zeros(2)}), exact=True, match_message=True)
+
+
 SIZES = [(2, 3), ([2, 3],), ((2, 3),), (0,), ((),), (4,)]
 
 

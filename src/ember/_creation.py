@@ -371,7 +371,7 @@ def as_tensor(data, *, dtype=None, device=None):
     if isinstance(data, Tensor):
         if (dtype is None or dtype is data.dtype) and (device is None or as_device(device) == data.device):
             return data
-        return data.to(dtype or data.dtype)
+        return data.to(device=device, dtype=dtype or data.dtype)
     if isinstance(data, numpy.ndarray) and as_device(device) == CPU:
         array_dtype = _check_array(data, shares_memory=True, dtype=dtype)
         if array_dtype is not None and dtype in (None, array_dtype):
