@@ -696,6 +696,21 @@ def test_pinned_memory_needs_an_accelerator(code):
     check(run, exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('shape', [(2, 3, 4, 5), (2, 3), (2, 3, 4, 5, 6), (2, 1, 1, 3), (4, 3, 1, 1, 2)],
+                         ids=str)
+@pytest.mark.parametrize('memory_format', ['channels_last', 'channels_last_3d', 'preserve_format',
+                                           'contiguous_format', 'str', 'none'])
+def test_empty_memory_format(shape, memory_format):
+    """empty lays its result out in memory_format (channels last: torch's strides, size-1 dims'
+    too; its rank errors; preserve_format is unsupported; another type is the parser's error)."""
+    def options(T):
+        return {} if memory_format == 'none' else {
+            'memory_format': 'a' if memory_format == 'str' else getattr(T, memory_format)}
+    check(lambda T: T.empty(*shape, dtype=T.int16, **options(T)).zero_().stride(),
+          match_message=True)
+    check(lambda T: T.empty(*shape, out=T.empty(2), **options(T)).shape, match_message=True)
+
+
 @pytest.mark.parametrize('code', [
     'T.empty(2, memory_format=T.contiguous_format, out=T.empty(2))',
     'T.empty((2,), memory_format=T.preserve_format, out=T.empty(3))',

@@ -25,7 +25,8 @@ from ._device import (CPU, array_module, as_device, backend, cast, check_unpinne
                       with_strides)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, fill_scalar, read_float, read_number, scalar_to
-from ._tensor import SCALAR_OF_GRAPH, Tensor, _make, memory_format as memory_format_type, wrap
+from ._tensor import (SCALAR_OF_GRAPH, Tensor, _make, channels_last, channels_last_3d,
+                      contiguous_format, memory_format as memory_format_type, preserve_format, wrap)
 from ._warnings import warn_once
 from .autograd.grad_mode import state as grad_state
 
@@ -531,12 +532,46 @@ def empty(*args, size=_NOT_GIVEN, out=None, dtype=None, layout=None, device=None
     """torch.empty: ember fills with zeros (uninitialised memory has no defined value anyway)."""
     dtype = dtype_arg(dtype, 'empty')
     shape = _size_arg(args, 'empty', size)
+    _check_memory_format(memory_format, 'empty')
     if out is not None and memory_format is not None:
         _out_dtype(out, dtype)   # (torch's binding checks it first)
         raise RuntimeError("'memory_format' argument is incompatible with 'out' tensor argument")
     if out is not None and out.requires_grad and grad_state.enabled:  # (torch resizes it first)
         raise RuntimeError('cannot resize variables that require grad')
-    return _filled(shape, 0, dtype, device, requires_grad, out, 'empty', pin_memory)
+    strides = None if memory_format is None else _format_strides(shape, memory_format)
+    t = _filled(shape, 0, dtype, device, requires_grad, out, 'empty', pin_memory)
+    if strides is not None and t._data.size:
+        t._data = with_strides(t._data, tuple(s * t._data.itemsize for s in strides))
+    return t
+
+
+def _format_strides(shape, memory_format):
+    """The strides, in elements, of a new tensor of ``shape`` in ``memory_format`` (None for
+    C-contiguous), with torch's errors."""
+    if memory_format is contiguous_format:
+        return None
+    if memory_format is preserve_format:
+        raise RuntimeError('unsupported memory format Preserve')
+    rank = {channels_last: 4, channels_last_3d: 5}[memory_format]
+    if len(shape) != rank:
+        raise RuntimeError(f'required rank {rank} tensor to use {memory_format.name} format')
+    return _dense_strides(shape, (0, *range(2, rank), 1))
+
+
+def _check_memory_format(memory_format, name):
+    """torch's parser error for a memory_format argument of another type."""
+    if not (memory_format is None or isinstance(memory_format, memory_format_type)):
+        raise TypeError(f"{name}(): argument 'memory_format' must be torch.memory_format, not "
+                        f'{type_name(memory_format)}')
+
+
+def _dense_strides(shape, axes):
+    """The strides, in elements, of ``shape`` laid out densely, dims ``axes`` outermost first."""
+    strides, step = [0] * len(shape), 1
+    for dim in reversed(axes):
+        strides[dim] = step
+        step *= shape[dim]
+    return tuple(strides)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -583,17 +618,11 @@ def _like_strides(input, memory_format, name):
     a dense input's own (preserve_format: those of its size-1 dims too), else its dims' order
     made dense (infer_dense_strides); C-contiguous; channels last (NHWC, NDHWC)."""
     from ._random_ops import _fill_axes, _like_layout   # (that module imports this one)
-    if not (memory_format is None or isinstance(memory_format, memory_format_type)):
-        raise TypeError(f"{name}(): argument 'memory_format' must be torch.memory_format, not "
-                        f'{type_name(memory_format)}')
+    _check_memory_format(memory_format, name)
     layout = _like_layout(input, memory_format, name, (input,))
     if layout is not input._data or is_dense(layout):
         return tuple(s // layout.itemsize for s in layout.strides)
-    strides, step = [0] * layout.ndim, 1
-    for dim in reversed(_fill_axes(layout)):
-        strides[dim] = step
-        step *= layout.shape[dim]
-    return tuple(strides)
+    return _dense_strides(layout.shape, _fill_axes(layout))
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
