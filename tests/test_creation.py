@@ -720,3 +720,16 @@ def test_empty_memory_format(shape, memory_format):
     'T.empty(2, memory_format=T.contiguous_format)'])
 def test_empty_memory_format_with_out(code):
     check(lambda T: eval(code, {'T': T}).shape, match_message=True)
+
+
+@pytest.mark.parametrize('call', [lambda T: T.tensor(T.ones(2)),
+                                  lambda T: T.ones(2).new_tensor(T.ones(2)),
+                                  lambda T: T.arange(3, out=T.empty(2, dtype=T.int64))],
+                         ids=['tensor', 'new_tensor', 'arange'])
+def test_warnings_name_the_callers_line(call):
+    """The creation functions' warnings point at the caller's line, as torch's do."""
+    for T in (torch, ember):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            call(T)
+        assert [w.filename for w in caught] == [__file__], T

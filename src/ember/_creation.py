@@ -352,7 +352,7 @@ def _copied(data, dtype, device, requires_grad, pin_memory, caller):
         warnings.warn(
             'To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() '
             'or sourceTensor.detach().clone().requires_grad_(True), rather than '
-            f'{caller}(sourceTensor).', UserWarning, stacklevel=3)
+            f'{caller}(sourceTensor).', UserWarning, stacklevel=4)   # (past _quiet_floats)
         host, inferred = to_host(data._data), data.dtype
     elif isinstance(data, numpy.ndarray):
         host, inferred = data, _check_array(data, shares_memory=False, dtype=dtype)
@@ -841,7 +841,7 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
                       f'{count}. Note that this may occur as a result of rounding error. The out '
                       f'tensor will be resized to a tensor of shape ({count},). (Triggered '
                       'internally at /__w/pytorch/pytorch/aten/src/ATen/native/'
-                      'RangeFactories.cpp:199.)', UserWarning, stacklevel=2)
+                      'RangeFactories.cpp:199.)', UserWarning, stacklevel=3)  # (past _quiet_floats)
     if count < 0:
         raise RuntimeError(f'IntArrayRef contains an int that cannot be represented as a SymInt: '
                            f'{count}')
