@@ -602,6 +602,30 @@ def test_factory_out(call):
     check(warned(call), exact=True, match_message=True)
 
 
+@pytest.mark.parametrize('out', ['T.empty(3, 1).t()', 'T.empty(1, 1, 1)', 'T.empty(0, 2)',
+                                 'T.empty(2, 2)', 'T.empty(1, 3, dtype=T.int64)'])
+@pytest.mark.parametrize('call', ['T.arange(3, out=o)', 'T.arange(1, out=o)', 'T.arange(4., out=o)',
+                                  'T.linspace(0, 1, 3, out=o)', 'T.linspace(0, 1, 0, out=o)',
+                                  'T.logspace(0, 1, 1, out=o)', 'T.logspace(0, 1, 3, out=o)'])
+def test_range_out_keeps_its_shape(out, call):
+    """arange/linspace/logspace resize an out= only when its number of elements differs: one
+    of as many elements keeps its shape and strides."""
+    def run(T):
+        o = eval(out)
+        return eval(call), o, o.stride()
+    check(warned_run(run), exact=True, match_message=True)
+
+
+def warned_run(function):
+    """``function`` as a check function returning its warnings' messages too."""
+    def run(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            result = function(T)
+        return [str(w.message) for w in caught], result
+    return run
+
+
 @pytest.mark.parametrize('call', [
     'T.zeros(3, out=o)', 'T.ones(2, out=o)', 'T.full((3,), 2., out=o)', 'T.arange(3., out=o)',
     'T.linspace(0, 1, 3, out=o)', 'T.logspace(0, 1, 3, out=o)', 'T.eye(3, out=o)',

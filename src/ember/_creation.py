@@ -106,6 +106,14 @@ def _result(host, device, requires_grad, out, name, pin_memory=False):
     return write_factory_out(wrap(host), out, requires_grad, name)
 
 
+def _range_result(values, device, requires_grad, out, name, pin_memory):
+    """_result of arange/linspace/logspace, whose kernels resize an ``out`` only where its
+    number of elements differs (it keeps its shape otherwise)."""
+    if out is not None and out.numel() == values.size:
+        values = values.reshape(out.shape)
+    return _result(values, device, requires_grad, out, name, pin_memory)
+
+
 def write_factory_out(result, out, requires_grad, name):
     """``out`` filled with factory ``name``'s ``result``: resized without write_out's warning
     (torch's factories resize it themselves), and made to require grad when asked."""
@@ -845,8 +853,8 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
     if count < 0:
         raise RuntimeError(f'IntArrayRef contains an int that cannot be represented as a SymInt: '
                            f'{count}')
-    return _result(_range_values('arange', (count,), dtype, _arange_values, start, step, count,
-                                 dtype), device, requires_grad, out, 'arange', pin_memory)
+    values = _range_values('arange', (count,), dtype, _arange_values, start, step, count, dtype)
+    return _range_result(values, device, requires_grad, out, 'arange', pin_memory)
 
 
 def _space_signatures(name):
@@ -960,8 +968,8 @@ def linspace(start, end, steps=_NOT_GIVEN, *, out=None, dtype=None, layout=None,
         out, dtype, layout, device, pin_memory, requires_grad))
     dtype = dtype_arg(dtype, 'linspace')
     dtype = _space_dtype('linspace', start, end, steps, out, dtype)
-    return _result(_range_values('linspace', (steps,), dtype, _linspace_values, start, end, steps,
-                                 dtype), device, requires_grad, out, 'linspace', pin_memory)
+    values = _range_values('linspace', (steps,), dtype, _linspace_values, start, end, steps, dtype)
+    return _range_result(values, device, requires_grad, out, 'linspace', pin_memory)
 
 
 def _logspace_exponents(start, end, steps, dtype):
@@ -1006,8 +1014,8 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
     if steps <= 1:   # ATen fills a one-element result with std::pow(base, start)
         fill = _fill_value(_std_pow(base, as_number(start), dtype.category == _dtype.COMPLEX),
                            dtype, (1,)) if steps else 0
-        return _result(numpy.full(steps, fill, dtype.np), device, requires_grad, out, 'logspace',
-                       pin_memory)
+        return _range_result(numpy.full(steps, fill, dtype.np), device, requires_grad, out,
+                             'logspace', pin_memory)
     start, end = scalar_to(start, dtype), scalar_to(end, dtype)
     exponents = _range_values('logspace', (steps,), dtype, _logspace_exponents, start, end, steps,
                               dtype)
@@ -1016,7 +1024,8 @@ def logspace(start, end, steps=_NOT_GIVEN, base=10.0, *, out=None, dtype=None, l
                              exponents)
     if dtype.category == _dtype.INT:
         values = _c_int_cast(values, dtype.np)
-    return _result(_cast(values, dtype), device, requires_grad, out, 'logspace', pin_memory)
+    return _range_result(_cast(values, dtype), device, requires_grad, out, 'logspace',
+                         pin_memory)
 
 
 def _rebuild_tensor(host, dtype_name, requires_grad, offset=0, shape=None, strides=None,
