@@ -66,6 +66,8 @@ def test_device_pickles(device):
     "T.rand(2, device='cuda')", "T.randn(2, device='cuda')", "T.randint(3, (2,), device='cuda')",
     "T.randperm(3, device='cuda')", "T.rand_like(T.zeros(2), device='cuda')",
     "T.zeros(2, device='xpu')", "T.zeros(2, device=0)", "T.zeros(2, device='foo')",
+    "T.zeros(2, device=-1)", "T.tensor([1.], device=-1)", "T.zeros(2).to(-1)",
+    "T.rand(2, device=-2)", "T.ones_like(T.zeros(2), device=-1)",
     # moving a tensor there
     "T.zeros(2).to('cuda')", "T.zeros(2).to(device='cuda')", "T.zeros(2).to('cuda:0')",
     "T.zeros(2).to(T.device('cuda'))", "T.zeros(2).to('cuda', T.float64)",

@@ -167,9 +167,7 @@ def as_device(d):
         return defaults.device
     if d is CPU:
         return CPU
-    if isinstance(d, int) and not isinstance(d, bool):
-        raise RuntimeError(NO_ACCELERATOR)   # (what torch.device(int) means: see device)
-    return d if isinstance(d, device) else device(d)
+    return d if isinstance(d, device) else device(d)   # (an int: device's accelerator errors)
 
 
 def backend(d):
