@@ -573,12 +573,7 @@ def test_sizes_numpy_cannot_allocate(call):
 
 def warned(code):
     """A check function: the warnings (messages) and the result of ``code`` (T the library)."""
-    def run(T):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
-            result = eval(code)
-        return [str(w.message) for w in caught], result
-    return run
+    return warned_run(lambda T: eval(code))
 
 
 @pytest.mark.parametrize('call', [
