@@ -83,7 +83,8 @@ def test_sharing():
 
 
 @pytest.mark.parametrize('call', [
-    'T.as_tensor(x, device="cuda")', 'T.as_tensor(x, device="cuda", dtype=T.float64)',
+    *(pytest.param(call, marks=cpu_only_torch) for call in (
+        'T.as_tensor(x, device="cuda")', 'T.as_tensor(x, device="cuda", dtype=T.float64)')),
     'T.as_tensor(x, device="cpu", dtype=T.float64)', 'T.as_tensor(x, device="cpu") is x'])
 def test_as_tensor_of_a_tensor_moves_it(call):
     """as_tensor of a tensor for another device moves it (torch's CPU-only build refuses cuda)."""
