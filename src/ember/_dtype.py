@@ -1,5 +1,6 @@
 """dtypes and torch's type-promotion rules (torch/_C dtype objects, c10/core/ScalarType.h)."""
 import builtins
+import sys
 
 import ml_dtypes
 import numpy as np
@@ -20,7 +21,11 @@ class _ReadOnly:
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name):   # (only for an attribute it lacks)
-        raise AttributeError(f"'torch.{type(self).__name__}' object has no attribute '{name}'")
+        raise self._missing(name)
+
+    def _missing(self, name, detail=''):
+        return AttributeError(f"'torch.{type(self).__name__}' object has no attribute '{name}'"
+                              + detail)
 
     def __setattr__(self, name, value):
         self.__delattr__(name)
@@ -29,7 +34,11 @@ class _ReadOnly:
         if name in dir(self):
             raise AttributeError(f"attribute '{name}' of 'torch.{type(self).__name__}' objects "
                                  'is not writable')
-        self.__getattr__(name)
+        raise self._missing(name, _NO_DICT)
+
+
+# What Python 3.13 adds to the error of a new attribute's write on an object without __dict__
+_NO_DICT = ' and no __dict__ for setting new attributes' if sys.version_info >= (3, 13) else ''
 
 
 class dtype(_ReadOnly):
