@@ -543,6 +543,19 @@ def test_to_overloads(code):
           match_message=True)
 
 
+@pytest.mark.parametrize('code', [
+    'x.type_as(y)', 'x.type_as(x) is x', 'x.type_as(T.ones(1)) is x', 'x.type_as(other=y)',
+    'x.type_as(i)', 'i.type_as(x)', 'x.type_as(T.ones(2, dtype=T.bool))',
+    'x.type_as(T.ones(2, dtype=T.complex64))', 'x.type_as(T.ones((), dtype=T.bfloat16))',
+    'x.type_as(y).grad_fn.name()', 'x.type_as(1)', 'x.type_as(None)', 'x.type_as(T.float64)',
+    'x.type_as(np.ones(2))'])
+def test_type_as(code):
+    """Tensor.type_as(other): a cast to other's dtype, recorded as to() records it."""
+    check(lambda T: eval(code, {'T': T, 'np': np, 'x': T.ones(2, requires_grad=True),
+                                'y': T.ones(3, dtype=T.float64), 'i': T.arange(3)}),
+          match_message=True)
+
+
 @pytest.mark.parametrize('expression', [
     lambda L, a: a == np.array([1, 2, 4]), lambda L, a: np.array([1, 2, 4]) == a,
     lambda L, a: a.__eq__(np.array([1.5, 2, 3], dtype=np.float32)),

@@ -6,7 +6,7 @@ import operator
 
 from .. import _dtype
 from .._arguments import (MethodArgumentError, described, int_argument, invalid_combination,
-                          is_index, is_int_argument, type_name, wrong_type)
+                          is_index, is_int_argument, not_tensor, type_name, wrong_type)
 from .._device import device as device_type
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable, with_strides)
@@ -964,6 +964,13 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, te
                      bound.get('copy', False))
 
 
+def type_as(input, other):
+    """torch.Tensor.type_as: ``input`` cast to ``other``'s dtype (itself if it has it)."""
+    if not isinstance(other, Tensor):
+        raise not_tensor('type_as', other, 'other')
+    return to(input, other)
+
+
 def _is_dtype(value):
     return isinstance(value, (_dtype.dtype, type))   # float, int... for float64, int64...
 
@@ -1086,7 +1093,7 @@ TENSOR_METHODS = {
     'expand_as': expand_as,
     'broadcast_to': _broadcast_to_method, 'squeeze': _squeeze_method, 'unsqueeze': unsqueeze, 'narrow': narrow,
     'select': select, 'unbind': unbind, 'clone': clone, 'contiguous': contiguous, 'to': to,
-    'copy_': copy_, 't_': _t_, 'transpose_': _transpose_, 'swapaxes_': _swapaxes_,
+    'type_as': type_as, 'copy_': copy_, 't_': _t_, 'transpose_': _transpose_, 'swapaxes_': _swapaxes_,
     'swapdims_': _swapdims_, 'squeeze_': _squeeze_, 'unsqueeze_': _unsqueeze_,
     'float': _cast_method(_dtype.float32), 'double': _cast_method(_dtype.float64),
     'half': _cast_method(_dtype.float16), 'bfloat16': _cast_method(_dtype.bfloat16),
