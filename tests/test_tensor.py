@@ -548,9 +548,12 @@ def test_to_overloads(code):
     'x.type_as(i)', 'i.type_as(x)', 'x.type_as(T.ones(2, dtype=T.bool))',
     'x.type_as(T.ones(2, dtype=T.complex64))', 'x.type_as(T.ones((), dtype=T.bfloat16))',
     'x.type_as(y).grad_fn.name()', 'x.type_as(1)', 'x.type_as(None)', 'x.type_as(T.float64)',
-    'x.type_as(np.ones(2))'])
-def test_type_as(code):
-    """Tensor.type_as(other): a cast to other's dtype, recorded as to() records it."""
+    'x.type_as(np.ones(2))', 'x.view_as(1)', 'x.expand_as(None)', 'x.reshape_as("a")',
+    'x.view_as(other=T.ones(1, 2)).shape', 'x.expand_as(T.ones(3, 2)).shape',
+    'x.reshape_as(np.ones(2))'])
+def test_as_methods(code):
+    """Tensor.type_as(other), a cast to other's dtype recorded as to() records it, and the
+    other *_as methods: torch's TypeError for a non-tensor other."""
     check(lambda T: eval(code, {'T': T, 'np': np, 'x': T.ones(2, requires_grad=True),
                                 'y': T.ones(3, dtype=T.float64), 'i': T.arange(3)}),
           match_message=True)

@@ -519,11 +519,18 @@ def reshape_to(input, shape):
 
 
 def view_as(input, other):
-    return view(input, other.shape)
+    return view(input, _other_tensor('view_as', other).shape)
 
 
 def reshape_as(input, other):
-    return reshape(input, other.shape)
+    return reshape(input, _other_tensor('reshape_as', other).shape)
+
+
+def _other_tensor(function, other):
+    """The ``other`` argument of a ``*_as`` method, with torch's TypeError for a non-tensor."""
+    if not isinstance(other, Tensor):
+        raise not_tensor(function, other, 'other')
+    return other
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -647,7 +654,7 @@ def expand(input, *sizes, size=None, implicit=False):
 
 
 def expand_as(input, other):
-    return expand(input, other.shape)
+    return expand(input, _other_tensor('expand_as', other).shape)
 
 
 def broadcast_to(input, size):
@@ -966,9 +973,7 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, te
 
 def type_as(input, other):
     """torch.Tensor.type_as: ``input`` cast to ``other``'s dtype (itself if it has it)."""
-    if not isinstance(other, Tensor):
-        raise not_tensor('type_as', other, 'other')
-    return to(input, other)
+    return to(input, _other_tensor('type_as', other))
 
 
 def _is_dtype(value):
