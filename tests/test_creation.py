@@ -33,6 +33,14 @@ def test_tensor_from_numpy_keeps_dtype(np_dtype):
     check(lambda T: T.from_numpy(a), exact=True)
 
 
+@pytest.mark.parametrize('call', [
+    'T.from_numpy()', 'T.from_numpy(a, a)', 'T.from_numpy(ndarray=a)', 'T.from_numpy(a, b=1)',
+    'T.from_numpy(1)'])
+def test_from_numpy_arguments(call):
+    """from_numpy is a builtin taking one positional argument: torch's TypeErrors."""
+    check(lambda T: eval(call, {'T': T, 'a': np.ones(2)}), match_message=True)
+
+
 def test_tensor_errors():
     check(lambda T: T.tensor([[1, 2], [3]]))
     check(lambda T: T.tensor('a'))

@@ -388,8 +388,13 @@ def as_tensor(data, *, dtype=None, device=None):
     return tensor(data, dtype=dtype, device=device)
 
 
-def from_numpy(array):
-    """torch.from_numpy: a tensor sharing memory with a NumPy array."""
+def from_numpy(*args, **kwargs):
+    """torch.from_numpy(ndarray): a tensor sharing memory with a NumPy array (a builtin taking
+    one positional argument: its TypeErrors)."""
+    if kwargs or len(args) != 1:
+        raise TypeError('torch._VariableFunctionsClass.from_numpy() takes ' + (
+            'no keyword arguments' if kwargs else f'exactly one argument ({len(args)} given)'))
+    array, = args
     if not isinstance(array, numpy.ndarray):
         raise TypeError(f'expected np.ndarray (got {type_name(array)})')
     return _make(array, _check_array(array, shares_memory=True))
