@@ -11,7 +11,6 @@ import collections.abc
 import functools
 import math
 import operator
-import warnings
 
 import numpy
 
@@ -27,7 +26,7 @@ from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, fill_scalar, read_float, read_number, scalar_to
 from ._tensor import (SCALAR_OF_GRAPH, Tensor, _make, channels_last, channels_last_3d,
                       contiguous_format, memory_format as memory_format_type, preserve_format, wrap)
-from ._warnings import warn_once
+from ._warnings import warn_at_caller, warn_once
 from .autograd.grad_mode import state as grad_state
 
 _NOT_GIVEN = object()   # an argument torch requires, missing: its parser's error, not Python's
@@ -357,10 +356,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 def _copied(data, dtype, device, requires_grad, pin_memory, caller):
     """torch.tensor's (or ``caller``'s) new tensor copying ``data``."""
     if isinstance(data, Tensor):
-        warnings.warn(
+        warn_at_caller(
             'To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() '
             'or sourceTensor.detach().clone().requires_grad_(True), rather than '
-            f'{caller}(sourceTensor).', UserWarning, stacklevel=4)   # (past _quiet_floats)
+            f'{caller}(sourceTensor).')
         host, inferred = to_host(data._data), data.dtype
     elif isinstance(data, numpy.ndarray):
         host, inferred = data, _check_array(data, shares_memory=False, dtype=dtype)
@@ -849,12 +848,12 @@ def arange(*args, out=None, dtype=None, layout=None, device=None, requires_grad=
         _not_implemented('arange_cpu', dtype)
     count = _arange_count(start, end, step, dtype)
     if out is not None and out.numel() not in (0, count):
-        warnings.warn(f'The number of elements in the out tensor of shape {list(out.shape)} is '
-                      f'{out.numel()} which does not match the computed number of elements '
-                      f'{count}. Note that this may occur as a result of rounding error. The out '
-                      f'tensor will be resized to a tensor of shape ({count},). (Triggered '
-                      'internally at /__w/pytorch/pytorch/aten/src/ATen/native/'
-                      'RangeFactories.cpp:199.)', UserWarning, stacklevel=3)  # (past _quiet_floats)
+        warn_at_caller(f'The number of elements in the out tensor of shape {list(out.shape)} is '
+                       f'{out.numel()} which does not match the computed number of elements '
+                       f'{count}. Note that this may occur as a result of rounding error. The out '
+                       f'tensor will be resized to a tensor of shape ({count},). (Triggered '
+                       'internally at /__w/pytorch/pytorch/aten/src/ATen/native/'
+                       'RangeFactories.cpp:199.)')
     if count < 0:
         raise RuntimeError(f'IntArrayRef contains an int that cannot be represented as a SymInt: '
                            f'{count}')

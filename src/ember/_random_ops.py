@@ -8,7 +8,6 @@ torch's (``UniformBackward0``, ...) whose gradient is zero.
 import functools
 import math
 import operator
-import warnings
 
 import numpy
 
@@ -29,6 +28,7 @@ from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
 from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous_format,
                       preserve_format)
+from ._warnings import warn_at_caller
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
            'poisson', 'binomial', 'rand_like', 'randn_like', 'randint_like']
@@ -724,13 +724,12 @@ def _check_in_range(low, high_inclusive, dtype):
         digits = _DIGITS[dtype]
         for value, name in ((low, 'from'), (high_inclusive, 'to - 1')):
             if not -(1 << digits) <= value <= 1 << digits:
-                warnings.warn(
+                warn_at_caller(
                     f'{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision '
                     f'limitations {dtype.cpp_name} can support discrete uniform distribution '
                     'only within this range. This warning will become an error in version 1.7 '
                     'release, please fix the code in advance (Triggered internally at '
-                    '/__w/pytorch/pytorch/aten/src/ATen/native/DistributionTemplates.h:111.)',
-                    UserWarning, stacklevel=4)
+                    '/__w/pytorch/pytorch/aten/src/ATen/native/DistributionTemplates.h:111.)')
 
 
 def _require_random_dtype(dtype, kernel):
