@@ -15,10 +15,10 @@ from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._arguments import invalid_combination, not_tensor, type_name
-from ._creation import (_finish, _out_dtype, allocation_error, check_int64_sizes,
-                        write_factory_out)
+from ._creation import (_finish, _format_strides, _out_dtype, allocation_error,
+                        check_int64_sizes, write_factory_out)
 from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
-                      iteration_order, to_host)
+                      iteration_order, to_host, with_strides)
 from ._generator import Generator, default_generator
 from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_grad,
                               check_inplace_allowed, check_out, has_repeats,
@@ -26,8 +26,7 @@ from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_
 from .autograd.grad_mode import state as grad_state
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
-from ._tensor import (Tensor, _make, channels_last, channels_last_3d, contiguous_format,
-                      preserve_format)
+from ._tensor import Tensor, _make, memory_format as memory_format_type, preserve_format
 from ._warnings import warn_at_caller
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
@@ -422,17 +421,11 @@ def _like_layout(input, memory_format, function, args):
     data = input._data
     if memory_format is None or memory_format is preserve_format:
         return data
-    if memory_format is contiguous_format:
-        return numpy.empty(data.shape, numpy.bool_)
-    rank, name = {channels_last: (4, 'channels_last'),
-                  channels_last_3d: (5, 'channels_last_3d')}.get(memory_format, (None, None))
-    if rank is None:
+    if not isinstance(memory_format, memory_format_type):
         raise _invalid(function, args, {'memory_format': memory_format})
-    if data.ndim != rank:
-        raise RuntimeError(f'required rank {rank} tensor to use {name} format')
-    shape = data.shape
-    return numpy.empty((shape[0], *shape[2:], shape[1]), numpy.bool_).transpose(
-        0, rank - 1, *range(1, rank - 1))
+    strides = _format_strides(data.shape, memory_format)   # (in elements: bytes of bools)
+    layout = numpy.empty(data.shape, numpy.bool_)
+    return layout if strides is None else with_strides(layout, strides)
 
 
 def _new_like(input, layout, dtype, device, requires_grad, gen, sample, *params,

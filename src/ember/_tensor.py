@@ -90,8 +90,8 @@ class layout(_Constant):
 
 
 class memory_format(_Constant):
-    """torch.memory_format: the order of a tensor's strides (ember's ops accept and ignore it:
-    their results are laid out as by default)."""
+    """torch.memory_format: the order of a tensor's strides (empty and the *_like factories
+    lay out their results by it, clone by contiguous_format; other ops accept and ignore it)."""
     __slots__ = ()
 
 
