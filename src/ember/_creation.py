@@ -20,8 +20,8 @@ from ._dtype import dtype_arg
 from ._exact import fma
 from ._arguments import class_name, invalid_combination, not_tensor, type_name
 from ._device import (CPU, array_module, as_device, backend, cast, check_unpinned, device_of,
-                      float_errors_quiet, from_storage, is_dense, quiet_float_errors, to_host,
-                      with_strides)
+                      float_errors_quiet, from_storage, is_dense, iteration_order,
+                      quiet_float_errors, to_host, with_strides)
 from ._ops.primitive import write_out
 from ._scalar import C_NAMES, as_number, fill_scalar, read_float, read_number, scalar_to
 from ._tensor import (SCALAR_OF_GRAPH, Tensor, _make, channels_last, channels_last_3d,
@@ -629,12 +629,29 @@ def _like_strides(input, memory_format, name):
     """The strides, in elements, of at::empty_like(input, memory_format), with torch's errors:
     a dense input's own (preserve_format: those of its size-1 dims too), else its dims' order
     made dense (infer_dense_strides); C-contiguous; channels last (NHWC, NDHWC)."""
-    from ._random_ops import _fill_axes, _like_layout   # (that module imports this one)
     _check_memory_format(memory_format, name)
-    layout = _like_layout(input, memory_format, name, (input,))
+    layout = like_layout(input, memory_format)
     if layout is not input._data or is_dense(layout):
         return tuple(s // layout.itemsize for s in layout.strides)
     return _dense_strides(layout.shape, _fill_axes(layout))
+
+
+def like_layout(input, memory_format):
+    """An array laid out as at::empty_like(input, memory_format) lays out its result: like
+    input (preserve_format), C-contiguous, or channels last (NHWC, NDHWC), with torch's
+    errors for a memory format it can't take."""
+    data = input._data
+    if memory_format is None or memory_format is preserve_format:
+        return data
+    strides = _format_strides(data.shape, memory_format)   # (in elements: bytes of bools)
+    layout = numpy.empty(data.shape, numpy.bool_)
+    return layout if strides is None else with_strides(layout, strides)
+
+
+def _fill_axes(a):
+    """``a``'s dimensions, outermost first, in the order TensorIterator (and empty_like's
+    infer_dense_strides) walks them."""
+    return iteration_order(a.shape, [a.strides])[::-1]
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,

@@ -15,10 +15,9 @@ from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
 from ._arguments import invalid_combination, not_tensor, type_name
-from ._creation import (_finish, _format_strides, _out_dtype, allocation_error,
-                        check_int64_sizes, write_factory_out)
-from ._device import (CPU, array_module, as_device, backend, check_unpinned, defaults,
-                      iteration_order, to_host, with_strides)
+from ._creation import (_fill_axes, _finish, _out_dtype, allocation_error, check_int64_sizes,
+                        like_layout, write_factory_out)
+from ._device import CPU, array_module, as_device, backend, check_unpinned, defaults, to_host
 from ._generator import Generator, default_generator
 from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_grad,
                               check_inplace_allowed, check_out, has_repeats,
@@ -26,7 +25,7 @@ from ._ops.primitive import (NotImplementedDerivative, Primitive, _any_requires_
 from .autograd.grad_mode import state as grad_state
 from ._ops.shape import _sizes, expand, infer_size
 from ._scalar import is_number
-from ._tensor import Tensor, _make, memory_format as memory_format_type, preserve_format
+from ._tensor import Tensor, _make, memory_format as memory_format_type
 from ._warnings import warn_at_caller
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'normal', 'bernoulli', 'multinomial',
@@ -277,12 +276,6 @@ def _draw(gen, sample, *params):
     return lambda n, np_dtype, contiguous: sample(gen, n, np_dtype, *params)
 
 
-def _fill_axes(a):
-    """``a``'s dimensions, outermost first, in the order TensorIterator (and empty_like's
-    infer_dense_strides) walks them."""
-    return iteration_order(a.shape, [a.strides])[::-1]
-
-
 def _in_fill_order(a, values):
     """Flat ``values`` laid out in ``a``'s shape in the order torch's TensorIterator writes
     memory (see _fill_axes)."""
@@ -415,17 +408,11 @@ def rand(*sizes, size=_MISSING, generator=None, out=None, dtype=None, layout=Non
 
 
 def _like_layout(input, memory_format, function, args):
-    """An array laid out as at::empty_like(input, memory_format) lays out its result: like
-    input (preserve_format), C-contiguous, or channels last (NHWC, NDHWC); torch's parser error
-    for ``function`` called with ``args`` when memory_format is none of those."""
-    data = input._data
-    if memory_format is None or memory_format is preserve_format:
-        return data
-    if not isinstance(memory_format, memory_format_type):
+    """like_layout, with torch's parser error for ``function`` called with ``args`` when
+    memory_format is no memory format."""
+    if not (memory_format is None or isinstance(memory_format, memory_format_type)):
         raise _invalid(function, args, {'memory_format': memory_format})
-    strides = _format_strides(data.shape, memory_format)   # (in elements: bytes of bools)
-    layout = numpy.empty(data.shape, numpy.bool_)
-    return layout if strides is None else with_strides(layout, strides)
+    return like_layout(input, memory_format)
 
 
 def _new_like(input, layout, dtype, device, requires_grad, gen, sample, *params,
