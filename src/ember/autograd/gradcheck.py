@@ -41,10 +41,9 @@ def _as_tuple(x):
 def _checked_inputs(inputs):
     """The inputs that require grad, after torch's checks of all inputs."""
     from .._dtype import complex128, float64
-    from .._tensor import Tensor
     wrt = []
     for i, t in enumerate(inputs):
-        if isinstance(t, Tensor) and t.requires_grad:
+        if _requires_grad(t):
             if t.dtype not in (float64, complex128):
                 warnings.warn(f'Input #{i} requires gradient and is not a double precision '
                               'floating point or complex. This check will likely fail if all the '
