@@ -13,7 +13,8 @@ from . import _dtype
 from ._dtype import (bfloat16, bool, complex64, complex128, dtype, finfo, float16, float32,
                      float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
-from ._arguments import match_overload as _match_overload, not_tensor as _not_tensor
+from ._arguments import (match_overload as _match_overload, not_tensor as _not_tensor,
+                         tensor_argument as _tensor_argument)
 from ._device import device, get_default_device, set_default_device
 from ._tensor import (Size, Tensor, channels_last, channels_last_3d, contiguous_format, layout,
                       memory_format, preserve_format, strided)
@@ -87,24 +88,17 @@ def typename(obj, /):
 
 def is_floating_point(input):
     """torch.is_floating_point: whether a tensor's dtype is a float one."""
-    return _tensor_input('is_floating_point', input).is_floating_point()
+    return _tensor_argument('is_floating_point', input).is_floating_point()
 
 
 def is_complex(input):
     """torch.is_complex: whether a tensor's dtype is a complex one."""
-    return _tensor_input('is_complex', input).is_complex()
+    return _tensor_argument('is_complex', input).is_complex()
 
 
 def is_signed(input):
     """torch.is_signed: whether a tensor's dtype is signed."""
-    return _tensor_input('is_signed', input).is_signed()
-
-
-def _tensor_input(function, input):
-    """``input``, a tensor, else torch's parser's TypeError."""
-    if not isinstance(input, Tensor):
-        raise _not_tensor(function, input)
-    return input
+    return _tensor_argument('is_signed', input).is_signed()
 
 
 def numel(input):

@@ -4,7 +4,7 @@ overload takes the arguments."""
 import operator
 
 __all__ = ['type_name', 'class_name', 'described', 'invalid_combination', 'match_overload',
-           'parse_arguments', 'not_tensor',
+           'parse_arguments', 'tensor_argument', 'not_tensor',
            'MethodArgumentError', 'wrong_type', 'int_argument',
            'is_int_argument']
 
@@ -119,6 +119,13 @@ def parse_arguments(function, names, args, kwargs):
                             if name in names else
                             f"{function}() got an unexpected keyword argument '{name}'")
     return args + tuple(kwargs[name] for name in rest)
+
+
+def tensor_argument(function, value, argument='input', position=1):
+    """``value``, which must be a tensor, else torch's parser's TypeError (not_tensor)."""
+    if not _is_tensor(value):
+        raise not_tensor(function, value, argument, position)
+    return value
 
 
 def not_tensor(function, value, argument='input', position=1):

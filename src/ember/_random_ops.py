@@ -14,7 +14,7 @@ import numpy
 from . import _dtype
 from ._dtype import dtype_arg
 from . import _generator as sampler
-from ._arguments import invalid_combination, not_tensor, type_name
+from ._arguments import invalid_combination, not_tensor, tensor_argument, type_name
 from ._creation import (_fill_axes, _finish, _out_dtype, allocation_error, check_int64_sizes,
                         like_layout, write_factory_out)
 from ._device import CPU, array_module, as_device, backend, check_unpinned, defaults, to_host
@@ -425,13 +425,6 @@ def _new_like(input, layout, dtype, device, requires_grad, gen, sample, *params,
     return _finish(_make(xp.asarray(host), dtype), requires_grad)
 
 
-def _like_input(input, function):
-    """The input of a *_like factory, which must be a tensor (torch's parser error)."""
-    if not isinstance(input, Tensor):
-        raise not_tensor(function, input)
-    return input
-
-
 def _fills_in_c_order(a):
     """Whether a tensor laid out like ``a`` is contiguous (size-1 dimensions aside)."""
     axes = [i for i in _fill_axes(a) if a.shape[i] > 1]
@@ -441,7 +434,7 @@ def _fills_in_c_order(a):
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None, pin_memory=False):
     """torch.rand_like: rand with input's shape, layout, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'rand_like') or _like_input(input, 'rand_like').dtype
+    dtype = dtype_arg(dtype, 'rand_like') or tensor_argument('rand_like', input).dtype
     gen = _generator(generator, 'rand_like', (input,))
     layout = _like_layout(input, memory_format, 'rand_like', (input,))
     _check_uniform(dtype, 0.0, 1.0)
@@ -502,7 +495,7 @@ def randn(*sizes, size=_MISSING, generator=None, out=None, dtype=None, layout=No
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None, pin_memory=False):
     """torch.randn_like: randn with input's shape, layout, dtype and device unless given."""
-    dtype = dtype_arg(dtype, 'randn_like') or _like_input(input, 'randn_like').dtype
+    dtype = dtype_arg(dtype, 'randn_like') or tensor_argument('randn_like', input).dtype
     gen = _generator(generator, 'randn_like', (input,))
     layout = _like_layout(input, memory_format, 'randn_like', (input,))
     std = _normal_std(1, dtype, input.numel())

@@ -6,7 +6,7 @@ import operator
 
 from .. import _dtype
 from .._arguments import (MethodArgumentError, described, int_argument, invalid_combination,
-                          is_index, is_int_argument, not_tensor, type_name, wrong_type)
+                          is_index, is_int_argument, tensor_argument, type_name, wrong_type)
 from .._device import device as device_type
 from .._device import (array_module, as_device, broadcast_view, cast, iteration_order,
                        laid_out, unavailable, with_strides)
@@ -519,18 +519,11 @@ def reshape_to(input, shape):
 
 
 def view_as(input, other):
-    return view(input, _other_tensor('view_as', other).shape)
+    return view(input, tensor_argument('view_as', other, 'other').shape)
 
 
 def reshape_as(input, other):
-    return reshape(input, _other_tensor('reshape_as', other).shape)
-
-
-def _other_tensor(function, other):
-    """The ``other`` argument of a ``*_as`` method, with torch's TypeError for a non-tensor."""
-    if not isinstance(other, Tensor):
-        raise not_tensor(function, other, 'other')
-    return other
+    return reshape(input, tensor_argument('reshape_as', other, 'other').shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -654,7 +647,7 @@ def expand(input, *sizes, size=None, implicit=False):
 
 
 def expand_as(input, other):
-    return expand(input, _other_tensor('expand_as', other).shape)
+    return expand(input, tensor_argument('expand_as', other, 'other').shape)
 
 
 def broadcast_to(input, size):
@@ -973,7 +966,7 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, te
 
 def type_as(input, other):
     """torch.Tensor.type_as: ``input`` cast to ``other``'s dtype (itself if it has it)."""
-    return to(input, _other_tensor('type_as', other))
+    return to(input, tensor_argument('type_as', other, 'other'))
 
 
 def _is_dtype(value):
